@@ -1,0 +1,201 @@
+//! What one run records (MODEL.md §8): plain rows, in the order they happened.
+//!
+//! Rows hold indices, not strings, so the round loop does not allocate names; the
+//! name tables at the top of [`RunResult`] resolve them (they include venues and
+//! proposals created during the run, which differ between runs).
+
+use crate::model::{Camp, Kind, Pos};
+
+/// Everything one run produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunResult {
+    /// 0-based run index = ChaCha stream number.
+    pub run: u64,
+    /// Master seed of the batch.
+    pub seed: u64,
+    /// Venue ids: the scenario's venues, then venues created during this run.
+    pub venue_names: Vec<String>,
+    /// Proposal ids: the scenario's proposals, then mandates tabled during this run.
+    pub proposal_names: Vec<String>,
+    /// State ids (same as the scenario's).
+    pub state_names: Vec<String>,
+    pub rounds: Vec<RoundRow>,
+    pub venues: Vec<VenueRow>,
+    pub rules: Vec<RuleRow>,
+    pub decisions: Vec<DecisionRow>,
+    pub choices: Vec<ChoiceRow>,
+    /// Per-state votes; filled only when [`RunOptions::votes`] is set.
+    pub votes: Vec<VoteRow>,
+    /// Per-state memberships and attention; filled only when [`RunOptions::states`] is set.
+    pub attention: Vec<AttentionRow>,
+}
+
+/// What a run records besides the always-on tables.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Record every state's vote in every decision.
+    pub votes: bool,
+    /// Record every state's membership and attention per venue and round.
+    pub states: bool,
+}
+
+/// Global metrics at the end of a round.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoundRow {
+    pub round: u32,
+    pub year: i32,
+    /// Authoritarian-multilateralism index: reach-weighted mean modality of rules.
+    pub ami: f64,
+    /// The same for scope.
+    pub scope_index: f64,
+    /// `1 - Σ share²` of reach over (venue, kind) pairs.
+    pub fragmentation: f64,
+    /// Venues that exist at the end of the round.
+    pub venues_active: u32,
+    /// Venues created during the run so far (by blocs, events and procedural proposals).
+    pub venues_created: u32,
+    /// Tablings in a venue other than the proposal's last one, this round.
+    pub moves: u32,
+    pub adopted: u32,
+    pub failed: u32,
+    pub abandoned: u32,
+    /// Proposals waiting or on an agenda at the end of the round.
+    pub pending: u32,
+}
+
+/// Per-venue metrics at the end of a round (only for venues that exist).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VenueRow {
+    pub round: u32,
+    pub venue: u32,
+    pub members: u32,
+    /// Mean regime of members (NaN when there are none).
+    pub mean_regime: f64,
+    /// Share of members with regime < 0.5 (NaN when there are none).
+    pub share_autocratic: f64,
+    pub stakeholder_weight: f64,
+    pub transparency: f64,
+    pub privilege: f64,
+    pub agenda: u32,
+    /// Substantive and procedural adoptions in this venue this round.
+    pub adoptions: u32,
+}
+
+/// A venue's rule for one hosted substantive kind at the end of a round.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RuleRow {
+    pub round: u32,
+    pub venue: u32,
+    pub kind: Kind,
+    pub rule: Pos,
+    /// Camp of the rule-setter.
+    pub camp: Camp,
+    /// Power share the rule binds (1 for `global` venues).
+    pub reach: f64,
+}
+
+/// What a decision was about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionKind {
+    /// A proposal (substantive or procedural) decided by the venue's rule.
+    Proposal,
+    /// An openness reform (§7.5).
+    Reform,
+    /// An admission vote on an applicant (§7.2); `sponsor` = the applicant.
+    Admission,
+    /// An election (§7.9); `sponsor` = the winner, yes = the winner's votes.
+    Election,
+}
+
+impl DecisionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionKind::Proposal => "proposal",
+            DecisionKind::Reform => "reform",
+            DecisionKind::Admission => "admission",
+            DecisionKind::Election => "election",
+        }
+    }
+}
+
+/// One decision with its tallies. `yes + no + abstain + absent` = participants.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionRow {
+    pub round: u32,
+    pub venue: u32,
+    pub what: DecisionKind,
+    /// Proposal index (for `Proposal`), else `u32::MAX`.
+    pub proposal: u32,
+    /// Kind of the proposal (`Procedural` for reforms, admissions and elections).
+    pub kind: Kind,
+    /// Sponsor (proposal), tabling member (reform), applicant (admission), winner (election).
+    pub sponsor: u32,
+    pub yes: u32,
+    pub no: u32,
+    pub abstain: u32,
+    pub absent: u32,
+    pub adopted: bool,
+    /// Position voted on (for reforms: (new transparency, new stakeholder weight)).
+    pub position: Pos,
+    /// Camp of the venue's current rule-setter for the kind (before the decision).
+    pub camp: Camp,
+    /// Extra detail: reform direction ("up"/"down"), election tallies ("USA:139;RUS:25").
+    pub detail: String,
+}
+
+/// One option a sponsor weighed when tabling (§7.3). One row per option.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoiceRow {
+    pub round: u32,
+    pub proposal: u32,
+    pub sponsor: u32,
+    /// Venue of this option; for creation, the index the new venue would get.
+    pub venue: u32,
+    /// True for the "create a bloc venue" option.
+    pub create: bool,
+    /// Expected utility of the option.
+    pub eu: f64,
+    /// Forecast pass probability.
+    pub p_pass: f64,
+    /// Whether this option was picked (no option is picked when the proposal waits).
+    pub chosen: bool,
+    /// Whether the venue's rule for the kind was not set by the sponsor's other camp.
+    pub proactive: bool,
+}
+
+/// How one state voted in one decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vote {
+    Yes,
+    No,
+    Abstain,
+    Absent,
+}
+
+impl Vote {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Vote::Yes => "yes",
+            Vote::No => "no",
+            Vote::Abstain => "abstain",
+            Vote::Absent => "absent",
+        }
+    }
+}
+
+/// A state's vote; `decision` indexes [`RunResult::decisions`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VoteRow {
+    pub decision: u32,
+    pub state: u32,
+    pub vote: Vote,
+}
+
+/// A state's standing in one venue at the end of a round (only where it takes part).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AttentionRow {
+    pub round: u32,
+    pub state: u32,
+    pub venue: u32,
+    pub attention: f64,
+}

@@ -1,0 +1,11 @@
+//! Batches of runs in parallel, collected in run order.
+
+use crate::engine::{self, RunOptions, RunResult};
+use crate::model::Scenario;
+use rayon::prelude::*;
+
+/// Runs `runs` (run indices) of `scenario` in parallel on the current rayon pool and
+/// returns the results in run order, so output never depends on scheduling.
+pub fn run_batch(scenario: &Scenario, runs: &[u64], opts: RunOptions) -> Vec<RunResult> {
+    runs.par_iter().map(|&r| engine::run(scenario, r, opts)).collect()
+}

@@ -1,0 +1,7 @@
+//! forumsim: agent-based simulation of forum shopping in global cyber governance.
+
+pub mod engine;
+pub mod experiment;
+pub mod model;
+pub mod output;
+pub mod scenario;

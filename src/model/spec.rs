@@ -1,0 +1,307 @@
+//! The validated scenario: everything a run needs, with every reference resolved to
+//! an index. `crate::scenario` builds it from TOML; the engine only reads it.
+//!
+//! Invariants (checked by the scenario validator, relied on by the engine):
+//! every index points into the right vector; every number lies in its documented
+//! range; `power` is normalised to sum to 1 over `states`; ids are unique.
+
+use super::params::Params;
+use super::policy::{Kind, KindSet, Pos};
+
+/// Index of a state in [`Scenario::states`].
+pub type StateIx = usize;
+/// Index of a venue in [`Scenario::venues`] (runtime-created venues are appended after).
+pub type VenueIx = usize;
+/// Index of a bloc in [`Scenario::blocs`].
+pub type BlocIx = usize;
+/// Index of a tag in [`Scenario::tags`].
+pub type TagIx = usize;
+/// Index of a proposal in [`Scenario::proposals`].
+pub type ProposalIx = usize;
+
+/// A whole scenario, ready to run.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Short name; also the default output folder `outputs/<name>/`.
+    pub name: String,
+    pub description: String,
+    /// Number of rounds (years) to simulate; ≥ 1.
+    pub rounds: u32,
+    /// Calendar year of round 0.
+    pub start_year: i32,
+    /// Master seed: run r uses ChaCha stream r of this seed.
+    pub seed: u64,
+    /// Default number of runs.
+    pub runs: u32,
+    pub params: Params,
+    /// The legacy multistakeholder rule used where a venue has no rule (default (0.15, 0.2)).
+    pub legacy: Pos,
+    /// The aggregate non-state stakeholder actor (default ideal (0.1, 0.1), salience 1.0).
+    pub stakeholder: StakeholderActor,
+    /// Tag names (`p5`, `coe`, …), interned.
+    pub tags: Vec<String>,
+    pub blocs: Vec<BlocSpec>,
+    pub states: Vec<StateSpec>,
+    /// Every named venue: initial ones, and those an event or a procedural proposal may create.
+    pub venues: Vec<VenueSpec>,
+    pub proposals: Vec<ProposalSpec>,
+    /// Events, sorted by round (stable: scenario order within a round).
+    pub events: Vec<EventSpec>,
+}
+
+/// The aggregate stakeholder actor (MODEL.md §2).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StakeholderActor {
+    pub ideal: Pos,
+    pub salience: f64,
+}
+
+impl Default for StakeholderActor {
+    fn default() -> Self {
+        StakeholderActor { ideal: Pos::new(0.1, 0.1), salience: 1.0 }
+    }
+}
+
+/// A voting bloc (MODEL.md §2): shifts its members' derived ideals, may set its own cohesion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlocSpec {
+    pub id: String,
+    pub name: String,
+    /// Added to derived ideals of members (dm, ds).
+    pub shift: Pos,
+    /// Bloc-specific cohesion (§7.6); `None` = the global parameter.
+    pub cohesion: Option<f64>,
+}
+
+/// A state (the agents).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateSpec {
+    /// Identifier (ISO3 for real states, e.g. `GP1` for generated great powers).
+    pub id: String,
+    pub name: String,
+    /// Liberal-democracy score in [0, 1].
+    pub regime: f64,
+    /// Material capability, normalised so that all states sum to 1.
+    pub power: f64,
+    /// Procedural competence in [0, 1].
+    pub competence: f64,
+    /// Technical-community capacity in [0, 1].
+    pub ict: f64,
+    pub tags: Vec<TagIx>,
+    /// Blocs in order; the first is the home bloc.
+    pub blocs: Vec<BlocIx>,
+    /// Given ideal; `None` = derived per run (§2).
+    pub ideal: Option<Pos>,
+    /// Given salience in (0, 1]; `None` = derived (§2).
+    pub salience: Option<f64>,
+}
+
+/// How a venue admits states (MODEL.md §2).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Membership {
+    /// Any state may join or leave; `universal` = everyone is and stays a member.
+    Open { universal: bool },
+    /// `seats` in total, of which states carrying a `reserved` tag always sit; the rest are
+    /// drawn every `term` rounds, split across the `quota_by` blocs by size.
+    Appointed { seats: usize, reserved: Vec<TagIx>, term: u32, quota_by: Vec<BlocIx> },
+    /// Non-members apply; members vote to admit by `admit`.
+    Invitation { admit: Admit },
+    /// No state membership: every state takes part through its technical community.
+    Individuals,
+}
+
+/// Admission rule of an invitation venue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admit {
+    Unanimity,
+    Majority,
+    Supermajority,
+}
+
+/// Decision rule of a venue (MODEL.md §7.6).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Decision {
+    Consensus,
+    Majority { threshold: f64 },
+    Supermajority { threshold: f64 },
+    RoughConsensus { threshold: f64 },
+}
+
+/// Role of the non-state stakeholder actor in a venue.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stakeholders {
+    None,
+    Consultative { weight: f64 },
+    Full { weight: f64 },
+}
+
+impl Stakeholders {
+    pub fn weight(self) -> f64 {
+        match self {
+            Stakeholders::None => 0.0,
+            Stakeholders::Consultative { weight } | Stakeholders::Full { weight } => weight,
+        }
+    }
+    /// The same role with another weight (`None` stays `None`).
+    pub fn with_weight(self, w: f64) -> Stakeholders {
+        match self {
+            Stakeholders::None => Stakeholders::None,
+            Stakeholders::Consultative { .. } => Stakeholders::Consultative { weight: w },
+            Stakeholders::Full { .. } => Stakeholders::Full { weight: w },
+        }
+    }
+}
+
+/// Whose power a venue's rule reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    Members,
+    Global,
+}
+
+/// How a named venue comes into being.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Exists from round 0.
+    Initial,
+    /// Created by a `new_venue` event at this round.
+    Event { round: u32 },
+    /// Created if this procedural proposal is adopted.
+    Proposal { proposal: ProposalIx },
+}
+
+/// A venue as the scenario defines it (its initial state).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VenueSpec {
+    pub id: String,
+    pub name: String,
+    pub origin: Origin,
+    pub membership: Membership,
+    pub decision: Decision,
+    pub stakeholders: Stakeholders,
+    pub transparency: f64,
+    pub privilege: f64,
+    pub hosts: KindSet,
+    pub reach: Reach,
+    /// Initial rules by kind (only kinds it hosts). Missing kinds get the charter or legacy rule.
+    pub rules: Vec<(Kind, Pos)>,
+    /// Rounds a proposal spends on the agenda before it is decided; ≥ 1.
+    pub negotiation_rounds: u32,
+    pub founders: Vec<StateIx>,
+}
+
+/// A change to an existing venue (procedural proposals and `venue_change` events).
+/// `None` fields are left as they are.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VenueChange {
+    pub membership: Option<Membership>,
+    pub decision: Option<Decision>,
+    pub stakeholders: Option<Stakeholders>,
+    pub transparency: Option<f64>,
+    pub privilege: Option<f64>,
+    pub hosts: Option<KindSet>,
+}
+
+impl VenueChange {
+    /// True if the change touches openness only (transparency, stakeholders) — such
+    /// changes are voted on openness (MODEL.md §7.7).
+    pub fn is_openness_only(&self) -> bool {
+        self.membership.is_none()
+            && self.decision.is_none()
+            && self.privilege.is_none()
+            && self.hosts.is_none()
+            && (self.transparency.is_some() || self.stakeholders.is_some())
+    }
+}
+
+/// What a procedural proposal does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProceduralAction {
+    /// Create venue `venue` (a `VenueSpec` with `Origin::Proposal`) with a mandate.
+    Create { venue: VenueIx, mandate_kind: Kind, mandate_position: Option<Pos> },
+    /// Change an existing venue.
+    Change { venue: VenueIx, change: VenueChange },
+}
+
+/// The procedural part of a proposal of kind `procedural`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Procedural {
+    /// Venue where it is decided (UNGA for UN bodies; the venue itself for its own rules).
+    pub parent: VenueIx,
+    pub action: ProceduralAction,
+    /// Venues that stop hosting the mandate's kind when it is adopted.
+    pub replaces: Vec<VenueIx>,
+}
+
+/// A proposal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProposalSpec {
+    pub id: String,
+    pub kind: Kind,
+    pub sponsor: StateIx,
+    pub cosponsors: Vec<StateIx>,
+    /// Given position; `None` = the sponsor's ideal. (For procedural `Create`, the
+    /// mandate's position is used instead.)
+    pub position: Option<Pos>,
+    /// Round in which it first waits for tabling.
+    pub introduced: u32,
+    /// A fixed first venue (used even if its EU is not positive).
+    pub venue: Option<VenueIx>,
+    /// Waits and moves allowed before it is abandoned (default 3).
+    pub max_moves: u32,
+    /// `Some` exactly when `kind == Procedural`.
+    pub procedural: Option<Procedural>,
+}
+
+/// Who an ideal shift applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    State(StateIx),
+    Bloc(BlocIx),
+}
+
+/// A scheduled event (MODEL.md §7.10).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    LegitimacyShock { state: StateIx, delta: f64 },
+    IdealShift { target: Target, dm: f64, ds: f64 },
+    VenueChange { venue: VenueIx, change: VenueChange },
+    /// Brings venue `venue` (a spec with `Origin::Event`) into being.
+    NewVenue { venue: VenueIx },
+    Membership { venue: VenueIx, join: bool, states: Vec<StateIx> },
+    Tag { state: StateIx, tag: TagIx, add: bool },
+    Election { venue: VenueIx, candidates: Vec<StateIx> },
+}
+
+/// An event at a round. (`new_proposal` events become proposals with `introduced` = round.)
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventSpec {
+    pub round: u32,
+    pub event: Event,
+    /// Label for logs (e.g. the scenario's `id` or a generated `event-3`).
+    pub label: String,
+}
+
+impl Scenario {
+    /// Year of a round.
+    pub fn year(&self, round: u32) -> i32 {
+        self.start_year + round as i32
+    }
+
+    /// Index of a state by id.
+    pub fn state_ix(&self, id: &str) -> Option<StateIx> {
+        self.states.iter().position(|s| s.id == id)
+    }
+    /// Index of a venue by id.
+    pub fn venue_ix(&self, id: &str) -> Option<VenueIx> {
+        self.venues.iter().position(|v| v.id == id)
+    }
+    /// Index of a bloc by id.
+    pub fn bloc_ix(&self, id: &str) -> Option<BlocIx> {
+        self.blocs.iter().position(|b| b.id == id)
+    }
+    /// Index of a proposal by id.
+    pub fn proposal_ix(&self, id: &str) -> Option<ProposalIx> {
+        self.proposals.iter().position(|p| p.id == id)
+    }
+}

@@ -1,0 +1,1 @@
+//! CSV and JSON writers; every file is written atomically (temp file + rename).

@@ -1,0 +1,1 @@
+//! Scenario files: TOML (and CSV state tables) -> validated [`crate::model::Scenario`].
