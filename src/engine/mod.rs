@@ -1,15 +1,533 @@
 //! The round schedule of MODEL.md §3: one run of one scenario from one RNG stream.
+//!
+//! Each round: events → forum shopping → membership → attention → negotiation and
+//! reforms → decisions (and elections) → outcomes → observation. Submodels in
+//! [`crate::model::rules`] decide; this module applies their actions in index order and
+//! records what happened. All randomness of a run comes from its own [`SimRng`], drawn in
+//! a fixed order, so a run is a pure function of (scenario, seed, run index).
 
+pub mod observe;
 pub mod record;
 pub mod rng;
+pub mod setup;
 
 pub use record::*;
-pub use rng::{SimRng, run_rng};
+pub use rng::{SimRng, population_rng, run_rng};
 
-use crate::model::Scenario;
+use crate::model::policy::{Camp, Kind, Pos};
+use crate::model::rules::forum::{self, Action};
+use crate::model::rules::vote::{self, Electorate, Sponsors, Subject};
+use crate::model::rules::{attention, election, forecast, membership, negotiation, reform};
+use crate::model::spec::*;
+use crate::model::stats::uniform;
+use crate::model::world::{ProposalState, RuleState, Status, World};
+use observe::Counts;
 
 /// Runs run `run` (0-based) of `scenario`, from ChaCha stream `run` of `scenario.seed`.
 pub fn run(scenario: &Scenario, run: u64, opts: RunOptions) -> RunResult {
-    let _ = (scenario, run, opts);
-    todo!("engine")
+    let mut rng = run_rng(scenario.seed, run);
+    let world = setup::world(scenario, &mut rng);
+    let mut eng = Engine {
+        out: RunResult {
+            run,
+            seed: scenario.seed,
+            venue_names: Vec::new(),
+            proposal_names: Vec::new(),
+            state_names: scenario.states.iter().map(|s| s.id.clone()).collect(),
+            rounds: Vec::with_capacity(scenario.rounds as usize),
+            venues: Vec::new(),
+            rules: Vec::new(),
+            decisions: Vec::new(),
+            choices: Vec::new(),
+            votes: Vec::new(),
+            attention: Vec::new(),
+        },
+        w: world,
+        opts,
+        counts: Counts::default(),
+        elections: Vec::new(),
+    };
+    for round in 0..scenario.rounds {
+        eng.round(round, &mut rng);
+    }
+    eng.out.venue_names = eng.w.venues.iter().map(|v| v.id.clone()).collect();
+    eng.out.proposal_names = eng.w.proposals.iter().map(|p| p.id.clone()).collect();
+    eng.out
+}
+
+/// One decided proposal, applied at the outcome step.
+struct Outcome {
+    proposal: ProposalIx,
+    venue: VenueIx,
+    adopted: bool,
+    dissent: Vec<StateIx>,
+}
+
+struct Engine<'a> {
+    w: World<'a>,
+    out: RunResult,
+    opts: RunOptions,
+    counts: Counts,
+    /// Elections scheduled for this round's decision step.
+    elections: Vec<(VenueIx, Vec<StateIx>)>,
+}
+
+impl Engine<'_> {
+    fn round(&mut self, round: u32, rng: &mut SimRng) {
+        self.w.round = round;
+        self.counts = Counts::default();
+        for v in self.w.venues.iter_mut() {
+            v.adoptions = 0;
+        }
+        self.events(rng);
+        self.shop(rng);
+        self.membership(rng);
+        self.attention();
+        self.negotiate(rng);
+        let outcomes = self.decide(rng);
+        self.outcomes(outcomes, rng);
+        self.observe();
+    }
+
+    /// Step 1: scheduled events (§7.10), then proposals introduced this round start waiting.
+    fn events(&mut self, rng: &mut SimRng) {
+        let sc = self.w.sc;
+        let round = self.w.round;
+        for ev in sc.events.iter().filter(|e| e.round == round) {
+            let w = &mut self.w;
+            match &ev.event {
+                Event::LegitimacyShock { state, delta } => {
+                    w.legitimacy[*state] = (w.legitimacy[*state] + delta).clamp(0.0, 1.0);
+                }
+                Event::IdealShift { target, dm, ds } => {
+                    let states = match target {
+                        Target::State(i) => vec![*i],
+                        Target::Bloc(b) => w.bloc_members(*b),
+                    };
+                    for i in states {
+                        w.ideal[i] = Pos::new(w.ideal[i].m + dm, w.ideal[i].s + ds).clamped();
+                    }
+                }
+                Event::VenueChange { venue, change } => setup::change(w, *venue, change, rng),
+                Event::NewVenue { venue } => setup::activate(w, *venue, None, rng),
+                Event::Membership { venue, join, states } => {
+                    let v = &mut w.venues[*venue];
+                    if v.active && !v.is_universal() && v.has_state_membership() {
+                        for &i in states {
+                            v.set_member(i, *join);
+                        }
+                    }
+                }
+                Event::Tag { state, tag, add } => {
+                    let tags = &mut w.tags[*state];
+                    tags.retain(|t| t != tag);
+                    if *add {
+                        tags.push(*tag);
+                    }
+                }
+                Event::Election { venue, candidates } => self.elections.push((*venue, candidates.clone())),
+            }
+        }
+        for p in self.w.proposals.iter_mut() {
+            if p.status == Status::Future && p.introduced <= round {
+                p.status = Status::Waiting;
+            }
+        }
+    }
+
+    /// Step 2: forum shopping and creation (§7.3), in proposal order.
+    fn shop(&mut self, rng: &mut SimRng) {
+        let mut joins = Vec::new();
+        for p in 0..self.w.proposals.len() {
+            if self.w.proposals[p].status != Status::Waiting {
+                continue;
+            }
+            let choice = forum::choose(&self.w, p, rng);
+            let sponsor = self.w.proposals[p].sponsor;
+            let first_new = self.w.venues.len() as u32;
+            for (k, o) in choice.options.iter().enumerate() {
+                self.out.choices.push(ChoiceRow {
+                    round: self.w.round,
+                    proposal: p as u32,
+                    sponsor: sponsor as u32,
+                    venue: o.venue.map_or(first_new, |v| v as u32),
+                    create: o.venue.is_none(),
+                    eu: o.eu,
+                    p_pass: o.p_pass,
+                    chosen: choice.chosen == Some(k),
+                    proactive: o.proactive,
+                });
+            }
+            let venue = match choice.action {
+                Action::Abandon => {
+                    self.w.proposals[p].status = Status::Abandoned;
+                    self.counts.abandoned += 1;
+                    continue;
+                }
+                Action::Wait => {
+                    self.w.proposals[p].tries += 1;
+                    continue;
+                }
+                Action::Table { venue } => venue,
+                Action::Create { bloc, charter } => {
+                    let kind = self.w.proposals[p].kind;
+                    setup::create_bloc_venue(&mut self.w, bloc, kind, charter)
+                }
+            };
+            let pr = &mut self.w.proposals[p];
+            if pr.last_venue.is_some_and(|last| last != venue) {
+                self.counts.moves += 1;
+            }
+            pr.status = Status::Agenda { venue, rounds: 0 };
+            pr.last_venue = Some(venue);
+            self.w.venues[venue].agenda.push(p);
+            if !self.w.venues[venue].member[sponsor] {
+                joins.push((venue, sponsor));
+            }
+        }
+        // Tabling in an open venue makes the sponsor a member (applied after the step, §7.11).
+        for (v, i) in joins {
+            self.w.venues[v].set_member(i, true);
+        }
+        self.refresh_pass_probabilities();
+    }
+
+    /// The forecast pass probability of every proposal on an agenda, read by stakes.
+    fn refresh_pass_probabilities(&mut self) {
+        let mut pp = Vec::new();
+        for (p, pr) in self.w.proposals.iter().enumerate() {
+            if let Status::Agenda { venue, .. } = pr.status {
+                let prob = if pr.procedural.is_some() {
+                    forecast::procedural(&self.w, p).0
+                } else {
+                    let sponsors = Sponsors::of(&self.w, pr.sponsor, &pr.cosponsors);
+                    forecast::substantive(&self.w, venue, pr.kind, pr.pos, &sponsors).1
+                };
+                pp.push((p, prob));
+            }
+        }
+        for (p, prob) in pp {
+            self.w.proposals[p].p_pass = prob;
+        }
+    }
+
+    /// Step 3: joins, leaves, admissions, seat draws (§7.2), applied simultaneously.
+    fn membership(&mut self, rng: &mut SimRng) {
+        let ch = membership::step(&self.w, rng);
+        for &(v, i) in &ch.leaves {
+            self.w.venues[v].set_member(i, false);
+        }
+        for &(v, i) in &ch.joins {
+            self.w.venues[v].set_member(i, true);
+        }
+        for (v, members) in &ch.seatings {
+            self.w.venues[*v].set_members(members);
+        }
+        for adm in ch.admissions {
+            if adm.admitted {
+                self.w.venues[adm.venue].set_member(adm.applicant, true);
+            }
+            let rule_camp = self.w.venues[adm.venue].rule(Kind::Norms).map_or(Camp::None, |r| r.camp);
+            let votes: Vec<Vote> = adm.votes.iter().map(|x| x.1).collect();
+            let d = self.tally_row(adm.venue, DecisionKind::Admission, u32::MAX, Kind::Procedural, adm.applicant, &votes, adm.admitted);
+            self.out.decisions.push(DecisionRow { camp: rule_camp, ..d });
+            self.record_votes(&adm.votes);
+        }
+    }
+
+    /// Step 4: attention (§7.4).
+    fn attention(&mut self) {
+        let att = attention::step(&self.w);
+        for (venue, a) in self.w.venues.iter_mut().zip(att.a) {
+            venue.attention = a;
+        }
+        self.w.n_venues = att.n;
+        if self.opts.states {
+            for (v, venue) in self.w.venues.iter().enumerate() {
+                for &i in &venue.members {
+                    self.out.attention.push(AttentionRow {
+                        round: self.w.round,
+                        state: i as u32,
+                        venue: v as u32,
+                        attention: venue.attention[i],
+                    });
+                }
+            }
+        }
+    }
+
+    /// Step 5: absences, negotiation (§7.5), openness reforms.
+    fn negotiate(&mut self, rng: &mut SimRng) {
+        for v in 0..self.w.venues.len() {
+            if !self.w.venues[v].active {
+                continue;
+            }
+            let members = std::mem::take(&mut self.w.venues[v].members);
+            let draws: Vec<bool> = members.iter().map(|&i| uniform(rng) < self.w.p_absent(i, v)).collect();
+            let venue = &mut self.w.venues[v];
+            for (&i, &a) in members.iter().zip(&draws) {
+                venue.absent[i] = a;
+            }
+            venue.members = members;
+        }
+        for p in 0..self.w.proposals.len() {
+            let Status::Agenda { venue: v, rounds } = self.w.proposals[p].status else { continue };
+            if self.w.proposals[p].is_negotiated() {
+                let el = Electorate::present(&self.w, v);
+                if let Some(c) = negotiation::compromise(&self.w, &el, self.w.venues[v].stakeholders) {
+                    let pr = &self.w.proposals[p];
+                    let q = negotiation::step(
+                        pr.pos,
+                        c,
+                        self.w.p.lambda,
+                        self.w.ideal[pr.sponsor],
+                        self.w.p.agenda_power,
+                        self.w.p.scope_weight,
+                    );
+                    self.w.proposals[p].pos = q;
+                }
+            }
+            self.w.proposals[p].status = Status::Agenda { venue: v, rounds: rounds + 1 };
+        }
+        for v in 0..self.w.venues.len() {
+            let Some(r) = reform::step(&self.w, v, rng) else { continue };
+            if r.passed {
+                let venue = &mut self.w.venues[v];
+                venue.transparency = r.transparency;
+                venue.stakeholders = venue.stakeholders.with_weight(r.stakeholder_weight);
+            }
+            let votes: Vec<Vote> = r.votes.iter().map(|x| x.1).collect();
+            let d = self.tally_row(v, DecisionKind::Reform, u32::MAX, Kind::Procedural, r.proposer, &votes, r.passed);
+            self.out.decisions.push(DecisionRow {
+                position: Pos::new(r.transparency, r.stakeholder_weight),
+                detail: if r.dir > 0.0 { "up".into() } else { "down".into() },
+                ..d
+            });
+            self.record_votes(&r.votes);
+        }
+    }
+
+    /// Step 6: every proposal that has spent its negotiation rounds is decided (§7.6,
+    /// §7.7); elections are held.
+    fn decide(&mut self, rng: &mut SimRng) -> Vec<Outcome> {
+        let mut outcomes = Vec::new();
+        for v in 0..self.w.venues.len() {
+            if !self.w.venues[v].active {
+                continue;
+            }
+            let agenda = self.w.venues[v].agenda.clone();
+            let mut el = None;
+            for p in agenda {
+                let Status::Agenda { rounds, .. } = self.w.proposals[p].status else { continue };
+                if rounds < self.w.venues[v].negotiation_rounds {
+                    continue;
+                }
+                let el = el.get_or_insert_with(|| Electorate::present(&self.w, v));
+                if (el.parts.len() as f64) < self.w.p.min_present {
+                    continue; // stays on the agenda to the next round (§7.11)
+                }
+                outcomes.push(self.vote(p, v, el, rng));
+            }
+        }
+        for (v, candidates) in std::mem::take(&mut self.elections) {
+            if !self.w.venues[v].active {
+                continue;
+            }
+            let e = election::hold(&self.w, v, &candidates, rng);
+            let ids = &self.w.sc.states;
+            let detail = e
+                .candidates
+                .iter()
+                .zip(&e.tally)
+                .map(|(&c, t)| format!("{}:{}", ids[c].id, t))
+                .collect::<Vec<_>>()
+                .join(";");
+            let yes = e.tally[e.winner];
+            let total: u32 = e.tally.iter().sum();
+            self.out.decisions.push(DecisionRow {
+                round: self.w.round,
+                venue: v as u32,
+                what: DecisionKind::Election,
+                proposal: u32::MAX,
+                kind: Kind::Procedural,
+                sponsor: e.candidates[e.winner] as u32,
+                yes,
+                no: total - yes,
+                abstain: 0,
+                absent: e.absent,
+                adopted: true,
+                position: self.w.ideal[e.candidates[e.winner]],
+                camp: self.w.camp[e.candidates[e.winner]],
+                detail,
+            });
+        }
+        outcomes
+    }
+
+    /// One proposal's vote in venue `v` by its present participants.
+    fn vote(&mut self, p: ProposalIx, v: VenueIx, el: &Electorate, rng: &mut SimRng) -> Outcome {
+        let w = &self.w;
+        let pr = &w.proposals[p];
+        let venue = &w.venues[v];
+        let sponsors = Sponsors::of(w, pr.sponsor, &pr.cosponsors);
+        let subject = match &pr.procedural {
+            Some(proc_) => forecast::procedural_subject(w, proc_, pr.pos),
+            None => Subject::Rule { q: pr.pos, reference: venue.rule(pr.kind).map_or(w.sc.legacy, |r| r.pos) },
+        };
+        let raw = vote::raw_deltas(w, el, &subject, &sponsors);
+        let means = vote::mean_deltas(w, el, &raw, &sponsors);
+        let votes = vote::cast(w, el, &means, &sponsors, rng);
+        let stake_w = venue.stakeholders.weight() * el.weight.iter().sum::<f64>();
+        let stake_vote = match venue.stakeholders {
+            Stakeholders::Full { .. } => vote::stakeholder_vote(w, &subject),
+            _ => 0.0,
+        };
+        let adopted = vote::adopts(venue.decision, &votes, &el.weight, stake_w, stake_vote);
+        let camp = venue.rule(pr.subject_kind()).map_or(Camp::None, |r| r.camp);
+        let dissent: Vec<StateIx> =
+            el.parts.iter().zip(&votes).filter(|(_, v)| **v == Vote::No).map(|(&i, _)| i).collect();
+        // Every participant's vote, absent ones included, in index order.
+        let mut all = Vec::with_capacity(venue.members.len());
+        let mut k = 0;
+        for &i in &venue.members {
+            if k < el.parts.len() && el.parts[k] == i {
+                all.push((i, votes[k]));
+                k += 1;
+            } else {
+                all.push((i, Vote::Absent));
+            }
+        }
+        let (kind, sponsor, pos) = (pr.kind, pr.sponsor, pr.pos);
+        let all_votes: Vec<Vote> = all.iter().map(|x| x.1).collect();
+        let d = self.tally_row(v, DecisionKind::Proposal, p as u32, kind, sponsor, &all_votes, adopted);
+        self.out.decisions.push(DecisionRow { position: pos, camp, ..d });
+        self.record_votes(&all);
+        Outcome { proposal: p, venue: v, adopted, dissent }
+    }
+
+    /// Step 7: adopted proposals become rules or take effect; failed ones go back (§7.8).
+    fn outcomes(&mut self, outcomes: Vec<Outcome>, rng: &mut SimRng) {
+        for o in outcomes {
+            let p = o.proposal;
+            self.w.venues[o.venue].agenda.retain(|&x| x != p);
+            if !o.adopted {
+                let pr = &mut self.w.proposals[p];
+                pr.status = Status::Waiting;
+                pr.pos = pr.original;
+                pr.tries += 1;
+                pr.last_failed = Some(o.venue);
+                self.counts.failed += 1;
+                continue;
+            }
+            self.counts.adopted += 1;
+            self.w.venues[o.venue].adoptions += 1;
+            self.w.proposals[p].status = Status::Adopted;
+            match self.w.proposals[p].procedural.clone() {
+                None => self.adopt_rule(p, o.venue, o.dissent),
+                Some(proc_) => self.take_effect(p, &proc_, rng),
+            }
+        }
+    }
+
+    fn adopt_rule(&mut self, p: ProposalIx, v: VenueIx, mut dissent: Vec<StateIx>) {
+        let pr = &self.w.proposals[p];
+        let (kind, pos, camp) = (pr.kind, pr.pos, self.w.camp[pr.sponsor]);
+        if matches!(self.w.venues[v].decision, Decision::Consensus) {
+            dissent.clear();
+        }
+        self.w.venues[v].rules[kind.index()] = Some(RuleState { pos, camp, dissent });
+        let s = self.w.p.socialisation;
+        if s > 0.0 {
+            for &i in &self.w.venues[v].members {
+                let th = self.w.ideal[i];
+                self.w.ideal[i] = th.lerp(pos, s);
+            }
+        }
+    }
+
+    fn take_effect(&mut self, p: ProposalIx, proc_: &Procedural, rng: &mut SimRng) {
+        match &proc_.action {
+            ProceduralAction::Change { venue, change } => setup::change(&mut self.w, *venue, change, rng),
+            ProceduralAction::Create { venue, mandate_kind, .. } => {
+                let nv = *venue;
+                setup::activate(&mut self.w, nv, Some(proc_.parent), rng);
+                for &r in &proc_.replaces {
+                    setup::unhost(&mut self.w, r, *mandate_kind);
+                }
+                // The mandate is tabled in the new venue, first negotiated next round.
+                let pr = &self.w.proposals[p];
+                let mandate = ProposalState {
+                    id: format!("{}/mandate", pr.id),
+                    kind: *mandate_kind,
+                    sponsor: pr.sponsor,
+                    cosponsors: pr.cosponsors.clone(),
+                    original: pr.original,
+                    pos: pr.original,
+                    introduced: self.w.round,
+                    fixed_venue: Some(nv),
+                    max_moves: pr.max_moves,
+                    procedural: None,
+                    status: Status::Agenda { venue: nv, rounds: 0 },
+                    tries: 0,
+                    last_venue: Some(nv),
+                    last_failed: None,
+                    p_pass: 0.0,
+                };
+                if self.w.venues[nv].hosts.contains(*mandate_kind) {
+                    self.w.proposals.push(mandate);
+                    let m = self.w.proposals.len() - 1;
+                    self.w.venues[nv].agenda.push(m);
+                }
+            }
+        }
+    }
+
+    /// Step 8: observation (§8).
+    fn observe(&mut self) {
+        observe::venues(&self.w, &mut self.out.venues, &mut self.out.rules);
+        let row = observe::round_row(&self.w, &self.counts);
+        self.out.rounds.push(row);
+    }
+
+    /// A decision row with tallies counted from `votes` (one per participant).
+    #[allow(clippy::too_many_arguments)]
+    fn tally_row(
+        &self,
+        v: VenueIx,
+        what: DecisionKind,
+        proposal: u32,
+        kind: Kind,
+        sponsor: StateIx,
+        votes: &[Vote],
+        adopted: bool,
+    ) -> DecisionRow {
+        let count = |x: Vote| votes.iter().filter(|&&v| v == x).count() as u32;
+        DecisionRow {
+            round: self.w.round,
+            venue: v as u32,
+            what,
+            proposal,
+            kind,
+            sponsor: sponsor as u32,
+            yes: count(Vote::Yes),
+            no: count(Vote::No),
+            abstain: count(Vote::Abstain),
+            absent: count(Vote::Absent),
+            adopted,
+            position: Pos::default(),
+            camp: Camp::None,
+            detail: String::new(),
+        }
+    }
+
+    /// Records per-state votes of the decision just pushed (with `--votes`).
+    fn record_votes(&mut self, votes: &[(StateIx, Vote)]) {
+        if !self.opts.votes {
+            return;
+        }
+        let d = (self.out.decisions.len() - 1) as u32;
+        self.out
+            .votes
+            .extend(votes.iter().map(|&(state, vote)| VoteRow { decision: d, state: state as u32, vote }));
+    }
 }

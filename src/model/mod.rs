@@ -7,3 +7,7 @@ pub mod spec;
 pub use params::{PARAM_DEFS, ParamDef, Params};
 pub use policy::{Camp, Kind, KindSet, Pos, utility};
 pub use spec::*;
+pub mod rules;
+pub mod stats;
+pub mod world;
+pub mod testkit;

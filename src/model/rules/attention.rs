@@ -1,0 +1,65 @@
+//! Attention (MODEL.md §7.4): every state splits its procedural capacity over the venues
+//! it takes part in, toward where its stakes are, smoothed over rounds. This is how
+//! liberal states "belatedly intensify" where an authoritarian proposal may pass.
+
+use super::membership::{agenda_subjects, stake};
+use super::vote::Subject;
+use crate::model::stats::softmax;
+use crate::model::world::World;
+
+/// New attention shares: `a[v][i]` (0 where `i` does not take part) and `n[i]`, the number
+/// of venues `i` takes part in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attention {
+    pub a: Vec<Vec<f64>>,
+    pub n: Vec<u32>,
+}
+
+/// Computes every state's new attention from the agendas and memberships of now.
+pub fn step(world: &World) -> Attention {
+    let n_states = world.n_states();
+    let subjects: Vec<Vec<(f64, Subject)>> = world
+        .venues
+        .iter()
+        .enumerate()
+        .map(|(v, venue)| if venue.active { agenda_subjects(world, v) } else { Vec::new() })
+        .collect();
+    let mut a: Vec<Vec<f64>> = world.venues.iter().map(|_| vec![0.0; n_states]).collect();
+    let mut n = vec![0u32; n_states];
+    let (mut mine, mut scores, mut cur, mut target) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for i in 0..n_states {
+        mine.clear();
+        scores.clear();
+        cur.clear();
+        for (v, venue) in world.venues.iter().enumerate() {
+            if venue.active && venue.member[i] {
+                mine.push(v);
+                let st = if subjects[v].is_empty() { 0.0 } else { stake(world, i, &subjects[v]) };
+                scores.push(world.p.attention_base + st);
+                cur.push(venue.attention[i]);
+            }
+        }
+        let k = mine.len();
+        n[i] = k as u32;
+        if k == 0 {
+            continue;
+        }
+        // A venue new to the state starts at 1/n; then shares are renormalised.
+        for c in cur.iter_mut() {
+            if *c <= 0.0 {
+                *c = 1.0 / k as f64;
+            }
+        }
+        let total: f64 = cur.iter().sum();
+        cur.iter_mut().for_each(|c| *c /= total);
+        let max = scores.iter().cloned().fold(0.0, f64::max);
+        for s in scores.iter_mut() {
+            *s /= world.p.attention_temperature * max;
+        }
+        softmax(&scores, 1.0, &mut target);
+        for (j, &v) in mine.iter().enumerate() {
+            a[v][i] = 0.5 * (cur[j] + target[j]);
+        }
+    }
+    Attention { a, n }
+}

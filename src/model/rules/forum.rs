@@ -1,0 +1,154 @@
+//! Forum shopping and venue creation (MODEL.md §7.3): a sponsor weighs every venue it may
+//! use by the expected, reach-weighted gain of tabling there, may create a bloc venue after
+//! a failure, and picks by softmax among the options worth taking.
+
+use super::forecast;
+use super::vote::Sponsors;
+use crate::engine::SimRng;
+use crate::model::policy::{Camp, Pos};
+use crate::model::spec::*;
+use crate::model::stats::softmax_pick;
+use crate::model::world::{Status, World};
+
+/// One option a sponsor weighed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opt {
+    /// Venue (for `create`: none yet).
+    pub venue: Option<VenueIx>,
+    pub eu: f64,
+    pub p_pass: f64,
+    /// The venue's rule for the kind was not set by the other camp.
+    pub proactive: bool,
+}
+
+/// What the sponsor does with a waiting proposal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Table { venue: VenueIx },
+    /// Create a venue for bloc `bloc` with charter/rule `charter`, and table there.
+    Create { bloc: BlocIx, charter: Pos },
+    Wait,
+    Abandon,
+}
+
+/// The sponsor's decision and the options it weighed (for `choices.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub action: Action,
+    pub options: Vec<Opt>,
+    /// Index into `options` of the chosen one.
+    pub chosen: Option<usize>,
+}
+
+/// Whether a tabling in `v` for `kind` is proactive for a sponsor of camp `camp`.
+fn proactive(world: &World, v: VenueIx, kind: crate::model::Kind, camp: Camp) -> bool {
+    world.venues[v].rule(kind).is_none_or(|r| r.camp != camp.other())
+}
+
+/// Decides what the sponsor of waiting proposal `p` does this round.
+pub fn choose(world: &World, p: ProposalIx, rng: &mut SimRng) -> Choice {
+    let pr = &world.proposals[p];
+    debug_assert_eq!(pr.status, Status::Waiting);
+    let none = |action| Choice { action, options: Vec::new(), chosen: None };
+    if pr.tries >= pr.max_moves {
+        return none(Action::Abandon);
+    }
+    let s = pr.sponsor;
+    let camp = world.camp[s];
+    let sponsors = Sponsors::of(world, s, &pr.cosponsors);
+    let cost_to_move = world.p.shift_cost * (1.0 - world.sc.states[s].competence);
+
+    if let Some(proc_) = &pr.procedural {
+        let parent = proc_.parent;
+        let venue = &world.venues[parent];
+        if !venue.active || !(venue.member[s] || venue.may_enter()) {
+            return none(Action::Wait);
+        }
+        let (pp, gain) = forecast::procedural(world, p);
+        let eu = pp * gain;
+        let options = vec![Opt { venue: Some(parent), eu, p_pass: pp, proactive: true }];
+        return if eu > cost_to_move {
+            Choice { action: Action::Table { venue: parent }, options, chosen: Some(0) }
+        } else {
+            Choice { action: Action::Wait, options, chosen: None }
+        };
+    }
+
+    let kind = pr.kind;
+    // A fixed first venue is used even if its EU is not positive.
+    if let (Some(v), None) = (pr.fixed_venue, pr.last_venue) {
+        let venue = &world.venues[v];
+        if !venue.active || !venue.hosts.contains(kind) || !(venue.member[s] || venue.may_enter()) {
+            return none(Action::Wait);
+        }
+        let (q2, pp) = forecast::substantive(world, v, kind, pr.pos, &sponsors);
+        let rule = venue.rule(kind).map_or(world.sc.legacy, |r| r.pos);
+        let eu = pp * world.forecast_reach(v, Some(s)) * (world.u(s, q2) - world.u(s, rule));
+        let options = vec![Opt { venue: Some(v), eu, p_pass: pp, proactive: proactive(world, v, kind, camp) }];
+        return Choice { action: Action::Table { venue: v }, options, chosen: Some(0) };
+    }
+
+    let mut options = Vec::new();
+    for (v, venue) in world.venues.iter().enumerate() {
+        if !venue.active || !venue.hosts.contains(kind) || !(venue.member[s] || venue.may_enter()) {
+            continue;
+        }
+        let (q2, pp) = forecast::substantive(world, v, kind, pr.pos, &sponsors);
+        let rule = venue.rule(kind).map_or(world.sc.legacy, |r| r.pos);
+        let moved = pr.last_venue.is_some_and(|last| last != v);
+        let eu = pp * world.forecast_reach(v, Some(s)) * (world.u(s, q2) - world.u(s, rule))
+            - if moved { cost_to_move } else { 0.0 };
+        options.push(Opt { venue: Some(v), eu, p_pass: pp, proactive: proactive(world, v, kind, camp) });
+    }
+    let mut create = None;
+    if let Some((bloc, charter, eu)) = creation(world, p) {
+        create = Some((options.len(), bloc, charter));
+        options.push(Opt { venue: None, eu, p_pass: 1.0, proactive: true });
+    }
+
+    let positive: Vec<usize> = (0..options.len()).filter(|&k| options[k].eu > 0.0).collect();
+    let scores: Vec<f64> = positive.iter().map(|&k| options[k].eu).collect();
+    match softmax_pick(&scores, world.p.choice_temperature, rng) {
+        None => Choice { action: Action::Wait, options, chosen: None },
+        Some(j) => {
+            let k = positive[j];
+            let action = match (options[k].venue, create) {
+                (Some(v), _) => Action::Table { venue: v },
+                (None, Some((_, bloc, charter))) => Action::Create { bloc, charter },
+                (None, None) => Action::Wait,
+            };
+            Choice { action, options, chosen: Some(k) }
+        }
+    }
+}
+
+/// The creation option (§7.3), if open: (home bloc, its charter, EU).
+pub fn creation(world: &World, p: ProposalIx) -> Option<(BlocIx, Pos, f64)> {
+    let pr = &world.proposals[p];
+    if !world.p.allow_create || pr.last_failed.is_none() || !pr.kind.is_substantive() {
+        return None;
+    }
+    let s = pr.sponsor;
+    let &bloc = world.sc.states[s].blocs.first()?;
+    let members = world.bloc_members(bloc);
+    let power: f64 = members.iter().map(|&i| world.sc.states[i].power).sum();
+    if power < world.p.create_power {
+        return None;
+    }
+    let taken = world.venues.iter().any(|v| {
+        v.active
+            && v.hosts.contains(pr.kind)
+            && !v.founders.is_empty()
+            && v.founders.iter().all(|&f| world.sc.states[f].blocs.contains(&bloc))
+    });
+    if taken {
+        return None;
+    }
+    let charter = world.weighted_ideal(&members);
+    let rule_now = pr
+        .last_failed
+        .and_then(|v| world.venues[v].rule(pr.kind))
+        .map_or(world.sc.legacy, |r| r.pos);
+    let eu = power * (world.u(s, charter) - world.u(s, rule_now)) - world.p.create_cost;
+    Some((bloc, charter, eu))
+}

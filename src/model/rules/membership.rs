@@ -1,0 +1,174 @@
+//! Membership (MODEL.md §7.2): joining and leaving open venues, applying to and admitting
+//! into invitation venues, and the seat draws of appointed venues. Every decision reads
+//! the memberships as they were at the start of the step; the engine applies them after.
+
+use super::vote::{Subject, raw_delta};
+use super::{forecast, seats};
+use crate::engine::SimRng;
+use crate::engine::record::Vote;
+use crate::model::spec::*;
+use crate::model::world::World;
+
+/// An admission vote on one applicant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Admission {
+    pub venue: VenueIx,
+    pub applicant: StateIx,
+    /// Every member's vote, in index order.
+    pub votes: Vec<(StateIx, Vote)>,
+    pub admitted: bool,
+}
+
+/// Everything the membership step changes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Changes {
+    pub joins: Vec<(VenueIx, StateIx)>,
+    pub leaves: Vec<(VenueIx, StateIx)>,
+    pub admissions: Vec<Admission>,
+    /// New seat holders of appointed venues at a term boundary.
+    pub seatings: Vec<(VenueIx, Vec<StateIx>)>,
+}
+
+/// Pass probability and subject of every item on `v`'s agenda (for stakes, §7.2 and §7.4).
+pub fn agenda_subjects(world: &World, v: VenueIx) -> Vec<(f64, Subject)> {
+    let venue = &world.venues[v];
+    venue
+        .agenda
+        .iter()
+        .map(|&p| {
+            let pr = &world.proposals[p];
+            let subject = match &pr.procedural {
+                Some(proc_) => forecast::procedural_subject(world, proc_, pr.pos),
+                None => Subject::Rule {
+                    q: pr.pos,
+                    reference: venue.rule(pr.kind).map_or(world.sc.legacy, |r| r.pos),
+                },
+            };
+            (pr.p_pass, subject)
+        })
+        .collect()
+}
+
+/// State `i`'s total stake in an agenda: Σ P(pass) × |gain| (§7.2).
+pub fn stake(world: &World, i: StateIx, subjects: &[(f64, Subject)]) -> f64 {
+    subjects.iter().map(|(pp, s)| pp * raw_delta(world, i, s, false).abs()).sum()
+}
+
+/// The cost for a democracy of lending an opaque, state-centric, privileged venue its
+/// legitimacy (§7.2).
+pub fn legitimation_cost(world: &World, i: StateIx, v: VenueIx) -> f64 {
+    let venue = &world.venues[v];
+    let rule = venue.mean_rule(world.sc.legacy);
+    world.p.legit_cost
+        * world.sc.states[i].regime
+        * ((rule.m - world.ideal[i].m).max(0.0) + venue.privilege)
+        * (1.0 - venue.transparency)
+}
+
+/// The value of taking part in open venue `v` for state `i` (§7.2 V_join).
+pub fn join_value(world: &World, i: StateIx, v: VenueIx, subjects: &[(f64, Subject)], mean_w: f64) -> f64 {
+    let st = if subjects.is_empty() { 0.0 } else { stake(world, i, subjects) };
+    let rel = if mean_w > 0.0 { world.plain_weight(i) / mean_w } else { 1.0 };
+    rel * st - legitimation_cost(world, i, v)
+}
+
+/// Whether `i` would apply to invitation venue `v`: its rules lie within `apply_distance`.
+pub fn applies(world: &World, i: StateIx, v: VenueIx) -> bool {
+    let rule = world.venues[v].mean_rule(world.sc.legacy);
+    world.u(i, rule) > -world.p.apply_distance.powi(2) * world.salience[i]
+}
+
+/// Whether the votes admit under the venue's admission rule (counts of present members).
+pub fn admitted(admit: Admit, yes: usize, present: usize) -> bool {
+    if present == 0 {
+        return false;
+    }
+    match admit {
+        Admit::Unanimity => yes == present,
+        Admit::Majority => 2 * yes > present,
+        Admit::Supermajority => 3 * yes >= 2 * present,
+    }
+}
+
+/// The membership step for every active venue, in venue order.
+pub fn step(world: &World, rng: &mut SimRng) -> Changes {
+    let mut out = Changes::default();
+    let n = world.n_states();
+    for (v, venue) in world.venues.iter().enumerate() {
+        if !venue.active {
+            continue;
+        }
+        match &venue.membership {
+            Membership::Open { universal: true } | Membership::Individuals => {}
+            Membership::Open { universal: false } => {
+                let subjects = agenda_subjects(world, v);
+                let mean_w = if venue.members.is_empty() {
+                    0.0
+                } else {
+                    venue.members.iter().map(|&i| world.plain_weight(i)).sum::<f64>() / venue.members.len() as f64
+                };
+                let sponsoring: Vec<StateIx> = venue
+                    .agenda
+                    .iter()
+                    .flat_map(|&p| std::iter::once(world.proposals[p].sponsor).chain(world.proposals[p].cosponsors.iter().copied()))
+                    .collect();
+                for i in 0..n {
+                    if venue.member[i] {
+                        // Sponsors stay while their proposals are on the agenda.
+                        if !sponsoring.contains(&i) && join_value(world, i, v, &subjects, mean_w) < -world.p.exit_cost {
+                            out.leaves.push((v, i));
+                        }
+                    } else if !subjects.is_empty() && join_value(world, i, v, &subjects, mean_w) > 0.0 {
+                        out.joins.push((v, i));
+                    }
+                }
+            }
+            Membership::Invitation { admit } => {
+                for i in 0..n {
+                    if venue.member[i] || !applies(world, i, v) {
+                        continue;
+                    }
+                    let mut votes = Vec::with_capacity(venue.members.len());
+                    let (mut yes, mut present) = (0, 0);
+                    for &j in &venue.members {
+                        let here = crate::model::stats::uniform(rng) >= world.p_absent(j, v);
+                        let vote = if !here {
+                            Vote::Absent
+                        } else if world.ideal[i].dist(world.ideal[j]) < world.p.admit_distance {
+                            Vote::Yes
+                        } else {
+                            Vote::No
+                        };
+                        present += here as usize;
+                        yes += (vote == Vote::Yes) as usize;
+                        votes.push((j, vote));
+                    }
+                    let ok = admitted(*admit, yes, present);
+                    out.admissions.push(Admission { venue: v, applicant: i, votes, admitted: ok });
+                }
+            }
+            Membership::Appointed { term, .. } => {
+                if world.round > 0 && world.round % term.max(&1) == 0 {
+                    out.seatings.push((v, seats::draw(world, &venue.membership, rng)));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admission_rules() {
+        assert!(admitted(Admit::Unanimity, 5, 5));
+        assert!(!admitted(Admit::Unanimity, 4, 5));
+        assert!(admitted(Admit::Majority, 3, 5));
+        assert!(!admitted(Admit::Majority, 2, 4));
+        assert!(admitted(Admit::Supermajority, 4, 6));
+        assert!(!admitted(Admit::Supermajority, 3, 6));
+        assert!(!admitted(Admit::Majority, 0, 0));
+    }
+}

@@ -1,0 +1,120 @@
+//! Seats of appointed venues (MODEL.md §2, §7.11): reserved seats first, the rest split
+//! across quota blocs by largest remainder and drawn without replacement, weighted by
+//! `power^0.5 × competence`.
+
+use crate::engine::SimRng;
+use crate::model::spec::{BlocIx, Membership, StateIx};
+use crate::model::stats::uniform;
+use crate::model::world::World;
+
+/// Seat weight of a candidate.
+fn seat_weight(world: &World, i: StateIx) -> f64 {
+    let s = &world.sc.states[i];
+    s.power.sqrt() * s.competence
+}
+
+/// Reserved members and the candidate pool of each quota (one pool if no quotas).
+fn pools(world: &World, membership: &Membership) -> (Vec<StateIx>, Vec<Vec<StateIx>>, usize) {
+    let Membership::Appointed { seats, reserved, quota_by, .. } = membership else {
+        return (Vec::new(), Vec::new(), 0);
+    };
+    let n = world.n_states();
+    let reserved_states: Vec<StateIx> =
+        (0..n).filter(|&i| world.tags[i].iter().any(|t| reserved.contains(t))).collect();
+    let mut pools: Vec<Vec<StateIx>> = vec![Vec::new(); quota_by.len().max(1)];
+    for i in 0..n {
+        if reserved_states.binary_search(&i).is_ok() {
+            continue;
+        }
+        if quota_by.is_empty() {
+            pools[0].push(i);
+        } else if let Some(q) = first_quota(&world.sc.states[i].blocs, quota_by) {
+            pools[q].push(i);
+        }
+    }
+    let free = seats.saturating_sub(reserved_states.len());
+    (reserved_states, pools, free)
+}
+
+/// Index in `quota_by` of the first of `blocs` that is a quota bloc.
+fn first_quota(blocs: &[BlocIx], quota_by: &[BlocIx]) -> Option<usize> {
+    blocs.iter().find_map(|b| quota_by.iter().position(|q| q == b))
+}
+
+/// Largest-remainder split of `seats` over pools of the given sizes (ties: earlier pool).
+pub fn quotas(sizes: &[usize], seats: usize) -> Vec<usize> {
+    let total: usize = sizes.iter().sum();
+    if total == 0 {
+        return vec![0; sizes.len()];
+    }
+    let seats = seats.min(total);
+    let mut q: Vec<usize> = sizes.iter().map(|&s| s * seats / total).collect();
+    let mut rem: Vec<(usize, usize)> = sizes.iter().enumerate().map(|(k, &s)| (s * seats % total, k)).collect();
+    rem.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut left = seats - q.iter().sum::<usize>();
+    for &(_, k) in &rem {
+        if left == 0 {
+            break;
+        }
+        if q[k] < sizes[k] {
+            q[k] += 1;
+            left -= 1;
+        }
+    }
+    q
+}
+
+/// Draws the members of an appointed venue.
+pub fn draw(world: &World, membership: &Membership, rng: &mut SimRng) -> Vec<StateIx> {
+    let (mut members, pools, free) = pools(world, membership);
+    let sizes: Vec<usize> = pools.iter().map(Vec::len).collect();
+    for (pool, k) in pools.iter().zip(quotas(&sizes, free)) {
+        let mut cand = pool.clone();
+        for _ in 0..k {
+            let total: f64 = cand.iter().map(|&i| seat_weight(world, i)).sum();
+            let pick = if total > 0.0 {
+                let mut u = uniform(rng) * total;
+                let mut pick = cand.len() - 1;
+                for (j, &i) in cand.iter().enumerate() {
+                    u -= seat_weight(world, i);
+                    if u < 0.0 {
+                        pick = j;
+                        break;
+                    }
+                }
+                pick
+            } else {
+                ((uniform(rng) * cand.len() as f64) as usize).min(cand.len() - 1)
+            };
+            members.push(cand.remove(pick));
+        }
+    }
+    members.sort_unstable();
+    members
+}
+
+/// The strongest candidates per quota instead of a draw (forecasts, §7.11).
+pub fn strongest(world: &World, membership: &Membership) -> Vec<StateIx> {
+    let (mut members, pools, free) = pools(world, membership);
+    let sizes: Vec<usize> = pools.iter().map(Vec::len).collect();
+    for (pool, k) in pools.iter().zip(quotas(&sizes, free)) {
+        let mut cand = pool.clone();
+        cand.sort_by(|&a, &b| seat_weight(world, b).total_cmp(&seat_weight(world, a)).then(a.cmp(&b)));
+        members.extend_from_slice(&cand[..k]);
+    }
+    members.sort_unstable();
+    members
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quotas;
+
+    #[test]
+    fn largest_remainder_quotas_add_up() {
+        assert_eq!(quotas(&[54, 53, 23, 33, 29], 20), vec![6, 6, 2, 3, 3]);
+        assert_eq!(quotas(&[1, 1], 5), vec![1, 1]);
+        assert_eq!(quotas(&[3, 3, 3], 2), vec![1, 1, 0]);
+        assert_eq!(quotas(&[], 2), Vec::<usize>::new());
+    }
+}

@@ -1,0 +1,358 @@
+//! Votes (MODEL.md §7.6, §7.7): what each voter gains from a proposal, how blocs and
+//! stigma pull on it, the sampled vote, the decision rules, and the analytic pass
+//! probability that forecasts (§7.3) use instead of sampling.
+
+use crate::engine::SimRng;
+use crate::engine::record::Vote;
+use crate::model::policy::Pos;
+use crate::model::spec::{Decision, StateIx, Stakeholders, VenueIx};
+use crate::model::stats::{normal_cdf, prob_positive, std_normal, uniform};
+use crate::model::world::World;
+
+/// Who votes in a decision: participants in index order, each with an effective weight
+/// and a probability of being present (0/1 for a real vote, a probability in forecasts).
+#[derive(Debug, Clone, Default)]
+pub struct Electorate {
+    pub parts: Vec<StateIx>,
+    pub weight: Vec<f64>,
+    pub presence: Vec<f64>,
+}
+
+impl Electorate {
+    /// Forecast electorate of venue `v`: every participant, plus `extra` (a sponsor who
+    /// would join by tabling), with presence probabilities from last round's attention.
+    pub fn forecast(world: &World, v: VenueIx, extra: Option<StateIx>) -> Electorate {
+        let venue = &world.venues[v];
+        let mut parts = venue.members.clone();
+        if let Some(e) = extra
+            && let Err(pos) = parts.binary_search(&e)
+        {
+            parts.insert(pos, e);
+        }
+        Self::forecast_of(world, v, parts)
+    }
+
+    /// Forecast electorate made of `parts`, weighted as in venue `v`.
+    pub fn forecast_of(world: &World, v: VenueIx, parts: Vec<StateIx>) -> Electorate {
+        let weight = parts.iter().map(|&i| world.eff_weight(i, v)).collect();
+        let presence = parts.iter().map(|&i| 1.0 - world.p_absent(i, v)).collect();
+        Electorate { parts, weight, presence }
+    }
+
+    /// The participants of `v` actually present this round (absences drawn in step 5).
+    pub fn present(world: &World, v: VenueIx) -> Electorate {
+        let venue = &world.venues[v];
+        let parts: Vec<StateIx> = venue.members.iter().copied().filter(|&i| !venue.absent[i]).collect();
+        let weight = parts.iter().map(|&i| world.eff_weight(i, v)).collect();
+        let presence = vec![1.0; parts.len()];
+        Electorate { parts, weight, presence }
+    }
+
+    /// Σ weight × presence: the expected weight present.
+    pub fn expected_weight(&self) -> f64 {
+        self.weight.iter().zip(&self.presence).map(|(w, p)| w * p).sum()
+    }
+}
+
+/// The sponsor side of a proposal: who votes yes unconditionally, whose legitimacy
+/// sets the stigma, whose blocs are exempt from it.
+#[derive(Debug, Clone)]
+pub struct Sponsors {
+    pub states: Vec<StateIx>,
+    /// Lowest legitimacy among sponsor and co-sponsors.
+    pub legitimacy: f64,
+    /// The sponsor's own state index (its blocs are exempt from stigma).
+    pub sponsor: StateIx,
+}
+
+impl Sponsors {
+    pub fn of(world: &World, sponsor: StateIx, cosponsors: &[StateIx]) -> Sponsors {
+        let mut states = vec![sponsor];
+        states.extend_from_slice(cosponsors);
+        let legitimacy = states.iter().map(|&i| world.legitimacy[i]).fold(1.0, f64::min);
+        Sponsors { states, legitimacy, sponsor }
+    }
+    pub fn contains(&self, i: StateIx) -> bool {
+        self.states.contains(&i)
+    }
+    /// Nobody sponsors (reforms, admissions).
+    pub fn none() -> Sponsors {
+        Sponsors { states: Vec::new(), legitimacy: 1.0, sponsor: usize::MAX }
+    }
+}
+
+/// What a vote is about, from which each voter's raw gain Δ^raw is computed.
+#[derive(Debug, Clone)]
+pub enum Subject {
+    /// A rule at `q` replacing `reference` (substantive proposals; mandates, §7.7).
+    Rule { q: Pos, reference: Pos },
+    /// A change of a venue's membership or decision rule: the expected utility of its
+    /// agenda after minus before (§7.7). Items: (P before, q' before, P after, q' after, rule).
+    Agenda { items: Vec<(f64, Pos, f64, Pos, Pos)> },
+    /// A change of openness, voted on openness alone (§7.5, §7.7): `(1 - θm - transparency) × dir`.
+    Openness { transparency: f64, dir: f64 },
+}
+
+/// Voter `i`'s raw gain Δ^raw from `subject`; `framed` applies the framing of §7.6.
+pub fn raw_delta(world: &World, i: StateIx, subject: &Subject, framed: bool) -> f64 {
+    match subject {
+        Subject::Rule { q, reference } => {
+            let seen = if framed { world.framed(i, *q) } else { *q };
+            world.u(i, seen) - world.u(i, *reference)
+        }
+        Subject::Agenda { items } => items
+            .iter()
+            .map(|&(pb, qb, pa, qa, r)| {
+                let ur = world.u(i, r);
+                (pa * world.u(i, qa) + (1.0 - pa) * ur) - (pb * world.u(i, qb) + (1.0 - pb) * ur)
+            })
+            .sum(),
+        Subject::Openness { transparency, dir } => {
+            (1.0 - world.ideal[i].m - transparency) * dir
+        }
+    }
+}
+
+/// Raw gains of every participant (sponsors see the text unframed).
+pub fn raw_deltas(world: &World, el: &Electorate, subject: &Subject, sponsors: &Sponsors) -> Vec<f64> {
+    el.parts
+        .iter()
+        .map(|&i| raw_delta(world, i, subject, !sponsors.contains(i)))
+        .collect()
+}
+
+/// Deterministic part of each voter's Δ (§7.6): raw gain + yes bias + bloc cohesion −
+/// stigma. Bloc averages weigh participants by weight × presence (one pass).
+pub fn mean_deltas(world: &World, el: &Electorate, raw: &[f64], sponsors: &Sponsors) -> Vec<f64> {
+    let sc = world.sc;
+    let nb = sc.blocs.len();
+    let mut sw = vec![0.0; nb];
+    let mut swd = vec![0.0; nb];
+    for (k, &j) in el.parts.iter().enumerate() {
+        let w = el.weight[k] * el.presence[k];
+        for &b in &sc.states[j].blocs {
+            sw[b] += w;
+            swd[b] += w * raw[k];
+        }
+    }
+    let stigma = world.p.stigma * (1.0 - sponsors.legitimacy);
+    let sponsor_blocs: &[usize] = if sponsors.sponsor < sc.states.len() {
+        &sc.states[sponsors.sponsor].blocs
+    } else {
+        &[]
+    };
+    el.parts
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let blocs = &sc.states[i].blocs;
+            let mut pull = 0.0;
+            for &b in blocs {
+                let coh = sc.blocs[b].cohesion.unwrap_or(world.p.cohesion);
+                let avg = if sw[b] > 0.0 { swd[b] / sw[b] } else { raw[k] };
+                pull += coh * (avg - raw[k]);
+            }
+            if !blocs.is_empty() {
+                pull /= blocs.len() as f64;
+            }
+            let exempt = blocs.iter().any(|b| sponsor_blocs.contains(b));
+            raw[k] + world.p.yes_bias + pull - if exempt { 0.0 } else { stigma }
+        })
+        .collect()
+}
+
+/// A vote from a deterministic Δ and a drawn shock (§7.6 bands).
+pub fn vote_from(delta: f64, band: f64) -> Vote {
+    if delta > band {
+        Vote::Yes
+    } else if delta < -band {
+        Vote::No
+    } else {
+        Vote::Abstain
+    }
+}
+
+/// The stakeholder actor's vote in a rough-consensus venue: +1 yes, −1 no, 0 neither.
+pub fn stakeholder_vote(world: &World, subject: &Subject) -> f64 {
+    let sh = world.sc.stakeholder;
+    let gain = match subject {
+        Subject::Rule { q, reference } => {
+            crate::model::utility(sh.ideal, sh.salience, *q, world.p.scope_weight)
+                - crate::model::utility(sh.ideal, sh.salience, *reference, world.p.scope_weight)
+        }
+        _ => 0.0,
+    };
+    if gain > world.p.abstain_band {
+        1.0
+    } else if gain < -world.p.abstain_band {
+        -1.0
+    } else {
+        0.0
+    }
+}
+
+/// Casts the votes of a present electorate: sponsors yes, everyone else by Δ + ε.
+/// Draws one normal per non-sponsor voter, in index order.
+pub fn cast(world: &World, el: &Electorate, means: &[f64], sponsors: &Sponsors, rng: &mut SimRng) -> Vec<Vote> {
+    let sd = world.p.vote_noise;
+    el.parts
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            if sponsors.contains(i) {
+                Vote::Yes
+            } else {
+                vote_from(means[k] + sd * std_normal(rng), world.p.abstain_band)
+            }
+        })
+        .collect()
+}
+
+/// Whether a vote adopts under `decision` (§7.6). `stake_w` is the weight the full
+/// stakeholder actor adds in rough consensus, `stake_vote` its vote (+1/−1/0).
+pub fn adopts(decision: Decision, votes: &[Vote], weights: &[f64], stake_w: f64, stake_vote: f64) -> bool {
+    match decision {
+        Decision::Consensus => !votes.contains(&Vote::No),
+        Decision::Majority { threshold } | Decision::Supermajority { threshold } => {
+            let yes = votes.iter().filter(|&&v| v == Vote::Yes).count() as f64;
+            let no = votes.iter().filter(|&&v| v == Vote::No).count() as f64;
+            yes + no > 0.0 && yes / (yes + no) > threshold
+        }
+        Decision::RoughConsensus { threshold } => {
+            let (mut yes, mut no) = (0.0, 0.0);
+            for (v, w) in votes.iter().zip(weights) {
+                match v {
+                    Vote::Yes => yes += w,
+                    Vote::No => no += w,
+                    _ => {}
+                }
+            }
+            if stake_vote > 0.0 {
+                yes += stake_w;
+            } else if stake_vote < 0.0 {
+                no += stake_w;
+            }
+            yes + no > 0.0 && yes >= threshold * (yes + no)
+        }
+    }
+}
+
+/// The analytic pass probability (§7.3): each voter is yes / no / abstain with the
+/// probabilities its normal shock implies, times its presence; consensus is the
+/// product of non-veto probabilities, the other rules a normal approximation of the
+/// Poisson-binomial margin.
+pub fn p_pass(
+    world: &World,
+    el: &Electorate,
+    means: &[f64],
+    sponsors: &Sponsors,
+    decision: Decision,
+    stakeholders: Stakeholders,
+    stake_vote: f64,
+) -> f64 {
+    let band = world.p.abstain_band;
+    let sd = world.p.vote_noise;
+    let probs = |k: usize, i: StateIx| -> (f64, f64) {
+        let pres = el.presence[k];
+        if sponsors.contains(i) {
+            return (pres, 0.0);
+        }
+        let mu = means[k];
+        let (py, pn) = if sd > 0.0 {
+            (normal_cdf((mu - band) / sd), normal_cdf((-band - mu) / sd))
+        } else {
+            ((mu > band) as u8 as f64, (mu < -band) as u8 as f64)
+        };
+        (pres * py, pres * pn)
+    };
+    match decision {
+        Decision::Consensus => {
+            let mut p = 1.0;
+            for (k, &i) in el.parts.iter().enumerate() {
+                let (_, pn) = probs(k, i);
+                p *= 1.0 - pn;
+            }
+            p
+        }
+        Decision::Majority { threshold: t } | Decision::Supermajority { threshold: t } => {
+            let (mut mean, mut var) = (0.0, 0.0);
+            for (k, &i) in el.parts.iter().enumerate() {
+                let (py, pn) = probs(k, i);
+                let (a, b) = (1.0 - t, -t);
+                let m = a * py + b * pn;
+                mean += m;
+                var += a * a * py + b * b * pn - m * m;
+            }
+            prob_positive(mean, var)
+        }
+        Decision::RoughConsensus { threshold: t } => {
+            let (mut mean, mut var) = (0.0, 0.0);
+            let mut total_w = 0.0;
+            for (k, &i) in el.parts.iter().enumerate() {
+                let (py, pn) = probs(k, i);
+                let w = el.weight[k];
+                total_w += w * el.presence[k];
+                let (a, b) = ((1.0 - t) * w, -t * w);
+                let m = a * py + b * pn;
+                mean += m;
+                var += a * a * py + b * b * pn - m * m;
+            }
+            if let Stakeholders::Full { weight } = stakeholders {
+                let sw = weight * total_w;
+                if stake_vote > 0.0 {
+                    mean += (1.0 - t) * sw;
+                } else if stake_vote < 0.0 {
+                    mean -= t * sw;
+                }
+            }
+            // Ties adopt under rough consensus (≥), so a zero margin counts as a pass.
+            prob_positive(mean + 1e-12, var)
+        }
+    }
+}
+
+/// Draws whether each participant of `parts` is absent: used by admissions, which draw
+/// their own absences (§7.11).
+pub fn draw_presence(world: &World, v: VenueIx, parts: &[StateIx], rng: &mut SimRng) -> Vec<bool> {
+    parts.iter().map(|&i| uniform(rng) >= world.p_absent(i, v)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consensus_fails_on_one_no_and_majority_ignores_abstentions() {
+        use Vote::*;
+        let w = [1.0; 5];
+        assert!(!adopts(Decision::Consensus, &[Yes, Yes, No, Yes, Abstain], &w, 0.0, 0.0));
+        assert!(adopts(Decision::Consensus, &[Yes, Yes, Abstain, Yes, Abstain], &w, 0.0, 0.0));
+        assert!(adopts(Decision::Consensus, &[Absent, Abstain, Yes, Absent, Yes], &w, 0.0, 0.0));
+        // 2 yes, 1 no, 2 abstain: 2/3 > 0.5 passes although yes is not a majority of voters.
+        let m = Decision::Majority { threshold: 0.5 };
+        assert!(adopts(m, &[Yes, Yes, No, Abstain, Abstain], &w, 0.0, 0.0));
+        assert!(!adopts(m, &[Yes, No, Abstain, Abstain, Abstain], &w, 0.0, 0.0));
+        assert!(!adopts(m, &[Abstain; 5], &w, 0.0, 0.0));
+        let s = Decision::Supermajority { threshold: 2.0 / 3.0 };
+        assert!(!adopts(s, &[Yes, Yes, No, Abstain, Abstain], &w, 0.0, 0.0));
+        assert!(adopts(s, &[Yes, Yes, Yes, No, Abstain], &w, 0.0, 0.0));
+    }
+
+    #[test]
+    fn rough_consensus_counts_weights_and_the_stakeholders() {
+        use Vote::*;
+        let r = Decision::RoughConsensus { threshold: 2.0 / 3.0 };
+        // Weighted: yes 3, no 2 → 0.6 < 2/3 fails; the stakeholders' yes (weight 2) carries it.
+        let w = [3.0, 2.0];
+        assert!(!adopts(r, &[Yes, No], &w, 0.0, 0.0));
+        assert!(adopts(r, &[Yes, No], &w, 2.0, 1.0));
+        assert!(!adopts(r, &[Yes, No], &w, 2.0, -1.0));
+    }
+
+    #[test]
+    fn vote_bands() {
+        assert_eq!(vote_from(0.2, 0.15), Vote::Yes);
+        assert_eq!(vote_from(-0.2, 0.15), Vote::No);
+        assert_eq!(vote_from(0.1, 0.15), Vote::Abstain);
+    }
+}
