@@ -12,3 +12,6 @@ pub mod negotiation;
 pub mod reform;
 pub mod seats;
 pub mod vote;
+
+#[cfg(test)]
+mod tests;

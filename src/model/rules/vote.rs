@@ -283,7 +283,9 @@ pub fn p_pass(
                 mean += m;
                 var += a * a * py + b * b * pn - m * m;
             }
-            prob_positive(mean, var)
+            // The margin lives on a lattice and a tie fails: continuity correction of half
+            // the smallest step (yes − no ≥ 1 under a simple majority).
+            prob_positive(mean - 0.5 * t.min(1.0 - t), var)
         }
         Decision::RoughConsensus { threshold: t } => {
             let (mut mean, mut var) = (0.0, 0.0);
