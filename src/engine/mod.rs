@@ -110,7 +110,11 @@ impl Engine<'_> {
                 }
                 Event::VenueChange { venue, change } => setup::change(w, *venue, change, rng),
                 Event::NewVenue { venue } => setup::activate(w, *venue, None, rng),
-                Event::Membership { venue, join, states } => {
+                Event::Membership {
+                    venue,
+                    join,
+                    states,
+                } => {
                     let v = &mut w.venues[*venue];
                     if v.active && !v.is_universal() && v.has_state_membership() {
                         for &i in states {
@@ -125,7 +129,9 @@ impl Engine<'_> {
                         tags.push(*tag);
                     }
                 }
-                Event::Election { venue, candidates } => self.elections.push((*venue, candidates.clone())),
+                Event::Election { venue, candidates } => {
+                    self.elections.push((*venue, candidates.clone()))
+                }
             }
         }
         for p in self.w.proposals.iter_mut() {
@@ -227,10 +233,23 @@ impl Engine<'_> {
             if adm.admitted {
                 self.w.venues[adm.venue].set_member(adm.applicant, true);
             }
-            let rule_camp = self.w.venues[adm.venue].rule(Kind::Norms).map_or(Camp::None, |r| r.camp);
+            let rule_camp = self.w.venues[adm.venue]
+                .rule(Kind::Norms)
+                .map_or(Camp::None, |r| r.camp);
             let votes: Vec<Vote> = adm.votes.iter().map(|x| x.1).collect();
-            let d = self.tally_row(adm.venue, DecisionKind::Admission, u32::MAX, Kind::Procedural, adm.applicant, &votes, adm.admitted);
-            self.out.decisions.push(DecisionRow { camp: rule_camp, ..d });
+            let d = self.tally_row(
+                adm.venue,
+                DecisionKind::Admission,
+                u32::MAX,
+                Kind::Procedural,
+                adm.applicant,
+                &votes,
+                adm.admitted,
+            );
+            self.out.decisions.push(DecisionRow {
+                camp: rule_camp,
+                ..d
+            });
             self.record_votes(&adm.votes);
         }
     }
@@ -263,7 +282,10 @@ impl Engine<'_> {
                 continue;
             }
             let members = std::mem::take(&mut self.w.venues[v].members);
-            let draws: Vec<bool> = members.iter().map(|&i| uniform(rng) < self.w.p_absent(i, v)).collect();
+            let draws: Vec<bool> = members
+                .iter()
+                .map(|&i| uniform(rng) < self.w.p_absent(i, v))
+                .collect();
             let venue = &mut self.w.venues[v];
             for (&i, &a) in members.iter().zip(&draws) {
                 venue.absent[i] = a;
@@ -271,10 +293,14 @@ impl Engine<'_> {
             venue.members = members;
         }
         for p in 0..self.w.proposals.len() {
-            let Status::Agenda { venue: v, rounds } = self.w.proposals[p].status else { continue };
+            let Status::Agenda { venue: v, rounds } = self.w.proposals[p].status else {
+                continue;
+            };
             if self.w.proposals[p].is_negotiated() {
                 let el = Electorate::present(&self.w, v);
-                if let Some(c) = negotiation::compromise(&self.w, &el, self.w.venues[v].stakeholders) {
+                if let Some(c) =
+                    negotiation::compromise(&self.w, &el, self.w.venues[v].stakeholders)
+                {
                     let pr = &self.w.proposals[p];
                     let q = negotiation::step(
                         pr.pos,
@@ -287,20 +313,37 @@ impl Engine<'_> {
                     self.w.proposals[p].pos = q;
                 }
             }
-            self.w.proposals[p].status = Status::Agenda { venue: v, rounds: rounds + 1 };
+            self.w.proposals[p].status = Status::Agenda {
+                venue: v,
+                rounds: rounds + 1,
+            };
         }
         for v in 0..self.w.venues.len() {
-            let Some(r) = reform::step(&self.w, v, rng) else { continue };
+            let Some(r) = reform::step(&self.w, v, rng) else {
+                continue;
+            };
             if r.passed {
                 let venue = &mut self.w.venues[v];
                 venue.transparency = r.transparency;
                 venue.stakeholders = venue.stakeholders.with_weight(r.stakeholder_weight);
             }
             let votes: Vec<Vote> = r.votes.iter().map(|x| x.1).collect();
-            let d = self.tally_row(v, DecisionKind::Reform, u32::MAX, Kind::Procedural, r.proposer, &votes, r.passed);
+            let d = self.tally_row(
+                v,
+                DecisionKind::Reform,
+                u32::MAX,
+                Kind::Procedural,
+                r.proposer,
+                &votes,
+                r.passed,
+            );
             self.out.decisions.push(DecisionRow {
                 position: Pos::new(r.transparency, r.stakeholder_weight),
-                detail: if r.dir > 0.0 { "up".into() } else { "down".into() },
+                detail: if r.dir > 0.0 {
+                    "up".into()
+                } else {
+                    "down".into()
+                },
                 ..d
             });
             self.record_votes(&r.votes);
@@ -318,7 +361,9 @@ impl Engine<'_> {
             let agenda = self.w.venues[v].agenda.clone();
             let mut el = None;
             for p in agenda {
-                let Status::Agenda { rounds, .. } = self.w.proposals[p].status else { continue };
+                let Status::Agenda { rounds, .. } = self.w.proposals[p].status else {
+                    continue;
+                };
                 if rounds < self.w.venues[v].negotiation_rounds {
                     continue;
                 }
@@ -372,7 +417,10 @@ impl Engine<'_> {
         let sponsors = Sponsors::of(w, pr.sponsor, &pr.cosponsors);
         let subject = match &pr.procedural {
             Some(proc_) => forecast::procedural_subject(w, proc_, pr.pos),
-            None => Subject::Rule { q: pr.pos, reference: venue.rule(pr.kind).map_or(w.sc.legacy, |r| r.pos) },
+            None => Subject::Rule {
+                q: pr.pos,
+                reference: venue.rule(pr.kind).map_or(w.sc.legacy, |r| r.pos),
+            },
         };
         let raw = vote::raw_deltas(w, el, &subject, &sponsors);
         let means = vote::mean_deltas(w, el, &raw, &sponsors);
@@ -384,8 +432,13 @@ impl Engine<'_> {
         };
         let adopted = vote::adopts(venue.decision, &votes, &el.weight, stake_w, stake_vote);
         let camp = venue.rule(pr.subject_kind()).map_or(Camp::None, |r| r.camp);
-        let dissent: Vec<StateIx> =
-            el.parts.iter().zip(&votes).filter(|(_, v)| **v == Vote::No).map(|(&i, _)| i).collect();
+        let dissent: Vec<StateIx> = el
+            .parts
+            .iter()
+            .zip(&votes)
+            .filter(|(_, v)| **v == Vote::No)
+            .map(|(&i, _)| i)
+            .collect();
         // Every participant's vote, absent ones included, in index order.
         let mut all = Vec::with_capacity(venue.members.len());
         let mut k = 0;
@@ -399,10 +452,27 @@ impl Engine<'_> {
         }
         let (kind, sponsor, pos) = (pr.kind, pr.sponsor, pr.pos);
         let all_votes: Vec<Vote> = all.iter().map(|x| x.1).collect();
-        let d = self.tally_row(v, DecisionKind::Proposal, p as u32, kind, sponsor, &all_votes, adopted);
-        self.out.decisions.push(DecisionRow { position: pos, camp, ..d });
+        let d = self.tally_row(
+            v,
+            DecisionKind::Proposal,
+            p as u32,
+            kind,
+            sponsor,
+            &all_votes,
+            adopted,
+        );
+        self.out.decisions.push(DecisionRow {
+            position: pos,
+            camp,
+            ..d
+        });
         self.record_votes(&all);
-        Outcome { proposal: p, venue: v, adopted, dissent }
+        Outcome {
+            proposal: p,
+            venue: v,
+            adopted,
+            dissent,
+        }
     }
 
     /// Step 7: adopted proposals become rules or take effect; failed ones go back (§7.8).
@@ -447,8 +517,14 @@ impl Engine<'_> {
 
     fn take_effect(&mut self, p: ProposalIx, proc_: &Procedural, rng: &mut SimRng) {
         match &proc_.action {
-            ProceduralAction::Change { venue, change } => setup::change(&mut self.w, *venue, change, rng),
-            ProceduralAction::Create { venue, mandate_kind, .. } => {
+            ProceduralAction::Change { venue, change } => {
+                setup::change(&mut self.w, *venue, change, rng)
+            }
+            ProceduralAction::Create {
+                venue,
+                mandate_kind,
+                ..
+            } => {
                 let nv = *venue;
                 setup::activate(&mut self.w, nv, Some(proc_.parent), rng);
                 for &r in &proc_.replaces {
@@ -467,7 +543,10 @@ impl Engine<'_> {
                     fixed_venue: Some(nv),
                     max_moves: pr.max_moves,
                     procedural: None,
-                    status: Status::Agenda { venue: nv, rounds: 0 },
+                    status: Status::Agenda {
+                        venue: nv,
+                        rounds: 0,
+                    },
                     tries: 0,
                     last_venue: Some(nv),
                     last_failed: None,
@@ -528,6 +607,10 @@ impl Engine<'_> {
         let d = (self.out.decisions.len() - 1) as u32;
         self.out
             .votes
-            .extend(votes.iter().map(|&(state, vote)| VoteRow { decision: d, state: state as u32, vote }));
+            .extend(votes.iter().map(|&(state, vote)| VoteRow {
+                decision: d,
+                state: state as u32,
+                vote,
+            }));
     }
 }

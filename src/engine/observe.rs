@@ -40,8 +40,11 @@ pub fn venues(w: &World, venue_rows: &mut Vec<VenueRow>, rule_rows: &mut Vec<Rul
             regime += r;
             auto += (r < 0.5) as usize;
         }
-        let (mean_regime, share) =
-            if n == 0 { (f64::NAN, f64::NAN) } else { (regime / n as f64, auto as f64 / n as f64) };
+        let (mean_regime, share) = if n == 0 {
+            (f64::NAN, f64::NAN)
+        } else {
+            (regime / n as f64, auto as f64 / n as f64)
+        };
         venue_rows.push(VenueRow {
             round: w.round,
             venue: v as u32,

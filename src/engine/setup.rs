@@ -20,10 +20,20 @@ pub fn world<'a>(sc: &'a Scenario, rng: &mut SimRng) -> World<'a> {
             salience[i] * s.power.powf(p.alpha) * s.competence.powf(p.beta)
         })
         .collect();
-    let w_tech = (0..n).map(|i| salience[i] * sc.states[i].ict * sc.states[i].competence).collect();
-    let camp = sc.states.iter().map(|s| Camp::of(s.regime, p.camp_threshold)).collect();
+    let w_tech = (0..n)
+        .map(|i| salience[i] * sc.states[i].ict * sc.states[i].competence)
+        .collect();
+    let camp = sc
+        .states
+        .iter()
+        .map(|s| Camp::of(s.regime, p.camp_threshold))
+        .collect();
     let venues = sc.venues.iter().map(|v| venue_state(v, n)).collect();
-    let proposals = sc.proposals.iter().map(|pr| proposal_state(pr, &ideal)).collect();
+    let proposals = sc
+        .proposals
+        .iter()
+        .map(|pr| proposal_state(pr, &ideal))
+        .collect();
     let mut w = World {
         sc,
         p,
@@ -58,7 +68,11 @@ fn venue_state(v: &VenueSpec, n: usize) -> VenueState {
     let mut rules: [Option<RuleState>; 3] = [None, None, None];
     for &(k, pos) in &v.rules {
         if k.is_substantive() {
-            rules[k.index()] = Some(RuleState { pos, camp: Camp::None, dissent: Vec::new() });
+            rules[k.index()] = Some(RuleState {
+                pos,
+                camp: Camp::None,
+                dissent: Vec::new(),
+            });
         }
     }
     VenueState {
@@ -87,7 +101,12 @@ fn venue_state(v: &VenueSpec, n: usize) -> VenueState {
 
 fn proposal_state(pr: &ProposalSpec, ideal: &[Pos]) -> ProposalState {
     let given = match &pr.procedural {
-        Some(Procedural { action: ProceduralAction::Create { mandate_position, .. }, .. }) => *mandate_position,
+        Some(Procedural {
+            action: ProceduralAction::Create {
+                mandate_position, ..
+            },
+            ..
+        }) => *mandate_position,
         _ => pr.position,
     };
     let pos = given.unwrap_or(ideal[pr.sponsor]);
@@ -129,7 +148,9 @@ fn even_attention(w: &mut World) {
 fn first_members(w: &World, v: VenueIx, parent: Option<VenueIx>, rng: &mut SimRng) -> Vec<StateIx> {
     let venue = &w.venues[v];
     match &venue.membership {
-        Membership::Open { universal: true } | Membership::Individuals => (0..w.n_states()).collect(),
+        Membership::Open { universal: true } | Membership::Individuals => {
+            (0..w.n_states()).collect()
+        }
         Membership::Appointed { .. } => seats::draw(w, &venue.membership, rng),
         Membership::Open { universal: false } => match parent {
             Some(pv) => w.venues[pv].members.clone(),
@@ -144,9 +165,10 @@ fn first_members(w: &World, v: VenueIx, parent: Option<VenueIx>, rng: &mut SimRn
 fn fill_rules(w: &mut World, v: VenueIx) {
     let venue = &w.venues[v];
     let charter = match venue.membership {
-        Membership::Invitation { .. } if !venue.founders.is_empty() => {
-            Some((w.weighted_ideal(&venue.founders), w.majority_camp(&venue.founders)))
-        }
+        Membership::Invitation { .. } if !venue.founders.is_empty() => Some((
+            w.weighted_ideal(&venue.founders),
+            w.majority_camp(&venue.founders),
+        )),
         _ => None,
     };
     let hosts = venue.hosts;
@@ -157,7 +179,11 @@ fn fill_rules(w: &mut World, v: VenueIx) {
             venue.rules[k.index()] = None;
         } else if venue.rules[k.index()].is_none() {
             let (pos, camp) = charter.unwrap_or((legacy, Camp::None));
-            venue.rules[k.index()] = Some(RuleState { pos, camp, dissent: Vec::new() });
+            venue.rules[k.index()] = Some(RuleState {
+                pos,
+                camp,
+                dissent: Vec::new(),
+            });
         }
     }
 }
@@ -171,7 +197,11 @@ pub fn activate(w: &mut World, v: VenueIx, parent: Option<VenueIx>, rng: &mut Si
     w.venues[v].set_members(&members);
     w.venues[v].active = true;
     fill_rules(w, v);
-    if w.sc.venues.get(v).is_some_and(|s| s.origin != Origin::Initial) {
+    if w.sc
+        .venues
+        .get(v)
+        .is_some_and(|s| s.origin != Origin::Initial)
+    {
         w.venues_created += 1;
     }
 }
@@ -200,7 +230,9 @@ pub fn change(w: &mut World, v: VenueIx, ch: &VenueChange, rng: &mut SimRng) {
     if let Some(m) = &ch.membership {
         w.venues[v].membership = m.clone();
         let members = match m {
-            Membership::Open { universal: true } | Membership::Individuals => (0..w.n_states()).collect(),
+            Membership::Open { universal: true } | Membership::Individuals => {
+                (0..w.n_states()).collect()
+            }
             Membership::Appointed { .. } => seats::draw(w, m, rng),
             _ => w.venues[v].members.clone(),
         };
@@ -225,7 +257,12 @@ pub fn unhost(w: &mut World, v: VenueIx, kind: Kind) {
 pub fn create_bloc_venue(w: &mut World, bloc: BlocIx, kind: Kind, charter: Pos) -> VenueIx {
     let n = w.n_states();
     let founders = w.bloc_members(bloc);
-    let base = format!("{}-{}-{}", w.sc.blocs[bloc].id, kind.as_str(), w.sc.year(w.round));
+    let base = format!(
+        "{}-{}-{}",
+        w.sc.blocs[bloc].id,
+        kind.as_str(),
+        w.sc.year(w.round)
+    );
     let mut id = base.clone();
     let mut k = 2;
     while w.venues.iter().any(|v| v.id == id) {
@@ -236,7 +273,9 @@ pub fn create_bloc_venue(w: &mut World, bloc: BlocIx, kind: Kind, charter: Pos) 
         id,
         name: format!("{} venue for {}", w.sc.blocs[bloc].name, kind.as_str()),
         origin: Origin::Initial,
-        membership: Membership::Invitation { admit: Admit::Unanimity },
+        membership: Membership::Invitation {
+            admit: Admit::Unanimity,
+        },
         decision: Decision::Consensus,
         stakeholders: Stakeholders::None,
         transparency: w.p.create_transparency,
@@ -249,8 +288,11 @@ pub fn create_bloc_venue(w: &mut World, bloc: BlocIx, kind: Kind, charter: Pos) 
     };
     let mut venue = venue_state(&spec, n);
     venue.bloc = Some(bloc);
-    venue.rules[kind.index()] =
-        Some(RuleState { pos: charter, camp: w.majority_camp(&founders), dissent: Vec::new() });
+    venue.rules[kind.index()] = Some(RuleState {
+        pos: charter,
+        camp: w.majority_camp(&founders),
+        dissent: Vec::new(),
+    });
     venue.set_members(&founders);
     venue.active = true;
     w.venues.push(venue);

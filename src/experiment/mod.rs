@@ -7,5 +7,7 @@ use rayon::prelude::*;
 /// Runs `runs` (run indices) of `scenario` in parallel on the current rayon pool and
 /// returns the results in run order, so output never depends on scheduling.
 pub fn run_batch(scenario: &Scenario, runs: &[u64], opts: RunOptions) -> Vec<RunResult> {
-    runs.par_iter().map(|&r| engine::run(scenario, r, opts)).collect()
+    runs.par_iter()
+        .map(|&r| engine::run(scenario, r, opts))
+        .collect()
 }

@@ -9,5 +9,5 @@ pub use policy::{Camp, Kind, KindSet, Pos, utility};
 pub use spec::*;
 pub mod rules;
 pub mod stats;
-pub mod world;
 pub mod testkit;
+pub mod world;

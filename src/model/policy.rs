@@ -59,7 +59,12 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Norms, Kind::Cybercrime, Kind::Standards, Kind::Procedural];
+    pub const ALL: [Kind; 4] = [
+        Kind::Norms,
+        Kind::Cybercrime,
+        Kind::Standards,
+        Kind::Procedural,
+    ];
     pub const SUBSTANTIVE: [Kind; 3] = [Kind::Norms, Kind::Cybercrime, Kind::Standards];
 
     pub fn as_str(self) -> &'static str {
@@ -119,7 +124,9 @@ impl KindSet {
     }
     /// The substantive kinds in the set.
     pub fn substantive(self) -> impl Iterator<Item = Kind> {
-        Kind::SUBSTANTIVE.into_iter().filter(move |k| self.contains(*k))
+        Kind::SUBSTANTIVE
+            .into_iter()
+            .filter(move |k| self.contains(*k))
     }
 }
 
@@ -175,6 +182,9 @@ mod tests {
         let s = KindSet::of(&[Kind::Standards, Kind::Norms]);
         assert!(s.contains(Kind::Norms) && s.contains(Kind::Standards));
         assert!(!s.contains(Kind::Cybercrime));
-        assert_eq!(s.iter().collect::<Vec<_>>(), vec![Kind::Norms, Kind::Standards]);
+        assert_eq!(
+            s.iter().collect::<Vec<_>>(),
+            vec![Kind::Norms, Kind::Standards]
+        );
     }
 }

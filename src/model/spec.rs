@@ -58,7 +58,10 @@ pub struct StakeholderActor {
 
 impl Default for StakeholderActor {
     fn default() -> Self {
-        StakeholderActor { ideal: Pos::new(0.1, 0.1), salience: 1.0 }
+        StakeholderActor {
+            ideal: Pos::new(0.1, 0.1),
+            salience: 1.0,
+        }
     }
 }
 
@@ -103,7 +106,12 @@ pub enum Membership {
     Open { universal: bool },
     /// `seats` in total, of which states carrying a `reserved` tag always sit; the rest are
     /// drawn every `term` rounds, split across the `quota_by` blocs by size.
-    Appointed { seats: usize, reserved: Vec<TagIx>, term: u32, quota_by: Vec<BlocIx> },
+    Appointed {
+        seats: usize,
+        reserved: Vec<TagIx>,
+        term: u32,
+        quota_by: Vec<BlocIx>,
+    },
     /// Non-members apply; members vote to admit by `admit`.
     Invitation { admit: Admit },
     /// No state membership: every state takes part through its technical community.
@@ -218,7 +226,11 @@ impl VenueChange {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProceduralAction {
     /// Create venue `venue` (a `VenueSpec` with `Origin::Proposal`) with a mandate.
-    Create { venue: VenueIx, mandate_kind: Kind, mandate_position: Option<Pos> },
+    Create {
+        venue: VenueIx,
+        mandate_kind: Kind,
+        mandate_position: Option<Pos>,
+    },
     /// Change an existing venue.
     Change { venue: VenueIx, change: VenueChange },
 }
@@ -263,14 +275,37 @@ pub enum Target {
 /// A scheduled event (MODEL.md §7.10).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    LegitimacyShock { state: StateIx, delta: f64 },
-    IdealShift { target: Target, dm: f64, ds: f64 },
-    VenueChange { venue: VenueIx, change: VenueChange },
+    LegitimacyShock {
+        state: StateIx,
+        delta: f64,
+    },
+    IdealShift {
+        target: Target,
+        dm: f64,
+        ds: f64,
+    },
+    VenueChange {
+        venue: VenueIx,
+        change: VenueChange,
+    },
     /// Brings venue `venue` (a spec with `Origin::Event`) into being.
-    NewVenue { venue: VenueIx },
-    Membership { venue: VenueIx, join: bool, states: Vec<StateIx> },
-    Tag { state: StateIx, tag: TagIx, add: bool },
-    Election { venue: VenueIx, candidates: Vec<StateIx> },
+    NewVenue {
+        venue: VenueIx,
+    },
+    Membership {
+        venue: VenueIx,
+        join: bool,
+        states: Vec<StateIx>,
+    },
+    Tag {
+        state: StateIx,
+        tag: TagIx,
+        add: bool,
+    },
+    Election {
+        venue: VenueIx,
+        candidates: Vec<StateIx>,
+    },
 }
 
 /// An event at a round. (`new_proposal` events become proposals with `introduced` = round.)

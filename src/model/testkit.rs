@@ -64,27 +64,58 @@ pub fn toy() -> Scenario {
     let mut states = Vec::new();
     for k in 0..6 {
         let power = if k == 0 { 4.0 } else { 1.0 };
-        states.push(state(&format!("L{k}"), 0.8 + 0.02 * k as f64, power, 0.8 - 0.05 * k as f64, vec![0]));
+        states.push(state(
+            &format!("L{k}"),
+            0.8 + 0.02 * k as f64,
+            power,
+            0.8 - 0.05 * k as f64,
+            vec![0],
+        ));
     }
     for k in 0..6 {
         let power = if k == 0 { 3.0 } else { 0.8 };
-        states.push(state(&format!("A{k}"), 0.1 + 0.03 * k as f64, power, 0.7 - 0.05 * k as f64, vec![1]));
+        states.push(state(
+            &format!("A{k}"),
+            0.1 + 0.03 * k as f64,
+            power,
+            0.7 - 0.05 * k as f64,
+            vec![1],
+        ));
     }
     states[0].tags.push(0);
     states[6].tags.push(0);
     let total: f64 = states.iter().map(|s| s.power).sum();
     states.iter_mut().for_each(|s| s.power /= total);
-    let bloc = |id: &str, shift: Pos| BlocSpec { id: id.into(), name: id.into(), shift, cohesion: None };
-    let mut ietf = venue("ietf", Membership::Individuals, Decision::RoughConsensus { threshold: 2.0 / 3.0 }, &[Kind::Standards]);
+    let bloc = |id: &str, shift: Pos| BlocSpec {
+        id: id.into(),
+        name: id.into(),
+        shift,
+        cohesion: None,
+    };
+    let mut ietf = venue(
+        "ietf",
+        Membership::Individuals,
+        Decision::RoughConsensus {
+            threshold: 2.0 / 3.0,
+        },
+        &[Kind::Standards],
+    );
     ietf.stakeholders = Stakeholders::Full { weight: 0.6 };
     ietf.transparency = 0.95;
     ietf.reach = Reach::Global;
-    let mut itu = venue("itu", Membership::Open { universal: true }, Decision::Majority { threshold: 0.5 }, &[Kind::Standards]);
+    let mut itu = venue(
+        "itu",
+        Membership::Open { universal: true },
+        Decision::Majority { threshold: 0.5 },
+        &[Kind::Standards],
+    );
     itu.stakeholders = Stakeholders::Consultative { weight: 0.1 };
     itu.transparency = 0.4;
     let mut sco = venue(
         "sco",
-        Membership::Invitation { admit: Admit::Unanimity },
+        Membership::Invitation {
+            admit: Admit::Unanimity,
+        },
         Decision::Consensus,
         &[Kind::Norms, Kind::Cybercrime, Kind::Standards],
     );
@@ -102,10 +133,18 @@ pub fn toy() -> Scenario {
         legacy: Pos::new(0.15, 0.2),
         stakeholder: StakeholderActor::default(),
         tags: vec!["p5".into()],
-        blocs: vec![bloc("west", Pos::new(0.0, 0.0)), bloc("east", Pos::new(0.15, 0.15))],
+        blocs: vec![
+            bloc("west", Pos::new(0.0, 0.0)),
+            bloc("east", Pos::new(0.15, 0.15)),
+        ],
         states,
         venues: vec![
-            venue("unga", Membership::Open { universal: true }, Decision::Majority { threshold: 0.5 }, &[Kind::Norms, Kind::Cybercrime, Kind::Procedural]),
+            venue(
+                "unga",
+                Membership::Open { universal: true },
+                Decision::Majority { threshold: 0.5 },
+                &[Kind::Norms, Kind::Cybercrime, Kind::Procedural],
+            ),
             ietf,
             itu,
             sco,

@@ -63,7 +63,10 @@ impl VenueState {
     }
     /// True if a non-member may take part by simply showing up (§7.3).
     pub fn may_enter(&self) -> bool {
-        matches!(self.membership, Membership::Open { .. } | Membership::Individuals)
+        matches!(
+            self.membership,
+            Membership::Open { .. } | Membership::Individuals
+        )
     }
     /// The rule for `kind` (substantive kinds only).
     pub fn rule(&self, kind: Kind) -> Option<&RuleState> {
@@ -77,7 +80,11 @@ impl VenueState {
             s += r.pos.s;
             n += 1.0;
         }
-        if n == 0.0 { legacy } else { Pos::new(m / n, s / n) }
+        if n == 0.0 {
+            legacy
+        } else {
+            Pos::new(m / n, s / n)
+        }
     }
     /// Sets `member[i]` and keeps `members` sorted.
     pub fn set_member(&mut self, i: StateIx, on: bool) {
@@ -118,7 +125,10 @@ pub enum Status {
     Future,
     Waiting,
     /// On `venue`'s agenda for `rounds` rounds of negotiation so far.
-    Agenda { venue: VenueIx, rounds: u32 },
+    Agenda {
+        venue: VenueIx,
+        rounds: u32,
+    },
     Adopted,
     Abandoned,
 }
@@ -153,9 +163,10 @@ impl ProposalState {
     /// The kind whose rules this proposal is about (the mandate's kind for a creation).
     pub fn subject_kind(&self) -> Kind {
         match &self.procedural {
-            Some(Procedural { action: ProceduralAction::Create { mandate_kind, .. }, .. }) => {
-                *mandate_kind
-            }
+            Some(Procedural {
+                action: ProceduralAction::Create { mandate_kind, .. },
+                ..
+            }) => *mandate_kind,
             _ => self.kind,
         }
     }
@@ -163,7 +174,10 @@ impl ProposalState {
     pub fn is_negotiated(&self) -> bool {
         !matches!(
             &self.procedural,
-            Some(Procedural { action: ProceduralAction::Change { .. }, .. })
+            Some(Procedural {
+                action: ProceduralAction::Change { .. },
+                ..
+            })
         )
     }
 }
@@ -324,7 +338,11 @@ impl<'a> World<'a> {
             s += r * pos.s;
             w += r;
         }
-        if w > 0.0 { Pos::new(m / w, s / w) } else { self.sc.legacy }
+        if w > 0.0 {
+            Pos::new(m / w, s / w)
+        } else {
+            self.sc.legacy
+        }
     }
 
     /// The weighted mean ideal of `states` with plain weights (bloc charters, §7.3).
@@ -351,7 +369,10 @@ impl<'a> World<'a> {
 
     /// The majority camp of `states` (ties: liberal).
     pub fn majority_camp(&self, states: &[StateIx]) -> Camp {
-        let auth = states.iter().filter(|&&i| self.camp[i] == Camp::Authoritarian).count();
+        let auth = states
+            .iter()
+            .filter(|&&i| self.camp[i] == Camp::Authoritarian)
+            .count();
         if states.is_empty() {
             Camp::None
         } else if 2 * auth > states.len() {
@@ -363,6 +384,8 @@ impl<'a> World<'a> {
 
     /// Members of bloc `b`, in index order.
     pub fn bloc_members(&self, b: BlocIx) -> Vec<StateIx> {
-        (0..self.n_states()).filter(|&i| self.sc.states[i].blocs.contains(&b)).collect()
+        (0..self.n_states())
+            .filter(|&i| self.sc.states[i].blocs.contains(&b))
+            .collect()
     }
 }

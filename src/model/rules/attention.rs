@@ -22,11 +22,18 @@ pub fn step(world: &World) -> Attention {
         .venues
         .iter()
         .enumerate()
-        .map(|(v, venue)| if venue.active { agenda_subjects(world, v) } else { Vec::new() })
+        .map(|(v, venue)| {
+            if venue.active {
+                agenda_subjects(world, v)
+            } else {
+                Vec::new()
+            }
+        })
         .collect();
     let mut a: Vec<Vec<f64>> = world.venues.iter().map(|_| vec![0.0; n_states]).collect();
     let mut n = vec![0u32; n_states];
-    let (mut mine, mut scores, mut cur, mut target) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut mine, mut scores, mut cur, mut target) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for i in 0..n_states {
         mine.clear();
         scores.clear();
@@ -34,7 +41,11 @@ pub fn step(world: &World) -> Attention {
         for (v, venue) in world.venues.iter().enumerate() {
             if venue.active && venue.member[i] {
                 mine.push(v);
-                let st = if subjects[v].is_empty() { 0.0 } else { stake(world, i, &subjects[v]) };
+                let st = if subjects[v].is_empty() {
+                    0.0
+                } else {
+                    stake(world, i, &subjects[v])
+                };
                 scores.push(world.p.attention_base + st);
                 cur.push(venue.attention[i]);
             }

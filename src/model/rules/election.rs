@@ -30,7 +30,8 @@ pub fn hold(world: &World, v: VenueIx, candidates: &[StateIx], rng: &mut SimRng)
         }
         let mut best = (f64::NEG_INFINITY, 0);
         for (k, &c) in candidates.iter().enumerate() {
-            let mut score = -world.ideal[i].dist2(world.ideal[c], world.p.scope_weight) * world.salience[i];
+            let mut score =
+                -world.ideal[i].dist2(world.ideal[c], world.p.scope_weight) * world.salience[i];
             if !world.share_bloc(i, c) {
                 score -= world.p.stigma * (1.0 - world.legitimacy[c]);
             }
@@ -44,5 +45,11 @@ pub fn hold(world: &World, v: VenueIx, candidates: &[StateIx], rng: &mut SimRng)
         }
     }
     let winner = (0..candidates.len()).fold(0, |w, k| if tally[k] > tally[w] { k } else { w });
-    Election { venue: v, candidates: candidates.to_vec(), tally, winner, absent }
+    Election {
+        venue: v,
+        candidates: candidates.to_vec(),
+        tally,
+        winner,
+        absent,
+    }
 }

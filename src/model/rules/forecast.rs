@@ -22,7 +22,15 @@ pub fn pass_probability(
     let raw = vote::raw_deltas(world, el, subject, sponsors);
     let means = vote::mean_deltas(world, el, &raw, sponsors);
     let stake = vote::stakeholder_vote(world, subject);
-    vote::p_pass(world, el, &means, sponsors, decision, world.venues[v].stakeholders, stake)
+    vote::p_pass(
+        world,
+        el,
+        &means,
+        sponsors,
+        decision,
+        world.venues[v].stakeholders,
+        stake,
+    )
 }
 
 /// Where a substantive proposal at `q` would end in venue `v` and how likely it passes
@@ -36,10 +44,20 @@ pub fn substantive(
 ) -> (Pos, f64) {
     let venue = &world.venues[v];
     let el = Electorate::forecast(world, v, Some(sponsors.sponsor));
-    let q2 = negotiation::forecast(world, &el, venue.stakeholders, q, sponsors.sponsor, venue.negotiation_rounds);
+    let q2 = negotiation::forecast(
+        world,
+        &el,
+        venue.stakeholders,
+        q,
+        sponsors.sponsor,
+        venue.negotiation_rounds,
+    );
     let reference = venue.rule(kind).map_or(world.sc.legacy, |r| r.pos);
     let subject = Subject::Rule { q: q2, reference };
-    (q2, pass_probability(world, v, &el, &subject, sponsors, venue.decision))
+    (
+        q2,
+        pass_probability(world, v, &el, &subject, sponsors, venue.decision),
+    )
 }
 
 /// What a procedural proposal asks voters to weigh (§7.7), at mandate position `q`.
@@ -54,18 +72,29 @@ pub fn procedural_subject(world: &World, proc_: &Procedural, q: Pos) -> Subject 
             let target = &world.venues[v];
             if change.is_openness_only() {
                 let t_new = change.transparency.unwrap_or(target.transparency);
-                let w_new = change.stakeholders.map_or(target.stakeholders.weight(), |s| s.weight());
+                let w_new = change
+                    .stakeholders
+                    .map_or(target.stakeholders.weight(), |s| s.weight());
                 let d = (t_new - target.transparency) + (w_new - target.stakeholders.weight());
                 let dir = if d >= 0.0 { 1.0 } else { -1.0 };
-                return Subject::Openness { transparency: target.transparency, dir };
+                return Subject::Openness {
+                    transparency: target.transparency,
+                    dir,
+                };
             }
-            Subject::Agenda { items: agenda_before_after(world, v, change) }
+            Subject::Agenda {
+                items: agenda_before_after(world, v, change),
+            }
         }
     }
 }
 
 /// For each substantive item on `v`'s agenda: (P, q') before and after `change`, and the rule.
-fn agenda_before_after(world: &World, v: VenueIx, change: &VenueChange) -> Vec<(f64, Pos, f64, Pos, Pos)> {
+fn agenda_before_after(
+    world: &World,
+    v: VenueIx,
+    change: &VenueChange,
+) -> Vec<(f64, Pos, f64, Pos, Pos)> {
     let venue = &world.venues[v];
     let before_el = Electorate::forecast(world, v, None);
     let after_parts = match &change.membership {
@@ -84,10 +113,37 @@ fn agenda_before_after(world: &World, v: VenueIx, change: &VenueChange) -> Vec<(
         let sponsors = Sponsors::of(world, pr.sponsor, &pr.cosponsors);
         let rule = venue.rule(pr.kind).map_or(world.sc.legacy, |r| r.pos);
         let left = negotiation_rounds_left(world, p, venue.negotiation_rounds);
-        let qb = negotiation::forecast(world, &before_el, venue.stakeholders, pr.pos, pr.sponsor, left);
-        let pb = pass_probability(world, v, &before_el, &Subject::Rule { q: qb, reference: rule }, &sponsors, venue.decision);
+        let qb = negotiation::forecast(
+            world,
+            &before_el,
+            venue.stakeholders,
+            pr.pos,
+            pr.sponsor,
+            left,
+        );
+        let pb = pass_probability(
+            world,
+            v,
+            &before_el,
+            &Subject::Rule {
+                q: qb,
+                reference: rule,
+            },
+            &sponsors,
+            venue.decision,
+        );
         let qa = negotiation::forecast(world, &after_el, stake_after, pr.pos, pr.sponsor, left);
-        let pa = pass_probability(world, v, &after_el, &Subject::Rule { q: qa, reference: rule }, &sponsors, decision_after);
+        let pa = pass_probability(
+            world,
+            v,
+            &after_el,
+            &Subject::Rule {
+                q: qa,
+                reference: rule,
+            },
+            &sponsors,
+            decision_after,
+        );
         items.push((pb, qb, pa, qa, rule));
     }
     items
@@ -104,8 +160,12 @@ fn negotiation_rounds_left(world: &World, p: ProposalIx, total: u32) -> u32 {
 /// strongest candidates per quota instead of a draw).
 pub fn forecast_members(world: &World, v: VenueIx, membership: &Membership) -> Vec<StateIx> {
     match membership {
-        Membership::Open { universal: true } | Membership::Individuals => (0..world.n_states()).collect(),
-        Membership::Open { universal: false } | Membership::Invitation { .. } => world.venues[v].members.clone(),
+        Membership::Open { universal: true } | Membership::Individuals => {
+            (0..world.n_states()).collect()
+        }
+        Membership::Open { universal: false } | Membership::Invitation { .. } => {
+            world.venues[v].members.clone()
+        }
         Membership::Appointed { .. } => seats::strongest(world, membership),
     }
 }
@@ -114,17 +174,29 @@ pub fn forecast_members(world: &World, v: VenueIx, membership: &Membership) -> V
 /// (§7.3: it is tabled when `P × Δ_S^raw` exceeds the cost of acting).
 pub fn procedural(world: &World, p: ProposalIx) -> (f64, f64) {
     let pr = &world.proposals[p];
-    let Some(proc_) = &pr.procedural else { return (0.0, 0.0) };
+    let Some(proc_) = &pr.procedural else {
+        return (0.0, 0.0);
+    };
     let parent = proc_.parent;
     let venue = &world.venues[parent];
     let sponsors = Sponsors::of(world, pr.sponsor, &pr.cosponsors);
     let el = Electorate::forecast(world, parent, None);
     let q = if pr.is_negotiated() {
-        negotiation::forecast(world, &el, venue.stakeholders, pr.pos, pr.sponsor, venue.negotiation_rounds)
+        negotiation::forecast(
+            world,
+            &el,
+            venue.stakeholders,
+            pr.pos,
+            pr.sponsor,
+            venue.negotiation_rounds,
+        )
     } else {
         pr.pos
     };
     let subject = procedural_subject(world, proc_, q);
     let gain = vote::raw_delta(world, pr.sponsor, &subject, false);
-    (pass_probability(world, parent, &el, &subject, &sponsors, venue.decision), gain)
+    (
+        pass_probability(world, parent, &el, &subject, &sponsors, venue.decision),
+        gain,
+    )
 }

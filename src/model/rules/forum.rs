@@ -24,9 +24,14 @@ pub struct Opt {
 /// What the sponsor does with a waiting proposal.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    Table { venue: VenueIx },
+    Table {
+        venue: VenueIx,
+    },
     /// Create a venue for bloc `bloc` with charter/rule `charter`, and table there.
-    Create { bloc: BlocIx, charter: Pos },
+    Create {
+        bloc: BlocIx,
+        charter: Pos,
+    },
     Wait,
     Abandon,
 }
@@ -42,14 +47,20 @@ pub struct Choice {
 
 /// Whether a tabling in `v` for `kind` is proactive for a sponsor of camp `camp`.
 fn proactive(world: &World, v: VenueIx, kind: crate::model::Kind, camp: Camp) -> bool {
-    world.venues[v].rule(kind).is_none_or(|r| r.camp != camp.other())
+    world.venues[v]
+        .rule(kind)
+        .is_none_or(|r| r.camp != camp.other())
 }
 
 /// Decides what the sponsor of waiting proposal `p` does this round.
 pub fn choose(world: &World, p: ProposalIx, rng: &mut SimRng) -> Choice {
     let pr = &world.proposals[p];
     debug_assert_eq!(pr.status, Status::Waiting);
-    let none = |action| Choice { action, options: Vec::new(), chosen: None };
+    let none = |action| Choice {
+        action,
+        options: Vec::new(),
+        chosen: None,
+    };
     if pr.tries >= pr.max_moves {
         return none(Action::Abandon);
     }
@@ -66,11 +77,24 @@ pub fn choose(world: &World, p: ProposalIx, rng: &mut SimRng) -> Choice {
         }
         let (pp, gain) = forecast::procedural(world, p);
         let eu = pp * gain;
-        let options = vec![Opt { venue: Some(parent), eu, p_pass: pp, proactive: true }];
+        let options = vec![Opt {
+            venue: Some(parent),
+            eu,
+            p_pass: pp,
+            proactive: true,
+        }];
         return if eu > cost_to_move {
-            Choice { action: Action::Table { venue: parent }, options, chosen: Some(0) }
+            Choice {
+                action: Action::Table { venue: parent },
+                options,
+                chosen: Some(0),
+            }
         } else {
-            Choice { action: Action::Wait, options, chosen: None }
+            Choice {
+                action: Action::Wait,
+                options,
+                chosen: None,
+            }
         };
     }
 
@@ -84,8 +108,17 @@ pub fn choose(world: &World, p: ProposalIx, rng: &mut SimRng) -> Choice {
         let (q2, pp) = forecast::substantive(world, v, kind, pr.pos, &sponsors);
         let rule = venue.rule(kind).map_or(world.sc.legacy, |r| r.pos);
         let eu = pp * world.forecast_reach(v, Some(s)) * (world.u(s, q2) - world.u(s, rule));
-        let options = vec![Opt { venue: Some(v), eu, p_pass: pp, proactive: proactive(world, v, kind, camp) }];
-        return Choice { action: Action::Table { venue: v }, options, chosen: Some(0) };
+        let options = vec![Opt {
+            venue: Some(v),
+            eu,
+            p_pass: pp,
+            proactive: proactive(world, v, kind, camp),
+        }];
+        return Choice {
+            action: Action::Table { venue: v },
+            options,
+            chosen: Some(0),
+        };
     }
 
     let mut options = Vec::new();
@@ -98,18 +131,34 @@ pub fn choose(world: &World, p: ProposalIx, rng: &mut SimRng) -> Choice {
         let moved = pr.last_venue.is_some_and(|last| last != v);
         let eu = pp * world.forecast_reach(v, Some(s)) * (world.u(s, q2) - world.u(s, rule))
             - if moved { cost_to_move } else { 0.0 };
-        options.push(Opt { venue: Some(v), eu, p_pass: pp, proactive: proactive(world, v, kind, camp) });
+        options.push(Opt {
+            venue: Some(v),
+            eu,
+            p_pass: pp,
+            proactive: proactive(world, v, kind, camp),
+        });
     }
     let mut create = None;
     if let Some((bloc, charter, eu)) = creation(world, p) {
         create = Some((options.len(), bloc, charter));
-        options.push(Opt { venue: None, eu, p_pass: 1.0, proactive: true });
+        options.push(Opt {
+            venue: None,
+            eu,
+            p_pass: 1.0,
+            proactive: true,
+        });
     }
 
-    let positive: Vec<usize> = (0..options.len()).filter(|&k| options[k].eu > 0.0).collect();
+    let positive: Vec<usize> = (0..options.len())
+        .filter(|&k| options[k].eu > 0.0)
+        .collect();
     let scores: Vec<f64> = positive.iter().map(|&k| options[k].eu).collect();
     match softmax_pick(&scores, world.p.choice_temperature, rng) {
-        None => Choice { action: Action::Wait, options, chosen: None },
+        None => Choice {
+            action: Action::Wait,
+            options,
+            chosen: None,
+        },
         Some(j) => {
             let k = positive[j];
             let action = match (options[k].venue, create) {
@@ -117,7 +166,11 @@ pub fn choose(world: &World, p: ProposalIx, rng: &mut SimRng) -> Choice {
                 (None, Some((_, bloc, charter))) => Action::Create { bloc, charter },
                 (None, None) => Action::Wait,
             };
-            Choice { action, options, chosen: Some(k) }
+            Choice {
+                action,
+                options,
+                chosen: Some(k),
+            }
         }
     }
 }
@@ -139,7 +192,9 @@ pub fn creation(world: &World, p: ProposalIx) -> Option<(BlocIx, Pos, f64)> {
         v.active
             && v.hosts.contains(pr.kind)
             && !v.founders.is_empty()
-            && v.founders.iter().all(|&f| world.sc.states[f].blocs.contains(&bloc))
+            && v.founders
+                .iter()
+                .all(|&f| world.sc.states[f].blocs.contains(&bloc))
     });
     if taken {
         return None;

@@ -40,7 +40,11 @@ pub fn saliences(sc: &Scenario, p: &Params) -> Vec<f64> {
         .iter()
         .map(|s| {
             s.salience.unwrap_or_else(|| {
-                let rel = if max_power > 0.0 { s.power / max_power } else { 0.0 };
+                let rel = if max_power > 0.0 {
+                    s.power / max_power
+                } else {
+                    0.0
+                };
                 p.salience_floor + (1.0 - p.salience_floor) * rel.max(s.ict).sqrt()
             })
         })

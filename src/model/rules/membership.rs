@@ -51,7 +51,10 @@ pub fn agenda_subjects(world: &World, v: VenueIx) -> Vec<(f64, Subject)> {
 
 /// State `i`'s total stake in an agenda: Σ P(pass) × |gain| (§7.2).
 pub fn stake(world: &World, i: StateIx, subjects: &[(f64, Subject)]) -> f64 {
-    subjects.iter().map(|(pp, s)| pp * raw_delta(world, i, s, false).abs()).sum()
+    subjects
+        .iter()
+        .map(|(pp, s)| pp * raw_delta(world, i, s, false).abs())
+        .sum()
 }
 
 /// The cost for a democracy of lending an opaque, state-centric, privileged venue its
@@ -66,9 +69,23 @@ pub fn legitimation_cost(world: &World, i: StateIx, v: VenueIx) -> f64 {
 }
 
 /// The value of taking part in open venue `v` for state `i` (§7.2 V_join).
-pub fn join_value(world: &World, i: StateIx, v: VenueIx, subjects: &[(f64, Subject)], mean_w: f64) -> f64 {
-    let st = if subjects.is_empty() { 0.0 } else { stake(world, i, subjects) };
-    let rel = if mean_w > 0.0 { world.plain_weight(i) / mean_w } else { 1.0 };
+pub fn join_value(
+    world: &World,
+    i: StateIx,
+    v: VenueIx,
+    subjects: &[(f64, Subject)],
+    mean_w: f64,
+) -> f64 {
+    let st = if subjects.is_empty() {
+        0.0
+    } else {
+        stake(world, i, subjects)
+    };
+    let rel = if mean_w > 0.0 {
+        world.plain_weight(i) / mean_w
+    } else {
+        1.0
+    };
     rel * st - legitimation_cost(world, i, v)
 }
 
@@ -105,20 +122,32 @@ pub fn step(world: &World, rng: &mut SimRng) -> Changes {
                 let mean_w = if venue.members.is_empty() {
                     0.0
                 } else {
-                    venue.members.iter().map(|&i| world.plain_weight(i)).sum::<f64>() / venue.members.len() as f64
+                    venue
+                        .members
+                        .iter()
+                        .map(|&i| world.plain_weight(i))
+                        .sum::<f64>()
+                        / venue.members.len() as f64
                 };
                 let sponsoring: Vec<StateIx> = venue
                     .agenda
                     .iter()
-                    .flat_map(|&p| std::iter::once(world.proposals[p].sponsor).chain(world.proposals[p].cosponsors.iter().copied()))
+                    .flat_map(|&p| {
+                        std::iter::once(world.proposals[p].sponsor)
+                            .chain(world.proposals[p].cosponsors.iter().copied())
+                    })
                     .collect();
                 for i in 0..n {
                     if venue.member[i] {
                         // Sponsors stay while their proposals are on the agenda.
-                        if !sponsoring.contains(&i) && join_value(world, i, v, &subjects, mean_w) < -world.p.exit_cost {
+                        if !sponsoring.contains(&i)
+                            && join_value(world, i, v, &subjects, mean_w) < -world.p.exit_cost
+                        {
                             out.leaves.push((v, i));
                         }
-                    } else if !subjects.is_empty() && join_value(world, i, v, &subjects, mean_w) > 0.0 {
+                    } else if !subjects.is_empty()
+                        && join_value(world, i, v, &subjects, mean_w) > 0.0
+                    {
                         out.joins.push((v, i));
                     }
                 }
@@ -144,12 +173,18 @@ pub fn step(world: &World, rng: &mut SimRng) -> Changes {
                         votes.push((j, vote));
                     }
                     let ok = admitted(*admit, yes, present);
-                    out.admissions.push(Admission { venue: v, applicant: i, votes, admitted: ok });
+                    out.admissions.push(Admission {
+                        venue: v,
+                        applicant: i,
+                        votes,
+                        admitted: ok,
+                    });
                 }
             }
             Membership::Appointed { term, .. } => {
                 if world.round > 0 && world.round % term.max(&1) == 0 {
-                    out.seatings.push((v, seats::draw(world, &venue.membership, rng)));
+                    out.seatings
+                        .push((v, seats::draw(world, &venue.membership, rng)));
                 }
             }
         }

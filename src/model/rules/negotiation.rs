@@ -3,7 +3,7 @@
 
 use super::vote::Electorate;
 use crate::model::policy::Pos;
-use crate::model::spec::{StateIx, Stakeholders};
+use crate::model::spec::{Stakeholders, StateIx};
 use crate::model::world::World;
 
 /// The compromise C: the weighted mean ideal of the electorate (weight × presence) and of
@@ -21,7 +21,10 @@ pub fn compromise(world: &World, el: &Electorate, stakeholders: Stakeholders) ->
     }
     let ws = stakeholders.weight() * w;
     let sh = world.sc.stakeholder.ideal;
-    Some(Pos::new((m + ws * sh.m) / (w + ws), (s + ws * sh.s) / (w + ws)))
+    Some(Pos::new(
+        (m + ws * sh.m) / (w + ws),
+        (s + ws * sh.s) / (w + ws),
+    ))
 }
 
 /// One round of negotiation: `q + t λ (C − q)` with the largest `t ≤ 1` at which the
@@ -58,7 +61,14 @@ pub fn forecast(
     };
     let mut q = q;
     for _ in 0..rounds {
-        q = step(q, c, world.p.lambda, world.ideal[sponsor], world.p.agenda_power, world.p.scope_weight);
+        q = step(
+            q,
+            c,
+            world.p.lambda,
+            world.ideal[sponsor],
+            world.p.agenda_power,
+            world.p.scope_weight,
+        );
     }
     q
 }

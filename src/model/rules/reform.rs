@@ -47,7 +47,11 @@ pub fn step(world: &World, v: VenueIx, rng: &mut SimRng) -> Option<Reform> {
         return None;
     }
     let comp = |i: StateIx| world.sc.states[i].competence;
-    let quiet: f64 = venue.members.iter().map(|&i| 1.0 - world.p.reform_rate * comp(i)).product();
+    let quiet: f64 = venue
+        .members
+        .iter()
+        .map(|&i| 1.0 - world.p.reform_rate * comp(i))
+        .product();
     if uniform(rng) >= 1.0 - quiet {
         return None;
     }
@@ -62,7 +66,11 @@ pub fn step(world: &World, v: VenueIx, rng: &mut SimRng) -> Option<Reform> {
         }
     }
     let openness = |i: StateIx| 1.0 - world.ideal[i].m;
-    let dir = if openness(proposer) > venue.transparency { 1.0 } else { -1.0 };
+    let dir = if openness(proposer) > venue.transparency {
+        1.0
+    } else {
+        -1.0
+    };
     let (mut yes_w, mut no_w, mut vetoed, mut present) = (0.0, 0.0, false, 0usize);
     let votes: Vec<(StateIx, Vote)> = venue
         .members
@@ -91,7 +99,15 @@ pub fn step(world: &World, v: VenueIx, rng: &mut SimRng) -> Option<Reform> {
         crate::model::spec::Stakeholders::None => 0.0,
         s => (s.weight() + step).clamp(0.0, world.p.max_stakeholder_weight),
     };
-    Some(Reform { venue: v, proposer, dir, votes, passed, transparency, stakeholder_weight })
+    Some(Reform {
+        venue: v,
+        proposer,
+        dir,
+        votes,
+        passed,
+        transparency,
+        stakeholder_weight,
+    })
 }
 
 #[cfg(test)]

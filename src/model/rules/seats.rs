@@ -15,12 +15,19 @@ fn seat_weight(world: &World, i: StateIx) -> f64 {
 
 /// Reserved members and the candidate pool of each quota (one pool if no quotas).
 fn pools(world: &World, membership: &Membership) -> (Vec<StateIx>, Vec<Vec<StateIx>>, usize) {
-    let Membership::Appointed { seats, reserved, quota_by, .. } = membership else {
+    let Membership::Appointed {
+        seats,
+        reserved,
+        quota_by,
+        ..
+    } = membership
+    else {
         return (Vec::new(), Vec::new(), 0);
     };
     let n = world.n_states();
-    let reserved_states: Vec<StateIx> =
-        (0..n).filter(|&i| world.tags[i].iter().any(|t| reserved.contains(t))).collect();
+    let reserved_states: Vec<StateIx> = (0..n)
+        .filter(|&i| world.tags[i].iter().any(|t| reserved.contains(t)))
+        .collect();
     let mut pools: Vec<Vec<StateIx>> = vec![Vec::new(); quota_by.len().max(1)];
     for i in 0..n {
         if reserved_states.binary_search(&i).is_ok() {
@@ -38,7 +45,9 @@ fn pools(world: &World, membership: &Membership) -> (Vec<StateIx>, Vec<Vec<State
 
 /// Index in `quota_by` of the first of `blocs` that is a quota bloc.
 fn first_quota(blocs: &[BlocIx], quota_by: &[BlocIx]) -> Option<usize> {
-    blocs.iter().find_map(|b| quota_by.iter().position(|q| q == b))
+    blocs
+        .iter()
+        .find_map(|b| quota_by.iter().position(|q| q == b))
 }
 
 /// Largest-remainder split of `seats` over pools of the given sizes (ties: earlier pool).
@@ -49,7 +58,11 @@ pub fn quotas(sizes: &[usize], seats: usize) -> Vec<usize> {
     }
     let seats = seats.min(total);
     let mut q: Vec<usize> = sizes.iter().map(|&s| s * seats / total).collect();
-    let mut rem: Vec<(usize, usize)> = sizes.iter().enumerate().map(|(k, &s)| (s * seats % total, k)).collect();
+    let mut rem: Vec<(usize, usize)> = sizes
+        .iter()
+        .enumerate()
+        .map(|(k, &s)| (s * seats % total, k))
+        .collect();
     rem.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut left = seats - q.iter().sum::<usize>();
     for &(_, k) in &rem {
@@ -99,7 +112,11 @@ pub fn strongest(world: &World, membership: &Membership) -> Vec<StateIx> {
     let sizes: Vec<usize> = pools.iter().map(Vec::len).collect();
     for (pool, k) in pools.iter().zip(quotas(&sizes, free)) {
         let mut cand = pool.clone();
-        cand.sort_by(|&a, &b| seat_weight(world, b).total_cmp(&seat_weight(world, a)).then(a.cmp(&b)));
+        cand.sort_by(|&a, &b| {
+            seat_weight(world, b)
+                .total_cmp(&seat_weight(world, a))
+                .then(a.cmp(&b))
+        });
         members.extend_from_slice(&cand[..k]);
     }
     members.sort_unstable();

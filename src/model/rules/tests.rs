@@ -24,11 +24,17 @@ fn unanimity_rejects_an_applicant_one_member_dislikes() {
     for i in 6..12 {
         w.ideal[i] = Pos::new(0.8, 0.8);
     }
-    w.venues[SCO].rules[Kind::Norms.index()].as_mut().unwrap().pos = Pos::new(0.8, 0.8);
+    w.venues[SCO].rules[Kind::Norms.index()]
+        .as_mut()
+        .unwrap()
+        .pos = Pos::new(0.8, 0.8);
     w.ideal[1] = Pos::new(0.7, 0.75); // a liberal state drawn to the SCO's rule
     let admission = |w: &World| {
         let ch = membership::step(w, &mut run_rng(1, 0));
-        ch.admissions.into_iter().find(|a| a.venue == SCO && a.applicant == 1).expect("state 1 applies")
+        ch.admissions
+            .into_iter()
+            .find(|a| a.venue == SCO && a.applicant == 1)
+            .expect("state 1 applies")
     };
     assert!(admission(&w).admitted, "all members are close: admitted");
     w.ideal[11] = Pos::new(0.2, 0.2); // one member far from the applicant
@@ -36,7 +42,9 @@ fn unanimity_rejects_an_applicant_one_member_dislikes() {
     assert!(!a.admitted);
     assert_eq!(a.votes.iter().filter(|v| v.1 == Vote::No).count(), 1);
     // Under a majority rule the same applicant gets in.
-    w.venues[SCO].membership = Membership::Invitation { admit: Admit::Majority };
+    w.venues[SCO].membership = Membership::Invitation {
+        admit: Admit::Majority,
+    };
     assert!(admission(&w).admitted);
 }
 
@@ -44,7 +52,10 @@ fn unanimity_rejects_an_applicant_one_member_dislikes() {
 fn states_far_from_an_invitation_venues_rule_do_not_apply() {
     let sc = toy();
     let mut w = world(&sc);
-    w.venues[SCO].rules[Kind::Norms.index()].as_mut().unwrap().pos = Pos::new(0.9, 0.9);
+    w.venues[SCO].rules[Kind::Norms.index()]
+        .as_mut()
+        .unwrap()
+        .pos = Pos::new(0.9, 0.9);
     w.ideal[0] = Pos::new(0.1, 0.1);
     assert!(!membership::applies(&w, 0, SCO));
 }
@@ -55,13 +66,22 @@ fn creation_is_offered_only_when_its_conditions_hold() {
     let p = 0; // east-norms, sponsored by A0 (home bloc "east", which founded the SCO)
     let mut w = world(&sc);
     w.proposals[p].status = Status::Waiting;
-    assert!(forum::creation(&w, p).is_none(), "never failed: no creation");
+    assert!(
+        forum::creation(&w, p).is_none(),
+        "never failed: no creation"
+    );
     w.proposals[p].last_failed = Some(UNGA);
-    assert!(forum::creation(&w, p).is_none(), "the SCO (founded by the bloc) already hosts norms");
+    assert!(
+        forum::creation(&w, p).is_none(),
+        "the SCO (founded by the bloc) already hosts norms"
+    );
     w.venues[SCO].hosts = KindSet::of(&[Kind::Cybercrime]);
     let (bloc, charter, _) = forum::creation(&w, p).expect("now creation is open");
     assert_eq!(bloc, 1);
-    assert!(charter.m > 0.5, "the charter is the authoritarian bloc's mean ideal");
+    assert!(
+        charter.m > 0.5,
+        "the charter is the authoritarian bloc's mean ideal"
+    );
     w.p.create_power = 0.9;
     assert!(forum::creation(&w, p).is_none(), "bloc too weak");
     w.p.create_power = 0.15;
@@ -76,18 +96,30 @@ fn a_vote_creating_a_venue_follows_positions_on_its_mandate() {
     let mut w = world(&sc);
     let proc_ = Procedural {
         parent: UNGA,
-        action: ProceduralAction::Create { venue: SCO, mandate_kind: Kind::Norms, mandate_position: None },
+        action: ProceduralAction::Create {
+            venue: SCO,
+            mandate_kind: Kind::Norms,
+            mandate_position: None,
+        },
         replaces: Vec::new(),
     };
     let mandate = Pos::new(0.8, 0.8);
     let subject = forecast::procedural_subject(&w, &proc_, mandate);
-    let Subject::Rule { q, reference } = subject.clone() else { panic!("a creation is a vote on its mandate") };
+    let Subject::Rule { q, reference } = subject.clone() else {
+        panic!("a creation is a vote on its mandate")
+    };
     assert_eq!(q, mandate);
     assert_eq!(reference, w.rule_in_force(Kind::Norms));
     w.ideal[2] = Pos::new(0.8, 0.8);
     w.ideal[3] = reference;
-    assert!(vote::raw_delta(&w, 2, &subject, false) > 0.0, "near the mandate: for");
-    assert!(vote::raw_delta(&w, 3, &subject, false) < 0.0, "at the rule in force: against");
+    assert!(
+        vote::raw_delta(&w, 2, &subject, false) > 0.0,
+        "near the mandate: for"
+    );
+    assert!(
+        vote::raw_delta(&w, 3, &subject, false) < 0.0,
+        "at the rule in force: against"
+    );
     // The vote does not depend on the created venue's decision rule (a forecast of
     // what a consensus body would later agree): changing it leaves Δ unchanged.
     let before = vote::raw_delta(&w, 2, &subject, false);
@@ -120,10 +152,16 @@ fn a_reform_passes_on_effective_weight_and_a_privileged_member_vetoes_it() {
     let w = reform_world(&sc, 0.4);
     let r = reform::step(&w, SCO, &mut run_rng(5, 0)).expect("tabled with certainty");
     assert_eq!(r.dir, 1.0);
-    assert!(r.passed, "five of six by weight, no veto below privilege 0.5");
+    assert!(
+        r.passed,
+        "five of six by weight, no veto below privilege 0.5"
+    );
     let w = reform_world(&sc, 0.5);
     let r = reform::step(&w, SCO, &mut run_rng(5, 0)).unwrap();
-    assert!(!r.passed, "A5 is a founder, hence privileged: its no vetoes at privilege 0.5");
+    assert!(
+        !r.passed,
+        "A5 is a founder, hence privileged: its no vetoes at privilege 0.5"
+    );
     // Without the veto, weight decides: make the lone no-voter outweigh the rest.
     let mut w = reform_world(&sc, 0.4);
     w.w_state[11] = 1e6;
@@ -135,7 +173,10 @@ fn a_reform_passes_on_effective_weight_and_a_privileged_member_vetoes_it() {
 fn attention_shares_sum_to_one_and_follow_stakes() {
     let sc = toy();
     let mut w = world(&sc);
-    w.proposals[0].status = Status::Agenda { venue: UNGA, rounds: 0 };
+    w.proposals[0].status = Status::Agenda {
+        venue: UNGA,
+        rounds: 0,
+    };
     w.proposals[0].p_pass = 0.9;
     w.proposals[0].pos = Pos::new(0.9, 0.9);
     w.venues[UNGA].agenda.push(0);
@@ -161,8 +202,12 @@ fn forecast_and_sampled_votes_agree() {
     let mut spread = Vec::new();
     for k in 0..8 {
         let x = 0.35 + 0.06 * k as f64;
-        let subject = Subject::Rule { q: Pos::new(x, x), reference: sc.legacy };
-        let p = forecast::pass_probability(&w, UNGA, &el, &subject, &sponsors, w.venues[UNGA].decision);
+        let subject = Subject::Rule {
+            q: Pos::new(x, x),
+            reference: sc.legacy,
+        };
+        let p =
+            forecast::pass_probability(&w, UNGA, &el, &subject, &sponsors, w.venues[UNGA].decision);
         let trials = 2000;
         let mut passed = 0;
         for _ in 0..trials {
@@ -173,16 +218,27 @@ fn forecast_and_sampled_votes_agree() {
                 .filter(|&i| crate::model::stats::uniform(&mut rng) >= w.p_absent(i, UNGA))
                 .collect();
             let e = Electorate::forecast_of(&w, UNGA, present);
-            let e = Electorate { presence: vec![1.0; e.parts.len()], ..e };
+            let e = Electorate {
+                presence: vec![1.0; e.parts.len()],
+                ..e
+            };
             let raw = vote::raw_deltas(&w, &e, &subject, &sponsors);
             let means = vote::mean_deltas(&w, &e, &raw, &sponsors);
             let votes = vote::cast(&w, &e, &means, &sponsors, &mut rng);
             passed += vote::adopts(w.venues[UNGA].decision, &votes, &e.weight, 0.0, 0.0) as u32;
         }
         let freq = passed as f64 / trials as f64;
-        assert!((freq - p).abs() < 0.12, "at {x:.2}: forecast {p:.3} vs sampled {freq:.3}");
+        assert!(
+            (freq - p).abs() < 0.12,
+            "at {x:.2}: forecast {p:.3} vs sampled {freq:.3}"
+        );
         spread.push(p);
     }
-    let (lo, hi) = spread.iter().fold((1.0f64, 0.0f64), |(a, b), &p| (a.min(p), b.max(p)));
-    assert!(lo < 0.3 && hi > 0.8, "the positions span passes and failures: {spread:?}");
+    let (lo, hi) = spread
+        .iter()
+        .fold((1.0f64, 0.0f64), |(a, b), &p| (a.min(p), b.max(p)));
+    assert!(
+        lo < 0.3 && hi > 0.8,
+        "the positions span passes and failures: {spread:?}"
+    );
 }

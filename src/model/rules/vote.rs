@@ -5,7 +5,7 @@
 use crate::engine::SimRng;
 use crate::engine::record::Vote;
 use crate::model::policy::Pos;
-use crate::model::spec::{Decision, StateIx, Stakeholders, VenueIx};
+use crate::model::spec::{Decision, Stakeholders, StateIx, VenueIx};
 use crate::model::stats::{normal_cdf, prob_positive, std_normal, uniform};
 use crate::model::world::World;
 
@@ -36,21 +36,38 @@ impl Electorate {
     pub fn forecast_of(world: &World, v: VenueIx, parts: Vec<StateIx>) -> Electorate {
         let weight = parts.iter().map(|&i| world.eff_weight(i, v)).collect();
         let presence = parts.iter().map(|&i| 1.0 - world.p_absent(i, v)).collect();
-        Electorate { parts, weight, presence }
+        Electorate {
+            parts,
+            weight,
+            presence,
+        }
     }
 
     /// The participants of `v` actually present this round (absences drawn in step 5).
     pub fn present(world: &World, v: VenueIx) -> Electorate {
         let venue = &world.venues[v];
-        let parts: Vec<StateIx> = venue.members.iter().copied().filter(|&i| !venue.absent[i]).collect();
+        let parts: Vec<StateIx> = venue
+            .members
+            .iter()
+            .copied()
+            .filter(|&i| !venue.absent[i])
+            .collect();
         let weight = parts.iter().map(|&i| world.eff_weight(i, v)).collect();
         let presence = vec![1.0; parts.len()];
-        Electorate { parts, weight, presence }
+        Electorate {
+            parts,
+            weight,
+            presence,
+        }
     }
 
     /// Σ weight × presence: the expected weight present.
     pub fn expected_weight(&self) -> f64 {
-        self.weight.iter().zip(&self.presence).map(|(w, p)| w * p).sum()
+        self.weight
+            .iter()
+            .zip(&self.presence)
+            .map(|(w, p)| w * p)
+            .sum()
     }
 }
 
@@ -69,15 +86,26 @@ impl Sponsors {
     pub fn of(world: &World, sponsor: StateIx, cosponsors: &[StateIx]) -> Sponsors {
         let mut states = vec![sponsor];
         states.extend_from_slice(cosponsors);
-        let legitimacy = states.iter().map(|&i| world.legitimacy[i]).fold(1.0, f64::min);
-        Sponsors { states, legitimacy, sponsor }
+        let legitimacy = states
+            .iter()
+            .map(|&i| world.legitimacy[i])
+            .fold(1.0, f64::min);
+        Sponsors {
+            states,
+            legitimacy,
+            sponsor,
+        }
     }
     pub fn contains(&self, i: StateIx) -> bool {
         self.states.contains(&i)
     }
     /// Nobody sponsors (reforms, admissions).
     pub fn none() -> Sponsors {
-        Sponsors { states: Vec::new(), legitimacy: 1.0, sponsor: usize::MAX }
+        Sponsors {
+            states: Vec::new(),
+            legitimacy: 1.0,
+            sponsor: usize::MAX,
+        }
     }
 }
 
@@ -88,7 +116,9 @@ pub enum Subject {
     Rule { q: Pos, reference: Pos },
     /// A change of a venue's membership or decision rule: the expected utility of its
     /// agenda after minus before (§7.7). Items: (P before, q' before, P after, q' after, rule).
-    Agenda { items: Vec<(f64, Pos, f64, Pos, Pos)> },
+    Agenda {
+        items: Vec<(f64, Pos, f64, Pos, Pos)>,
+    },
     /// A change of openness, voted on openness alone (§7.5, §7.7): `(1 - θm - transparency) × dir`.
     Openness { transparency: f64, dir: f64 },
 }
@@ -107,14 +137,17 @@ pub fn raw_delta(world: &World, i: StateIx, subject: &Subject, framed: bool) -> 
                 (pa * world.u(i, qa) + (1.0 - pa) * ur) - (pb * world.u(i, qb) + (1.0 - pb) * ur)
             })
             .sum(),
-        Subject::Openness { transparency, dir } => {
-            (1.0 - world.ideal[i].m - transparency) * dir
-        }
+        Subject::Openness { transparency, dir } => (1.0 - world.ideal[i].m - transparency) * dir,
     }
 }
 
 /// Raw gains of every participant (sponsors see the text unframed).
-pub fn raw_deltas(world: &World, el: &Electorate, subject: &Subject, sponsors: &Sponsors) -> Vec<f64> {
+pub fn raw_deltas(
+    world: &World,
+    el: &Electorate,
+    subject: &Subject,
+    sponsors: &Sponsors,
+) -> Vec<f64> {
     el.parts
         .iter()
         .map(|&i| raw_delta(world, i, subject, !sponsors.contains(i)))
@@ -193,7 +226,13 @@ pub fn stakeholder_vote(world: &World, subject: &Subject) -> f64 {
 
 /// Casts the votes of a present electorate: sponsors yes, everyone else by Δ + ε.
 /// Draws one normal per non-sponsor voter, in index order.
-pub fn cast(world: &World, el: &Electorate, means: &[f64], sponsors: &Sponsors, rng: &mut SimRng) -> Vec<Vote> {
+pub fn cast(
+    world: &World,
+    el: &Electorate,
+    means: &[f64],
+    sponsors: &Sponsors,
+    rng: &mut SimRng,
+) -> Vec<Vote> {
     let sd = world.p.vote_noise;
     el.parts
         .iter()
@@ -210,7 +249,13 @@ pub fn cast(world: &World, el: &Electorate, means: &[f64], sponsors: &Sponsors, 
 
 /// Whether a vote adopts under `decision` (§7.6). `stake_w` is the weight the full
 /// stakeholder actor adds in rough consensus, `stake_vote` its vote (+1/−1/0).
-pub fn adopts(decision: Decision, votes: &[Vote], weights: &[f64], stake_w: f64, stake_vote: f64) -> bool {
+pub fn adopts(
+    decision: Decision,
+    votes: &[Vote],
+    weights: &[f64],
+    stake_w: f64,
+    stake_vote: f64,
+) -> bool {
     match decision {
         Decision::Consensus => !votes.contains(&Vote::No),
         Decision::Majority { threshold } | Decision::Supermajority { threshold } => {
@@ -316,7 +361,10 @@ pub fn p_pass(
 /// Draws whether each participant of `parts` is absent: used by admissions, which draw
 /// their own absences (§7.11).
 pub fn draw_presence(world: &World, v: VenueIx, parts: &[StateIx], rng: &mut SimRng) -> Vec<bool> {
-    parts.iter().map(|&i| uniform(rng) >= world.p_absent(i, v)).collect()
+    parts
+        .iter()
+        .map(|&i| uniform(rng) >= world.p_absent(i, v))
+        .collect()
 }
 
 #[cfg(test)]
@@ -327,15 +375,41 @@ mod tests {
     fn consensus_fails_on_one_no_and_majority_ignores_abstentions() {
         use Vote::*;
         let w = [1.0; 5];
-        assert!(!adopts(Decision::Consensus, &[Yes, Yes, No, Yes, Abstain], &w, 0.0, 0.0));
-        assert!(adopts(Decision::Consensus, &[Yes, Yes, Abstain, Yes, Abstain], &w, 0.0, 0.0));
-        assert!(adopts(Decision::Consensus, &[Absent, Abstain, Yes, Absent, Yes], &w, 0.0, 0.0));
+        assert!(!adopts(
+            Decision::Consensus,
+            &[Yes, Yes, No, Yes, Abstain],
+            &w,
+            0.0,
+            0.0
+        ));
+        assert!(adopts(
+            Decision::Consensus,
+            &[Yes, Yes, Abstain, Yes, Abstain],
+            &w,
+            0.0,
+            0.0
+        ));
+        assert!(adopts(
+            Decision::Consensus,
+            &[Absent, Abstain, Yes, Absent, Yes],
+            &w,
+            0.0,
+            0.0
+        ));
         // 2 yes, 1 no, 2 abstain: 2/3 > 0.5 passes although yes is not a majority of voters.
         let m = Decision::Majority { threshold: 0.5 };
         assert!(adopts(m, &[Yes, Yes, No, Abstain, Abstain], &w, 0.0, 0.0));
-        assert!(!adopts(m, &[Yes, No, Abstain, Abstain, Abstain], &w, 0.0, 0.0));
+        assert!(!adopts(
+            m,
+            &[Yes, No, Abstain, Abstain, Abstain],
+            &w,
+            0.0,
+            0.0
+        ));
         assert!(!adopts(m, &[Abstain; 5], &w, 0.0, 0.0));
-        let s = Decision::Supermajority { threshold: 2.0 / 3.0 };
+        let s = Decision::Supermajority {
+            threshold: 2.0 / 3.0,
+        };
         assert!(!adopts(s, &[Yes, Yes, No, Abstain, Abstain], &w, 0.0, 0.0));
         assert!(adopts(s, &[Yes, Yes, Yes, No, Abstain], &w, 0.0, 0.0));
     }
@@ -343,7 +417,9 @@ mod tests {
     #[test]
     fn rough_consensus_counts_weights_and_the_stakeholders() {
         use Vote::*;
-        let r = Decision::RoughConsensus { threshold: 2.0 / 3.0 };
+        let r = Decision::RoughConsensus {
+            threshold: 2.0 / 3.0,
+        };
         // Weighted: yes 3, no 2 → 0.6 < 2/3 fails; the stakeholders' yes (weight 2) carries it.
         let w = [3.0, 2.0];
         assert!(!adopts(r, &[Yes, No], &w, 0.0, 0.0));
