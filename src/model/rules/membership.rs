@@ -182,7 +182,7 @@ pub fn step(world: &World, rng: &mut SimRng) -> Changes {
                 }
             }
             Membership::Appointed { term, .. } => {
-                if world.round > 0 && world.round % term.max(&1) == 0 {
+                if world.round > 0 && world.round.is_multiple_of(*term.max(&1)) {
                     out.seatings
                         .push((v, seats::draw(world, &venue.membership, rng)));
                 }
