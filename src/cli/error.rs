@@ -1,0 +1,101 @@
+//! The binary's errors: one message, a cause chain, and an exit code
+//! (2 = bad input or usage, 1 = internal; clap's own usage errors also exit 2).
+
+use forumsim::output::OutputError;
+use forumsim::scenario::ScenarioError;
+use std::error::Error;
+use std::fmt::Write as _;
+use std::io;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The scenario or a `--set` override is wrong ("FILE:LINE:COL: message").
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// Flags that are fine one by one but not together.
+    #[error("{0}")]
+    Usage(String),
+    #[error("{}: cannot read the scenario file", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("cannot start the pool of worker threads")]
+    Pool(#[source] rayon::ThreadPoolBuildError),
+    #[error("cannot write to standard output")]
+    Stdout(#[source] io::Error),
+    /// A run panicked: a bug in forumsim. Says how to reproduce it.
+    #[error(
+        "a run crashed, a bug in forumsim (its panic message is above): seed {seed}, runs {}",
+        runs_text(runs)
+    )]
+    Crash { seed: u64, runs: Vec<u64> },
+}
+
+/// Run indices for a message: all of them when few, else the span.
+fn runs_text(runs: &[u64]) -> String {
+    match runs {
+        [] => "none".into(),
+        [one] => one.to_string(),
+        [first, .., last] if runs.len() > 8 => format!("{first} to {last}"),
+        _ => runs
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Scenario(_) | CliError::Usage(_) | CliError::Read { .. } => 2,
+            CliError::Output(_)
+            | CliError::Pool(_)
+            | CliError::Stdout(_)
+            | CliError::Crash { .. } => 1,
+        }
+    }
+
+    /// `error: <message>` and one `  caused by: <cause>` line per source.
+    pub fn report(&self) -> String {
+        let mut s = format!("error: {self}\n");
+        let mut cause = self.source();
+        while let Some(c) = cause {
+            // Writing into a String cannot fail.
+            let _ = writeln!(s, "  caused by: {c}");
+            cause = c.source();
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_errors_are_internal_and_print_their_cause() {
+        let e = CliError::from(OutputError::CreateDir {
+            path: "out/x".into(),
+            source: io::Error::from(io::ErrorKind::PermissionDenied),
+        });
+        assert_eq!(e.exit_code(), 1);
+        let r = e.report();
+        assert!(
+            r.starts_with("error: out/x: cannot create the output folder\n  caused by: "),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn usage_errors_exit_2() {
+        let e = CliError::Usage("bad".into());
+        assert_eq!(e.exit_code(), 2);
+        assert_eq!(e.report(), "error: bad\n");
+    }
+}

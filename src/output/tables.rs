@@ -1,0 +1,465 @@
+//! The CSV tables of one batch (MODEL.md §8), in tidy long form: one row per
+//! observation, every row led by run, seed, round and year, names instead of indices.
+//!
+//! Rows are written in run order, then in the order the run recorded them, so a
+//! table's bytes depend only on the results, never on scheduling.
+
+use super::csvfile::CsvFile;
+use super::{FileInfo, OutputError};
+use crate::engine::DecisionRow;
+use crate::engine::RunResult;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+pub const ROUNDS: &str = "rounds.csv";
+pub const VENUES: &str = "venues.csv";
+pub const RULES: &str = "rules.csv";
+pub const DECISIONS: &str = "decisions.csv";
+pub const CHOICES: &str = "choices.csv";
+pub const VOTES: &str = "votes.csv";
+pub const ATTENTION: &str = "attention.csv";
+
+pub(crate) const ROUNDS_HEADER: &[&str] = &[
+    "run",
+    "seed",
+    "round",
+    "year",
+    "ami",
+    "scope_index",
+    "fragmentation",
+    "venues_active",
+    "venues_created",
+    "moves",
+    "adopted",
+    "failed",
+    "abandoned",
+    "pending",
+];
+pub(crate) const VENUES_HEADER: &[&str] = &[
+    "run",
+    "seed",
+    "round",
+    "year",
+    "venue",
+    "members",
+    "mean_regime",
+    "share_autocratic",
+    "stakeholder_weight",
+    "transparency",
+    "privilege",
+    "agenda",
+    "adoptions",
+];
+pub(crate) const RULES_HEADER: &[&str] = &[
+    "run", "seed", "round", "year", "venue", "kind", "rule_m", "rule_s", "camp", "reach",
+];
+pub(crate) const DECISIONS_HEADER: &[&str] = &[
+    "run",
+    "seed",
+    "round",
+    "year",
+    "decision",
+    "venue",
+    "what",
+    "proposal",
+    "kind",
+    "sponsor",
+    "yes",
+    "no",
+    "abstain",
+    "absent",
+    "adopted",
+    "position_m",
+    "position_s",
+    "camp",
+    "detail",
+];
+pub(crate) const CHOICES_HEADER: &[&str] = &[
+    "run",
+    "seed",
+    "round",
+    "year",
+    "proposal",
+    "sponsor",
+    "option",
+    "eu",
+    "p_pass",
+    "chosen",
+    "proactive",
+];
+pub(crate) const VOTES_HEADER: &[&str] = &[
+    "run", "seed", "round", "year", "decision", "venue", "proposal", "state", "vote",
+];
+pub(crate) const ATTENTION_HEADER: &[&str] = &[
+    "run",
+    "seed",
+    "round",
+    "year",
+    "state",
+    "venue",
+    "attention",
+];
+
+/// Resolves the indices of one run's rows to names. An index outside the run's name
+/// tables is an engine bug: reported with the file and run, never panicked on.
+struct Names<'a> {
+    file: PathBuf,
+    r: &'a RunResult,
+}
+
+impl<'a> Names<'a> {
+    fn new(t: &CsvFile, r: &'a RunResult) -> Self {
+        Names {
+            file: t.path().to_path_buf(),
+            r,
+        }
+    }
+
+    fn bad(&self, what: &'static str, index: u32, len: usize) -> OutputError {
+        OutputError::BadIndex {
+            path: self.file.clone(),
+            run: self.r.run,
+            what,
+            index: index.into(),
+            len,
+        }
+    }
+
+    fn pick(
+        &self,
+        list: &'a [String],
+        what: &'static str,
+        ix: u32,
+    ) -> Result<&'a str, OutputError> {
+        list.get(ix as usize)
+            .map(String::as_str)
+            .ok_or_else(|| self.bad(what, ix, list.len()))
+    }
+
+    fn venue(&self, ix: u32) -> Result<&'a str, OutputError> {
+        self.pick(&self.r.venue_names, "venue", ix)
+    }
+
+    fn state(&self, ix: u32) -> Result<&'a str, OutputError> {
+        self.pick(&self.r.state_names, "state", ix)
+    }
+
+    fn proposal(&self, ix: u32) -> Result<&'a str, OutputError> {
+        self.pick(&self.r.proposal_names, "proposal", ix)
+    }
+
+    /// Reforms, admissions and elections are about no proposal (`u32::MAX`): empty.
+    fn proposal_or_empty(&self, ix: u32) -> Result<&'a str, OutputError> {
+        if ix == u32::MAX {
+            Ok("")
+        } else {
+            self.proposal(ix)
+        }
+    }
+
+    fn decision(&self, ix: u32) -> Result<&'a DecisionRow, OutputError> {
+        self.r
+            .decisions
+            .get(ix as usize)
+            .ok_or_else(|| self.bad("decision", ix, self.r.decisions.len()))
+    }
+}
+
+pub(crate) fn write_rounds(
+    dir: &Path,
+    start_year: i32,
+    results: &[RunResult],
+) -> Result<FileInfo, OutputError> {
+    let mut t = CsvFile::create(dir, ROUNDS, ROUNDS_HEADER)?;
+    for r in results {
+        for row in &r.rounds {
+            t.lead(r.run, r.seed, row.round, start_year)?;
+            t.float(row.ami)?;
+            t.float(row.scope_index)?;
+            t.float(row.fragmentation)?;
+            for n in [
+                row.venues_active,
+                row.venues_created,
+                row.moves,
+                row.adopted,
+                row.failed,
+                row.abandoned,
+                row.pending,
+            ] {
+                t.uint(n.into())?;
+            }
+            t.end()?;
+        }
+    }
+    t.finish()
+}
+
+pub(crate) fn write_venues(
+    dir: &Path,
+    start_year: i32,
+    results: &[RunResult],
+) -> Result<FileInfo, OutputError> {
+    let mut t = CsvFile::create(dir, VENUES, VENUES_HEADER)?;
+    for r in results {
+        let n = Names::new(&t, r);
+        for row in &r.venues {
+            let venue = n.venue(row.venue)?;
+            t.lead(r.run, r.seed, row.round, start_year)?;
+            t.str(venue)?;
+            t.uint(row.members.into())?;
+            t.float(row.mean_regime)?;
+            t.float(row.share_autocratic)?;
+            t.float(row.stakeholder_weight)?;
+            t.float(row.transparency)?;
+            t.float(row.privilege)?;
+            t.uint(row.agenda.into())?;
+            t.uint(row.adoptions.into())?;
+            t.end()?;
+        }
+    }
+    t.finish()
+}
+
+pub(crate) fn write_rules(
+    dir: &Path,
+    start_year: i32,
+    results: &[RunResult],
+) -> Result<FileInfo, OutputError> {
+    let mut t = CsvFile::create(dir, RULES, RULES_HEADER)?;
+    for r in results {
+        let n = Names::new(&t, r);
+        for row in &r.rules {
+            let venue = n.venue(row.venue)?;
+            t.lead(r.run, r.seed, row.round, start_year)?;
+            t.str(venue)?;
+            t.str(row.kind.as_str())?;
+            t.float(row.rule.m)?;
+            t.float(row.rule.s)?;
+            t.str(row.camp.as_str())?;
+            t.float(row.reach)?;
+            t.end()?;
+        }
+    }
+    t.finish()
+}
+
+pub(crate) fn write_decisions(
+    dir: &Path,
+    start_year: i32,
+    results: &[RunResult],
+) -> Result<FileInfo, OutputError> {
+    let mut t = CsvFile::create(dir, DECISIONS, DECISIONS_HEADER)?;
+    for r in results {
+        let n = Names::new(&t, r);
+        for (i, row) in r.decisions.iter().enumerate() {
+            let venue = n.venue(row.venue)?;
+            let proposal = n.proposal_or_empty(row.proposal)?;
+            let sponsor = n.state(row.sponsor)?;
+            t.lead(r.run, r.seed, row.round, start_year)?;
+            t.uint(i as u64)?;
+            t.str(venue)?;
+            t.str(row.what.as_str())?;
+            t.str(proposal)?;
+            t.str(row.kind.as_str())?;
+            t.str(sponsor)?;
+            for n in [row.yes, row.no, row.abstain, row.absent] {
+                t.uint(n.into())?;
+            }
+            t.boolean(row.adopted)?;
+            t.float(row.position.m)?;
+            t.float(row.position.s)?;
+            t.str(row.camp.as_str())?;
+            t.str(&row.detail)?;
+            t.end()?;
+        }
+    }
+    t.finish()
+}
+
+pub(crate) fn write_choices(
+    dir: &Path,
+    start_year: i32,
+    results: &[RunResult],
+) -> Result<FileInfo, OutputError> {
+    let mut t = CsvFile::create(dir, CHOICES, CHOICES_HEADER)?;
+    let mut option = String::new();
+    for r in results {
+        let n = Names::new(&t, r);
+        for row in &r.choices {
+            let proposal = n.proposal(row.proposal)?;
+            let sponsor = n.state(row.sponsor)?;
+            option.clear();
+            if row.create {
+                // A creation option that was not picked names a venue that never came
+                // into being; its index may lie past the run's venue table.
+                option.push_str("create:");
+                match r.venue_names.get(row.venue as usize) {
+                    Some(name) => option.push_str(name),
+                    None => {
+                        // Writing into a String cannot fail.
+                        let _ = write!(option, "#{}", row.venue);
+                    }
+                }
+            } else {
+                option.push_str(n.venue(row.venue)?);
+            }
+            t.lead(r.run, r.seed, row.round, start_year)?;
+            t.str(proposal)?;
+            t.str(sponsor)?;
+            t.str(&option)?;
+            t.float(row.eu)?;
+            t.float(row.p_pass)?;
+            t.boolean(row.chosen)?;
+            t.boolean(row.proactive)?;
+            t.end()?;
+        }
+    }
+    t.finish()
+}
+
+pub(crate) fn write_votes(
+    dir: &Path,
+    start_year: i32,
+    results: &[RunResult],
+) -> Result<FileInfo, OutputError> {
+    let mut t = CsvFile::create(dir, VOTES, VOTES_HEADER)?;
+    for r in results {
+        let n = Names::new(&t, r);
+        for row in &r.votes {
+            let d = n.decision(row.decision)?;
+            let venue = n.venue(d.venue)?;
+            let proposal = n.proposal_or_empty(d.proposal)?;
+            let state = n.state(row.state)?;
+            t.lead(r.run, r.seed, d.round, start_year)?;
+            t.uint(row.decision.into())?;
+            t.str(venue)?;
+            t.str(proposal)?;
+            t.str(state)?;
+            t.str(row.vote.as_str())?;
+            t.end()?;
+        }
+    }
+    t.finish()
+}
+
+pub(crate) fn write_attention(
+    dir: &Path,
+    start_year: i32,
+    results: &[RunResult],
+) -> Result<FileInfo, OutputError> {
+    let mut t = CsvFile::create(dir, ATTENTION, ATTENTION_HEADER)?;
+    for r in results {
+        let n = Names::new(&t, r);
+        for row in &r.attention {
+            let state = n.state(row.state)?;
+            let venue = n.venue(row.venue)?;
+            t.lead(r.run, r.seed, row.round, start_year)?;
+            t.str(state)?;
+            t.str(venue)?;
+            t.float(row.attention)?;
+            t.end()?;
+        }
+    }
+    t.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::testdata::result;
+
+    type Writer = fn(&Path, i32, &[RunResult]) -> Result<FileInfo, OutputError>;
+
+    fn write(w: Writer, name: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        w(dir.path(), 2000, &[result(3, 7)]).unwrap();
+        std::fs::read_to_string(dir.path().join(name)).unwrap()
+    }
+
+    #[test]
+    fn rounds_rows_carry_run_seed_round_and_year() {
+        assert_eq!(
+            write(write_rounds, ROUNDS),
+            "run,seed,round,year,ami,scope_index,fragmentation,venues_active,venues_created,moves,adopted,failed,abandoned,pending\n\
+             3,7,0,2000,0.55,0.30000000000000004,0,1,0,0,1,0,0,0\n"
+        );
+    }
+
+    #[test]
+    fn venues_without_members_have_empty_means() {
+        assert_eq!(
+            write(write_venues, VENUES),
+            "run,seed,round,year,venue,members,mean_regime,share_autocratic,stakeholder_weight,transparency,privilege,agenda,adoptions\n\
+             3,7,0,2000,unga,2,0.5,0.5,0,0.5,0,1,1\n\
+             3,7,0,2000,sco,0,,,0.1,0.1,0.5,0,0\n"
+        );
+    }
+
+    #[test]
+    fn rules_name_venue_kind_and_camp() {
+        assert_eq!(
+            write(write_rules, RULES),
+            "run,seed,round,year,venue,kind,rule_m,rule_s,camp,reach\n\
+             3,7,0,2000,unga,norms,0.7,0.6,authoritarian,1\n"
+        );
+    }
+
+    #[test]
+    fn decisions_about_no_proposal_leave_it_empty() {
+        assert_eq!(
+            write(write_decisions, DECISIONS),
+            "run,seed,round,year,decision,venue,what,proposal,kind,sponsor,yes,no,abstain,absent,adopted,position_m,position_s,camp,detail\n\
+             3,7,0,2000,0,unga,proposal,p1,norms,RUS,1,1,0,0,true,0.7,0.6,none,\n\
+             3,7,0,2000,1,unga,election,,procedural,USA,2,0,0,0,true,0,0,none,USA:2;RUS:0\n"
+        );
+    }
+
+    #[test]
+    fn an_unpicked_creation_option_names_the_index_it_would_have_had() {
+        assert_eq!(
+            write(write_choices, CHOICES),
+            "run,seed,round,year,proposal,sponsor,option,eu,p_pass,chosen,proactive\n\
+             3,7,0,2000,p1,RUS,unga,0.125,0.5,true,true\n\
+             3,7,0,2000,p1,RUS,create:#2,-0.05,1,false,true\n"
+        );
+    }
+
+    #[test]
+    fn votes_take_round_venue_and_proposal_from_their_decision() {
+        assert_eq!(
+            write(write_votes, VOTES),
+            "run,seed,round,year,decision,venue,proposal,state,vote\n\
+             3,7,0,2000,0,unga,p1,USA,no\n\
+             3,7,0,2000,0,unga,p1,RUS,yes\n\
+             3,7,0,2000,1,unga,,RUS,absent\n"
+        );
+    }
+
+    #[test]
+    fn attention_rows_name_state_and_venue() {
+        assert_eq!(
+            write(write_attention, ATTENTION),
+            "run,seed,round,year,state,venue,attention\n3,7,0,2000,RUS,unga,1\n"
+        );
+    }
+
+    #[test]
+    fn runs_are_written_in_the_order_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let info = write_rounds(dir.path(), 2000, &[result(1, 7), result(0, 7)]).unwrap();
+        assert_eq!(info.rows, 2);
+        let s = std::fs::read_to_string(dir.path().join(ROUNDS)).unwrap();
+        let runs: Vec<&str> = s.lines().skip(1).map(|l| &l[..1]).collect();
+        assert_eq!(runs, ["1", "0"]);
+    }
+
+    #[test]
+    fn a_vote_on_an_unknown_decision_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = result(0, 7);
+        r.votes[0].decision = 5;
+        let err = write_votes(dir.path(), 2000, &[r]).unwrap_err();
+        assert!(err.to_string().contains("decision #5"), "{err}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}

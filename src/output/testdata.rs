@@ -1,0 +1,246 @@
+//! Hand-built scenario and run results for the writers' unit tests (no engine needed).
+
+use crate::engine::*;
+use crate::model::*;
+
+fn state(id: &str, regime: f64, blocs: Vec<BlocIx>) -> StateSpec {
+    StateSpec {
+        id: id.into(),
+        name: id.into(),
+        regime,
+        power: 0.5,
+        competence: 0.8,
+        ict: 0.5,
+        tags: vec![0],
+        blocs,
+        ideal: None,
+        salience: None,
+    }
+}
+
+/// Two states, two venues (one created by an event), one proposal, one event.
+pub(crate) fn scenario() -> Scenario {
+    let params = Params {
+        legit_cost: 0.5,
+        ..Params::default()
+    };
+    Scenario {
+        name: "tiny".into(),
+        description: "two states, two venues".into(),
+        rounds: 2,
+        start_year: 2000,
+        seed: 7,
+        runs: 2,
+        params,
+        legacy: Pos::new(0.15, 0.2),
+        stakeholder: StakeholderActor::default(),
+        tags: vec!["p5".into()],
+        blocs: vec![
+            BlocSpec {
+                id: "weog".into(),
+                name: "West".into(),
+                shift: Pos::default(),
+                cohesion: None,
+            },
+            BlocSpec {
+                id: "sco".into(),
+                name: "SCO".into(),
+                shift: Pos::new(0.15, 0.15),
+                cohesion: Some(0.8),
+            },
+        ],
+        states: vec![state("USA", 0.9, vec![0]), state("RUS", 0.1, vec![1])],
+        venues: vec![
+            VenueSpec {
+                id: "unga".into(),
+                name: "UN General Assembly".into(),
+                origin: Origin::Initial,
+                membership: Membership::Open { universal: true },
+                decision: Decision::Majority { threshold: 0.5 },
+                stakeholders: Stakeholders::None,
+                transparency: 0.5,
+                privilege: 0.0,
+                hosts: KindSet::of(&[Kind::Norms, Kind::Procedural]),
+                reach: Reach::Members,
+                rules: vec![],
+                negotiation_rounds: 1,
+                founders: vec![],
+            },
+            VenueSpec {
+                id: "sco".into(),
+                name: "Shanghai Cooperation Organisation".into(),
+                origin: Origin::Event { round: 1 },
+                membership: Membership::Invitation {
+                    admit: Admit::Unanimity,
+                },
+                decision: Decision::Consensus,
+                stakeholders: Stakeholders::Consultative { weight: 0.1 },
+                transparency: 0.1,
+                privilege: 0.5,
+                hosts: KindSet::of(&[Kind::Norms]),
+                reach: Reach::Members,
+                rules: vec![],
+                negotiation_rounds: 1,
+                founders: vec![1],
+            },
+        ],
+        proposals: vec![ProposalSpec {
+            id: "p1".into(),
+            kind: Kind::Norms,
+            sponsor: 1,
+            cosponsors: vec![],
+            position: None,
+            introduced: 0,
+            venue: Some(0),
+            max_moves: 3,
+            procedural: None,
+        }],
+        events: vec![EventSpec {
+            round: 1,
+            event: Event::NewVenue { venue: 1 },
+            label: "sco-founded".into(),
+        }],
+    }
+}
+
+/// One round of a run, with a NaN (a venue without members), a decision about no
+/// proposal, and a creation option that was not picked.
+pub(crate) fn result(run: u64, seed: u64) -> RunResult {
+    let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    RunResult {
+        run,
+        seed,
+        venue_names: names(&["unga", "sco"]),
+        proposal_names: names(&["p1"]),
+        state_names: names(&["USA", "RUS"]),
+        rounds: vec![RoundRow {
+            round: 0,
+            year: 2000,
+            ami: 0.25 + run as f64 / 10.0,
+            scope_index: 0.1 + 0.2,
+            fragmentation: 0.0,
+            venues_active: 1,
+            venues_created: 0,
+            moves: 0,
+            adopted: 1,
+            failed: 0,
+            abandoned: 0,
+            pending: 0,
+        }],
+        venues: vec![
+            VenueRow {
+                round: 0,
+                venue: 0,
+                members: 2,
+                mean_regime: 0.5,
+                share_autocratic: 0.5,
+                stakeholder_weight: 0.0,
+                transparency: 0.5,
+                privilege: 0.0,
+                agenda: 1,
+                adoptions: 1,
+            },
+            VenueRow {
+                round: 0,
+                venue: 1,
+                members: 0,
+                mean_regime: f64::NAN,
+                share_autocratic: f64::NAN,
+                stakeholder_weight: 0.1,
+                transparency: 0.1,
+                privilege: 0.5,
+                agenda: 0,
+                adoptions: 0,
+            },
+        ],
+        rules: vec![RuleRow {
+            round: 0,
+            venue: 0,
+            kind: Kind::Norms,
+            rule: Pos::new(0.7, 0.6),
+            camp: Camp::Authoritarian,
+            reach: 1.0,
+        }],
+        decisions: vec![
+            DecisionRow {
+                round: 0,
+                venue: 0,
+                what: DecisionKind::Proposal,
+                proposal: 0,
+                kind: Kind::Norms,
+                sponsor: 1,
+                yes: 1,
+                no: 1,
+                abstain: 0,
+                absent: 0,
+                adopted: true,
+                position: Pos::new(0.7, 0.6),
+                camp: Camp::None,
+                detail: String::new(),
+            },
+            DecisionRow {
+                round: 0,
+                venue: 0,
+                what: DecisionKind::Election,
+                proposal: u32::MAX,
+                kind: Kind::Procedural,
+                sponsor: 0,
+                yes: 2,
+                no: 0,
+                abstain: 0,
+                absent: 0,
+                adopted: true,
+                position: Pos::default(),
+                camp: Camp::None,
+                detail: "USA:2;RUS:0".into(),
+            },
+        ],
+        choices: vec![
+            ChoiceRow {
+                round: 0,
+                proposal: 0,
+                sponsor: 1,
+                venue: 0,
+                create: false,
+                eu: 0.125,
+                p_pass: 0.5,
+                chosen: true,
+                proactive: true,
+            },
+            ChoiceRow {
+                round: 0,
+                proposal: 0,
+                sponsor: 1,
+                venue: 2,
+                create: true,
+                eu: -0.05,
+                p_pass: 1.0,
+                chosen: false,
+                proactive: true,
+            },
+        ],
+        votes: vec![
+            VoteRow {
+                decision: 0,
+                state: 0,
+                vote: Vote::No,
+            },
+            VoteRow {
+                decision: 0,
+                state: 1,
+                vote: Vote::Yes,
+            },
+            VoteRow {
+                decision: 1,
+                state: 1,
+                vote: Vote::Absent,
+            },
+        ],
+        attention: vec![AttentionRow {
+            round: 0,
+            state: 1,
+            venue: 0,
+            attention: 1.0,
+        }],
+    }
+}
