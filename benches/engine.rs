@@ -37,7 +37,9 @@ fn batch(c: &mut Criterion) {
     for (name, sc) in scenarios() {
         let runs: Vec<u64> = (0..64).collect();
         g.throughput(Throughput::Elements(runs.len() as u64));
-        g.bench_function(name, |b| b.iter(|| black_box(run_batch(&sc, &runs, RunOptions::default()))));
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(run_batch(&sc, &runs, RunOptions::default())))
+        });
     }
     g.finish();
 }

@@ -150,17 +150,21 @@ impl Engine<'_> {
             }
             let choice = forum::choose(&self.w, p, rng);
             let sponsor = self.w.proposals[p].sponsor;
+            // A picked creation gets the next venue index; an unpicked one names none.
             let first_new = self.w.venues.len() as u32;
             for (k, o) in choice.options.iter().enumerate() {
+                let chosen = choice.chosen == Some(k);
                 self.out.choices.push(ChoiceRow {
                     round: self.w.round,
                     proposal: p as u32,
                     sponsor: sponsor as u32,
-                    venue: o.venue.map_or(first_new, |v| v as u32),
+                    venue: o
+                        .venue
+                        .map_or(if chosen { first_new } else { u32::MAX }, |v| v as u32),
                     create: o.venue.is_none(),
                     eu: o.eu,
                     p_pass: o.p_pass,
-                    chosen: choice.chosen == Some(k),
+                    chosen,
                     proactive: o.proactive,
                 });
             }

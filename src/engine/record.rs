@@ -149,7 +149,7 @@ pub struct ChoiceRow {
     pub round: u32,
     pub proposal: u32,
     pub sponsor: u32,
-    /// Venue of this option; for creation, the index the new venue would get.
+    /// Venue of this option; for creation, the created venue if picked, else `u32::MAX`.
     pub venue: u32,
     /// True for the "create a bloc venue" option.
     pub create: bool,

@@ -290,15 +290,12 @@ pub(crate) fn write_choices(
             let sponsor = n.state(row.sponsor)?;
             option.clear();
             if row.create {
-                // A creation option that was not picked names a venue that never came
-                // into being; its index may lie past the run's venue table.
-                option.push_str("create:");
-                match r.venue_names.get(row.venue as usize) {
-                    Some(name) => option.push_str(name),
-                    None => {
-                        // Writing into a String cannot fail.
-                        let _ = write!(option, "#{}", row.venue);
-                    }
+                // A creation option names the venue it created when it was picked;
+                // one that was not picked names no venue (`create`).
+                option.push_str("create");
+                if row.venue != u32::MAX {
+                    option.push(':');
+                    option.push_str(n.venue(row.venue)?);
                 }
             } else {
                 option.push_str(n.venue(row.venue)?);
@@ -415,12 +412,12 @@ mod tests {
     }
 
     #[test]
-    fn an_unpicked_creation_option_names_the_index_it_would_have_had() {
+    fn an_unpicked_creation_option_names_no_venue() {
         assert_eq!(
             write(write_choices, CHOICES),
             "run,seed,round,year,proposal,sponsor,option,eu,p_pass,chosen,proactive\n\
              3,7,0,2000,p1,RUS,unga,0.125,0.5,true,true\n\
-             3,7,0,2000,p1,RUS,create:#2,-0.05,1,false,true\n"
+             3,7,0,2000,p1,RUS,create,-0.05,1,false,true\n"
         );
     }
 

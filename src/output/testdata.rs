@@ -211,7 +211,7 @@ pub(crate) fn result(run: u64, seed: u64) -> RunResult {
                 round: 0,
                 proposal: 0,
                 sponsor: 1,
-                venue: 2,
+                venue: u32::MAX,
                 create: true,
                 eu: -0.05,
                 p_pass: 1.0,
