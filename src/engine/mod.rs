@@ -368,6 +368,13 @@ impl Engine<'_> {
                 let Status::Agenda { rounds, .. } = self.w.proposals[p].status else {
                     continue;
                 };
+                let kind = self.w.proposals[p].kind;
+                if kind.is_substantive() && !self.w.venues[v].hosts.contains(kind) {
+                    // The venue stopped hosting the kind (`replaces`, a change): the
+                    // proposal goes back to its sponsor without counting as a failure.
+                    self.withdraw(p, v);
+                    continue;
+                }
                 if rounds < self.w.venues[v].negotiation_rounds {
                     continue;
                 }
@@ -411,6 +418,14 @@ impl Engine<'_> {
             });
         }
         outcomes
+    }
+
+    /// Takes `p` off `v`'s agenda and back to waiting at its original position.
+    fn withdraw(&mut self, p: ProposalIx, v: VenueIx) {
+        self.w.venues[v].agenda.retain(|&x| x != p);
+        let pr = &mut self.w.proposals[p];
+        pr.status = Status::Waiting;
+        pr.pos = pr.original;
     }
 
     /// One proposal's vote in venue `v` by its present participants.
