@@ -1,34 +1,186 @@
 //! Scenario files: TOML (and CSV state tables) -> validated [`crate::model::Scenario`].
+//!
+//! Loading runs in stages, like ripgrep's low-level → high-level arguments:
+//! 1. parse the text into the TOML parser's spanned tree (syntax errors);
+//! 2. apply `--set` overrides to that tree ([`overrides`]), so an override is
+//!    checked exactly like the file and its errors name the override;
+//! 3. deserialise into the raw mirror ([`raw`]: types and unknown keys);
+//! 4. validate into a [`Scenario`] ([`validate`]: ranges, references,
+//!    contradictions; populations are drawn here, from
+//!    [`crate::engine::rng::population_rng`]).
+//!
+//! Every error is one [`ScenarioError`] whose `Display` reads
+//! `FILE:LINE:COL: message`. The format is documented in `docs/SCENARIOS.md`.
 
-// STUB: replaced by the real module on merge. Only the signature of `load_with` and a
-// `ScenarioError` implementing `Display` + `std::error::Error` are relied on by the CLI.
-// It returns an error (rather than panicking) so the CLI's error path can be exercised.
+mod agenda;
+mod error;
+mod overrides;
+mod population;
+mod raw;
+mod states_csv;
+mod validate;
+mod venues;
+
+use std::path::Path;
+
+use serde::Deserialize as _;
+use toml::de::{DeTable, DeValue};
+
+pub use error::ScenarioError;
+pub use overrides::{apply_override, parse_value};
 
 use crate::model::Scenario;
-use std::path::{Path, PathBuf};
+use error::{Source, Span, rewrite_serde_message};
 
-/// Why a scenario could not be loaded. Display = "FILE:LINE:COL: message".
-#[derive(Debug)]
-pub struct ScenarioError {
-    path: PathBuf,
+/// Loads and validates the scenario at `path`.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    load_with(path, &[])
 }
 
-impl std::fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}:1:1: scenario loading is not in this build (stub)",
-            self.path.display()
+/// Loads the scenario at `path` with `overrides`: `path=value` strings from `--set`
+/// (the value is parsed as a TOML value; a bare word is taken as a string).
+pub fn load_with(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Read {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    from_str(&text, path, overrides)
+}
+
+/// Parses a scenario from `text`; `path` is used in messages and to resolve a
+/// relative `states_csv` path (relative to the scenario file's folder).
+pub fn from_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    let mut src = Source::new(path, text);
+    let mut doc = DeTable::parse(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        src.error(
+            &span,
+            format!("invalid TOML: {}", first_lowercase(e.message())),
         )
+    })?;
+    let contexts = contexts(doc.get_ref(), text.len());
+    for set in overrides {
+        let span = src.add_set(set);
+        let (key, value) = overrides::split_set(set).map_err(|m| src.set_error(set, m))?;
+        overrides::apply_spanned(doc.get_mut(), key, overrides::parse_set_value(value), &span)
+            .map_err(|m| src.set_error(set, m))?;
+    }
+    let raw = raw::RawScenario::deserialize(toml::de::Deserializer::from(doc)).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let ctx = innermost(&contexts, &span).unwrap_or_default();
+        let mut msg = rewrite_serde_message(e.message());
+        if msg == "invalid type: table, expected an array" {
+            msg.push_str(" (a list of tables is written with double brackets, like `[[venue]]`)");
+        }
+        src.error(&span, validate::with_ctx(ctx, msg))
+    })?;
+    let base_dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    validate::validate(&raw, &src, base_dir)
+}
+
+fn first_lowercase(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 
-impl std::error::Error for ScenarioError {}
+/// The extent of every identifiable table in the file (`venue "gge"`, `event #3`),
+/// so that a type error found by serde can be reported with the table it is in.
+/// Computed before overrides: override spans lie past the end of the text.
+fn contexts(doc: &DeTable, text_len: usize) -> Vec<(Span, String)> {
+    let mut out = Vec::new();
+    let list = |key: &str| {
+        doc.get(key)
+            .and_then(|v| v.get_ref().as_array())
+            .map(|a| a.iter().collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let label = |v: &DeValue, what: &str, id_key: &str, n: usize| match v
+        .get(id_key)
+        .and_then(|x| x.get_ref().as_str())
+    {
+        Some(id) => format!("{what} \"{id}\""),
+        None => format!("{what} #{}", n + 1),
+    };
+    for (coll, id_key) in [
+        ("bloc", "id"),
+        ("state", "id"),
+        ("population", "label"),
+        ("venue", "id"),
+        ("proposal", "id"),
+        ("event", "id"),
+    ] {
+        for (n, el) in list(coll).into_iter().enumerate() {
+            if let Some(span) = extent(el, text_len) {
+                out.push((span, label(el.get_ref(), coll, id_key, n)));
+            }
+            // Venues written inside proposals and events.
+            let inner = [
+                el.get_ref().get("create"),
+                el.get_ref().get("venue"),
+                el.get_ref().get("proposal"),
+            ];
+            for v in inner
+                .into_iter()
+                .flatten()
+                .filter(|v| v.get_ref().is_table())
+            {
+                let what = if v.get_ref().get("membership").is_some() {
+                    "venue"
+                } else {
+                    "proposal"
+                };
+                if let Some(span) = extent(v, text_len) {
+                    out.push((span, label(v.get_ref(), what, "id", n)));
+                }
+                if let Some(c) = v.get_ref().get("create").filter(|c| c.get_ref().is_table())
+                    && let Some(span) = extent(c, text_len)
+                {
+                    out.push((span, label(c.get_ref(), "venue", "id", n)));
+                }
+            }
+        }
+    }
+    out
+}
 
-/// Loads, applies `path=value` overrides to, and validates a scenario file.
-pub fn load_with(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-    let _ = overrides;
-    Err(ScenarioError {
-        path: path.to_path_buf(),
-    })
+/// The smallest byte range (within the text) covering a value and all it contains.
+fn extent(v: &toml::Spanned<DeValue>, text_len: usize) -> Option<Span> {
+    let mut lo = usize::MAX;
+    let mut hi = 0;
+    let mut cover = |s: Span| {
+        if s.end <= text_len {
+            lo = lo.min(s.start);
+            hi = hi.max(s.end);
+        }
+    };
+    fn walk(v: &toml::Spanned<DeValue>, cover: &mut dyn FnMut(Span)) {
+        cover(v.span());
+        match v.get_ref() {
+            DeValue::Table(t) => {
+                for (k, child) in t.iter() {
+                    cover(k.span());
+                    walk(child, cover);
+                }
+            }
+            DeValue::Array(a) => a.iter().for_each(|child| walk(child, cover)),
+            _ => {}
+        }
+    }
+    walk(v, &mut cover);
+    (lo < hi).then_some(lo..hi)
+}
+
+/// The label of the smallest context containing `span`.
+fn innermost<'c>(contexts: &'c [(Span, String)], span: &Span) -> Option<&'c str> {
+    contexts
+        .iter()
+        .filter(|(c, _)| c.start <= span.start && span.start < c.end.max(c.start + 1))
+        .min_by_key(|(c, _)| c.end - c.start)
+        .map(|(_, label)| label.as_str())
 }

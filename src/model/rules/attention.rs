@@ -66,7 +66,11 @@ pub fn step(world: &World) -> Attention {
         // Scores are relative to the largest; with nothing at stake anywhere (possible
         // when attention_base = 0) every venue gets the same target.
         let max = scores.iter().cloned().fold(0.0, f64::max);
-        let scale = if max > 0.0 { world.p.attention_temperature * max } else { 1.0 };
+        let scale = if max > 0.0 {
+            world.p.attention_temperature * max
+        } else {
+            1.0
+        };
         for s in scores.iter_mut() {
             *s /= scale;
         }

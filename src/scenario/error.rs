@@ -1,0 +1,286 @@
+//! Scenario errors, and the map from parser spans to `file:line:col` that makes
+//! every message point at the place to fix.
+//!
+//! Spans come from the TOML parser as byte ranges of the scenario text. Values set
+//! by `--set` are spliced into the same tree with spans in a *virtual* range past
+//! the end of the file, one slice per override, so a check that fails on an
+//! overridden value reports the override (`--set venue.oewg.transparency=1.5: …`)
+//! instead of a line that does not contain it.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// A byte range in the scenario text (or in the virtual range of an override).
+pub type Span = Range<usize>;
+
+/// Why a scenario could not be loaded. One error per problem; its `Display` is a
+/// single line of the form `FILE:LINE:COL: message`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScenarioError {
+    /// The scenario file itself could not be read.
+    #[error("{}: cannot read the scenario file: {message}", path.display())]
+    Read { path: PathBuf, message: String },
+    /// A problem at a place in a file: the scenario, or a CSV state table it names
+    /// (`col` is `None` where only the line is known, as in CSV rows).
+    #[error("{}:{line}{}: {message}", file.display(), col.map(|c| format!(":{c}")).unwrap_or_default())]
+    At {
+        file: PathBuf,
+        line: usize,
+        col: Option<usize>,
+        message: String,
+    },
+    /// A problem caused by a `--set path=value` override.
+    #[error("{}: --set {set}: {message}", file.display())]
+    Override {
+        file: PathBuf,
+        set: String,
+        message: String,
+    },
+}
+
+impl ScenarioError {
+    /// The message without its location prefix.
+    pub fn message(&self) -> &str {
+        match self {
+            ScenarioError::Read { message, .. }
+            | ScenarioError::At { message, .. }
+            | ScenarioError::Override { message, .. } => message,
+        }
+    }
+
+    /// The line the error points at, where it points at one.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            ScenarioError::At { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+}
+
+/// The scenario text and its overrides: turns spans into located errors.
+#[derive(Debug)]
+pub(crate) struct Source<'a> {
+    pub file: &'a Path,
+    pub text: &'a str,
+    /// Each `--set` string with the virtual span its values and keys were given.
+    pub sets: Vec<(Span, &'a str)>,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(file: &'a Path, text: &'a str) -> Self {
+        Source {
+            file,
+            text,
+            sets: Vec::new(),
+        }
+    }
+
+    /// Reserves the virtual span of the next override and returns it.
+    pub fn add_set(&mut self, set: &'a str) -> Span {
+        let start = self
+            .sets
+            .last()
+            .map_or(self.text.len() + 1, |(s, _)| s.end + 1);
+        let span = start..start + set.len().max(1);
+        self.sets.push((span.clone(), set));
+        span
+    }
+
+    /// The override whose virtual span contains `span`, if any.
+    pub fn set_at(&self, span: &Span) -> Option<&'a str> {
+        self.sets
+            .iter()
+            .find(|(s, _)| s.start <= span.start && span.start < s.end)
+            .map(|(_, set)| *set)
+    }
+
+    /// An error at `span` of the scenario (or of the override that produced it).
+    pub fn error(&self, span: &Span, message: impl Into<String>) -> ScenarioError {
+        let message = message.into();
+        if let Some(set) = self.set_at(span) {
+            return ScenarioError::Override {
+                file: self.file.to_path_buf(),
+                set: set.to_string(),
+                message,
+            };
+        }
+        let (line, col) = line_col(self.text, span.start);
+        ScenarioError::At {
+            file: self.file.to_path_buf(),
+            line,
+            col: Some(col),
+            message,
+        }
+    }
+
+    /// An error about an override as a whole (its path, not its value).
+    pub fn set_error(&self, set: &str, message: impl Into<String>) -> ScenarioError {
+        ScenarioError::Override {
+            file: self.file.to_path_buf(),
+            set: set.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of byte offset `at` in `text`.
+pub(crate) fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// The candidate closest to `word`, if it is close enough to be a plausible typo.
+pub(crate) fn nearest<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
+    let limit = 1 + word.chars().count() / 4;
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|&(d, c)| d <= limit && d < c.chars().count())
+        .min_by_key(|&(d, c)| (d, c)) // ties broken by name, so hints never depend on hash order
+        .map(|(_, c)| c)
+}
+
+/// `", did you mean `x`?"` when a candidate is close to `word`, else `""`.
+pub(crate) fn did_you_mean<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> String {
+    nearest(word, candidates).map_or_else(String::new, |c| format!("; did you mean `{c}`?"))
+}
+
+/// `` `a`, `b` or `c` ``: a readable list of alternatives.
+pub(crate) fn one_of(words: &[&str]) -> String {
+    listing(words, " or ")
+}
+
+/// `` `a`, `b` and `c` ``: a readable list of things that go together.
+pub(crate) fn all_of(words: &[&str]) -> String {
+    listing(words, " and ")
+}
+
+fn listing(words: &[&str], last: &str) -> String {
+    let mut out = String::new();
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if i + 1 == words.len() { last } else { ", " });
+        }
+        let _ = write!(out, "`{w}`");
+    }
+    out
+}
+
+/// Rewrites a serde/TOML message in the house style: "key" rather than "field",
+/// TOML type names rather than Rust ones, and a did-you-mean for unknown keys
+/// (serde lists the expected fields; we pick the nearest instead of printing all).
+pub(crate) fn rewrite_serde_message(msg: &str) -> String {
+    if let Some(rest) = msg.strip_prefix("unknown field `")
+        && let Some((key, expected)) = rest.split_once('`')
+    {
+        let accepted = backticked(expected);
+        let accepted: Vec<&str> = accepted.iter().map(String::as_str).collect();
+        return match nearest(key, accepted.iter().copied()) {
+            Some(c) => format!("unknown key `{key}`; did you mean `{c}`?"),
+            None if accepted.is_empty() => {
+                format!("unknown key `{key}`: this table takes no keys")
+            }
+            None => format!("unknown key `{key}`; expected {}", one_of(&accepted)),
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `")
+        && let Some((key, _)) = rest.split_once('`')
+    {
+        return format!("missing key `{key}`");
+    }
+    let mut m = msg.to_string();
+    for (rust, toml) in [
+        ("expected f64", "expected a number"),
+        ("expected i64", "expected an integer"),
+        ("expected a sequence", "expected an array"),
+        ("expected a map", "expected a table"),
+        ("expected a boolean", "expected true or false"),
+        ("floating point `", "number `"),
+        ("invalid type: sequence", "invalid type: array"),
+        ("invalid type: map", "invalid type: table"),
+    ] {
+        m = m.replace(rust, toml);
+    }
+    if let Some(i) = m.find("expected struct ") {
+        m.truncate(i);
+        m.push_str("expected a table");
+    }
+    m
+}
+
+/// The words between backticks in `s`.
+fn backticked(s: &str) -> Vec<String> {
+    s.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one_in_characters() {
+        let text = "a = 1\nbé = 2\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 6), (2, 1));
+        assert_eq!(line_col(text, 9), (2, 3));
+        assert_eq!(line_col(text, 1000), (3, 1));
+    }
+
+    #[test]
+    fn nearest_finds_typos_but_not_unrelated_words() {
+        let keys = ["transparency", "privilege", "hosts", "id"];
+        assert_eq!(nearest("transparancy", keys), Some("transparency"));
+        assert_eq!(nearest("host", keys), Some("hosts"));
+        assert_eq!(nearest("colour", keys), None);
+        assert_eq!(nearest("xy", keys), None);
+    }
+
+    #[test]
+    fn unknown_field_messages_get_a_did_you_mean() {
+        let m = rewrite_serde_message(
+            "unknown field `transparancy`, expected one of `id`, `transparency`, `hosts`",
+        );
+        assert_eq!(
+            m,
+            "unknown key `transparancy`; did you mean `transparency`?"
+        );
+        let m = rewrite_serde_message("unknown field `zzz`, expected `id` or `name`");
+        assert_eq!(m, "unknown key `zzz`; expected `id` or `name`");
+        assert_eq!(
+            rewrite_serde_message("missing field `name`"),
+            "missing key `name`"
+        );
+        assert_eq!(
+            rewrite_serde_message("invalid type: string \"a\", expected f64"),
+            "invalid type: string \"a\", expected a number"
+        );
+    }
+
+    #[test]
+    fn override_spans_map_to_their_set() {
+        let mut src = Source::new(Path::new("w.toml"), "a = 1\n");
+        let s1 = src.add_set("a=2");
+        let s2 = src.add_set("b=3");
+        assert!(s1.start > 6 && s2.start > s1.end);
+        let e = src.error(&s2, "bad");
+        assert_eq!(e.to_string(), "w.toml: --set b=3: bad");
+        assert_eq!(src.error(&(2..3), "bad").to_string(), "w.toml:1:3: bad");
+    }
+}
