@@ -333,7 +333,7 @@ fn stylized_world_is_what_the_docs_say() {
         && e.event
             == Event::LegitimacyShock {
                 state: gp5,
-                delta: -0.5
+                delta: -0.8
             }));
     assert!(
         s.events
@@ -480,11 +480,11 @@ const SAME: &[&str] = &[
     "venue.gge.membership.seats=25",
     "bloc.sco.shift=[0.15, 0.15]",
     "state.GP5.competence=0.9",
-    "population.ED.count=36",
+    "population.ED.count=33",
     r#"population.HY.home_bloc.0.bloc="afr""#,
     "proposal.new-ip.position=[0.85, 0.6]",
     "proposal.infosec-norms.max_moves=3",
-    "event.invasion-2022.delta=-0.5",
+    "event.invasion-2022.delta=-0.8",
 ];
 
 proptest! {

@@ -81,6 +81,7 @@ define_params! {
     create_cost = 0.1, [0.0, 10.0], "cost of creating a venue (§7.3)";
     create_transparency = 0.2, [0.0, 1.0], "transparency of a venue created by a bloc (§7.3)";
     create_privilege = 0.5, [0.0, 1.0], "privilege of a venue created by a bloc (§7.3)";
+    min_eu = 0.0001, [0.0, 10.0], "an option is worth taking only when its EU exceeds this (§7.3; MODEL.md's \"positive\" is 0)";
     choice_temperature = 0.02, [0.000001, 100.0], "softmax temperature of forum choice (§7.3)";
     attention_base = 0.01, [0.0, 10.0], "attention score of a venue with nothing at stake (§7.4)";
     attention_temperature = 0.25, [0.000001, 100.0], "softmax temperature of attention, relative to the largest score (§7.4)";

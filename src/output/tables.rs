@@ -8,7 +8,6 @@ use super::csvfile::CsvFile;
 use super::{FileInfo, OutputError};
 use crate::engine::DecisionRow;
 use crate::engine::RunResult;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 pub const ROUNDS: &str = "rounds.csv";

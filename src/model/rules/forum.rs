@@ -149,8 +149,10 @@ pub fn choose(world: &World, p: ProposalIx, rng: &mut SimRng) -> Choice {
         });
     }
 
+    // "Positive" EU means worth the trouble: an option whose EU is floating-point dust
+    // (pass probabilities of 1e-40) must not be drawn at random over waiting.
     let positive: Vec<usize> = (0..options.len())
-        .filter(|&k| options[k].eu > 0.0)
+        .filter(|&k| options[k].eu > world.p.min_eu)
         .collect();
     let scores: Vec<f64> = positive.iter().map(|&k| options[k].eu).collect();
     match softmax_pick(&scores, world.p.choice_temperature, rng) {
