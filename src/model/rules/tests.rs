@@ -242,3 +242,25 @@ fn forecast_and_sampled_votes_agree() {
         "the positions span passes and failures: {spread:?}"
     );
 }
+
+#[test]
+fn a_venue_without_a_quorum_forecasts_no_pass() {
+    // Two members of a consensus venue can never be three present: nothing can pass,
+    // although no one would object.
+    let sc = toy();
+    let mut w = world(&sc);
+    w.venues[SCO].set_members(&[6, 7]);
+    let sponsors = Sponsors::of(&w, 6, &[]);
+    let el = Electorate::forecast(&w, SCO, None);
+    let subject = Subject::Rule {
+        q: w.ideal[6],
+        reference: sc.legacy,
+    };
+    let p = forecast::pass_probability(&w, SCO, &el, &subject, &sponsors, Decision::Consensus);
+    assert_eq!(p, 0.0);
+    w.venues[SCO].set_members(&[6, 7, 8, 9]);
+    let el = Electorate::forecast(&w, SCO, None);
+    assert!(
+        forecast::pass_probability(&w, SCO, &el, &subject, &sponsors, Decision::Consensus) > 0.0
+    );
+}

@@ -295,6 +295,10 @@ pub fn p_pass(
     stakeholders: Stakeholders,
     stake_vote: f64,
 ) -> f64 {
+    // A venue that cannot muster a quorum decides nothing (§7.11): no pass to forecast.
+    if el.presence.iter().sum::<f64>() < world.p.min_present {
+        return 0.0;
+    }
     let band = world.p.abstain_band;
     let sd = world.p.vote_noise;
     let probs = |k: usize, i: StateIx| -> (f64, f64) {
