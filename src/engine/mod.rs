@@ -46,6 +46,10 @@ pub fn run(scenario: &Scenario, run: u64, opts: RunOptions) -> RunResult {
         opts,
         counts: Counts::default(),
         elections: Vec::new(),
+        attention: attention::Attention {
+            a: Vec::new(),
+            n: Vec::new(),
+        },
     };
     for round in 0..scenario.rounds {
         eng.round(round, &mut rng);
@@ -70,6 +74,8 @@ struct Engine<'a> {
     counts: Counts,
     /// Elections scheduled for this round's decision step.
     elections: Vec<(VenueIx, Vec<StateIx>)>,
+    /// Reused buffer of the attention step.
+    attention: attention::Attention,
 }
 
 impl Engine<'_> {
@@ -260,11 +266,12 @@ impl Engine<'_> {
 
     /// Step 4: attention (§7.4).
     fn attention(&mut self) {
-        let att = attention::step(&self.w);
-        for (venue, a) in self.w.venues.iter_mut().zip(att.a) {
-            venue.attention = a;
+        attention::step_into(&self.w, &mut self.attention);
+        // Swap rather than move: last round's vectors become next round's buffer.
+        for (venue, a) in self.w.venues.iter_mut().zip(self.attention.a.iter_mut()) {
+            std::mem::swap(&mut venue.attention, a);
         }
-        self.w.n_venues = att.n;
+        std::mem::swap(&mut self.w.n_venues, &mut self.attention.n);
         if self.opts.states {
             for (v, venue) in self.w.venues.iter().enumerate() {
                 for &i in &venue.members {

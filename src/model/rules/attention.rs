@@ -17,6 +17,17 @@ pub struct Attention {
 
 /// Computes every state's new attention from the agendas and memberships of now.
 pub fn step(world: &World) -> Attention {
+    let mut out = Attention {
+        a: Vec::new(),
+        n: Vec::new(),
+    };
+    step_into(world, &mut out);
+    out
+}
+
+/// [`step`] into a reused buffer (the engine keeps one per run, so the round loop does
+/// not allocate a states × venues matrix every round).
+pub fn step_into(world: &World, out: &mut Attention) {
     let n_states = world.n_states();
     let subjects: Vec<Vec<(f64, Subject)>> = world
         .venues
@@ -30,8 +41,14 @@ pub fn step(world: &World) -> Attention {
             }
         })
         .collect();
-    let mut a: Vec<Vec<f64>> = world.venues.iter().map(|_| vec![0.0; n_states]).collect();
-    let mut n = vec![0u32; n_states];
+    out.a.resize_with(world.venues.len(), Vec::new);
+    for a in out.a.iter_mut() {
+        a.clear();
+        a.resize(n_states, 0.0);
+    }
+    out.n.clear();
+    out.n.resize(n_states, 0);
+    let (a, n) = (&mut out.a, &mut out.n);
     let (mut mine, mut scores, mut cur, mut target) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for i in 0..n_states {
@@ -79,5 +96,4 @@ pub fn step(world: &World) -> Attention {
             a[v][i] = 0.5 * (cur[j] + target[j]);
         }
     }
-    Attention { a, n }
 }

@@ -91,7 +91,11 @@ pub fn join_value(
 
 /// Whether `i` would apply to invitation venue `v`: its rules lie within `apply_distance`.
 pub fn applies(world: &World, i: StateIx, v: VenueIx) -> bool {
-    let rule = world.venues[v].mean_rule(world.sc.legacy);
+    applies_to(world, i, world.venues[v].mean_rule(world.sc.legacy))
+}
+
+/// Whether `i` would apply to a venue whose mean rule is `rule`.
+fn applies_to(world: &World, i: StateIx, rule: crate::model::Pos) -> bool {
     world.u(i, rule) > -world.p.apply_distance.powi(2) * world.salience[i]
 }
 
@@ -153,14 +157,22 @@ pub fn step(world: &World, rng: &mut SimRng) -> Changes {
                 }
             }
             Membership::Invitation { admit } => {
+                // Per venue, not per applicant: the rule applicants compare with, and
+                // each member's chance of missing the admission vote.
+                let rule = venue.mean_rule(world.sc.legacy);
+                let p_absent: Vec<f64> = venue
+                    .members
+                    .iter()
+                    .map(|&j| world.p_absent(j, v))
+                    .collect();
                 for i in 0..n {
-                    if venue.member[i] || !applies(world, i, v) {
+                    if venue.member[i] || !applies_to(world, i, rule) {
                         continue;
                     }
                     let mut votes = Vec::with_capacity(venue.members.len());
                     let (mut yes, mut present) = (0, 0);
-                    for &j in &venue.members {
-                        let here = crate::model::stats::uniform(rng) >= world.p_absent(j, v);
+                    for (&j, &pa) in venue.members.iter().zip(&p_absent) {
+                        let here = crate::model::stats::uniform(rng) >= pa;
                         let vote = if !here {
                             Vote::Absent
                         } else if world.ideal[i].dist(world.ideal[j]) < world.p.admit_distance {
