@@ -238,6 +238,7 @@ impl Engine<'_> {
         }
         for (v, members) in &ch.seatings {
             self.w.venues[*v].set_members(members);
+            self.w.venues[*v].seated = self.w.round;
         }
         for adm in ch.admissions {
             if adm.admitted {

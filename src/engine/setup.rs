@@ -96,6 +96,7 @@ fn venue_state(v: &VenueSpec, n: usize) -> VenueState {
         rules,
         agenda: Vec::new(),
         adoptions: 0,
+        seated: 0,
     }
 }
 
@@ -196,6 +197,7 @@ pub fn activate(w: &mut World, v: VenueIx, parent: Option<VenueIx>, rng: &mut Si
     let members = first_members(w, v, parent, rng);
     w.venues[v].set_members(&members);
     w.venues[v].active = true;
+    w.venues[v].seated = w.round;
     fill_rules(w, v);
     if w.sc
         .venues
@@ -237,6 +239,7 @@ pub fn change(w: &mut World, v: VenueIx, ch: &VenueChange, rng: &mut SimRng) {
             _ => w.venues[v].members.clone(),
         };
         w.venues[v].set_members(&members);
+        w.venues[v].seated = w.round;
     }
     if ch.hosts.is_some() {
         fill_rules(w, v);

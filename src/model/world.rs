@@ -50,6 +50,8 @@ pub struct VenueState {
     pub agenda: Vec<ProposalIx>,
     /// Adoptions in the current round (observation).
     pub adoptions: u32,
+    /// Round of the last seat draw (appointed venues): seats last `term` rounds from it.
+    pub seated: u32,
 }
 
 impl VenueState {

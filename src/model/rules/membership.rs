@@ -194,7 +194,9 @@ pub fn step(world: &World, rng: &mut SimRng) -> Changes {
                 }
             }
             Membership::Appointed { term, .. } => {
-                if world.round > 0 && world.round.is_multiple_of(*term.max(&1)) {
+                // A term runs from the venue's last draw (its creation, a change of
+                // its membership rule, or the previous term's end).
+                if world.round >= venue.seated + term.max(&1) {
                     out.seatings
                         .push((v, seats::draw(world, &venue.membership, rng)));
                 }
