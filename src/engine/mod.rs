@@ -244,9 +244,6 @@ impl Engine<'_> {
             if adm.admitted {
                 self.w.venues[adm.venue].set_member(adm.applicant, true);
             }
-            let rule_camp = self.w.venues[adm.venue]
-                .rule(Kind::Norms)
-                .map_or(Camp::None, |r| r.camp);
             let votes: Vec<Vote> = adm.votes.iter().map(|x| x.1).collect();
             let d = self.tally_row(
                 adm.venue,
@@ -257,10 +254,7 @@ impl Engine<'_> {
                 &votes,
                 adm.admitted,
             );
-            self.out.decisions.push(DecisionRow {
-                camp: rule_camp,
-                ..d
-            });
+            self.out.decisions.push(DecisionRow { ..d });
             self.record_votes(&adm.votes);
         }
     }
@@ -421,7 +415,7 @@ impl Engine<'_> {
                 absent: e.absent,
                 adopted: true,
                 position: self.w.ideal[e.candidates[e.winner]],
-                camp: self.w.camp[e.candidates[e.winner]],
+                camp: self.w.venue_camp(v),
                 detail,
             });
         }
@@ -621,7 +615,7 @@ impl Engine<'_> {
             absent: count(Vote::Absent),
             adopted,
             position: Pos::default(),
-            camp: Camp::None,
+            camp: self.w.venue_camp(v),
             detail: String::new(),
         }
     }

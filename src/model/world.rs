@@ -294,6 +294,17 @@ impl<'a> World<'a> {
         self.sc.states[b].blocs.iter().any(|x| ba.contains(x))
     }
 
+    /// Camp of the setter of venue `v`'s rule for its first hosted substantive kind: the
+    /// camp logged with reforms, admissions and elections (§7.6).
+    pub fn venue_camp(&self, v: VenueIx) -> Camp {
+        let venue = &self.venues[v];
+        venue
+            .hosts
+            .substantive()
+            .find_map(|k| venue.rule(k))
+            .map_or(Camp::None, |r| r.camp)
+    }
+
     /// Power a venue's rule for `kind` reaches now (§2 `reach`).
     pub fn reach(&self, v: VenueIx, kind: Kind) -> f64 {
         let venue = &self.venues[v];
