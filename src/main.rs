@@ -18,6 +18,8 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Run(args) => run(args),
         Command::Check(args) => check(args),
+        Command::Params(args) => cli::params::params(args),
+        Command::Diff(args) => cli::diff::diff(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -30,6 +32,10 @@ fn main() -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> Result<(), CliError> {
+    if args.resolved {
+        let r = scenario::load_resolved(&args.scenario, &args.set.values)?;
+        return print(|w| w.write_all(r.text_with_overrides.as_bytes()));
+    }
     let sc = scenario::load_with(&args.scenario, &args.set.values)?;
     print(|w| output::summary::write_scenario(w, &sc))
 }

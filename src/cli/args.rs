@@ -26,7 +26,8 @@ whether it runs alone (--run-index r) or in a batch, on any number of threads.";
 const CHECK_EXAMPLES: &str = "\
 Examples:
   forumsim check scenarios/stylized.toml
-  forumsim check scenarios/stylized.toml --set parameters.cohesion=0.8";
+  forumsim check scenarios/stylized.toml --set parameters.cohesion=0.8
+  forumsim check scenarios/mine.toml --resolved > mine.resolved.toml";
 
 /// Agent-based model of forum shopping in global cyber governance.
 #[derive(Debug, Parser)]
@@ -51,6 +52,12 @@ pub enum Command {
     /// Validate a scenario and print what it contains, without running it.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Print every scenario parameter with its meaning, default and valid range.
+    #[command(after_help = super::params::EXAMPLES)]
+    Params(super::params::ParamsArgs),
+    /// Print the semantic difference between two scenarios (exit 1 if they differ).
+    #[command(after_help = super::diff::EXAMPLES)]
+    Diff(super::diff::DiffArgs),
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +100,10 @@ pub struct CheckArgs {
     pub scenario: PathBuf,
     #[command(flatten)]
     pub set: SetArgs,
+    /// Print the scenario as one self-contained TOML file, with every `extends`
+    /// (and `--set`) applied, instead of the summary.
+    #[arg(long)]
+    pub resolved: bool,
 }
 
 #[derive(Debug, Args)]

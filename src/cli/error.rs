@@ -28,6 +28,10 @@ pub enum CliError {
     Pool(#[source] rayon::ThreadPoolBuildError),
     #[error("cannot write to standard output")]
     Stdout(#[source] io::Error),
+    /// Not an error: the command has reported its result (a difference, a mismatch)
+    /// and exits with this status, as diff(1) exits 1 when files differ.
+    #[error("")]
+    Exit(u8),
     /// A run panicked: a bug in forumsim. Says how to reproduce it.
     #[error(
         "a run crashed, a bug in forumsim (its panic message is above): seed {seed}, runs {}",
@@ -53,6 +57,7 @@ fn runs_text(runs: &[u64]) -> String {
 impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
+            CliError::Exit(code) => *code,
             CliError::Scenario(_) | CliError::Usage(_) | CliError::Read { .. } => 2,
             CliError::Output(_)
             | CliError::Pool(_)
@@ -63,6 +68,9 @@ impl CliError {
 
     /// `error: <message>` and one `  caused by: <cause>` line per source.
     pub fn report(&self) -> String {
+        if let CliError::Exit(_) = self {
+            return String::new();
+        }
         let mut s = format!("error: {self}\n");
         let mut cause = self.source();
         while let Some(c) = cause {

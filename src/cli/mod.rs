@@ -3,7 +3,9 @@
 //! failure to a message and an exit code.
 
 pub mod args;
+pub mod diff;
 pub mod error;
+pub mod params;
 pub mod plan;
 
 use error::CliError;

@@ -9,6 +9,7 @@
 pub mod atomic;
 mod csvfile;
 pub mod manifest;
+pub mod reference;
 pub mod summary;
 pub mod tables;
 
