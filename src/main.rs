@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Params(args) => cli::params::params(args),
         Command::Diff(args) => cli::diff::diff(args),
+        Command::Verify(args) => cli::verify::verify(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -43,7 +44,8 @@ fn check(args: CheckArgs) -> Result<(), CliError> {
 fn run(args: RunArgs) -> Result<(), CliError> {
     let started = Instant::now();
     plan::check_run_flags(args.runs, args.run_index)?;
-    let mut sc = scenario::load_with(&args.scenario, &args.set.values)?;
+    let resolved = scenario::load_resolved(&args.scenario, &args.set.values)?;
+    let mut sc = resolved.scenario;
     let bytes = std::fs::read(&args.scenario).map_err(|source| CliError::Read {
         path: args.scenario.clone(),
         source,
@@ -77,6 +79,7 @@ fn run(args: RunArgs) -> Result<(), CliError> {
         scenario: &sc,
         scenario_path: &args.scenario,
         scenario_bytes: &bytes,
+        resolved: &resolved.text,
         overrides: &args.set.values,
         runs: &runs,
         threads: pool.current_num_threads(),

@@ -58,6 +58,9 @@ pub enum Command {
     /// Print the semantic difference between two scenarios (exit 1 if they differ).
     #[command(after_help = super::diff::EXAMPLES)]
     Diff(super::diff::DiffArgs),
+    /// Re-run the runs of an output folder and check its files are byte-identical.
+    #[command(after_help = super::verify::EXAMPLES)]
+    Verify(super::verify::VerifyArgs),
 }
 
 #[derive(Debug, Args)]

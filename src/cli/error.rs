@@ -2,6 +2,7 @@
 //! (2 = bad input or usage, 1 = internal; clap's own usage errors also exit 2).
 
 use forumsim::output::OutputError;
+use forumsim::output::verify::VerifyError;
 use forumsim::scenario::ScenarioError;
 use std::error::Error;
 use std::fmt::Write as _;
@@ -24,6 +25,9 @@ pub enum CliError {
     },
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// The output folder cannot be verified (no manifest, no scenario copy, …).
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
     #[error("cannot start the pool of worker threads")]
     Pool(#[source] rayon::ThreadPoolBuildError),
     #[error("cannot write to standard output")]
@@ -58,7 +62,10 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Exit(code) => *code,
-            CliError::Scenario(_) | CliError::Usage(_) | CliError::Read { .. } => 2,
+            CliError::Scenario(_)
+            | CliError::Usage(_)
+            | CliError::Read { .. }
+            | CliError::Verify(_) => 2,
             CliError::Output(_)
             | CliError::Pool(_)
             | CliError::Stdout(_)

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod error;
 pub mod params;
 pub mod plan;
+pub mod verify;
 
 use error::CliError;
 use std::io::{self, Write};
