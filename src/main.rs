@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::Params(args) => cli::params::params(args),
         Command::Diff(args) => cli::diff::diff(args),
         Command::Verify(args) => cli::verify::verify(args),
+        Command::New(args) => cli::new::new(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -8,9 +8,12 @@ const EXAMPLES: &str = "\
 Examples:
   forumsim check scenarios/stylized.toml
   forumsim run scenarios/stylized.toml --runs 20
+  forumsim new mine && forumsim diff scenarios/stylized.toml scenarios/mine.toml
+  forumsim verify outputs/stylized
   forumsim help run
 
-Exit status: 0 on success, 2 for bad input or usage, 1 for internal errors.";
+Exit status: 0 on success, 2 for bad input or usage, 1 for internal errors (and, as
+in diff(1), when `diff` finds a difference or `verify` a mismatch).";
 
 const RUN_EXAMPLES: &str = "\
 Examples:
@@ -61,6 +64,9 @@ pub enum Command {
     /// Re-run the runs of an output folder and check its files are byte-identical.
     #[command(after_help = super::verify::EXAMPLES)]
     Verify(super::verify::VerifyArgs),
+    /// Write scenarios/NAME.toml, a commented scenario that extends a shipped one.
+    #[command(after_help = super::new::EXAMPLES)]
+    New(super::new::NewArgs),
 }
 
 #[derive(Debug, Args)]

@@ -23,6 +23,12 @@ pub enum CliError {
         #[source]
         source: io::Error,
     },
+    #[error("{}: cannot write", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
     #[error(transparent)]
     Output(#[from] OutputError),
     /// The output folder cannot be verified (no manifest, no scenario copy, …).
@@ -67,6 +73,7 @@ impl CliError {
             | CliError::Read { .. }
             | CliError::Verify(_) => 2,
             CliError::Output(_)
+            | CliError::Write { .. }
             | CliError::Pool(_)
             | CliError::Stdout(_)
             | CliError::Crash { .. } => 1,
