@@ -23,7 +23,8 @@ Examples:
   forumsim run scenarios/stylized.toml --set parameters.legit_cost=0.5 --set rounds=10
 
 Writes rounds.csv, venues.csv, rules.csv, decisions.csv, choices.csv (votes.csv with
---votes, attention.csv with --states) and manifest.json. Run r of seed S is the same
+--votes, attention.csv with --states), scenario.resolved.toml and manifest.json
+(`forumsim verify DIR` re-runs them from these two). Run r of seed S is the same
 whether it runs alone (--run-index r) or in a batch, on any number of threads.";
 
 const CHECK_EXAMPLES: &str = "\
