@@ -52,6 +52,11 @@ pub fn verify(args: VerifyArgs) -> Result<(), CliError> {
             match &f.outcome {
                 Outcome::Same => writeln!(w, "  same     {}", f.name)?,
                 Outcome::Missing => writeln!(w, "  MISSING  {}", f.name)?,
+                Outcome::Altered => writeln!(
+                    w,
+                    "  DIFFERS  {} (not the scenario the manifest recorded; nothing re-run)",
+                    f.name
+                )?,
                 Outcome::Differs { line, runs } if runs.is_empty() => {
                     writeln!(w, "  DIFFERS  {} (from line {line})", f.name)?
                 }

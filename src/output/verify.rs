@@ -54,6 +54,8 @@ pub enum Outcome {
     /// Differs; the first differing line of the folder's file (1-based) and the runs
     /// whose rows differ.
     Differs { line: usize, runs: Vec<u64> },
+    /// The scenario copy is not the one the manifest hashed: nothing was re-run.
+    Altered,
 }
 
 /// One checked file.
@@ -178,10 +180,7 @@ pub fn verify(dir: &Path, sample: Option<usize>, seed: u64) -> Result<Report, Ve
             checked: Vec::new(),
             files: vec![FileCheck {
                 name: resolved_name.to_string(),
-                outcome: Outcome::Differs {
-                    line: 1,
-                    runs: Vec::new(),
-                },
+                outcome: Outcome::Altered,
             }],
             notes,
         });
