@@ -18,6 +18,10 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Run(args) => run(args),
         Command::Check(args) => check(args),
+        Command::Params(args) => cli::params::params(args),
+        Command::Diff(args) => cli::diff::diff(args),
+        Command::Verify(args) => cli::verify::verify(args),
+        Command::New(args) => cli::new::new(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -30,6 +34,10 @@ fn main() -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> Result<(), CliError> {
+    if args.resolved {
+        let r = scenario::load_resolved(&args.scenario, &args.set.values)?;
+        return print(|w| w.write_all(r.text_with_overrides.as_bytes()));
+    }
     let sc = scenario::load_with(&args.scenario, &args.set.values)?;
     print(|w| output::summary::write_scenario(w, &sc))
 }
@@ -37,7 +45,8 @@ fn check(args: CheckArgs) -> Result<(), CliError> {
 fn run(args: RunArgs) -> Result<(), CliError> {
     let started = Instant::now();
     plan::check_run_flags(args.runs, args.run_index)?;
-    let mut sc = scenario::load_with(&args.scenario, &args.set.values)?;
+    let resolved = scenario::load_resolved(&args.scenario, &args.set.values)?;
+    let mut sc = resolved.scenario;
     let bytes = std::fs::read(&args.scenario).map_err(|source| CliError::Read {
         path: args.scenario.clone(),
         source,
@@ -71,6 +80,7 @@ fn run(args: RunArgs) -> Result<(), CliError> {
         scenario: &sc,
         scenario_path: &args.scenario,
         scenario_bytes: &bytes,
+        resolved: &resolved.text,
         overrides: &args.set.values,
         runs: &runs,
         threads: pool.current_num_threads(),

@@ -163,8 +163,10 @@ mod help {
     #[test]
     fn top_level_help_lists_the_commands_with_one_line_descriptions() {
         let o = forumsim(&["--help"]);
-        for line in ["run    Run a batch", "check  Validate a scenario"] {
-            assert!(o.stdout.contains(line), "{}", o.show());
+        // Column widths depend on the longest command name: compare words only.
+        let words = o.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+        for line in ["run Run a batch", "check Validate a scenario"] {
+            assert!(words.contains(line), "{}", o.show());
         }
     }
 

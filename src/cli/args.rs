@@ -8,9 +8,12 @@ const EXAMPLES: &str = "\
 Examples:
   forumsim check scenarios/stylized.toml
   forumsim run scenarios/stylized.toml --runs 20
+  forumsim new mine && forumsim diff scenarios/stylized.toml scenarios/mine.toml
+  forumsim verify outputs/stylized
   forumsim help run
 
-Exit status: 0 on success, 2 for bad input or usage, 1 for internal errors.";
+Exit status: 0 on success, 2 for bad input or usage, 1 for internal errors (and, as
+in diff(1), when `diff` finds a difference or `verify` a mismatch).";
 
 const RUN_EXAMPLES: &str = "\
 Examples:
@@ -20,13 +23,15 @@ Examples:
   forumsim run scenarios/stylized.toml --set parameters.legit_cost=0.5 --set rounds=10
 
 Writes rounds.csv, venues.csv, rules.csv, decisions.csv, choices.csv (votes.csv with
---votes, attention.csv with --states) and manifest.json. Run r of seed S is the same
+--votes, attention.csv with --states), scenario.resolved.toml and manifest.json
+(`forumsim verify DIR` re-runs them from these two). Run r of seed S is the same
 whether it runs alone (--run-index r) or in a batch, on any number of threads.";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
   forumsim check scenarios/stylized.toml
-  forumsim check scenarios/stylized.toml --set parameters.cohesion=0.8";
+  forumsim check scenarios/stylized.toml --set parameters.cohesion=0.8
+  forumsim check scenarios/mine.toml --resolved > mine.resolved.toml";
 
 /// Agent-based model of forum shopping in global cyber governance.
 #[derive(Debug, Parser)]
@@ -51,6 +56,18 @@ pub enum Command {
     /// Validate a scenario and print what it contains, without running it.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Print every scenario parameter with its meaning, default and valid range.
+    #[command(after_help = super::params::EXAMPLES)]
+    Params(super::params::ParamsArgs),
+    /// Print the semantic difference between two scenarios (exit 1 if they differ).
+    #[command(after_help = super::diff::EXAMPLES)]
+    Diff(super::diff::DiffArgs),
+    /// Re-run the runs of an output folder and check its files are byte-identical.
+    #[command(after_help = super::verify::EXAMPLES)]
+    Verify(super::verify::VerifyArgs),
+    /// Write scenarios/NAME.toml, a commented scenario that extends a shipped one.
+    #[command(after_help = super::new::EXAMPLES)]
+    New(super::new::NewArgs),
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +110,10 @@ pub struct CheckArgs {
     pub scenario: PathBuf,
     #[command(flatten)]
     pub set: SetArgs,
+    /// Print the scenario as one self-contained TOML file, with every `extends`
+    /// (and `--set`) applied, instead of the summary.
+    #[arg(long)]
+    pub resolved: bool,
 }
 
 #[derive(Debug, Args)]

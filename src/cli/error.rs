@@ -2,6 +2,7 @@
 //! (2 = bad input or usage, 1 = internal; clap's own usage errors also exit 2).
 
 use forumsim::output::OutputError;
+use forumsim::output::verify::VerifyError;
 use forumsim::scenario::ScenarioError;
 use std::error::Error;
 use std::fmt::Write as _;
@@ -22,12 +23,25 @@ pub enum CliError {
         #[source]
         source: io::Error,
     },
+    #[error("{}: cannot write", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// The output folder cannot be verified (no manifest, no scenario copy, …).
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
     #[error("cannot start the pool of worker threads")]
     Pool(#[source] rayon::ThreadPoolBuildError),
     #[error("cannot write to standard output")]
     Stdout(#[source] io::Error),
+    /// Not an error: the command has reported its result (a difference, a mismatch)
+    /// and exits with this status, as diff(1) exits 1 when files differ.
+    #[error("")]
+    Exit(u8),
     /// A run panicked: a bug in forumsim. Says how to reproduce it.
     #[error(
         "a run crashed, a bug in forumsim (its panic message is above): seed {seed}, runs {}",
@@ -53,8 +67,13 @@ fn runs_text(runs: &[u64]) -> String {
 impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Scenario(_) | CliError::Usage(_) | CliError::Read { .. } => 2,
+            CliError::Exit(code) => *code,
+            CliError::Scenario(_)
+            | CliError::Usage(_)
+            | CliError::Read { .. }
+            | CliError::Verify(_) => 2,
             CliError::Output(_)
+            | CliError::Write { .. }
             | CliError::Pool(_)
             | CliError::Stdout(_)
             | CliError::Crash { .. } => 1,
@@ -63,6 +82,9 @@ impl CliError {
 
     /// `error: <message>` and one `  caused by: <cause>` line per source.
     pub fn report(&self) -> String {
+        if let CliError::Exit(_) = self {
+            return String::new();
+        }
         let mut s = format!("error: {self}\n");
         let mut cause = self.source();
         while let Some(c) = cause {

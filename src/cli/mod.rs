@@ -3,8 +3,12 @@
 //! failure to a message and an exit code.
 
 pub mod args;
+pub mod diff;
 pub mod error;
+pub mod new;
+pub mod params;
 pub mod plan;
+pub mod verify;
 
 use error::CliError;
 use std::io::{self, Write};

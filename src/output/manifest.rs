@@ -13,16 +13,31 @@ use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::Path;
 
+/// What a `run` folder's manifest says in [`Manifest::kind`].
+pub const KIND_RUN: &str = "run";
+
+/// How a run's generator is derived, as recorded in the manifest.
+pub const SEEDS_RULE: &str = "run r uses ChaCha12Rng::seed_from_u64(seed) on stream r; generated \
+populations use stream u64::MAX of population_seed (default: the scenario's seed)";
+
 /// The manifest of one batch.
 #[derive(Debug, Clone, Serialize)]
 pub struct Manifest {
+    /// What wrote the folder: `run` (a future `sweep` folder says `sweep`), so that
+    /// `verify` knows how to re-run it.
+    pub kind: String,
     /// forumsim version that wrote the batch.
     pub forumsim: String,
+    pub build: BuildInfo,
     pub scenario: ScenarioInfo,
     /// Master seed: run r used ChaCha stream r of it.
     pub seed: u64,
+    /// How seeds become generators ([`SEEDS_RULE`]).
+    pub seeds: String,
     pub runs: RunSet,
     pub threads: usize,
+    /// Optional tables written (`--votes`, `--states`).
+    pub tables: super::Tables,
     /// Every resolved parameter, numeric ones in `PARAM_DEFS` order.
     pub parameters: Parameters,
     pub counts: Counts,
@@ -30,6 +45,28 @@ pub struct Manifest {
     pub files: Vec<FileInfo>,
     /// Wall time; the one field that differs between identical batches. Keep it last.
     pub timing: Timing,
+}
+
+/// Where and on what the batch was built and run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BuildInfo {
+    /// `git rev-parse HEAD` when forumsim was built, or "unknown".
+    pub git_commit: String,
+    /// `std::env::consts::OS`.
+    pub os: String,
+    /// `std::env::consts::ARCH`.
+    pub arch: String,
+}
+
+impl BuildInfo {
+    /// This binary's build.
+    pub fn current() -> BuildInfo {
+        BuildInfo {
+            git_commit: env!("FORUMSIM_GIT_COMMIT").to_string(),
+            os: std::env::consts::OS.to_string(),
+            arch: std::env::consts::ARCH.to_string(),
+        }
+    }
 }
 
 /// Which scenario, exactly.
@@ -40,6 +77,10 @@ pub struct ScenarioInfo {
     pub path: String,
     /// SHA-256 of the scenario file's bytes (files it references are not included).
     pub sha256: String,
+    /// The copy of the resolved scenario in the folder (`scenario.resolved.toml`).
+    pub resolved: String,
+    /// SHA-256 of that copy: the scenario and every file it `extends`.
+    pub resolved_sha256: String,
     /// `--set` overrides applied on top of the file, in order.
     pub overrides: Vec<String>,
     pub rounds: u32,
@@ -144,18 +185,24 @@ impl Manifest {
     pub fn new(batch: &Batch<'_>, files: Vec<FileInfo>, wall_seconds: f64) -> Manifest {
         let sc = batch.scenario;
         Manifest {
+            kind: KIND_RUN.to_string(),
             forumsim: env!("CARGO_PKG_VERSION").to_string(),
+            build: BuildInfo::current(),
             scenario: ScenarioInfo {
                 name: sc.name.clone(),
                 path: batch.scenario_path.display().to_string(),
                 sha256: sha256_hex(batch.scenario_bytes),
+                resolved: super::RESOLVED.to_string(),
+                resolved_sha256: sha256_hex(batch.resolved.as_bytes()),
                 overrides: batch.overrides.to_vec(),
                 rounds: sc.rounds,
                 start_year: sc.start_year,
             },
             seed: sc.seed,
+            seeds: SEEDS_RULE.to_string(),
             runs: RunSet::of(batch.runs),
             threads: batch.threads,
+            tables: batch.tables,
             parameters: Parameters::of(sc),
             counts: Counts {
                 states: sc.states.len(),
@@ -234,6 +281,7 @@ mod tests {
             scenario: &sc,
             scenario_path: Path::new("scenarios/tiny.toml"),
             scenario_bytes: b"abc",
+            resolved: "abc",
             overrides: &overrides,
             runs: &[0, 1],
             threads: 4,
@@ -253,6 +301,10 @@ mod tests {
         let text = std::fs::read_to_string(dir.path().join(MANIFEST)).unwrap();
         let json: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(json["scenario"]["sha256"], sha256_hex(b"abc"));
+        assert_eq!(json["scenario"]["resolved_sha256"], sha256_hex(b"abc"));
+        assert_eq!(json["kind"], "run");
+        assert_eq!(json["build"]["os"], std::env::consts::OS);
+        assert!(!json["build"]["git_commit"].as_str().unwrap().is_empty());
         assert_eq!(
             json["scenario"]["overrides"][0],
             "parameters.legit_cost=0.5"

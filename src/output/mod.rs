@@ -1,7 +1,7 @@
 //! CSV and JSON writers; every file is written atomically (temp file + rename).
 //!
-//! One batch goes into one folder: the CSV tables of [`tables`], then
-//! `manifest.json` ([`Manifest`]) last. Writing a batch first removes an old
+//! One batch goes into one folder: the CSV tables of [`tables`], the resolved
+//! scenario (`scenario.resolved.toml`), then `manifest.json` ([`Manifest`]) last. Writing a batch first removes an old
 //! manifest, so a folder with a manifest always holds one complete batch and the
 //! manifest lists exactly its files. Identical batches give identical bytes in every
 //! file, except the manifest's final `timing` field.
@@ -9,8 +9,10 @@
 pub mod atomic;
 mod csvfile;
 pub mod manifest;
+pub mod reference;
 pub mod summary;
 pub mod tables;
+pub mod verify;
 
 pub use manifest::{Manifest, sha256_hex};
 pub use tables::{ATTENTION, CHOICES, DECISIONS, ROUNDS, RULES, VENUES, VOTES};
@@ -24,6 +26,10 @@ use std::time::Instant;
 
 /// Name of the manifest file in an output folder.
 pub const MANIFEST: &str = "manifest.json";
+
+/// Name of the copy of the resolved scenario in an output folder: with the manifest's
+/// overrides and seed, it is everything needed to run the batch again (`verify`).
+pub const RESOLVED: &str = "scenario.resolved.toml";
 
 /// Why an output could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -62,7 +68,7 @@ pub enum OutputError {
 
 /// The optional tables (the engine records their rows only when asked, see
 /// [`crate::engine::RunOptions`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Tables {
     /// Write `votes.csv`.
     pub votes: bool,
@@ -87,6 +93,9 @@ pub struct Batch<'a> {
     pub scenario_path: &'a Path,
     /// The scenario file's bytes, hashed into the manifest.
     pub scenario_bytes: &'a [u8],
+    /// The scenario with `extends` resolved and no override applied
+    /// ([`crate::scenario::Resolved::text`]); written to [`RESOLVED`].
+    pub resolved: &'a str,
     /// `path=value` overrides applied on top of the file, in order.
     pub overrides: &'a [String],
     /// Run indices of the batch, in order.
@@ -137,9 +146,19 @@ pub fn write_batch(
     } else {
         remove_if_present(&dir.join(ATTENTION))?;
     }
+    write_resolved(dir, batch.resolved)?;
     let manifest = Manifest::new(batch, files, batch.started.elapsed().as_secs_f64());
     manifest.write(dir)?;
     Ok(manifest)
+}
+
+/// Writes the resolved scenario to `dir/scenario.resolved.toml`, atomically.
+fn write_resolved(dir: &Path, text: &str) -> Result<(), OutputError> {
+    let path = dir.join(RESOLVED);
+    let mut f = atomic::AtomicFile::create(&path)?;
+    std::io::Write::write_all(&mut f, text.as_bytes())
+        .map_err(|source| OutputError::Write { path, source })?;
+    f.commit()
 }
 
 fn remove_if_present(path: &Path) -> Result<(), OutputError> {
@@ -166,6 +185,7 @@ mod tests {
             scenario: sc,
             scenario_path: Path::new("scenarios/tiny.toml"),
             scenario_bytes: b"name = \"tiny\"\n",
+            resolved: "name = \"tiny\"\n",
             overrides: &[],
             runs,
             threads: 2,
@@ -195,7 +215,7 @@ mod tests {
         };
         let m = write_batch(&out, &batch(&sc, &[0, 1], all), &results).unwrap();
         let mut expect: Vec<String> = [
-            ROUNDS, VENUES, RULES, DECISIONS, CHOICES, VOTES, ATTENTION, MANIFEST,
+            ROUNDS, VENUES, RULES, DECISIONS, CHOICES, VOTES, ATTENTION, RESOLVED, MANIFEST,
         ]
         .map(String::from)
         .to_vec();

@@ -58,11 +58,18 @@ impl ScenarioError {
     }
 }
 
-/// The scenario text and its overrides: turns spans into located errors.
+/// The scenario text, the files it `extends` and its overrides: turns spans into
+/// located errors.
+///
+/// Parent files are parsed into the same tree as the scenario, their spans shifted
+/// into a virtual range past the end of the scenario text (one slice per file, in the
+/// order added); overrides come after all files.
 #[derive(Debug)]
 pub(crate) struct Source<'a> {
     pub file: &'a Path,
     pub text: &'a str,
+    /// Each parent file with the virtual offset its spans were shifted by.
+    pub parents: Vec<(usize, &'a Path, &'a str)>,
     /// Each `--set` string with the virtual span its values and keys were given.
     pub sets: Vec<(Span, &'a str)>,
 }
@@ -72,7 +79,50 @@ impl<'a> Source<'a> {
         Source {
             file,
             text,
+            parents: Vec::new(),
             sets: Vec::new(),
+        }
+    }
+
+    /// End of the virtual range of the files (scenario and parents).
+    pub fn files_end(&self) -> usize {
+        self.parents
+            .last()
+            .map_or(self.text.len(), |(base, _, text)| base + text.len())
+    }
+
+    /// Reserves the virtual range of a parent file and returns its offset. Call
+    /// before any [`Source::add_set`].
+    pub fn add_parent(&mut self, file: &'a Path, text: &'a str) -> usize {
+        debug_assert!(self.sets.is_empty(), "parents come before overrides");
+        let base = self.files_end() + 1;
+        self.parents.push((base, file, text));
+        base
+    }
+
+    /// The file, its text and the offset of its first byte, for a span in the files.
+    fn file_at(&self, at: usize) -> (&'a Path, &'a str, usize) {
+        self.parents
+            .iter()
+            .rev()
+            .find(|(base, _, _)| *base <= at)
+            .map_or((self.file, self.text, 0), |&(base, file, text)| {
+                (file, text, base)
+            })
+    }
+
+    /// Where `span` is, in words, for "already defined at …" messages: `line 12`
+    /// in the scenario, `base.toml line 12` in a parent, `--set …` for an override.
+    pub fn place(&self, span: &Span) -> String {
+        if let Some(set) = self.set_at(span) {
+            return format!("--set {set}");
+        }
+        let (file, text, base) = self.file_at(span.start);
+        let line = line_col(text, span.start - base).0;
+        if base == 0 {
+            format!("line {line}")
+        } else {
+            format!("{} line {line}", file.display())
         }
     }
 
@@ -81,7 +131,7 @@ impl<'a> Source<'a> {
         let start = self
             .sets
             .last()
-            .map_or(self.text.len() + 1, |(s, _)| s.end + 1);
+            .map_or(self.files_end() + 1, |(s, _)| s.end + 1);
         let span = start..start + set.len().max(1);
         self.sets.push((span.clone(), set));
         span
@@ -105,9 +155,10 @@ impl<'a> Source<'a> {
                 message,
             };
         }
-        let (line, col) = line_col(self.text, span.start);
+        let (file, text, base) = self.file_at(span.start);
+        let (line, col) = line_col(text, span.start - base);
         ScenarioError::At {
-            file: self.file.to_path_buf(),
+            file: file.to_path_buf(),
             line,
             col: Some(col),
             message,

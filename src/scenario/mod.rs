@@ -1,7 +1,10 @@
 //! Scenario files: TOML (and CSV state tables) -> validated [`crate::model::Scenario`].
 //!
 //! Loading runs in stages, like ripgrep's low-level → high-level arguments:
-//! 1. parse the text into the TOML parser's spanned tree (syntax errors);
+//! 1. parse the text into the TOML parser's spanned tree (syntax errors), and
+//!    resolve `extends` into the same tree ([`extends`]: parents merged by key and
+//!    by id, their spans kept in a virtual range per file so errors name the file
+//!    and line a value came from);
 //! 2. apply `--set` overrides to that tree ([`overrides`]), so an override is
 //!    checked exactly like the file and its errors name the override;
 //! 3. deserialise into the raw mirror ([`raw`]: types and unknown keys);
@@ -13,7 +16,9 @@
 //! `FILE:LINE:COL: message`. The format is documented in `docs/SCENARIOS.md`.
 
 mod agenda;
+pub mod diff;
 mod error;
+mod extends;
 mod overrides;
 mod population;
 mod raw;
@@ -28,6 +33,7 @@ use toml::de::{DeTable, DeValue};
 
 pub use error::ScenarioError;
 pub use overrides::{apply_override, parse_value};
+pub use validate::LEGACY as DEFAULT_LEGACY;
 
 use crate::model::Scenario;
 use error::{Source, Span, rewrite_serde_message};
@@ -47,24 +53,69 @@ pub fn load_with(path: &Path, overrides: &[String]) -> Result<Scenario, Scenario
     from_str(&text, path, overrides)
 }
 
-/// Parses a scenario from `text`; `path` is used in messages and to resolve a
-/// relative `states_csv` path (relative to the scenario file's folder).
+/// Parses a scenario from `text`; `path` is used in messages, to find the scenario it
+/// `extends` and to resolve a relative `states_csv` path (relative to the scenario
+/// file's folder).
 pub fn from_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-    let mut src = Source::new(path, text);
-    let mut doc = DeTable::parse(text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        src.error(
-            &span,
-            format!("invalid TOML: {}", first_lowercase(e.message())),
-        )
+    load_text(text, path, overrides, false).map(|r| r.scenario)
+}
+
+/// A scenario with its inheritance resolved, as TOML text as well as validated.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub scenario: Scenario,
+    /// The scenario with every `extends` resolved and no `--set` applied: a
+    /// self-contained file that loads to the same scenario (with the same overrides).
+    pub text: String,
+    /// The same with the `--set` overrides applied too.
+    pub text_with_overrides: String,
+}
+
+/// Loads the scenario at `path` with `overrides`, and its resolved TOML text.
+pub fn load_resolved(path: &Path, overrides: &[String]) -> Result<Resolved, ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Read {
+        path: path.to_path_buf(),
+        message: e.to_string(),
     })?;
-    let contexts = contexts(doc.get_ref(), text.len());
+    resolved_from_str(&text, path, overrides)
+}
+
+/// [`load_resolved`] for a scenario text in memory.
+pub fn resolved_from_str(
+    text: &str,
+    path: &Path,
+    overrides: &[String],
+) -> Result<Resolved, ScenarioError> {
+    load_text(text, path, overrides, true)
+}
+
+fn load_text(
+    text: &str,
+    path: &Path,
+    overrides: &[String],
+    want_text: bool,
+) -> Result<Resolved, ScenarioError> {
+    let parents = extends::read_parents(path, text)?;
+    let mut src = Source::new(path, text);
+    let mut doc = extends::parse(&src, text, 0)?;
+    extends::resolve(&mut src, &mut doc, &parents)?;
+    let resolved = if want_text {
+        to_toml(&doc, path)?
+    } else {
+        String::new()
+    };
+    let contexts = contexts(doc.get_ref(), src.files_end());
     for set in overrides {
         let span = src.add_set(set);
         let (key, value) = overrides::split_set(set).map_err(|m| src.set_error(set, m))?;
         overrides::apply_spanned(doc.get_mut(), key, overrides::parse_set_value(value), &span)
             .map_err(|m| src.set_error(set, m))?;
     }
+    let with_overrides = if want_text && !overrides.is_empty() {
+        to_toml(&doc, path)?
+    } else {
+        resolved.clone()
+    };
     let raw = raw::RawScenario::deserialize(toml::de::Deserializer::from(doc)).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let ctx = innermost(&contexts, &span).unwrap_or_default();
@@ -74,11 +125,24 @@ pub fn from_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenari
         }
         src.error(&span, validate::with_ctx(ctx, msg))
     })?;
-    let base_dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
+    let scenario = validate::validate(&raw, &src, extends::folder(path))?;
+    Ok(Resolved {
+        scenario,
+        text: resolved,
+        text_with_overrides: with_overrides,
+    })
+}
+
+/// The tree as TOML text. Keys come out sorted, tables after values: a canonical
+/// form, so equal trees give equal text.
+fn to_toml(doc: &toml::Spanned<DeTable<'_>>, path: &Path) -> Result<String, ScenarioError> {
+    let internal = |message: String| ScenarioError::Read {
+        path: path.to_path_buf(),
+        message: format!("cannot write the resolved scenario (a bug in forumsim): {message}"),
     };
-    validate::validate(&raw, &src, base_dir)
+    let table = toml::Table::deserialize(toml::de::Deserializer::from(doc.clone()))
+        .map_err(|e| internal(e.message().to_string()))?;
+    toml::to_string_pretty(&table).map_err(|e| internal(e.to_string()))
 }
 
 fn first_lowercase(s: &str) -> String {
@@ -91,7 +155,7 @@ fn first_lowercase(s: &str) -> String {
 
 /// The extent of every identifiable table in the file (`venue "gge"`, `event #3`),
 /// so that a type error found by serde can be reported with the table it is in.
-/// Computed before overrides: override spans lie past the end of the text.
+/// Computed before overrides: override spans lie past the end of the files.
 fn contexts(doc: &DeTable, text_len: usize) -> Vec<(Span, String)> {
     let mut out = Vec::new();
     let list = |key: &str| {

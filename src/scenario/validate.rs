@@ -26,8 +26,8 @@ use crate::model::{
 
 pub(super) type Result<T> = std::result::Result<T, ScenarioError>;
 
-/// The legacy multistakeholder rule of MODEL.md §2.
-const LEGACY: Pos = Pos::new(0.15, 0.2);
+/// The legacy multistakeholder rule of MODEL.md §2 (the default of `legacy`).
+pub const LEGACY: Pos = Pos::new(0.15, 0.2);
 
 /// Largest group a `[[population]]` may draw: far above the 20,000-state synthetic
 /// worlds the engine targets, low enough that a typo cannot exhaust memory.
@@ -107,13 +107,7 @@ impl<'s> Builder<'s> {
 
     /// Where `span` is, in words, for "already defined at …" messages.
     pub fn place(&self, span: &Span) -> String {
-        match self.src.set_at(span) {
-            Some(set) => format!("--set {set}"),
-            None => format!(
-                "line {}",
-                super::error::line_col(self.src.text, span.start).0
-            ),
-        }
+        self.src.place(span)
     }
 
     /// A number in the closed range [lo, hi].

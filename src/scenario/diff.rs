@@ -1,0 +1,384 @@
+//! The semantic difference between two validated scenarios (`forumsim diff`).
+//!
+//! Each scenario is flattened into *facts*: a dotted key naming one value
+//! (`venue.oewg.membership`, `parameters.legit_cost`, `state.GP1.tags`) and the value
+//! in a short canonical form (`appointed{seats=25, reserved=[p5], term=2, quota_by=[]}`).
+//! Tables of a list are keyed by id, references are written as ids, sets are sorted
+//! where order carries no meaning, and defaults are explicit, so formatting, key
+//! order, short versus full forms and omitted defaults never show up as changes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use crate::model::{
+    Admit, Decision, Event, KindSet, Membership, Origin, PARAM_DEFS, Pos, ProceduralAction, Reach,
+    Scenario, Stakeholders, Target, VenueChange,
+};
+
+/// One difference: a key and its value on either side (`None` = absent there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub key: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+impl std::fmt::Display for Change {
+    /// `key: old -> new`, `key: added`, `key: removed`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.old, &self.new) {
+            (Some(a), Some(b)) => write!(f, "{}: {a} -> {b}", self.key),
+            (None, _) => write!(f, "{}: added", self.key),
+            (_, None) => write!(f, "{}: removed", self.key),
+        }
+    }
+}
+
+/// Every difference from `a` to `b`, sorted by key. A table present on one side
+/// only (a venue, a state, …) is one change, not one per key.
+pub fn diff(a: &Scenario, b: &Scenario) -> Vec<Change> {
+    let (fa, fb) = (Facts::of(a), Facts::of(b));
+    let mut out = Vec::new();
+    for e in fa.entities.difference(&fb.entities) {
+        out.push(Change {
+            key: e.clone(),
+            old: Some(String::new()),
+            new: None,
+        });
+    }
+    for e in fb.entities.difference(&fa.entities) {
+        out.push(Change {
+            key: e.clone(),
+            old: None,
+            new: Some(String::new()),
+        });
+    }
+    let only_one_side = |k: &str| {
+        let entity = |set: &BTreeSet<String>| {
+            set.iter().any(|e| {
+                k.strip_prefix(e.as_str())
+                    .is_some_and(|r| r.starts_with('.'))
+            })
+        };
+        entity(&fa.entities) != entity(&fb.entities)
+    };
+    let keys: BTreeSet<&String> = fa.values.keys().chain(fb.values.keys()).collect();
+    for k in keys {
+        let (x, y) = (fa.values.get(k), fb.values.get(k));
+        if x == y || only_one_side(k) {
+            continue;
+        }
+        out.push(Change {
+            key: k.clone(),
+            old: Some(x.cloned().unwrap_or_else(|| "(none)".into())),
+            new: Some(y.cloned().unwrap_or_else(|| "(none)".into())),
+        });
+    }
+    out.sort_by(|p, q| p.key.cmp(&q.key));
+    out
+}
+
+/// A scenario as facts.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// `key -> value`.
+    pub values: BTreeMap<String, String>,
+    /// Tables of lists, as `venue.oewg`.
+    pub entities: BTreeSet<String>,
+}
+
+fn num(x: f64) -> String {
+    format!("{x}")
+}
+
+fn pos(p: Pos) -> String {
+    format!("[{}, {}]", num(p.m), num(p.s))
+}
+
+fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    format!("[{}]", names.into_iter().collect::<Vec<_>>().join(", "))
+}
+
+fn sorted_list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let set: BTreeSet<&str> = names.into_iter().collect();
+    list(set)
+}
+
+fn kinds(k: KindSet) -> String {
+    list(k.iter().map(|k| k.as_str()))
+}
+
+impl Facts {
+    /// The facts of `sc`.
+    pub fn of(sc: &Scenario) -> Facts {
+        let mut f = Facts::default();
+        let state = |i: usize| sc.states[i].id.as_str();
+        let bloc = |i: usize| sc.blocs[i].id.as_str();
+        let tag = |i: usize| sc.tags[i].as_str();
+        let venue = |i: usize| sc.venues[i].id.as_str();
+        let membership = |m: &Membership| match m {
+            Membership::Open { universal: false } => "open".to_string(),
+            Membership::Open { universal: true } => "open{universal}".to_string(),
+            Membership::Appointed {
+                seats,
+                reserved,
+                term,
+                quota_by,
+            } => format!(
+                "appointed{{seats={seats}, reserved={}, term={term}, quota_by={}}}",
+                sorted_list(reserved.iter().map(|&t| tag(t))),
+                sorted_list(quota_by.iter().map(|&b| bloc(b)))
+            ),
+            Membership::Invitation { admit } => format!(
+                "invitation{{admit={}}}",
+                match admit {
+                    Admit::Unanimity => "unanimity",
+                    Admit::Majority => "majority",
+                    Admit::Supermajority => "supermajority",
+                }
+            ),
+            Membership::Individuals => "individuals".to_string(),
+        };
+        let decision = |d: &Decision| match d {
+            Decision::Consensus => "consensus".to_string(),
+            Decision::Majority { threshold } => {
+                format!("majority{{threshold={}}}", num(*threshold))
+            }
+            Decision::Supermajority { threshold } => {
+                format!("supermajority{{threshold={}}}", num(*threshold))
+            }
+            Decision::RoughConsensus { threshold } => {
+                format!("rough_consensus{{threshold={}}}", num(*threshold))
+            }
+        };
+        let stakeholders = |s: &Stakeholders| match s {
+            Stakeholders::None => "none".to_string(),
+            Stakeholders::Consultative { weight } => {
+                format!("consultative{{weight={}}}", num(*weight))
+            }
+            Stakeholders::Full { weight } => format!("full{{weight={}}}", num(*weight)),
+        };
+        let change = |c: &VenueChange| {
+            let mut parts = Vec::new();
+            if let Some(m) = &c.membership {
+                parts.push(format!("membership={}", membership(m)));
+            }
+            if let Some(d) = &c.decision {
+                parts.push(format!("decision={}", decision(d)));
+            }
+            if let Some(s) = &c.stakeholders {
+                parts.push(format!("stakeholders={}", stakeholders(s)));
+            }
+            if let Some(t) = c.transparency {
+                parts.push(format!("transparency={}", num(t)));
+            }
+            if let Some(p) = c.privilege {
+                parts.push(format!("privilege={}", num(p)));
+            }
+            if let Some(h) = c.hosts {
+                parts.push(format!("hosts={}", kinds(h)));
+            }
+            format!("{{{}}}", parts.join(", "))
+        };
+
+        let mut put = |k: String, v: String| {
+            f.values.insert(k, v);
+        };
+        put("name".into(), sc.name.clone());
+        put("description".into(), sc.description.clone());
+        put("rounds".into(), sc.rounds.to_string());
+        put("start_year".into(), sc.start_year.to_string());
+        put("seed".into(), sc.seed.to_string());
+        put("runs".into(), sc.runs.to_string());
+        for d in PARAM_DEFS {
+            if let Some(x) = sc.params.get(d.name) {
+                put(format!("parameters.{}", d.name), num(x));
+            }
+        }
+        put(
+            "parameters.allow_create".into(),
+            sc.params.allow_create.to_string(),
+        );
+        put("legacy".into(), pos(sc.legacy));
+        put("stakeholder.ideal".into(), pos(sc.stakeholder.ideal));
+        put("stakeholder.salience".into(), num(sc.stakeholder.salience));
+
+        let mut entities = BTreeSet::new();
+        for b in &sc.blocs {
+            let k = format!("bloc.{}", b.id);
+            put(format!("{k}.name"), b.name.clone());
+            put(format!("{k}.shift"), pos(b.shift));
+            put(
+                format!("{k}.cohesion"),
+                b.cohesion.map_or("(global)".into(), num),
+            );
+            entities.insert(k);
+        }
+        for s in &sc.states {
+            let k = format!("state.{}", s.id);
+            put(format!("{k}.name"), s.name.clone());
+            put(format!("{k}.regime"), num(s.regime));
+            put(format!("{k}.power"), num(s.power));
+            put(format!("{k}.competence"), num(s.competence));
+            put(format!("{k}.ict"), num(s.ict));
+            put(
+                format!("{k}.tags"),
+                sorted_list(s.tags.iter().map(|&t| tag(t))),
+            );
+            // Order matters: the first bloc is the home bloc.
+            put(format!("{k}.blocs"), list(s.blocs.iter().map(|&b| bloc(b))));
+            put(
+                format!("{k}.ideal"),
+                s.ideal.map_or("(derived)".into(), pos),
+            );
+            put(
+                format!("{k}.salience"),
+                s.salience.map_or("(derived)".into(), num),
+            );
+            entities.insert(k);
+        }
+        for v in &sc.venues {
+            let k = format!("venue.{}", v.id);
+            put(format!("{k}.name"), v.name.clone());
+            let origin = match v.origin {
+                Origin::Initial => "initial".to_string(),
+                Origin::Event { round } => format!("event{{round={round}}}"),
+                Origin::Proposal { proposal } => {
+                    format!("proposal{{{}}}", sc.proposals[proposal].id)
+                }
+            };
+            put(format!("{k}.origin"), origin);
+            put(format!("{k}.membership"), membership(&v.membership));
+            put(format!("{k}.decision"), decision(&v.decision));
+            put(format!("{k}.stakeholders"), stakeholders(&v.stakeholders));
+            put(format!("{k}.transparency"), num(v.transparency));
+            put(format!("{k}.privilege"), num(v.privilege));
+            put(format!("{k}.hosts"), kinds(v.hosts));
+            let reach = match v.reach {
+                Reach::Members => "members",
+                Reach::Global => "global",
+            };
+            put(format!("{k}.reach"), reach.into());
+            for (kind, p) in &v.rules {
+                put(format!("{k}.rules.{}", kind.as_str()), pos(*p));
+            }
+            put(
+                format!("{k}.negotiation_rounds"),
+                v.negotiation_rounds.to_string(),
+            );
+            put(
+                format!("{k}.founders"),
+                sorted_list(v.founders.iter().map(|&s| state(s))),
+            );
+            entities.insert(k);
+        }
+        for p in &sc.proposals {
+            let k = format!("proposal.{}", p.id);
+            put(format!("{k}.kind"), p.kind.as_str().into());
+            put(format!("{k}.sponsor"), state(p.sponsor).into());
+            put(
+                format!("{k}.cosponsors"),
+                sorted_list(p.cosponsors.iter().map(|&s| state(s))),
+            );
+            put(
+                format!("{k}.position"),
+                p.position.map_or("(sponsor's ideal)".into(), pos),
+            );
+            put(format!("{k}.introduced"), p.introduced.to_string());
+            put(
+                format!("{k}.venue"),
+                p.venue.map_or("(chosen)".into(), |v| venue(v).into()),
+            );
+            put(format!("{k}.max_moves"), p.max_moves.to_string());
+            if let Some(proc_) = &p.procedural {
+                put(format!("{k}.parent"), venue(proc_.parent).into());
+                let action = match &proc_.action {
+                    ProceduralAction::Create {
+                        venue: v,
+                        mandate_kind,
+                        mandate_position,
+                    } => format!(
+                        "create{{venue={}, mandate={}, position={}}}",
+                        venue(*v),
+                        mandate_kind.as_str(),
+                        mandate_position.map_or("(sponsor's ideal)".into(), pos)
+                    ),
+                    ProceduralAction::Change {
+                        venue: v,
+                        change: c,
+                    } => {
+                        format!("change{{venue={}, {}}}", venue(*v), change(c))
+                    }
+                };
+                put(format!("{k}.action"), action);
+                put(
+                    format!("{k}.replaces"),
+                    sorted_list(proc_.replaces.iter().map(|&v| venue(v))),
+                );
+            }
+            entities.insert(k);
+        }
+        for e in &sc.events {
+            let k = format!("event.{}", e.label);
+            put(format!("{k}.round"), e.round.to_string());
+            let what = match &e.event {
+                Event::LegitimacyShock { state: s, delta } => {
+                    format!(
+                        "legitimacy_shock{{state={}, delta={}}}",
+                        state(*s),
+                        num(*delta)
+                    )
+                }
+                Event::IdealShift { target, dm, ds } => {
+                    let t = match target {
+                        Target::State(s) => format!("state={}", state(*s)),
+                        Target::Bloc(b) => format!("bloc={}", bloc(*b)),
+                    };
+                    format!("ideal_shift{{{t}, dm={}, ds={}}}", num(*dm), num(*ds))
+                }
+                Event::VenueChange {
+                    venue: v,
+                    change: c,
+                } => {
+                    format!("venue_change{{venue={}, {}}}", venue(*v), change(c))
+                }
+                Event::NewVenue { venue: v } => format!("new_venue{{venue={}}}", venue(*v)),
+                Event::Membership {
+                    venue: v,
+                    join,
+                    states,
+                } => {
+                    let mut s = format!(
+                        "membership{{venue={}, action={}, states=",
+                        venue(*v),
+                        if *join { "join" } else { "leave" }
+                    );
+                    let _ = write!(s, "{}}}", sorted_list(states.iter().map(|&x| state(x))));
+                    s
+                }
+                Event::Tag {
+                    state: s,
+                    tag: t,
+                    add,
+                } => format!(
+                    "tag{{state={}, tag={}, action={}}}",
+                    state(*s),
+                    tag(*t),
+                    if *add { "add" } else { "remove" }
+                ),
+                Event::Election {
+                    venue: v,
+                    candidates,
+                } => format!(
+                    "election{{venue={}, candidates={}}}",
+                    venue(*v),
+                    list(candidates.iter().map(|&x| state(x)))
+                ),
+            };
+            put(format!("{k}.event"), what);
+            entities.insert(k);
+        }
+        f.entities = entities;
+        f
+    }
+}
