@@ -5,6 +5,8 @@
 pub mod args;
 pub mod error;
 pub mod plan;
+pub mod progress;
+pub mod table;
 
 use error::CliError;
 use std::io::{self, Write};
