@@ -3,7 +3,7 @@
 mod cli;
 
 use clap::Parser;
-use cli::args::{CheckArgs, Cli, Command, RunArgs};
+use cli::args::{CheckArgs, Cli, Command, MergeArgs, RunArgs, SweepArgs};
 use cli::error::CliError;
 use cli::{plan, print};
 use forumsim::engine::RunOptions;
@@ -22,6 +22,8 @@ fn main() -> ExitCode {
         Command::Diff(args) => cli::diff::diff(args),
         Command::Verify(args) => cli::verify::verify(args),
         Command::New(args) => cli::new::new(args),
+        Command::Sweep(args) => sweep(args),
+        Command::Merge(args) => merge(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -95,4 +97,75 @@ fn run(args: RunArgs) -> Result<(), CliError> {
         return Ok(());
     }
     print(|w| output::summary::write_results(w, &manifest, &out, &results))
+}
+
+/// Test hook: start at most this many chunks, then stop as if interrupted.
+const STOP_AFTER_ENV: &str = "FORUMSIM_SWEEP_STOP_AFTER";
+
+fn sweep(args: SweepArgs) -> Result<(), CliError> {
+    use experiment::sweep::{self, Outcome};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let (exp, exp_bytes, sc_bytes) = experiment::design::load(&args.experiment)?;
+    let out = plan::out_dir(args.out.as_deref(), &exp.name)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.map_or(0, |n| n as usize))
+        .build()
+        .map_err(CliError::Pool)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        // Without a handler (one already set, e.g. in a test harness) Ctrl-C just kills:
+        // finished chunks are still on disk and --resume continues.
+        let _ = ctrlc::set_handler(move || {
+            if !stop.swap(true, Ordering::SeqCst) {
+                eprintln!("\nstopping after the chunks in progress (Ctrl-C again to kill)");
+            } else {
+                std::process::exit(130);
+            }
+        });
+    }
+    let max_chunks = std::env::var(STOP_AFTER_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let reporter = cli::progress::Reporter::new(args.quiet);
+    let opts = sweep::Options {
+        out: out.clone(),
+        shard: args.shard.unwrap_or((1, 1)),
+        resume: args.resume,
+        traces: args.traces,
+        stop: &stop,
+        max_chunks,
+        progress: &reporter,
+    };
+    let outcome = pool.install(|| sweep::run(&exp, &exp_bytes, &sc_bytes, &opts));
+    reporter.finish();
+    match outcome? {
+        Outcome::Interrupted { done, total } => Err(CliError::Interrupted { done, total }),
+        Outcome::ShardDone { chunks } => {
+            if !args.quiet {
+                let (k, n) = opts.shard;
+                eprintln!(
+                    "shard {k}/{n}: {chunks} chunks done in {}; run `forumsim merge` on all {n} shard folders",
+                    out.display()
+                );
+            }
+            Ok(())
+        }
+        Outcome::Complete(m) => {
+            if args.quiet {
+                return Ok(());
+            }
+            print(|w| cli::table::write_sweep(w, &m, &out, m.wall_seconds))
+        }
+    }
+}
+
+fn merge(args: MergeArgs) -> Result<(), CliError> {
+    let m = experiment::sweep::merge(&args.dirs, &args.out, false)?;
+    if args.quiet {
+        return Ok(());
+    }
+    print(|w| cli::table::write_sweep(w, &m, &args.out, m.wall_seconds))
 }

@@ -10,6 +10,7 @@ Examples:
   forumsim run scenarios/stylized.toml --runs 20
   forumsim new mine && forumsim diff scenarios/stylized.toml scenarios/mine.toml
   forumsim verify outputs/stylized
+  forumsim sweep scenarios/experiments/membership-rules.toml --out outputs/rules
   forumsim help run
 
 Exit status: 0 on success, 2 for bad input or usage, 1 for internal errors (and, as
@@ -68,6 +69,77 @@ pub enum Command {
     /// Write scenarios/NAME.toml, a commented scenario that extends a shipped one.
     #[command(after_help = super::new::EXAMPLES)]
     New(super::new::NewArgs),
+    /// Run an experiment: points x variants x replicates, in resumable chunks.
+    #[command(after_help = SWEEP_EXAMPLES)]
+    Sweep(SweepArgs),
+    /// Combine the folders of `sweep --shard` runs into one sweep's files.
+    #[command(after_help = MERGE_EXAMPLES)]
+    Merge(MergeArgs),
+}
+
+const SWEEP_EXAMPLES: &str = "\
+Examples:
+  forumsim sweep scenarios/experiments/quick-grid.toml --out outputs/quick
+  forumsim sweep scenarios/experiments/membership-rules.toml -j 8 --out outputs/rules
+  forumsim sweep EXP.toml --out outputs/x --resume          # continue after Ctrl-C
+  forumsim sweep EXP.toml --out outputs/shard-3 --shard 3/16
+
+Writes runs.csv (one row per run), summary.csv (per point x variant x metric),
+traces.csv (with --traces) and manifest.json, once every chunk is done. Each row names
+its seed and run index: see docs/EXPERIMENTS.md for the command that reruns it.";
+
+const MERGE_EXAMPLES: &str = "\
+Examples:
+  forumsim merge outputs/shard-1 outputs/shard-2 outputs/shard-3 --out outputs/all";
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Experiment file (TOML).
+    #[arg(value_name = "EXPERIMENT")]
+    pub experiment: PathBuf,
+    /// Output folder [default: outputs/<experiment name>/].
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: all cores].
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub threads: Option<u32>,
+    /// Run only the K-th of N disjoint slices of the chunks (1-based), for clusters.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(u64, u64)>,
+    /// Continue the sweep in --out, skipping chunks already done.
+    #[arg(long)]
+    pub resume: bool,
+    /// Also write every run's per-round metrics (traces.csv).
+    #[arg(long)]
+    pub traces: bool,
+    /// No progress and no table.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Folders written by `forumsim sweep --shard K/N`.
+    #[arg(value_name = "DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `K/N` with 1 <= K <= N.
+fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let bad = || format!("expected K/N with 1 <= K <= N (e.g. 3/16), got `{s}`");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let k: u64 = k.trim().parse().map_err(|_| bad())?;
+    let n: u64 = n.trim().parse().map_err(|_| bad())?;
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 #[derive(Debug, Args)]
@@ -147,5 +219,14 @@ mod tests {
         assert!(parse_set("name=").is_ok());
         assert!(parse_set("alpha").is_err());
         assert!(parse_set("=0.3").is_err());
+    }
+
+    #[test]
+    fn shards_are_k_of_n() {
+        assert_eq!(parse_shard("1/1"), Ok((1, 1)));
+        assert_eq!(parse_shard("3/16"), Ok((3, 16)));
+        for bad in ["3/2", "0/2", "1/0", "1", "a/b", "-1/2"] {
+            assert!(parse_shard(bad).is_err(), "{bad}");
+        }
     }
 }

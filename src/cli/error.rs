@@ -1,6 +1,8 @@
 //! The binary's errors: one message, a cause chain, and an exit code
 //! (2 = bad input or usage, 1 = internal; clap's own usage errors also exit 2).
 
+use forumsim::experiment::design::ExperimentError;
+use forumsim::experiment::sweep::SweepError;
 use forumsim::output::OutputError;
 use forumsim::output::verify::VerifyError;
 use forumsim::scenario::ScenarioError;
@@ -14,6 +16,16 @@ pub enum CliError {
     /// The scenario or a `--set` override is wrong ("FILE:LINE:COL: message").
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
+    /// The experiment file, an axis value or a variant is wrong ("FILE:LINE:COL: message").
+    #[error(transparent)]
+    Experiment(#[from] ExperimentError),
+    #[error(transparent)]
+    Sweep(#[from] SweepError),
+    /// The sweep stopped before all its chunks were done (Ctrl-C).
+    #[error(
+        "interrupted: {done} of {total} chunks done; rerun the same command with --resume to continue"
+    )]
+    Interrupted { done: u64, total: u64 },
     /// Flags that are fine one by one but not together.
     #[error("{0}")]
     Usage(String),
@@ -71,7 +83,11 @@ impl CliError {
             CliError::Scenario(_)
             | CliError::Usage(_)
             | CliError::Read { .. }
-            | CliError::Verify(_) => 2,
+            | CliError::Verify(_)
+            | CliError::Experiment(_) => 2,
+            CliError::Sweep(e) if e.is_usage() => 2,
+            CliError::Interrupted { .. } => 130,
+            CliError::Sweep(_) => 1,
             CliError::Output(_)
             | CliError::Write { .. }
             | CliError::Pool(_)

@@ -8,6 +8,8 @@ pub mod error;
 pub mod new;
 pub mod params;
 pub mod plan;
+pub mod progress;
+pub mod table;
 pub mod verify;
 
 use error::CliError;

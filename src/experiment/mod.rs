@@ -1,4 +1,11 @@
-//! Batches of runs in parallel, collected in run order.
+//! Batches of runs in parallel, collected in run order; and sweeps: experiment files
+//! ([`design`]), outcome metrics ([`metrics`]), statistics ([`summary`]) and the
+//! chunked, resumable, shardable runner ([`sweep`]).
+
+pub mod design;
+pub mod metrics;
+pub mod summary;
+pub mod sweep;
 
 use crate::engine::{self, RunOptions, RunResult};
 use crate::model::Scenario;

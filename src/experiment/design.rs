@@ -1,0 +1,732 @@
+//! Experiment files (`scenarios/experiments/*.toml`) and their expansion into runs.
+//!
+//! An experiment names a base scenario, a design (grid or Latin hypercube) over
+//! scenario override paths, named variants (patches in the same path syntax),
+//! replicates and a master seed. Every axis value and variant becomes a `--set`
+//! string, so a point × variant is loaded and validated exactly like
+//! `forumsim run BASE --set ...`, and any run can be rebuilt from the command line.
+//!
+//! Expansion ([`expand_lhs`], [`grid_points`], [`Plan::run_at`]) is pure: the same
+//! file gives the same runs, in the same order, on every machine.
+
+use crate::engine::SimRng;
+use crate::scenario::{self, ScenarioError};
+use rand::{RngExt, SeedableRng};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// ChaCha12 stream of the experiment seed that draws the Latin hypercube.
+pub const LHS_STREAM: u64 = u64::MAX - 1;
+
+/// Runs per chunk file when the experiment does not say.
+pub const DEFAULT_CHUNK: u32 = 50;
+
+/// The default outcome metrics (`adoptions.<venue>` and `members.<venue>` follow).
+pub const DEFAULT_METRICS: &[&str] = &[
+    "ami",
+    "scope_index",
+    "fragmentation",
+    "adopted",
+    "failed",
+    "abandoned",
+    "moves",
+    "venues_created",
+];
+
+/// Why an experiment file is not usable. `Display` reads `FILE:LINE:COL: message`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExperimentError {
+    #[error("{}: cannot read the experiment file: {message}", path.display())]
+    Read { path: PathBuf, message: String },
+    #[error("{}:{line}:{col}: {message}", file.display())]
+    At {
+        file: PathBuf,
+        line: usize,
+        col: usize,
+        message: String,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExperiment {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    scenario: Spanned<String>,
+    replicates: Spanned<i64>,
+    seed: u64,
+    design: Spanned<String>,
+    #[serde(default)]
+    samples: Option<Spanned<i64>>,
+    #[serde(default)]
+    chunk: Option<Spanned<i64>>,
+    /// Overrides applied to every run (base and variants), e.g. `rounds`.
+    #[serde(default)]
+    set: Option<Spanned<BTreeMap<String, toml::Value>>>,
+    #[serde(default)]
+    axis: Vec<Spanned<RawAxis>>,
+    #[serde(default)]
+    variant: Vec<Spanned<RawVariant>>,
+    #[serde(default)]
+    metrics: Option<Spanned<Vec<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAxis {
+    path: Spanned<String>,
+    #[serde(default)]
+    values: Option<Spanned<Vec<toml::Value>>>,
+    #[serde(default)]
+    range: Option<Spanned<Vec<f64>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVariant {
+    name: Spanned<String>,
+    set: Spanned<BTreeMap<String, toml::Value>>,
+}
+
+/// How the points of an experiment are chosen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DesignKind {
+    /// Full factorial over the axes' `values`; the last axis varies fastest.
+    Grid,
+    /// Latin hypercube of `samples` points over the axes' `range`s.
+    Lhs { samples: u32 },
+}
+
+/// One axis: a scenario override path and (for grids) its values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    pub path: String,
+    /// Grid values (empty for LHS axes).
+    pub values: Vec<toml::Value>,
+    /// LHS range `[lo, hi]`.
+    pub range: Option<(f64, f64)>,
+}
+
+/// A named set of overrides; variant 0 is always `base` (no overrides).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    /// `path=value` strings, in path order.
+    pub sets: Vec<String>,
+}
+
+/// A validated experiment, ready to expand.
+#[derive(Debug, Clone)]
+pub struct Experiment {
+    pub name: String,
+    pub path: PathBuf,
+    /// The base scenario, resolved relative to the experiment file.
+    pub scenario: PathBuf,
+    /// As written in the file.
+    pub scenario_rel: String,
+    pub replicates: u32,
+    pub seed: u64,
+    pub design: DesignKind,
+    pub chunk: u32,
+    /// `path=value` strings applied to every run, before axes and variants.
+    pub common: Vec<String>,
+    pub axes: Vec<Axis>,
+    pub variants: Vec<Variant>,
+    /// Requested metrics (`None` = defaults).
+    pub metrics: Option<Vec<String>>,
+    /// Every point's value on every axis, in point order.
+    pub points: Vec<Vec<toml::Value>>,
+}
+
+/// One run of a sweep, named by its place in the design.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RunId {
+    pub point: u32,
+    pub variant: u32,
+    pub replicate: u32,
+}
+
+/// The sizes that fix the run order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    pub points: u32,
+    pub variants: u32,
+    pub replicates: u32,
+    pub chunk: u32,
+}
+
+impl Plan {
+    pub fn total(&self) -> u64 {
+        u64::from(self.points) * u64::from(self.variants) * u64::from(self.replicates)
+    }
+
+    /// Run `k` of the sweep order: variants fastest, then points, then replicates,
+    /// so any prefix of the order (a partial sweep) covers the points evenly.
+    pub fn run_at(&self, k: u64) -> RunId {
+        let v = u64::from(self.variants);
+        let p = u64::from(self.points);
+        RunId {
+            variant: (k % v) as u32,
+            point: ((k / v) % p) as u32,
+            replicate: (k / (v * p)) as u32,
+        }
+    }
+
+    /// The engine's run index (ChaCha stream) of a run: `point * replicates + replicate`.
+    /// It does not depend on the variant (common random numbers).
+    pub fn run_index(&self, id: RunId) -> u64 {
+        u64::from(id.point) * u64::from(self.replicates) + u64::from(id.replicate)
+    }
+
+    pub fn chunks(&self) -> u64 {
+        self.total().div_ceil(u64::from(self.chunk))
+    }
+
+    /// The runs (positions in the sweep order) of chunk `c`.
+    pub fn chunk_runs(&self, c: u64) -> std::ops::Range<u64> {
+        let lo = c * u64::from(self.chunk);
+        lo..(lo + u64::from(self.chunk)).min(self.total())
+    }
+}
+
+impl Experiment {
+    pub fn plan(&self) -> Plan {
+        Plan {
+            points: self.points.len() as u32,
+            variants: self.variants.len() as u32,
+            replicates: self.replicates,
+            chunk: self.chunk,
+        }
+    }
+
+    /// The `--set` strings of a point × variant: common, then variant, then axes.
+    pub fn sets(&self, point: u32, variant: u32) -> Vec<String> {
+        let mut sets = self.common.clone();
+        sets.extend(self.variants[variant as usize].sets.iter().cloned());
+        sets.extend(self.point_sets(point));
+        sets
+    }
+
+    /// The `--set` strings of a point's axis values.
+    pub fn point_sets(&self, point: u32) -> Vec<String> {
+        self.axes
+            .iter()
+            .zip(&self.points[point as usize])
+            .map(|(a, v)| set_string(&a.path, v))
+            .collect()
+    }
+
+    /// Loads the scenario of a point × variant (validated like `forumsim run`).
+    pub fn load(
+        &self,
+        text: &str,
+        point: u32,
+        variant: u32,
+    ) -> Result<crate::model::Scenario, ScenarioError> {
+        scenario::from_str(text, &self.scenario, &self.sets(point, variant))
+    }
+}
+
+/// `path=value` with the value as TOML text (strings quoted), as `--set` reads it.
+pub fn set_string(path: &str, v: &toml::Value) -> String {
+    format!("{path}={}", value_text(v))
+}
+
+/// A value as TOML text (`0.5`, `1.0`, `"consensus"`, `{ type = "open" }`).
+pub fn value_text(v: &toml::Value) -> String {
+    v.to_string()
+}
+
+/// A value for a CSV cell: strings bare, everything else as TOML text.
+pub fn value_cell(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Full factorial over `values` (one list per axis); the last axis varies fastest.
+pub fn grid_points(values: &[Vec<toml::Value>]) -> Vec<Vec<toml::Value>> {
+    let mut points = vec![Vec::new()];
+    for axis in values {
+        points = points
+            .into_iter()
+            .flat_map(|p| {
+                axis.iter().map(move |v| {
+                    let mut q = p.clone();
+                    q.push(v.clone());
+                    q
+                })
+            })
+            .collect();
+    }
+    points
+}
+
+/// A Latin hypercube of `samples` points over `ranges`, from ChaCha12 stream
+/// [`LHS_STREAM`] of `seed`. Per axis, in axis order: a Fisher–Yates shuffle of the
+/// strata `0..samples` (for i from n-1 down to 1, j = floor(u·(i+1))), then one
+/// uniform u per point; point i's value is `lo + (hi - lo) · (stratum + u) / samples`.
+/// So each axis hits each of its `samples` strata exactly once.
+pub fn expand_lhs(seed: u64, samples: u32, ranges: &[(f64, f64)]) -> Vec<Vec<f64>> {
+    let mut rng = SimRng::seed_from_u64(seed);
+    rng.set_stream(LHS_STREAM);
+    let n = samples as usize;
+    let mut cols = Vec::with_capacity(ranges.len());
+    for &(lo, hi) in ranges {
+        let mut strata: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            let j = ((rng.random::<f64>() * (i + 1) as f64) as usize).min(i);
+            strata.swap(i, j);
+        }
+        let col: Vec<f64> = strata
+            .iter()
+            .map(|&s| {
+                let u = rng.random::<f64>();
+                lo + (hi - lo) * (s as f64 + u) / n as f64
+            })
+            .collect();
+        cols.push(col);
+    }
+    (0..n)
+        .map(|i| cols.iter().map(|c| c[i]).collect())
+        .collect()
+}
+
+/// Line and column of byte offset `at` (1-based, columns in characters).
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
+}
+
+struct Ctx<'a> {
+    file: &'a Path,
+    text: &'a str,
+}
+
+impl Ctx<'_> {
+    fn at(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> ExperimentError {
+        let (line, col) = line_col(self.text, span.start);
+        ExperimentError::At {
+            file: self.file.to_path_buf(),
+            line,
+            col,
+            message: message.into(),
+        }
+    }
+}
+
+fn sets_of(map: &BTreeMap<String, toml::Value>) -> Vec<String> {
+    map.iter().map(|(k, v)| set_string(k, v)).collect()
+}
+
+/// Reads and validates the experiment at `path`, loading every axis value, every
+/// variant and every point × variant of the base scenario. Nothing runs.
+pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentError> {
+    let bytes = std::fs::read(path).map_err(|e| ExperimentError::Read {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let cx = Ctx {
+        file: path,
+        text: &text,
+    };
+    let raw: RawExperiment = toml::from_str(&text).map_err(|e| {
+        let msg = e.message().replace("unknown field", "unknown key");
+        cx.at(e.span().unwrap_or(0..0), msg)
+    })?;
+    let _ = &raw.description;
+
+    let replicates = match *raw.replicates.get_ref() {
+        n if (1..=i64::from(u32::MAX)).contains(&n) => n as u32,
+        n => {
+            return Err(cx.at(
+                raw.replicates.span(),
+                format!("replicates must be at least 1, got {n}"),
+            ));
+        }
+    };
+    let chunk = match raw.chunk.as_ref().map(|c| (c.span(), *c.get_ref())) {
+        None => DEFAULT_CHUNK,
+        Some((_, n)) if (1..=1_000_000).contains(&n) => n as u32,
+        Some((span, n)) => {
+            return Err(cx.at(span, format!("chunk must be in 1..=1000000 runs, got {n}")));
+        }
+    };
+    let design = match raw.design.get_ref().as_str() {
+        "grid" => {
+            if let Some(s) = &raw.samples {
+                return Err(cx.at(s.span(), "`samples` belongs to design = \"lhs\""));
+            }
+            DesignKind::Grid
+        }
+        "lhs" => match raw.samples.as_ref().map(|s| (s.span(), *s.get_ref())) {
+            Some((_, n)) if (1..=1_000_000).contains(&n) => DesignKind::Lhs { samples: n as u32 },
+            Some((span, n)) => {
+                return Err(cx.at(span, format!("samples must be in 1..=1000000, got {n}")));
+            }
+            None => {
+                return Err(cx.at(raw.design.span(), "design = \"lhs\" needs `samples = N`"));
+            }
+        },
+        other => {
+            return Err(cx.at(
+                raw.design.span(),
+                format!("unknown design `{other}`; expected `grid` or `lhs`"),
+            ));
+        }
+    };
+
+    let mut axes = Vec::new();
+    for a in &raw.axis {
+        let ra = a.get_ref();
+        let path_text = ra.path.get_ref().trim().to_string();
+        if axes.iter().any(|x: &Axis| x.path == path_text) {
+            return Err(cx.at(ra.path.span(), format!("axis `{path_text}` appears twice")));
+        }
+        let axis = match (&design, &ra.values, &ra.range) {
+            (DesignKind::Grid, Some(v), None) => {
+                if v.get_ref().is_empty() {
+                    return Err(cx.at(v.span(), format!("axis `{path_text}` has no values")));
+                }
+                Axis {
+                    path: path_text,
+                    values: v.get_ref().clone(),
+                    range: None,
+                }
+            }
+            (DesignKind::Lhs { .. }, None, Some(r)) => match r.get_ref().as_slice() {
+                &[lo, hi] if lo.is_finite() && hi.is_finite() && lo <= hi => Axis {
+                    path: path_text,
+                    values: Vec::new(),
+                    range: Some((lo, hi)),
+                },
+                _ => {
+                    return Err(cx.at(
+                        r.span(),
+                        format!("axis `{path_text}`: range must be [lo, hi] with lo <= hi"),
+                    ));
+                }
+            },
+            (DesignKind::Grid, _, _) => {
+                return Err(cx.at(
+                    a.span(),
+                    format!("grid axis `{path_text}` needs `values = [...]` (and no `range`)"),
+                ));
+            }
+            (DesignKind::Lhs { .. }, _, _) => {
+                return Err(cx.at(
+                    a.span(),
+                    format!("lhs axis `{path_text}` needs `range = [lo, hi]` (and no `values`)"),
+                ));
+            }
+        };
+        axes.push(axis);
+    }
+    if matches!(design, DesignKind::Lhs { .. }) && axes.is_empty() {
+        return Err(cx.at(
+            raw.design.span(),
+            "design = \"lhs\" needs at least one [[axis]]",
+        ));
+    }
+
+    let mut variants = vec![Variant {
+        name: "base".into(),
+        sets: Vec::new(),
+    }];
+    for v in &raw.variant {
+        let rv = v.get_ref();
+        let name = rv.name.get_ref().trim().to_string();
+        let plain = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !plain {
+            return Err(cx.at(
+                rv.name.span(),
+                format!("variant name {name:?} must be non-empty letters, digits, `-`, `_` or `.`"),
+            ));
+        }
+        if variants.iter().any(|x| x.name == name) {
+            let why = if name == "base" {
+                "`base` is the unpatched scenario, always included"
+            } else {
+                "appears twice"
+            };
+            return Err(cx.at(rv.name.span(), format!("variant `{name}`: {why}")));
+        }
+        if rv.set.get_ref().is_empty() {
+            return Err(cx.at(rv.set.span(), format!("variant `{name}` sets nothing")));
+        }
+        variants.push(Variant {
+            name,
+            sets: sets_of(rv.set.get_ref()),
+        });
+    }
+
+    let metrics = match &raw.metrics {
+        Some(m) if m.get_ref().is_empty() => {
+            return Err(cx.at(m.span(), "metrics is empty (leave it out for the defaults)"));
+        }
+        Some(m) => Some(m.get_ref().clone()),
+        None => None,
+    };
+
+    let base_dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let scenario_path = base_dir.join(raw.scenario.get_ref());
+    let scenario_bytes = std::fs::read(&scenario_path).map_err(|e| {
+        cx.at(
+            raw.scenario.span(),
+            format!("cannot read the scenario {}: {e}", scenario_path.display()),
+        )
+    })?;
+    let scenario_text = String::from_utf8_lossy(&scenario_bytes).into_owned();
+
+    let points = match &design {
+        DesignKind::Grid => grid_points(&axes.iter().map(|a| a.values.clone()).collect::<Vec<_>>()),
+        DesignKind::Lhs { samples } => {
+            let ranges: Vec<(f64, f64)> = axes.iter().filter_map(|a| a.range).collect();
+            expand_lhs(raw.seed, *samples, &ranges)
+                .into_iter()
+                .map(|p| p.into_iter().map(toml::Value::Float).collect())
+                .collect()
+        }
+    };
+    if points.len() > u32::MAX as usize {
+        return Err(cx.at(raw.design.span(), "too many points"));
+    }
+    let exp = Experiment {
+        name: raw.name.clone().unwrap_or_else(|| {
+            path.file_stem()
+                .map_or_else(|| "experiment".into(), |s| s.to_string_lossy().into_owned())
+        }),
+        path: path.to_path_buf(),
+        scenario: scenario_path,
+        scenario_rel: raw.scenario.get_ref().clone(),
+        replicates,
+        seed: raw.seed,
+        design,
+        chunk,
+        common: raw
+            .set
+            .as_ref()
+            .map(|s| sets_of(s.get_ref()))
+            .unwrap_or_default(),
+        axes,
+        variants,
+        metrics,
+        points,
+    };
+    if exp.plan().total() > u64::from(u32::MAX) {
+        return Err(cx.at(raw.replicates.span(), "the sweep has more than 2^32 runs"));
+    }
+
+    // Validate: common overrides, each axis value, each variant, then every combination.
+    let sc_err = |span, what: &str, e: ScenarioError| cx.at(span, format!("{what}: {e}"));
+    let load = |sets: &[String]| scenario::from_str(&scenario_text, &exp.scenario, sets);
+    let base = load(&exp.common).map_err(|e| {
+        let span = raw.set.as_ref().map_or(raw.scenario.span(), |s| s.span());
+        sc_err(span, "base scenario", e)
+    })?;
+    for (a, ra) in exp.axes.iter().zip(&raw.axis) {
+        let ra = ra.get_ref();
+        let candidates: Vec<toml::Value> = match a.range {
+            Some((lo, hi)) => vec![toml::Value::Float(lo), toml::Value::Float(hi)],
+            None => a.values.clone(),
+        };
+        let span = ra
+            .values
+            .as_ref()
+            .map(Spanned::span)
+            .or(ra.range.as_ref().map(Spanned::span))
+            .unwrap_or(ra.path.span());
+        for v in &candidates {
+            let mut sets = exp.common.clone();
+            sets.push(set_string(&a.path, v));
+            load(&sets).map_err(|e| {
+                sc_err(
+                    span.clone(),
+                    &format!("axis `{}` value {}", a.path, value_text(v)),
+                    e,
+                )
+            })?;
+        }
+    }
+    for (k, v) in exp.variants.iter().enumerate().skip(1) {
+        let mut sets = exp.common.clone();
+        sets.extend(v.sets.iter().cloned());
+        load(&sets).map_err(|e| {
+            sc_err(
+                raw.variant[k - 1].span(),
+                &format!("variant `{}`", v.name),
+                e,
+            )
+        })?;
+    }
+    for p in 0..exp.points.len() as u32 {
+        for (k, v) in exp.variants.iter().enumerate() {
+            exp.load(&scenario_text, p, k as u32).map_err(|e| {
+                let span = if k == 0 {
+                    raw.design.span()
+                } else {
+                    raw.variant[k - 1].span()
+                };
+                sc_err(span, &format!("point {p} with variant `{}`", v.name), e)
+            })?;
+        }
+    }
+    if let (Some(m), Some(raw_m)) = (&exp.metrics, &raw.metrics) {
+        let known = super::metrics::metric_names(&base, None);
+        for name in m {
+            if !known.contains(name) {
+                return Err(cx.at(
+                    raw_m.span(),
+                    format!("unknown metric `{name}`; known: {}", known.join(", ")),
+                ));
+            }
+        }
+    }
+    Ok((exp, bytes, scenario_bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashSet;
+
+    fn plan(p: u32, v: u32, r: u32, c: u32) -> Plan {
+        Plan {
+            points: p,
+            variants: v,
+            replicates: r,
+            chunk: c,
+        }
+    }
+
+    #[test]
+    fn grid_is_the_full_factorial_last_axis_fastest() {
+        let a = vec![toml::Value::Integer(1), toml::Value::Integer(2)];
+        let b = vec![
+            toml::Value::String("x".into()),
+            toml::Value::String("y".into()),
+            toml::Value::String("z".into()),
+        ];
+        let pts = grid_points(&[a, b]);
+        assert_eq!(pts.len(), 6);
+        assert_eq!(value_cell(&pts[0][0]), "1");
+        assert_eq!(value_cell(&pts[1][1]), "y");
+        assert_eq!(value_cell(&pts[3][0]), "2");
+        assert_eq!(grid_points(&[]).len(), 1, "no axes = one point");
+    }
+
+    #[test]
+    fn run_order_interleaves_points_and_keeps_streams_across_variants() {
+        let pl = plan(3, 2, 4, 5);
+        assert_eq!(
+            pl.run_at(0),
+            RunId {
+                point: 0,
+                variant: 0,
+                replicate: 0
+            }
+        );
+        assert_eq!(pl.run_at(1).variant, 1);
+        assert_eq!(pl.run_at(2).point, 1);
+        assert_eq!(pl.run_at(6).replicate, 1);
+        let a = pl.run_at(2);
+        let b = pl.run_at(3);
+        assert_eq!((a.point, a.replicate), (b.point, b.replicate));
+        assert_eq!(pl.run_index(a), pl.run_index(b));
+        assert_eq!(pl.chunks(), 5);
+        assert_eq!(pl.chunk_runs(4), 20..24);
+    }
+
+    #[test]
+    fn floats_keep_a_decimal_point_in_set_strings() {
+        assert_eq!(
+            set_string("parameters.x", &toml::Value::Float(1.0)),
+            "parameters.x=1.0"
+        );
+        assert_eq!(
+            set_string(
+                "venue.unga.decision",
+                &toml::Value::String("consensus".into())
+            ),
+            "venue.unga.decision=\"consensus\""
+        );
+    }
+
+    #[test]
+    fn lhs_value_stability() {
+        let pts = expand_lhs(7, 4, &[(0.0, 1.0)]);
+        let again = expand_lhs(7, 4, &[(0.0, 1.0)]);
+        assert_eq!(pts, again);
+        assert_ne!(pts, expand_lhs(8, 4, &[(0.0, 1.0)]));
+    }
+
+    proptest! {
+        #[test]
+        fn sweep_size_is_the_product_and_ids_are_unique(
+            sizes in proptest::collection::vec(1usize..4, 0..4),
+            variants in 1u32..4,
+            replicates in 1u32..5,
+            chunk in 1u32..7,
+        ) {
+            let values: Vec<Vec<toml::Value>> = sizes
+                .iter()
+                .map(|&n| (0..n as i64).map(toml::Value::Integer).collect())
+                .collect();
+            let pts = grid_points(&values);
+            prop_assert_eq!(pts.len(), sizes.iter().product::<usize>());
+            let pl = plan(pts.len() as u32, variants, replicates, chunk);
+            prop_assert_eq!(pl.total(), pts.len() as u64 * u64::from(variants) * u64::from(replicates));
+            let ids: HashSet<RunId> = (0..pl.total()).map(|k| pl.run_at(k)).collect();
+            prop_assert_eq!(ids.len() as u64, pl.total());
+            let streams: HashSet<(u32, u64)> = (0..pl.total())
+                .map(|k| { let id = pl.run_at(k); (id.variant, pl.run_index(id)) })
+                .collect();
+            prop_assert_eq!(streams.len() as u64, pl.total());
+            let covered: u64 = (0..pl.chunks()).map(|c| pl.chunk_runs(c).count() as u64).sum();
+            prop_assert_eq!(covered, pl.total());
+            // Distinct points are distinct value tuples.
+            let uniq: HashSet<String> = pts.iter().map(|p| format!("{p:?}")).collect();
+            prop_assert_eq!(uniq.len(), pts.len());
+        }
+
+        #[test]
+        fn lhs_hits_every_stratum_once_per_axis(
+            seed in any::<u64>(),
+            samples in 1u32..40,
+            ranges in proptest::collection::vec((-5.0f64..5.0, 0.01f64..3.0), 1..4),
+        ) {
+            let ranges: Vec<(f64, f64)> = ranges.into_iter().map(|(lo, w)| (lo, lo + w)).collect();
+            let pts = expand_lhs(seed, samples, &ranges);
+            prop_assert_eq!(pts.len(), samples as usize);
+            for (j, &(lo, hi)) in ranges.iter().enumerate() {
+                let mut hit = vec![0u32; samples as usize];
+                for p in &pts {
+                    let x = p[j];
+                    prop_assert!(x >= lo && x <= hi);
+                    let s = (((x - lo) / (hi - lo)) * f64::from(samples)).floor() as usize;
+                    hit[s.min(samples as usize - 1)] += 1;
+                }
+                prop_assert!(hit.iter().all(|&h| h == 1), "{:?}", hit);
+            }
+        }
+    }
+}
