@@ -18,6 +18,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Run(args) => run(args),
         Command::Check(args) => check(args),
+        Command::Plot(args) => cli::plot::plot(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -81,8 +82,11 @@ fn run(args: RunArgs) -> Result<(), CliError> {
         started,
     };
     let manifest = output::write_batch(&out, &batch, &results)?;
-    if args.quiet {
-        return Ok(());
+    if !args.quiet {
+        print(|w| output::summary::write_results(w, &manifest, &out, &results))?;
     }
-    print(|w| output::summary::write_results(w, &manifest, &out, &results))
+    if args.plot {
+        cli::plot::plot_folder(&out, forumsim::plot::Format::Both, args.quiet)?;
+    }
+    Ok(())
 }

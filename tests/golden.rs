@@ -6,7 +6,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const FILES: &[&str] = &["rounds.csv", "venues.csv", "rules.csv", "decisions.csv", "choices.csv"];
+const FILES: &[&str] = &[
+    "rounds.csv",
+    "venues.csv",
+    "rules.csv",
+    "decisions.csv",
+    "choices.csv",
+];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -14,12 +20,25 @@ fn root() -> PathBuf {
 
 fn run_into(dir: &Path) {
     let out = Command::new(env!("CARGO_BIN_EXE_forumsim"))
-        .args(["run", "scenarios/stylized.toml", "--runs", "2", "--threads", "2", "--quiet", "--out"])
+        .args([
+            "run",
+            "scenarios/stylized.toml",
+            "--runs",
+            "2",
+            "--threads",
+            "2",
+            "--quiet",
+            "--out",
+        ])
         .arg(dir)
         .current_dir(root())
         .output()
         .expect("forumsim runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -35,8 +54,9 @@ fn two_stylized_runs_match_the_golden_files() {
         return;
     }
     for f in FILES {
-        let want = std::fs::read_to_string(golden.join(f))
-            .unwrap_or_else(|e| panic!("tests/golden/stylized/{f}: {e} (FORUMSIM_BLESS=1 creates it)"));
+        let want = std::fs::read_to_string(golden.join(f)).unwrap_or_else(|e| {
+            panic!("tests/golden/stylized/{f}: {e} (FORUMSIM_BLESS=1 creates it)")
+        });
         let got = std::fs::read_to_string(dir.path().join(f)).unwrap();
         if got != want {
             let line = got.lines().zip(want.lines()).position(|(a, b)| a != b);

@@ -51,6 +51,9 @@ pub enum Command {
     /// Validate a scenario and print what it contains, without running it.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Draw charts (PNG and SVG) of a run's output folder into DIR/plots/.
+    #[command(after_help = super::plot::PLOT_EXAMPLES)]
+    Plot(super::plot::PlotArgs),
 }
 
 #[derive(Debug, Args)]
@@ -84,6 +87,9 @@ pub struct RunArgs {
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also draw the charts (PNG and SVG) into the output folder's plots/.
+    #[arg(long)]
+    pub plot: bool,
 }
 
 #[derive(Debug, Args)]

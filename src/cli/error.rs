@@ -2,6 +2,7 @@
 //! (2 = bad input or usage, 1 = internal; clap's own usage errors also exit 2).
 
 use forumsim::output::OutputError;
+use forumsim::plot::PlotError;
 use forumsim::scenario::ScenarioError;
 use std::error::Error;
 use std::fmt::Write as _;
@@ -24,6 +25,8 @@ pub enum CliError {
     },
     #[error(transparent)]
     Output(#[from] OutputError),
+    #[error(transparent)]
+    Plot(#[from] PlotError),
     #[error("cannot start the pool of worker threads")]
     Pool(#[source] rayon::ThreadPoolBuildError),
     #[error("cannot write to standard output")]
@@ -53,6 +56,8 @@ fn runs_text(runs: &[u64]) -> String {
 impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
+            CliError::Plot(e) if e.is_bad_input() => 2,
+            CliError::Plot(_) => 1,
             CliError::Scenario(_) | CliError::Usage(_) | CliError::Read { .. } => 2,
             CliError::Output(_)
             | CliError::Pool(_)

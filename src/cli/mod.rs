@@ -5,6 +5,7 @@
 pub mod args;
 pub mod error;
 pub mod plan;
+pub mod plot;
 
 use error::CliError;
 use std::io::{self, Write};
