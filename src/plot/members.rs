@@ -76,13 +76,14 @@ pub fn venue_lines(d: &RunData) -> (Vec<VenueLine>, usize) {
     (lines, hidden)
 }
 
-/// Line widths that keep coinciding lines visible: a line is drawn wider by one step
-/// for every later line that runs on top of it (within `tol`) in some year, so equal
-/// lines (four venues with all 150 states) show as nested stripes, not one colour.
-pub fn nested_widths(lines: &[VenueLine], tol: f64) -> Vec<u32> {
+/// Stacking slots that keep coinciding lines visible: a line's slot is the number of
+/// earlier lines it coincides with (within `tol`) in some year. The chart lifts a line
+/// by [`STACK_PX`] pixels per slot, so four venues with all 150 states show as four
+/// adjacent stripes instead of one colour on top of the others.
+pub fn stack_slots(lines: &[VenueLine], tol: f64) -> Vec<u32> {
     (0..lines.len())
         .map(|i| {
-            let later = lines[i + 1..]
+            lines[..i]
                 .iter()
                 .filter(|other| {
                     lines[i].points.iter().any(|&(y, v)| {
@@ -92,11 +93,13 @@ pub fn nested_widths(lines: &[VenueLine], tol: f64) -> Vec<u32> {
                             .any(|&(oy, ov)| oy == y && (ov - v).abs() <= tol)
                     })
                 })
-                .count() as u32;
-            (4 + 5 * later).min(24)
+                .count() as u32
         })
         .collect()
 }
+
+/// Pixels between stacked coinciding lines (lines are 4 px wide).
+pub const STACK_PX: f64 = 5.0;
 
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> DrawResult {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
@@ -143,18 +146,22 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
         .map_err(|e| e.to_string())?;
     let total = d.runs.len();
     let mut entries = Vec::new();
-    let widths = nested_widths(&lines, top * 0.005);
+    let slots = stack_slots(&lines, top * 0.005);
+    let plot_h = f64::from(chart.plotting_area().dim_in_pixel().1.max(1));
+    let per_px = top * 1.05 / plot_h;
     for (i, l) in lines.iter().enumerate() {
         let colour = style::colour(i);
         let dashed = style::dashed(i);
-        let st = colour.stroke_width(widths[i]);
+        let st = colour.stroke_width(4);
+        let lift = f64::from(slots[i]) * STACK_PX * per_px;
+        let pts: Vec<(i32, f64)> = l.points.iter().map(|&(y, v)| (y, v + lift)).collect();
         if dashed {
             chart
-                .draw_series(DashedLineSeries::new(l.points.iter().copied(), 14, 9, st))
+                .draw_series(DashedLineSeries::new(pts, 14, 9, st))
                 .map_err(|e| e.to_string())?;
         } else {
             chart
-                .draw_series(LineSeries::new(l.points.iter().copied(), st))
+                .draw_series(LineSeries::new(pts, st))
                 .map_err(|e| e.to_string())?;
         }
         let label = if l.runs < total {
@@ -168,5 +175,18 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
         let note = format!("+{hidden} venues in fewer runs");
         entries.push((note, Swatch::Box(WHITE.mix(0.0))));
     }
-    style::draw_legend(&legend, (10, 30), "venue", &entries)
+    style::draw_legend(&legend, (10, 30), "venue", &entries)?;
+    if slots.iter().any(|&k| k > 0) {
+        let y = 30 + (entries.len() as i32 + 1) * (style::LEGEND as i32 + 14) + 10;
+        let note = style::font(style::LEGEND - 2).color(&style::GREY);
+        for (i, line) in ["equal lines are stacked", "a few pixels apart"]
+            .iter()
+            .enumerate()
+        {
+            legend
+                .draw(&Text::new(*line, (10, y + i as i32 * 30), note.clone()))
+                .map_err(e)?;
+        }
+    }
+    Ok(())
 }

@@ -395,15 +395,14 @@ mod tests {
     }
 
     #[test]
-    fn coinciding_member_lines_are_nested() {
+    fn coinciding_member_lines_are_stacked() {
         let line = |v: f64| members::VenueLine {
             venue: "x".into(),
             runs: 1,
             points: vec![(2000, v), (2001, v)],
         };
-        let w = members::nested_widths(&[line(150.0), line(150.0), line(150.0), line(20.0)], 0.5);
-        assert!(w[0] > w[1] && w[1] > w[2], "{w:?}");
-        assert_eq!(w[2], w[3]);
+        let lines = [line(150.0), line(150.0), line(150.2), line(20.0)];
+        assert_eq!(members::stack_slots(&lines, 0.5), vec![0, 1, 2, 0]);
     }
 
     #[test]
