@@ -134,6 +134,15 @@ fn panel<DB: DrawingBackend>(
             colour.stroke_width(4),
         ))
         .map_err(|e| e.to_string())?;
+    if b.len() == 1 {
+        // A one-year batch has no line to draw: mark the point instead.
+        chart
+            .draw_series(
+                b.iter()
+                    .map(|x| Circle::new((x.year, x.q50), 8, colour.filled())),
+            )
+            .map_err(|e| e.to_string())?;
+    }
     Ok(())
 }
 

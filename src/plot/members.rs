@@ -110,7 +110,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
     );
     let body = style::titled(root, "Members per venue", &sub)?;
     let (lines, hidden) = venue_lines(d);
-    let legend_w = 430;
+    let legend_w = 480;
     let (plot, legend) = body.split_horizontally(body.dim_in_pixel().0 as i32 - legend_w);
 
     let years = lines.iter().flat_map(|l| l.points.iter().map(|p| p.0));
@@ -178,7 +178,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
     style::draw_legend(&legend, (10, 30), "venue", &entries)?;
     if slots.iter().any(|&k| k > 0) {
         let y = 30 + (entries.len() as i32 + 1) * (style::LEGEND as i32 + 14) + 10;
-        let note = style::font(style::LEGEND - 2).color(&style::GREY);
+        let note = style::font(style::LEGEND).color(&style::GREY);
         for (i, line) in ["equal lines are stacked", "a few pixels apart"]
             .iter()
             .enumerate()

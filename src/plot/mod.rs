@@ -366,10 +366,27 @@ mod tests {
         for chart in Chart::ALL {
             render_svg(chart, &d).unwrap();
         }
+        let ami = render_svg(Chart::Ami, &d).unwrap();
+        assert_eq!(ami.matches("<circle").count(), 2, "one point per panel");
         assert!(has(
             &render_svg(Chart::Outcomes, &d).unwrap(),
             "no proposals were voted on"
         ));
+    }
+
+    #[test]
+    fn every_text_is_at_least_20_px_in_the_svg() {
+        let d = sample();
+        for chart in Chart::ALL {
+            let s = render_svg(chart, &d).unwrap();
+            let sizes: Vec<f64> = s
+                .split("font-size=\"")
+                .skip(1)
+                .map(|t| t[..t.find('"').unwrap()].parse().unwrap())
+                .collect();
+            assert!(!sizes.is_empty());
+            assert!(sizes.iter().all(|&px| px >= 20.0), "{chart:?}: {sizes:?}");
+        }
     }
 
     #[test]

@@ -95,7 +95,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
         .map_err(|e| e.to_string())?;
     let (adopted_c, failed_c) = (style::PALETTE[2], style::PALETTE[1]);
     let label_font = style::font(style::TICK);
-    let value_font = style::font(style::TICK - 2).color(&style::GREY);
+    let value_font = style::font(style::TICK).color(&style::GREY);
     let left = chart.plotting_area().get_base_pixel().0;
     for (i, o) in list.iter().enumerate() {
         // The first venue at the top.

@@ -128,6 +128,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
         .flat_map(|t| t.points.iter().map(|p| p.0))
         .collect();
     let span = match (years.iter().min(), years.iter().max()) {
+        (Some(a), Some(b)) if a == b => a.to_string(),
         (Some(a), Some(b)) => format!("{a}–{b}"),
         _ => "no years".into(),
     };
@@ -243,7 +244,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
         .collect();
     entries.push(("start point".to_string(), Swatch::Ring));
     style::draw_legend(&legend, (10, 30), "kind (end point)", &entries)?;
-    let note = style::font(style::LEGEND - 2).color(&style::GREY);
+    let note = style::font(style::LEGEND).color(&style::GREY);
     let y = 30 + (entries.len() as i32 + 2) * (style::LEGEND as i32 + 14);
     for (i, line) in ["colour = venue", "line = trajectory", "label at final year"]
         .iter()

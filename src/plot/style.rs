@@ -19,12 +19,17 @@ static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 /// The font family every text uses (registered by [`register_font_once`]).
 pub const FAMILY: &str = "sans-serif";
 
-pub const TITLE: u32 = 38;
-pub const SUBTITLE: u32 = 24;
-pub const AXIS: u32 = 28;
-pub const TICK: u32 = 22;
-pub const LEGEND: u32 = 24;
-pub const LABEL: u32 = 22;
+// Sizes are plotters' font sizes. plotters writes `size / 1.24` as the SVG font-size
+// (the em) and rasterises PNG text at about `size / 1.16` px per em for DejaVu, so 25
+// is the smallest size that keeps every text at 20 px or more in both formats.
+pub const TITLE: u32 = 42;
+pub const SUBTITLE: u32 = 26;
+pub const AXIS: u32 = 30;
+pub const TICK: u32 = 25;
+pub const LEGEND: u32 = 26;
+pub const LABEL: u32 = 25;
+/// The smallest size any text may use.
+pub const MIN_SIZE: u32 = 25;
 
 /// Registers the embedded font once per process. `false` if it cannot be parsed,
 /// which would be a build bug (the bytes are fixed at compile time).
@@ -58,6 +63,7 @@ pub fn dashed(i: usize) -> bool {
 }
 
 pub fn font(size: u32) -> TextStyle<'static> {
+    debug_assert!(size >= MIN_SIZE, "text below {MIN_SIZE}: {size}");
     (FAMILY, size).into_font().color(&BLACK)
 }
 
