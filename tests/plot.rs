@@ -116,6 +116,7 @@ fn plot_of_a_missing_folder_or_garbled_table_exits_2() {
     let tmp = tempfile::tempdir().unwrap();
     let o = forumsim(&["plot", &arg(&tmp.path().join("nope"))]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("nope") && stderr(&o).contains("no such folder"));
     short_run(tmp.path(), &[]);
     fs::write(
         tmp.path().join("venues.csv"),

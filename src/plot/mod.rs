@@ -137,6 +137,12 @@ pub fn subtitle(d: &RunData) -> String {
 /// Reads the run folder `dir` and writes every chart into `dir/plots/` in `format`.
 /// Returns the paths written, in order.
 pub fn plot_dir(dir: &Path, format: Format) -> Result<Vec<PathBuf>, PlotError> {
+    if !dir.is_dir() {
+        return Err(PlotError::Read {
+            path: dir.to_path_buf(),
+            source: io::Error::new(io::ErrorKind::NotFound, "no such folder"),
+        });
+    }
     let d = load(dir)?;
     let out = dir.join(PLOTS);
     std::fs::create_dir_all(&out).map_err(|source| OutputError::CreateDir {
