@@ -4,4 +4,5 @@ pub mod engine;
 pub mod experiment;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod scenario;

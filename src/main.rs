@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Command::New(args) => cli::new::new(args),
         Command::Sweep(args) => sweep(args),
         Command::Merge(args) => merge(args),
+        Command::Plot(args) => cli::plot::plot(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -93,10 +94,13 @@ fn run(args: RunArgs) -> Result<(), CliError> {
         started,
     };
     let manifest = output::write_batch(&out, &batch, &results)?;
-    if args.quiet {
-        return Ok(());
+    if !args.quiet {
+        print(|w| output::summary::write_results(w, &manifest, &out, &results))?;
     }
-    print(|w| output::summary::write_results(w, &manifest, &out, &results))
+    if args.plot {
+        cli::plot::plot_folder(&out, forumsim::plot::Format::Both, args.quiet)?;
+    }
+    Ok(())
 }
 
 /// Test hook: start at most this many chunks, then stop as if interrupted.

@@ -69,6 +69,9 @@ pub enum Command {
     /// Write scenarios/NAME.toml, a commented scenario that extends a shipped one.
     #[command(after_help = super::new::EXAMPLES)]
     New(super::new::NewArgs),
+    /// Draw charts (PNG and SVG) of a run's output folder into DIR/plots/.
+    #[command(after_help = super::plot::PLOT_EXAMPLES)]
+    Plot(super::plot::PlotArgs),
     /// Run an experiment: points x variants x replicates, in resumable chunks.
     #[command(after_help = SWEEP_EXAMPLES)]
     Sweep(SweepArgs),
@@ -173,6 +176,9 @@ pub struct RunArgs {
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also draw the charts (PNG and SVG) into the output folder's plots/.
+    #[arg(long)]
+    pub plot: bool,
 }
 
 #[derive(Debug, Args)]

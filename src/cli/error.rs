@@ -5,6 +5,7 @@ use forumsim::experiment::design::ExperimentError;
 use forumsim::experiment::sweep::SweepError;
 use forumsim::output::OutputError;
 use forumsim::output::verify::VerifyError;
+use forumsim::plot::PlotError;
 use forumsim::scenario::ScenarioError;
 use std::error::Error;
 use std::fmt::Write as _;
@@ -46,6 +47,8 @@ pub enum CliError {
     /// The output folder cannot be verified (no manifest, no scenario copy, …).
     #[error(transparent)]
     Verify(#[from] VerifyError),
+    #[error(transparent)]
+    Plot(#[from] PlotError),
     #[error("cannot start the pool of worker threads")]
     Pool(#[source] rayon::ThreadPoolBuildError),
     #[error("cannot write to standard output")]
@@ -79,6 +82,8 @@ fn runs_text(runs: &[u64]) -> String {
 impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
+            CliError::Plot(e) if e.is_bad_input() => 2,
+            CliError::Plot(_) => 1,
             CliError::Exit(code) => *code,
             CliError::Scenario(_)
             | CliError::Usage(_)

@@ -8,6 +8,7 @@ pub mod error;
 pub mod new;
 pub mod params;
 pub mod plan;
+pub mod plot;
 pub mod progress;
 pub mod table;
 pub mod verify;

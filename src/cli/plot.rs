@@ -1,0 +1,66 @@
+//! `forumsim plot DIR`: charts of a run folder into `DIR/plots/` (and `run --plot`).
+
+use super::error::CliError;
+use super::print;
+use clap::{Args, ValueEnum};
+use forumsim::plot::{self, Format};
+
+use std::path::{Path, PathBuf};
+
+pub const PLOT_EXAMPLES: &str = "\
+Examples:
+  forumsim plot outputs/stylized
+  forumsim plot outputs/stylized --format png
+  forumsim run scenarios/stylized.toml --plot
+
+Reads rounds.csv, venues.csv, rules.csv and decisions.csv of a `forumsim run` folder
+and writes ami, members, rules and outcomes charts as PNG (1600x900) and SVG to
+DIR/plots/. Exit status: 2 if DIR is not a complete run folder, 1 if writing fails.";
+
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// Output folder of `forumsim run`.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// File formats to write.
+    #[arg(long, value_enum, default_value_t = FormatArg::Both)]
+    pub format: FormatArg,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Png,
+    Svg,
+    Both,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Png => Format::Png,
+            FormatArg::Svg => Format::Svg,
+            FormatArg::Both => Format::Both,
+        }
+    }
+}
+
+pub fn plot(args: PlotArgs) -> Result<(), CliError> {
+    plot_folder(&args.dir, args.format.into(), args.quiet)
+}
+
+/// Plots `dir` and, unless `quiet`, says where the charts went.
+pub fn plot_folder(dir: &Path, format: Format, quiet: bool) -> Result<(), CliError> {
+    let written = plot::plot_dir(dir, format)?;
+    if quiet {
+        return Ok(());
+    }
+    let names: Vec<String> = written
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    let out = dir.join(plot::PLOTS);
+    print(|w| writeln!(w, "wrote {} to {}", names.join(", "), out.display()))
+}

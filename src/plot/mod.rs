@@ -1,0 +1,444 @@
+//! Charts of a `forumsim run` output folder, as PNG (slides) and SVG (papers).
+//!
+//! [`plot_dir`] reads the folder's CSV tables ([`data`]), summarises the ensemble of
+//! runs ([`bands`]) and draws four charts with plotters, each in its own module:
+//! [`ami`], [`members`], [`rules`], [`outcomes`]. Files go to `DIR/plots/`, each
+//! written atomically. Text uses a font compiled into the binary ([`style`]), so the
+//! PNGs look the same on a machine without any system fonts; the SVGs name the
+//! family `sans-serif` and let the viewer render it.
+//!
+//! Drawing is generic over the plotters backend, so tests render to an SVG string and
+//! inspect it instead of comparing PNG bytes.
+
+pub mod ami;
+pub mod bands;
+pub mod data;
+pub mod members;
+pub mod outcomes;
+pub mod rules;
+pub mod style;
+
+pub use data::{RunData, load};
+
+use crate::output::OutputError;
+use crate::output::atomic::AtomicFile;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Name of the folder, inside a run folder, that receives the charts.
+pub const PLOTS: &str = "plots";
+
+/// Why a folder could not be plotted.
+#[derive(Debug, thiserror::Error)]
+pub enum PlotError {
+    /// A table is missing or unreadable: not a (complete) run folder.
+    #[error("{}: cannot read (is this a `forumsim run` output folder?)", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// A table is there but not as `forumsim run` writes it.
+    #[error("{}:{line}: {msg}", path.display())]
+    Parse {
+        path: PathBuf,
+        line: u64,
+        msg: String,
+    },
+    /// plotters failed while drawing (a bug, or out of memory).
+    #[error("{}: cannot draw the chart: {msg}", path.display())]
+    Draw { path: PathBuf, msg: String },
+    #[error("the font compiled into forumsim cannot be loaded (a build bug)")]
+    Font,
+    #[error(transparent)]
+    Write(#[from] OutputError),
+}
+
+impl PlotError {
+    /// Whether the input folder is at fault (not the machine or forumsim).
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, PlotError::Read { .. } | PlotError::Parse { .. })
+    }
+}
+
+/// Which file formats to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    Png,
+    Svg,
+    #[default]
+    Both,
+}
+
+impl Format {
+    fn png(self) -> bool {
+        self != Format::Svg
+    }
+    fn svg(self) -> bool {
+        self != Format::Png
+    }
+}
+
+/// The four charts, in the order they are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chart {
+    Ami,
+    Members,
+    Rules,
+    Outcomes,
+}
+
+impl Chart {
+    pub const ALL: [Chart; 4] = [Chart::Ami, Chart::Members, Chart::Rules, Chart::Outcomes];
+
+    /// File stem: `ami` gives `ami.png` and `ami.svg`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Chart::Ami => "ami",
+            Chart::Members => "members",
+            Chart::Rules => "rules",
+            Chart::Outcomes => "outcomes",
+        }
+    }
+
+    /// Draws the chart on `root` (any plotters backend).
+    pub fn draw<DB: DrawingBackend>(
+        self,
+        root: &DrawingArea<DB, Shift>,
+        d: &RunData,
+    ) -> DrawResult {
+        match self {
+            Chart::Ami => ami::draw(root, d),
+            Chart::Members => members::draw(root, d),
+            Chart::Rules => rules::draw(root, d),
+            Chart::Outcomes => outcomes::draw(root, d),
+        }
+    }
+}
+
+/// Chart modules report plotters' errors as text: the backend error types differ,
+/// and the message is all the caller can use.
+pub type DrawResult = Result<(), String>;
+
+/// "stylized, seed 42, 20 runs": what a title says about the batch.
+pub fn subtitle(d: &RunData) -> String {
+    let runs = match d.runs.len() {
+        1 => "1 run".to_string(),
+        n => format!("{n} runs"),
+    };
+    match d.seed {
+        Some(seed) => format!("{}, seed {seed}, {runs}", d.scenario),
+        None => format!("{}, {runs}", d.scenario),
+    }
+}
+
+/// Reads the run folder `dir` and writes every chart into `dir/plots/` in `format`.
+/// Returns the paths written, in order.
+pub fn plot_dir(dir: &Path, format: Format) -> Result<Vec<PathBuf>, PlotError> {
+    if !dir.is_dir() {
+        return Err(PlotError::Read {
+            path: dir.to_path_buf(),
+            source: io::Error::new(io::ErrorKind::NotFound, "no such folder"),
+        });
+    }
+    let d = load(dir)?;
+    let out = dir.join(PLOTS);
+    std::fs::create_dir_all(&out).map_err(|source| OutputError::CreateDir {
+        path: out.clone(),
+        source,
+    })?;
+    let mut written = Vec::new();
+    for chart in Chart::ALL {
+        if format.png() {
+            let path = out.join(format!("{}.png", chart.name()));
+            let png = render_png(chart, &d).map_err(|msg| draw_error(&path, msg))?;
+            write_atomic(&path, &png)?;
+            written.push(path);
+        }
+        if format.svg() {
+            let path = out.join(format!("{}.svg", chart.name()));
+            let svg = render_svg(chart, &d).map_err(|msg| draw_error(&path, msg))?;
+            write_atomic(&path, svg.as_bytes())?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
+fn draw_error(path: &Path, msg: String) -> PlotError {
+    if msg == FONT_ERROR {
+        return PlotError::Font;
+    }
+    PlotError::Draw {
+        path: path.to_path_buf(),
+        msg,
+    }
+}
+
+const FONT_ERROR: &str = "embedded font";
+
+/// The chart as an SVG document.
+pub fn render_svg(chart: Chart, d: &RunData) -> Result<String, String> {
+    if !style::register_font_once() {
+        return Err(FONT_ERROR.into());
+    }
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, style::SIZE).into_drawing_area();
+        chart.draw(&root, d)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// The chart as PNG bytes (8-bit RGB).
+pub fn render_png(chart: Chart, d: &RunData) -> Result<Vec<u8>, String> {
+    if !style::register_font_once() {
+        return Err(FONT_ERROR.into());
+    }
+    let (w, h) = style::SIZE;
+    let mut pixels = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, style::SIZE).into_drawing_area();
+        chart.draw(&root, d)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let mut png = Vec::new();
+    let mut enc = png::Encoder::new(&mut png, w, h);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut writer = enc.write_header().map_err(|e| e.to_string())?;
+    writer
+        .write_image_data(&pixels)
+        .map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    Ok(png)
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let mut f = AtomicFile::create(path)?;
+    f.write_all(bytes).map_err(|source| OutputError::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    f.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> RunData {
+        let dir = tempfile::tempdir().unwrap();
+        data::tests::write_folder(dir.path());
+        load(dir.path()).unwrap()
+    }
+
+    fn svg(chart: Chart) -> String {
+        render_svg(chart, &sample()).unwrap()
+    }
+
+    /// Text elements of an SVG, as the viewer shows them (entities decoded enough).
+    fn texts(svg: &str) -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| {
+                let t = &t[t.find('>')? + 1..];
+                let t = t[..t.find("</text>")?].trim();
+                Some(t.replace("&apos;", "'").replace("&amp;", "&"))
+            })
+            .collect()
+    }
+
+    fn has(svg: &str, text: &str) -> bool {
+        texts(svg).iter().any(|t| t == text)
+    }
+
+    #[test]
+    fn ami_has_two_panels_with_median_lines_bands_and_a_legend() {
+        let s = svg(Chart::Ami);
+        assert!(
+            has(&s, "Authoritarian multilateralism and fragmentation"),
+            "{:?}",
+            texts(&s)
+        );
+        assert!(texts(&s).iter().any(|t| t.contains("2 runs")));
+        for label in [
+            "AMI (0 = multistakeholder, 1 = state-centric)",
+            "fragmentation (0 = one forum .. 1 = dispersed)",
+            "year",
+            "median across runs",
+            "middle 50 % of runs",
+            "middle 90 % of runs",
+        ] {
+            assert!(has(&s, label), "{label}: {:?}", texts(&s));
+        }
+        // One median line per panel, two bands per panel.
+        // One median line (the only 4 px lines besides the legend's) and two bands per panel.
+        let wide = |colour: &str| format!("stroke=\"{colour}\" stroke-width=\"4\"");
+        assert_eq!(s.matches(&wide("#0072B2")).count(), 1, "AMI median");
+        assert_eq!(
+            s.matches(&wide("#D55E00")).count(),
+            1,
+            "fragmentation median"
+        );
+        assert_eq!(s.matches(&wide("#555555")).count(), 1, "legend line");
+        assert_eq!(s.matches("<polygon").count(), 4, "2 bands x 2 panels");
+    }
+
+    #[test]
+    fn members_draws_one_line_per_venue_and_labels_rare_venues() {
+        let s = svg(Chart::Members);
+        // Two venue lines in the plot and two line swatches in the legend.
+        let data_lines = s
+            .split("<polyline")
+            .skip(1)
+            .filter(|p| p.contains("stroke=\"#0072B2\"") || p.contains("stroke=\"#D55E00\""))
+            .count();
+        assert_eq!(data_lines, 4);
+        assert!(has(&s, "Members per venue"));
+        assert!(has(&s, "members (states)") && has(&s, "year"));
+        assert!(
+            has(&s, "unga") && has(&s, "new-club (1/2 runs)"),
+            "{:?}",
+            texts(&s)
+        );
+        let d = sample();
+        let (lines, hidden) = members::venue_lines(&d);
+        assert_eq!((lines.len(), hidden), (2, 0));
+        assert_eq!(
+            lines[0].points,
+            vec![(2000, 100.0), (2001, 101.0), (2002, 102.0)]
+        );
+        assert_eq!(
+            lines[1].points[0],
+            (2000, 5.0),
+            "median only over runs with the venue"
+        );
+    }
+
+    #[test]
+    fn rules_has_axes_of_the_policy_plane_a_marker_and_label_per_pair() {
+        let s = svg(Chart::Rules);
+        assert!(
+            has(&s, "modality: 0 = multistakeholder → 1 = state-centric")
+                && has(&s, "scope: 0 = technical → 1 = information security"),
+            "{:?}",
+            texts(&s)
+        );
+        assert!(
+            texts(&s)
+                .iter()
+                .any(|t| t.contains("median position per year"))
+        );
+        for label in ["unga", "itu", "norms rule", "standards rule", "start point"] {
+            assert!(has(&s, label), "{label}");
+        }
+        let d = sample();
+        let (list, dropped) = rules::trajectories(&d);
+        assert_eq!((list.len(), dropped), (2, 0));
+        // unga norms: m = run*0.3 + round*0.1; the median of runs 0 and 1 in 2000 is 0.15.
+        assert!((list[0].points[0].1 - 0.15).abs() < 1e-12);
+    }
+
+    #[test]
+    fn outcomes_counts_proposals_per_run() {
+        let d = sample();
+        let o = outcomes::outcomes(&d);
+        assert_eq!(o.len(), 1, "admissions are not proposals");
+        assert_eq!(
+            (o[0].venue.as_str(), o[0].adopted, o[0].failed),
+            ("unga", 1.0, 0.5)
+        );
+        let s = svg(Chart::Outcomes);
+        for label in [
+            "Proposals adopted and failed per venue",
+            "adopted",
+            "failed",
+            "unga",
+        ] {
+            assert!(has(&s, label), "{label}: {:?}", texts(&s));
+        }
+        assert!(has(&s, "proposals per run (mean over runs)"));
+    }
+
+    #[test]
+    fn charts_without_proposals_or_with_one_year_still_render() {
+        let mut d = sample();
+        d.proposals.clear();
+        d.rounds.retain(|r| r.year == 2000);
+        for chart in Chart::ALL {
+            render_svg(chart, &d).unwrap();
+        }
+        let ami = render_svg(Chart::Ami, &d).unwrap();
+        assert_eq!(ami.matches("<circle").count(), 2, "one point per panel");
+        assert!(has(
+            &render_svg(Chart::Outcomes, &d).unwrap(),
+            "no proposals were voted on"
+        ));
+    }
+
+    #[test]
+    fn every_text_is_at_least_20_px_in_the_svg() {
+        let d = sample();
+        for chart in Chart::ALL {
+            let s = render_svg(chart, &d).unwrap();
+            let sizes: Vec<f64> = s
+                .split("font-size=\"")
+                .skip(1)
+                .map(|t| t[..t.find('"').unwrap()].parse().unwrap())
+                .collect();
+            assert!(!sizes.is_empty());
+            assert!(sizes.iter().all(|&px| px >= 20.0), "{chart:?}: {sizes:?}");
+        }
+    }
+
+    #[test]
+    fn png_rendering_uses_the_embedded_font_and_gives_a_png() {
+        let png = render_png(Chart::Ami, &sample()).unwrap();
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    }
+
+    #[test]
+    fn labels_do_not_overlap_each_other_or_leave_the_plot() {
+        let anchors = [(100, 100), (100, 100), (104, 102), (990, 500)];
+        let sizes = [(60, 20); 4];
+        let bounds = (0, 0, 1000, 600);
+        let spots = rules::place_labels(&anchors, &sizes, bounds);
+        let rects: Vec<_> = spots.iter().map(|&(x, y)| (x, y, x + 60, y + 20)).collect();
+        for (i, a) in rects.iter().enumerate() {
+            assert!(a.0 >= 0 && a.1 >= 0 && a.2 <= 1000 && a.3 <= 600, "{a:?}");
+            for b in &rects[i + 1..] {
+                let overlap = a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3;
+                assert!(!overlap, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn coinciding_member_lines_are_stacked() {
+        let line = |v: f64| members::VenueLine {
+            venue: "x".into(),
+            runs: 1,
+            points: vec![(2000, v), (2001, v)],
+        };
+        let lines = [line(150.0), line(150.0), line(150.2), line(20.0)];
+        assert_eq!(members::stack_slots(&lines, 0.5), vec![0, 1, 2, 0]);
+    }
+
+    #[test]
+    fn input_errors_are_bad_input_and_write_errors_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(
+            plot_dir(dir.path(), Format::Both)
+                .unwrap_err()
+                .is_bad_input()
+        );
+        data::tests::write_folder(dir.path());
+        std::fs::write(dir.path().join(PLOTS), "a file, not a folder").unwrap();
+        let err = plot_dir(dir.path(), Format::Svg).unwrap_err();
+        assert!(!err.is_bad_input(), "{err}");
+    }
+}

@@ -1,0 +1,258 @@
+//! `rules`: where each venue's rules sit in the policy plane, and how they moved.
+//!
+//! x is modality (multistakeholder → state-centric), y is scope (technical →
+//! information security), as in the model's policy space. Each (venue, kind) pair is
+//! one trajectory: the component-wise median position per year across the runs in
+//! which the pair exists, drawn from a hollow start point to a filled end marker
+//! (shape = kind of rule, colour = venue, as in `members`). Pairs that exist in fewer
+//! than half the runs (rules of venues created in a few runs) are left out, and the
+//! title counts them. Labels are placed greedily so that they do not overlap.
+
+use super::bands::median;
+use super::data::RunData;
+use super::members;
+use super::style::{self, Marker, Swatch};
+use super::{DrawResult, subtitle};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One (venue, kind) trajectory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trajectory {
+    pub venue: String,
+    pub kind: String,
+    /// (year, median modality, median scope), in year order.
+    pub points: Vec<(i32, f64, f64)>,
+}
+
+/// (venue, kind).
+type Pair<'a> = (&'a str, &'a str);
+
+/// The trajectories in at least half the runs (in order of first appearance in
+/// `rules.csv`) and the number of pairs left out.
+pub fn trajectories(d: &RunData) -> (Vec<Trajectory>, usize) {
+    let mut order: Vec<(&str, &str)> = Vec::new();
+    let mut runs: BTreeMap<(&str, &str), BTreeSet<u64>> = BTreeMap::new();
+    let mut at: BTreeMap<(Pair<'_>, i32), Vec<(f64, f64)>> = BTreeMap::new();
+    for r in &d.rules {
+        let key = (r.venue.as_str(), r.kind.as_str());
+        let seen = runs.entry(key).or_default();
+        if seen.is_empty() {
+            order.push(key);
+        }
+        seen.insert(r.run);
+        at.entry((key, r.year)).or_default().push((r.m, r.s));
+    }
+    let total = d.runs.len().max(1);
+    let (kept, dropped): (Vec<_>, Vec<_>) =
+        order.into_iter().partition(|k| 2 * runs[k].len() >= total);
+    let list = kept
+        .into_iter()
+        .map(|key| Trajectory {
+            venue: key.0.to_string(),
+            kind: key.1.to_string(),
+            points: at
+                .range((key, i32::MIN)..=(key, i32::MAX))
+                .map(|(&(_, year), v)| {
+                    let m = median(v.iter().map(|p| p.0));
+                    let s = median(v.iter().map(|p| p.1));
+                    (year, m, s)
+                })
+                .filter(|p| !(p.1.is_nan() || p.2.is_nan()))
+                .collect(),
+        })
+        .filter(|t| !t.points.is_empty())
+        .collect();
+    (list, dropped.len())
+}
+
+/// A pixel rectangle: left, top, right, bottom.
+pub type Rect = (i32, i32, i32, i32);
+
+fn overlaps(a: Rect, b: Rect) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// Top-left corners for labels of pixel sizes `sizes` next to `anchors`: the first of
+/// a fixed list of candidate spots (right, left, above, below, then further out) that
+/// overlaps no label placed before, no anchor's marker, and stays inside `bounds`.
+/// Deterministic, greedy, in input order; falls back to the right-hand spot.
+pub fn place_labels(anchors: &[(i32, i32)], sizes: &[(i32, i32)], bounds: Rect) -> Vec<(i32, i32)> {
+    const GAP: i32 = 14;
+    let markers: Vec<Rect> = anchors
+        .iter()
+        .map(|&(x, y)| (x - 10, y - 10, x + 10, y + 10))
+        .collect();
+    let mut placed: Vec<Rect> = Vec::new();
+    let mut out = Vec::new();
+    for (&(x, y), &(w, h)) in anchors.iter().zip(sizes) {
+        let mut candidates = Vec::new();
+        for step in 0..4 {
+            let d = step * (h + 4);
+            candidates.extend([
+                (x + GAP, y - h / 2 + d),
+                (x + GAP, y - h / 2 - d),
+                (x - GAP - w, y - h / 2 + d),
+                (x - GAP - w, y - h / 2 - d),
+                (x - w / 2, y - GAP - h - d),
+                (x - w / 2, y + GAP + d),
+            ]);
+        }
+        let fits = |&(l, t): &(i32, i32)| {
+            let r = (l, t, l + w, t + h);
+            r.0 >= bounds.0
+                && r.1 >= bounds.1
+                && r.2 <= bounds.2
+                && r.3 <= bounds.3
+                && !placed.iter().any(|&p| overlaps(p, r))
+                && !markers.iter().any(|&m| overlaps(m, r))
+        };
+        let spot = candidates
+            .iter()
+            .copied()
+            .find(fits)
+            .unwrap_or(candidates[0]);
+        placed.push((spot.0, spot.1, spot.0 + w, spot.1 + h));
+        out.push(spot);
+    }
+    out
+}
+
+pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> DrawResult {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(e)?;
+    let (list, dropped) = trajectories(d);
+    let years: Vec<i32> = list
+        .iter()
+        .flat_map(|t| t.points.iter().map(|p| p.0))
+        .collect();
+    let span = match (years.iter().min(), years.iter().max()) {
+        (Some(a), Some(b)) if a == b => a.to_string(),
+        (Some(a), Some(b)) => format!("{a}–{b}"),
+        _ => "no years".into(),
+    };
+    let mut sub = format!("{}: median position per year across runs", subtitle(d));
+    if dropped > 0 {
+        sub.push_str(&format!(
+            "; {dropped} rules found in fewer than half the runs not shown"
+        ));
+    }
+    let title = format!("Venues' rules in the policy plane, {span}");
+    let body = style::titled(root, &title, &sub)?;
+    let legend_w = 330;
+    let (plot, legend) = body.split_horizontally(body.dim_in_pixel().0 as i32 - legend_w);
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(20)
+        .margin_right(30)
+        .x_label_area_size(70)
+        .y_label_area_size(100)
+        .build_cartesian_2d(0.0..1.0, 0.0..1.0)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc("modality: 0 = multistakeholder → 1 = state-centric")
+        .y_desc("scope: 0 = technical → 1 = information security")
+        .axis_desc_style(style::font(style::TICK))
+        .label_style(style::font(style::TICK))
+        .x_labels(6)
+        .y_labels(6)
+        .x_label_formatter(&|v| format!("{v:.1}"))
+        .y_label_formatter(&|v| format!("{v:.1}"))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.12))
+        .draw()
+        .map_err(|e| e.to_string())?;
+
+    let venues = members::venue_order(d);
+    let colour_of = |venue: &str| {
+        style::colour(
+            venues
+                .iter()
+                .position(|v| v == venue)
+                .unwrap_or(venues.len()),
+        )
+    };
+    let mut kinds: Vec<&str> = Vec::new();
+    for t in &list {
+        if !kinds.contains(&t.kind.as_str()) {
+            kinds.push(&t.kind);
+        }
+    }
+    let marker_of = |kind: &str| {
+        Marker::ALL[kinds.iter().position(|k| *k == kind).unwrap_or(0) % Marker::ALL.len()]
+    };
+    // Trajectories first, so that every end marker and label sits on top of them.
+    for t in &list {
+        let c = colour_of(&t.venue);
+        chart
+            .draw_series(LineSeries::new(
+                t.points.iter().map(|p| (p.1, p.2)),
+                c.mix(0.7).stroke_width(3),
+            ))
+            .map_err(|e| e.to_string())?;
+        if let Some(first) = t.points.first() {
+            let at = chart.backend_coord(&(first.1, first.2));
+            root.draw(&Circle::new(at, 7, c.stroke_width(3)))
+                .map_err(e)?;
+        }
+    }
+    let mut anchors = Vec::new();
+    let mut sizes = Vec::new();
+    let label_font = style::font(style::LABEL);
+    for t in &list {
+        let Some(last) = t.points.last() else {
+            continue;
+        };
+        let at = chart.backend_coord(&(last.1, last.2));
+        style::draw_marker(
+            root,
+            marker_of(&t.kind),
+            at,
+            10,
+            colour_of(&t.venue).filled(),
+        )?;
+        let (w, h) = root.estimate_text_size(&t.venue, &label_font).map_err(e)?;
+        anchors.push(at);
+        sizes.push((w as i32, h as i32));
+    }
+    let area = chart.plotting_area();
+    let ((l, t0), (r, b0)) = (area.get_base_pixel(), {
+        let (w, h) = area.dim_in_pixel();
+        let base = area.get_base_pixel();
+        (base.0 + w as i32, base.1 + h as i32)
+    });
+    let spots = place_labels(&anchors, &sizes, (l, t0, r, b0));
+    let labelled = list.iter().filter(|t| !t.points.is_empty());
+    for ((t, spot), size) in labelled.zip(spots).zip(&sizes) {
+        // A light box keeps the label legible where it crosses a trajectory.
+        root.draw(&Rectangle::new(
+            [
+                (spot.0 - 3, spot.1 - 1),
+                (spot.0 + size.0 + 3, spot.1 + size.1 + 1),
+            ],
+            WHITE.mix(0.8).filled(),
+        ))
+        .map_err(e)?;
+        root.draw(&Text::new(t.venue.clone(), spot, label_font.clone()))
+            .map_err(e)?;
+    }
+
+    let mut entries: Vec<(String, Swatch)> = kinds
+        .iter()
+        .map(|k| (format!("{k} rule"), Swatch::Marker(marker_of(k))))
+        .collect();
+    entries.push(("start point".to_string(), Swatch::Ring));
+    style::draw_legend(&legend, (10, 30), "kind (end point)", &entries)?;
+    let note = style::font(style::LEGEND).color(&style::GREY);
+    let y = 30 + (entries.len() as i32 + 2) * (style::LEGEND as i32 + 14);
+    for (i, line) in ["colour = venue", "line = trajectory", "label at final year"]
+        .iter()
+        .enumerate()
+    {
+        legend
+            .draw(&Text::new(*line, (10, y + i as i32 * 32), note.clone()))
+            .map_err(e)?;
+    }
+    Ok(())
+}
