@@ -38,21 +38,11 @@ pub const CHUNKS: &str = "chunks";
 /// Values kept in memory at once while summarising (a block of points per pass).
 const SUMMARY_BUDGET: usize = 4_000_000;
 
-/// The columns of the per-round traces after the run columns.
-const TRACE_COLS: &[&str] = &[
-    "round",
-    "year",
-    "ami",
-    "scope_index",
-    "fragmentation",
-    "venues_active",
-    "venues_created",
-    "moves",
-    "adopted",
-    "failed",
-    "abandoned",
-    "pending",
-];
+/// The columns of the per-round traces after the run columns: those of a run's
+/// `rounds.csv` after its `run, seed`, so the two files read alike.
+fn trace_cols() -> &'static [&'static str] {
+    &crate::output::tables::ROUNDS_HEADER[2..]
+}
 
 /// How the seeds of a sweep are chosen (written into the manifest).
 pub const SEEDS_RULE: &str = "every run uses the experiment seed as master seed and run index \
@@ -644,7 +634,7 @@ pub fn finish(
     });
     if let Some(t) = traces {
         let mut h = state.run_header();
-        h.extend(TRACE_COLS.iter().map(|s| s.to_string()));
+        h.extend(trace_cols().iter().map(|s| s.to_string()));
         let rows = concat(&dir.join(TRACES), &h, t)?;
         files.push(FileInfo {
             name: TRACES.into(),
