@@ -8,7 +8,6 @@
 //! order, short versus full forms and omitted defaults never show up as changes.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 
 use crate::model::{
     Admit, Decision, Event, KindSet, Membership, Origin, PARAM_DEFS, Pos, ProceduralAction, Reach,
@@ -321,61 +320,69 @@ impl Facts {
         for e in &sc.events {
             let k = format!("event.{}", e.label);
             put(format!("{k}.round"), e.round.to_string());
-            let what = match &e.event {
-                Event::LegitimacyShock { state: s, delta } => {
-                    format!(
-                        "legitimacy_shock{{state={}, delta={}}}",
-                        state(*s),
-                        num(*delta)
-                    )
-                }
+            // One key per field, named as in the file, so that a patch such as
+            // `event.shock.delta=0` shows up as exactly that key.
+            let (kind, fields): (&str, Vec<(&str, String)>) = match &e.event {
+                Event::LegitimacyShock { state: s, delta } => (
+                    "legitimacy_shock",
+                    vec![("state", state(*s).to_string()), ("delta", num(*delta))],
+                ),
                 Event::IdealShift { target, dm, ds } => {
                     let t = match target {
-                        Target::State(s) => format!("state={}", state(*s)),
-                        Target::Bloc(b) => format!("bloc={}", bloc(*b)),
+                        Target::State(s) => ("state", state(*s).to_string()),
+                        Target::Bloc(b) => ("bloc", bloc(*b).to_string()),
                     };
-                    format!("ideal_shift{{{t}, dm={}, ds={}}}", num(*dm), num(*ds))
+                    ("ideal_shift", vec![t, ("dm", num(*dm)), ("ds", num(*ds))])
                 }
                 Event::VenueChange {
                     venue: v,
                     change: c,
-                } => {
-                    format!("venue_change{{venue={}, {}}}", venue(*v), change(c))
+                } => (
+                    "venue_change",
+                    vec![("venue", venue(*v).to_string()), ("change", change(c))],
+                ),
+                Event::NewVenue { venue: v } => {
+                    ("new_venue", vec![("venue", venue(*v).to_string())])
                 }
-                Event::NewVenue { venue: v } => format!("new_venue{{venue={}}}", venue(*v)),
                 Event::Membership {
                     venue: v,
                     join,
                     states,
-                } => {
-                    let mut s = format!(
-                        "membership{{venue={}, action={}, states=",
-                        venue(*v),
-                        if *join { "join" } else { "leave" }
-                    );
-                    let _ = write!(s, "{}}}", sorted_list(states.iter().map(|&x| state(x))));
-                    s
-                }
+                } => (
+                    "membership",
+                    vec![
+                        ("venue", venue(*v).to_string()),
+                        ("action", if *join { "join" } else { "leave" }.to_string()),
+                        ("states", sorted_list(states.iter().map(|&x| state(x)))),
+                    ],
+                ),
                 Event::Tag {
                     state: s,
                     tag: t,
                     add,
-                } => format!(
-                    "tag{{state={}, tag={}, action={}}}",
-                    state(*s),
-                    tag(*t),
-                    if *add { "add" } else { "remove" }
+                } => (
+                    "tag",
+                    vec![
+                        ("state", state(*s).to_string()),
+                        ("tag", tag(*t).to_string()),
+                        ("action", if *add { "add" } else { "remove" }.to_string()),
+                    ],
                 ),
                 Event::Election {
                     venue: v,
                     candidates,
-                } => format!(
-                    "election{{venue={}, candidates={}}}",
-                    venue(*v),
-                    list(candidates.iter().map(|&x| state(x)))
+                } => (
+                    "election",
+                    vec![
+                        ("venue", venue(*v).to_string()),
+                        ("candidates", list(candidates.iter().map(|&x| state(x)))),
+                    ],
                 ),
             };
-            put(format!("{k}.event"), what);
+            put(format!("{k}.type"), kind.to_string());
+            for (field, value) in fields {
+                put(format!("{k}.{field}"), value);
+            }
             entities.insert(k);
         }
         f.entities = entities;
