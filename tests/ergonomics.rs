@@ -239,7 +239,7 @@ const CHANGES: &[(&str, &str)] = &[
     ),
     (
         "[[event]]\nid = \"invasion-2022\"\ndelta = -{}",
-        "event.invasion-2022.event",
+        "event.invasion-2022.delta",
     ),
 ];
 
