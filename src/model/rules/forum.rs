@@ -65,7 +65,6 @@ pub fn choose(world: &World, p: ProposalIx, rng: &mut SimRng) -> Choice {
         return none(Action::Abandon);
     }
     let s = pr.sponsor;
-    let camp = world.camp[s];
     let sponsors = Sponsors::of(world, s, &pr.cosponsors);
     let cost_to_move = world.p.shift_cost * (1.0 - world.sc.states[s].competence);
 
@@ -101,43 +100,20 @@ pub fn choose(world: &World, p: ProposalIx, rng: &mut SimRng) -> Choice {
     let kind = pr.kind;
     // A fixed first venue is used even if its EU is not positive.
     if let (Some(v), None) = (pr.fixed_venue, pr.last_venue) {
-        let venue = &world.venues[v];
-        if !venue.active || !venue.hosts.contains(kind) || !(venue.member[s] || venue.may_enter()) {
+        if !usable(world, v, kind, s) {
             return none(Action::Wait);
         }
-        let (q2, pp) = forecast::substantive(world, v, kind, pr.pos, &sponsors);
-        let rule = venue.rule(kind).map_or(world.sc.legacy, |r| r.pos);
-        let eu = pp * world.forecast_reach(v, Some(s)) * (world.u(s, q2) - world.u(s, rule));
-        let options = vec![Opt {
-            venue: Some(v),
-            eu,
-            p_pass: pp,
-            proactive: proactive(world, v, kind, camp),
-        }];
         return Choice {
             action: Action::Table { venue: v },
-            options,
+            options: vec![venue_option(world, p, v, &sponsors, cost_to_move)],
             chosen: Some(0),
         };
     }
 
-    let mut options = Vec::new();
-    for (v, venue) in world.venues.iter().enumerate() {
-        if !venue.active || !venue.hosts.contains(kind) || !(venue.member[s] || venue.may_enter()) {
-            continue;
-        }
-        let (q2, pp) = forecast::substantive(world, v, kind, pr.pos, &sponsors);
-        let rule = venue.rule(kind).map_or(world.sc.legacy, |r| r.pos);
-        let moved = pr.last_venue.is_some_and(|last| last != v);
-        let eu = pp * world.forecast_reach(v, Some(s)) * (world.u(s, q2) - world.u(s, rule))
-            - if moved { cost_to_move } else { 0.0 };
-        options.push(Opt {
-            venue: Some(v),
-            eu,
-            p_pass: pp,
-            proactive: proactive(world, v, kind, camp),
-        });
-    }
+    let mut options: Vec<Opt> = (0..world.venues.len())
+        .filter(|&v| usable(world, v, kind, s))
+        .map(|v| venue_option(world, p, v, &sponsors, cost_to_move))
+        .collect();
     let mut create = None;
     if let Some((bloc, charter, eu)) = creation(world, p) {
         create = Some((options.len(), bloc, charter));
@@ -174,6 +150,39 @@ pub fn choose(world: &World, p: ProposalIx, rng: &mut SimRng) -> Choice {
                 chosen: Some(k),
             }
         }
+    }
+}
+
+/// Whether sponsor `s` can table a `kind` proposal in venue `v` now: the venue exists,
+/// hosts the kind, and `s` belongs to it or may enter.
+fn usable(world: &World, v: VenueIx, kind: crate::model::Kind, s: StateIx) -> bool {
+    let venue = &world.venues[v];
+    venue.active && venue.hosts.contains(kind) && (venue.member[s] || venue.may_enter())
+}
+
+/// The option of tabling proposal `p` in venue `v` (§7.3):
+/// `P × reach × (U_S(q') − U_S(rule)) − moving cost`.
+fn venue_option(
+    world: &World,
+    p: ProposalIx,
+    v: VenueIx,
+    sponsors: &Sponsors,
+    cost_to_move: f64,
+) -> Opt {
+    let pr = &world.proposals[p];
+    let (s, kind) = (pr.sponsor, pr.kind);
+    let (q2, pp) = forecast::substantive(world, v, kind, pr.pos, sponsors);
+    let rule = world.venues[v]
+        .rule(kind)
+        .map_or(world.sc.legacy, |r| r.pos);
+    let moved = pr.last_venue.is_some_and(|last| last != v);
+    let eu = pp * world.forecast_reach(v, Some(s)) * (world.u(s, q2) - world.u(s, rule))
+        - if moved { cost_to_move } else { 0.0 };
+    Opt {
+        venue: Some(v),
+        eu,
+        p_pass: pp,
+        proactive: proactive(world, v, kind, world.camp[s]),
     }
 }
 
