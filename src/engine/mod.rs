@@ -50,6 +50,7 @@ pub fn run(scenario: &Scenario, run: u64, opts: RunOptions) -> RunResult {
             a: Vec::new(),
             n: Vec::new(),
         },
+        pairs: Vec::new(),
     };
     for round in 0..scenario.rounds {
         eng.round(round, &mut rng);
@@ -76,6 +77,8 @@ struct Engine<'a> {
     elections: Vec<(VenueIx, Vec<StateIx>)>,
     /// Reused buffer of the attention step.
     attention: attention::Attention,
+    /// Reused buffer of (reach, rule) pairs for the observation step.
+    pairs: Vec<(f64, Pos)>,
 }
 
 impl Engine<'_> {
@@ -584,8 +587,13 @@ impl Engine<'_> {
 
     /// Step 8: observation (§8).
     fn observe(&mut self) {
-        observe::venues(&self.w, &mut self.out.venues, &mut self.out.rules);
-        let row = observe::round_row(&self.w, &self.counts);
+        observe::venues(
+            &self.w,
+            &mut self.out.venues,
+            &mut self.out.rules,
+            &mut self.pairs,
+        );
+        let row = observe::round_row(&self.w, &self.counts, &self.pairs);
         self.out.rounds.push(row);
     }
 

@@ -1,22 +1,13 @@
 //! Observation (MODEL.md §8): the per-round global metrics, venue rows and rule rows.
 
 use super::record::{RoundRow, RuleRow, VenueRow};
-use crate::model::policy::Kind;
+use crate::model::policy::Pos;
 use crate::model::world::World;
 
-/// Reach-weighted indices over every (active venue, hosted substantive kind) pair:
-/// (AMI, scope index, fragmentation). With no reach at all: (NaN, NaN, 0).
-pub fn indices(w: &World) -> (f64, f64, f64) {
-    let mut pairs = Vec::new();
-    for (v, venue) in w.venues.iter().enumerate() {
-        if !venue.active {
-            continue;
-        }
-        for k in venue.hosts.substantive() {
-            let rule = venue.rule(k).map_or(w.sc.legacy, |r| r.pos);
-            pairs.push((w.reach(v, k), rule));
-        }
-    }
+/// Reach-weighted indices over the (reach, rule) of every (active venue, hosted
+/// substantive kind) pair: (AMI, scope index, fragmentation). With no reach at all:
+/// (NaN, NaN, 0).
+pub fn indices(pairs: &[(f64, Pos)]) -> (f64, f64, f64) {
     let total: f64 = pairs.iter().map(|p| p.0).sum();
     if total <= 0.0 {
         return (f64::NAN, f64::NAN, 0.0);
@@ -27,8 +18,16 @@ pub fn indices(w: &World) -> (f64, f64, f64) {
     (ami, scope, frag)
 }
 
-/// Appends the venue and rule rows of the end of this round.
-pub fn venues(w: &World, venue_rows: &mut Vec<VenueRow>, rule_rows: &mut Vec<RuleRow>) {
+/// Appends the venue and rule rows of the end of this round, and fills `pairs` with the
+/// (reach, rule) of every hosted substantive kind — a kind without a rule counts with
+/// the legacy rule (§8) — so the indices reuse each reach instead of recomputing it.
+pub fn venues(
+    w: &World,
+    venue_rows: &mut Vec<VenueRow>,
+    rule_rows: &mut Vec<RuleRow>,
+    pairs: &mut Vec<(f64, Pos)>,
+) {
+    pairs.clear();
     for (v, venue) in w.venues.iter().enumerate() {
         if !venue.active {
             continue;
@@ -57,24 +56,27 @@ pub fn venues(w: &World, venue_rows: &mut Vec<VenueRow>, rule_rows: &mut Vec<Rul
             agenda: venue.agenda.len() as u32,
             adoptions: venue.adoptions,
         });
-        for k in Kind::SUBSTANTIVE {
-            if let Some(rule) = venue.rule(k) {
+        for k in venue.hosts.substantive() {
+            let reach = w.reach(v, k);
+            let rule = venue.rule(k);
+            pairs.push((reach, rule.map_or(w.sc.legacy, |r| r.pos)));
+            if let Some(rule) = rule {
                 rule_rows.push(RuleRow {
                     round: w.round,
                     venue: v as u32,
                     kind: k,
                     rule: rule.pos,
                     camp: rule.camp,
-                    reach: w.reach(v, k),
+                    reach,
                 });
             }
         }
     }
 }
 
-/// The round row, given this round's counts.
-pub fn round_row(w: &World, counts: &Counts) -> RoundRow {
-    let (ami, scope_index, fragmentation) = indices(w);
+/// The round row, given this round's counts and (reach, rule) pairs.
+pub fn round_row(w: &World, counts: &Counts, pairs: &[(f64, Pos)]) -> RoundRow {
+    let (ami, scope_index, fragmentation) = indices(pairs);
     let pending = w
         .proposals
         .iter()
