@@ -78,6 +78,9 @@ pub enum Command {
     /// Combine the folders of `sweep --shard` runs into one sweep's files.
     #[command(after_help = MERGE_EXAMPLES)]
     Merge(MergeArgs),
+    /// Tune global parameters to a recorded vote by a documented, repeatable search.
+    #[command(after_help = super::calibrate::EXAMPLES)]
+    Calibrate(super::calibrate::CalibrateArgs),
 }
 
 const SWEEP_EXAMPLES: &str = "\

@@ -1,6 +1,7 @@
 //! The binary's errors: one message, a cause chain, and an exit code
 //! (2 = bad input or usage, 1 = internal; clap's own usage errors also exit 2).
 
+use forumsim::calibrate::CalibrationError;
 use forumsim::experiment::design::ExperimentError;
 use forumsim::experiment::sweep::SweepError;
 use forumsim::output::OutputError;
@@ -22,6 +23,9 @@ pub enum CliError {
     Experiment(#[from] ExperimentError),
     #[error(transparent)]
     Sweep(#[from] SweepError),
+    /// The calibration file is wrong ("FILE:LINE:COL: message").
+    #[error(transparent)]
+    Calibration(#[from] CalibrationError),
     /// The sweep stopped before all its chunks were done (Ctrl-C).
     #[error(
         "interrupted: {done} of {total} chunks done; rerun the same command with --resume to continue"
@@ -89,7 +93,8 @@ impl CliError {
             | CliError::Usage(_)
             | CliError::Read { .. }
             | CliError::Verify(_)
-            | CliError::Experiment(_) => 2,
+            | CliError::Experiment(_)
+            | CliError::Calibration(_) => 2,
             CliError::Sweep(e) if e.is_usage() => 2,
             CliError::Interrupted { .. } => 130,
             CliError::Sweep(_) => 1,

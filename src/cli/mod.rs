@@ -3,6 +3,7 @@
 //! failure to a message and an exit code.
 
 pub mod args;
+pub mod calibrate;
 pub mod diff;
 pub mod error;
 pub mod new;

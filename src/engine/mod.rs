@@ -440,7 +440,7 @@ impl Engine<'_> {
         let venue = &w.venues[v];
         let sponsors = Sponsors::of(w, pr.sponsor, &pr.cosponsors);
         let subject = match &pr.procedural {
-            Some(proc_) => forecast::procedural_subject(w, proc_, pr.pos),
+            Some(proc_) => forecast::procedural_subject(w, proc_, pr.pos, pr.sponsor),
             None => Subject::Rule {
                 q: pr.pos,
                 reference: venue.rule(pr.kind).map_or(w.sc.legacy, |r| r.pos),

@@ -97,6 +97,7 @@ define_params! {
     stigma = 0.3, [0.0, 10.0], "penalty on proposals from sponsors with lost legitimacy (§7.6)";
     vote_noise = 0.05, [0.0, 10.0], "sd of the vote shock (§7.6)";
     abstain_band = 0.15, [0.0, 10.0], "voters abstain when |Δ| is within this band (§7.6)";
+    treaty_loyalty = 0.0, [0.0, 2.0], "cost, in a vote creating a venue, to parties of a rival binding venue for the same kind whose rule the other camp did not set (ODD 7.7; 0 = off)";
     framing = 0.2, [0.0, 1.0], "how much narrower a broad scope reads to an incompetent delegation (§7.6)";
     socialisation = 0.0, [0.0, 1.0], "drift of members' ideals toward adopted rules (§7.8)";
     camp_threshold = 0.4, [0.0, 1.0], "states with regime below this are in the authoritarian camp (§7.11)";

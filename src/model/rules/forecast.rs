@@ -60,12 +60,15 @@ pub fn substantive(
     )
 }
 
-/// What a procedural proposal asks voters to weigh (§7.7), at mandate position `q`.
-pub fn procedural_subject(world: &World, proc_: &Procedural, q: Pos) -> Subject {
+/// What a procedural proposal sponsored by `sponsor` asks voters to weigh (§7.7), at
+/// mandate position `q`.
+pub fn procedural_subject(world: &World, proc_: &Procedural, q: Pos, sponsor: StateIx) -> Subject {
     match &proc_.action {
-        ProceduralAction::Create { mandate_kind, .. } => Subject::Rule {
+        ProceduralAction::Create { mandate_kind, .. } => Subject::Create {
             q,
             reference: world.rule_in_force(*mandate_kind),
+            kind: *mandate_kind,
+            camp: world.camp[sponsor],
         },
         ProceduralAction::Change { venue, change } => {
             let v = *venue;
@@ -193,7 +196,7 @@ pub fn procedural(world: &World, p: ProposalIx) -> (f64, f64) {
     } else {
         pr.pos
     };
-    let subject = procedural_subject(world, proc_, q);
+    let subject = procedural_subject(world, proc_, q, pr.sponsor);
     let gain = vote::raw_delta(world, pr.sponsor, &subject, false);
     (
         pass_probability(world, parent, &el, &subject, &sponsors, venue.decision),

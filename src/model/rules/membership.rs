@@ -38,7 +38,7 @@ pub fn agenda_subjects(world: &World, v: VenueIx) -> Vec<(f64, Subject)> {
         .map(|&p| {
             let pr = &world.proposals[p];
             let subject = match &pr.procedural {
-                Some(proc_) => forecast::procedural_subject(world, proc_, pr.pos),
+                Some(proc_) => forecast::procedural_subject(world, proc_, pr.pos, pr.sponsor),
                 None => Subject::Rule {
                     q: pr.pos,
                     reference: venue.rule(pr.kind).map_or(world.sc.legacy, |r| r.pos),

@@ -104,8 +104,8 @@ fn a_vote_creating_a_venue_follows_positions_on_its_mandate() {
         replaces: Vec::new(),
     };
     let mandate = Pos::new(0.8, 0.8);
-    let subject = forecast::procedural_subject(&w, &proc_, mandate);
-    let Subject::Rule { q, reference } = subject.clone() else {
+    let subject = forecast::procedural_subject(&w, &proc_, mandate, 0);
+    let Subject::Create { q, reference, .. } = subject.clone() else {
         panic!("a creation is a vote on its mandate")
     };
     assert_eq!(q, mandate);
@@ -124,8 +124,60 @@ fn a_vote_creating_a_venue_follows_positions_on_its_mandate() {
     // what a consensus body would later agree): changing it leaves Δ unchanged.
     let before = vote::raw_delta(&w, 2, &subject, false);
     w.venues[SCO].decision = Decision::Majority { threshold: 0.5 };
-    let again = forecast::procedural_subject(&w, &proc_, mandate);
+    let again = forecast::procedural_subject(&w, &proc_, mandate, 0);
     assert_eq!(vote::raw_delta(&w, 2, &again, false), before);
+}
+
+/// Treaty loyalty (ODD 7.7): a party to a binding venue whose rule for the kind the
+/// sponsor's camp did not set pays `treaty_loyalty` when voting to create a rival venue
+/// for that kind — only if it prefers its venue's rule to the mandate, and never for a
+/// universal venue or a venue the sponsor's camp ruled.
+#[test]
+fn parties_to_a_rival_treaty_pay_the_loyalty_cost() {
+    use crate::model::Camp;
+    use crate::model::world::RuleState;
+    let sc = toy();
+    let mut w = world(&sc);
+    let mandate = Pos::new(0.9, 0.9);
+    let subject = |w: &World| Subject::Create {
+        q: mandate,
+        reference: w.rule_in_force(Kind::Cybercrime),
+        kind: Kind::Cybercrime,
+        camp: Camp::Authoritarian,
+    };
+    // A member of an invitation venue hosting cybercrime, with a liberal rule at its ideal.
+    let v = SCO;
+    let i = w.venues[v].members[0];
+    w.venues[v].hosts = KindSet::of(&[Kind::Cybercrime]);
+    w.venues[v].rules[Kind::Cybercrime.index()] = Some(RuleState {
+        pos: w.ideal[i],
+        camp: Camp::Liberal,
+        dissent: Vec::new(),
+    });
+    w.p.treaty_loyalty = 0.0;
+    let free = vote::raw_delta(&w, i, &subject(&w), false);
+    w.p.treaty_loyalty = 0.4;
+    let bound = vote::raw_delta(&w, i, &subject(&w), false);
+    assert!((free - bound - 0.4).abs() < 1e-12, "{free} vs {bound}");
+    // The same venue ruled by the sponsor's own camp: no cost.
+    w.venues[v].rules[Kind::Cybercrime.index()]
+        .as_mut()
+        .unwrap()
+        .camp = Camp::Authoritarian;
+    assert_eq!(vote::raw_delta(&w, i, &subject(&w), false), free);
+    // A liberal rule the voter likes less than the mandate: no cost either.
+    w.venues[v].rules[Kind::Cybercrime.index()] = Some(RuleState {
+        pos: Pos::new(
+            (2.0 * mandate.m - w.ideal[i].m).clamp(0.0, 1.0),
+            (2.0 * mandate.s - w.ideal[i].s).clamp(0.0, 1.0),
+        ),
+        camp: Camp::Liberal,
+        dissent: Vec::new(),
+    });
+    w.ideal[i] = mandate;
+    let at_mandate = vote::raw_delta(&w, i, &subject(&w), false);
+    w.p.treaty_loyalty = 0.0;
+    assert_eq!(vote::raw_delta(&w, i, &subject(&w), false), at_mandate);
 }
 
 /// A world where every SCO founder but A5 wants more openness, with certainty of tabling.

@@ -4,8 +4,8 @@
 
 use crate::engine::SimRng;
 use crate::engine::record::Vote;
-use crate::model::policy::Pos;
-use crate::model::spec::{Decision, Stakeholders, StateIx, VenueIx};
+use crate::model::policy::{Camp, Kind, Pos};
+use crate::model::spec::{Decision, Reach, Stakeholders, StateIx, VenueIx};
 use crate::model::stats::{normal_cdf, prob_positive, std_normal, uniform};
 use crate::model::world::World;
 
@@ -114,6 +114,15 @@ impl Sponsors {
 pub enum Subject {
     /// A rule at `q` replacing `reference` (substantive proposals; mandates, §7.7).
     Rule { q: Pos, reference: Pos },
+    /// A resolution creating a venue for `kind` with mandate `q`, against the rule in
+    /// force `reference` (§7.7), sponsored by `camp`: voted like [`Subject::Rule`], less
+    /// `treaty_loyalty` for voters bound by a rival venue's rule (ODD 7.7, departure 31).
+    Create {
+        q: Pos,
+        reference: Pos,
+        kind: Kind,
+        camp: Camp,
+    },
     /// A change of a venue's membership or decision rule: the expected utility of its
     /// agenda after minus before (§7.7). Items: (P before, q' before, P after, q' after, rule).
     Agenda {
@@ -130,6 +139,18 @@ pub fn raw_delta(world: &World, i: StateIx, subject: &Subject, framed: bool) -> 
             let seen = if framed { world.framed(i, *q) } else { *q };
             world.u(i, seen) - world.u(i, *reference)
         }
+        Subject::Create {
+            q,
+            reference,
+            kind,
+            camp,
+        } => {
+            let seen = if framed { world.framed(i, *q) } else { *q };
+            world.u(i, seen)
+                - world.u(i, *reference)
+                - world.p.treaty_loyalty
+                    * f64::from(u8::from(bound_elsewhere(world, i, *kind, *camp, *q)))
+        }
         Subject::Agenda { items } => items
             .iter()
             .map(|&(pb, qb, pa, qa, r)| {
@@ -139,6 +160,24 @@ pub fn raw_delta(world: &World, i: StateIx, subject: &Subject, framed: bool) -> 
             .sum(),
         Subject::Openness { transparency, dir } => (1.0 - world.ideal[i].m - transparency) * dir,
     }
+}
+
+/// Whether `i` is bound by a rival instrument for `kind`: a member of an active venue
+/// that hosts the kind, binds only its members (`reach = members`, not universal), has a
+/// rule for it set by a camp other than `camp`, and whose rule `i` prefers to `q`.
+/// Parties to such an instrument have written it into their law and defend it against
+/// a rival venue for the same matter (as Budapest Convention parties argued against a
+/// UN cybercrime treaty in 2019).
+pub fn bound_elsewhere(world: &World, i: StateIx, kind: Kind, camp: Camp, q: Pos) -> bool {
+    world.venues.iter().any(|w| {
+        w.active
+            && w.member.get(i).copied().unwrap_or(false)
+            && w.hosts.contains(kind)
+            && w.reach == Reach::Members
+            && !w.is_universal()
+            && w.rule(kind)
+                .is_some_and(|r| r.camp != camp && world.u(i, r.pos) > world.u(i, q))
+    })
 }
 
 /// Raw gains of every participant (sponsors see the text unframed).
@@ -209,7 +248,7 @@ pub fn vote_from(delta: f64, band: f64) -> Vote {
 pub fn stakeholder_vote(world: &World, subject: &Subject) -> f64 {
     let sh = world.sc.stakeholder;
     let gain = match subject {
-        Subject::Rule { q, reference } => {
+        Subject::Rule { q, reference } | Subject::Create { q, reference, .. } => {
             crate::model::utility(sh.ideal, sh.salience, *q, world.p.scope_weight)
                 - crate::model::utility(sh.ideal, sh.salience, *reference, world.p.scope_weight)
         }

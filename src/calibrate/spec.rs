@@ -1,0 +1,297 @@
+//! Calibration files (`scenarios/calibration/*.toml`): which scenario, which recorded
+//! vote, which global parameters may move and within what ranges, and how hard to search.
+//!
+//! A parameter may drive several override paths at once (`set = [...]`), so one global
+//! value can be carried by several blocs that are real institutions — the five UN
+//! regional groups share one cohesion — without ever becoming a per-country knob.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// Why a calibration file is not usable. `Display` reads `FILE:LINE:COL: message`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalibrationError {
+    #[error("{}: cannot read the calibration file: {message}", path.display())]
+    Read { path: PathBuf, message: String },
+    #[error("{}:{line}:{col}: {message}", file.display())]
+    At {
+        file: PathBuf,
+        line: usize,
+        col: usize,
+        message: String,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalibration {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    scenario: Spanned<String>,
+    target: Spanned<String>,
+    runs: Spanned<i64>,
+    search_seed: u64,
+    samples: Spanned<i64>,
+    #[serde(default)]
+    refine: Option<Spanned<i64>>,
+    #[serde(default)]
+    tolerance: Option<Spanned<f64>>,
+    #[serde(default)]
+    penalty: Option<Spanned<f64>>,
+    parameter: Vec<Spanned<RawParameter>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParameter {
+    name: Spanned<String>,
+    set: Spanned<Vec<String>>,
+    range: Spanned<Vec<f64>>,
+}
+
+/// One calibrated value and the override paths it sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Knob {
+    pub name: String,
+    pub paths: Vec<String>,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// A validated calibration file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calibration {
+    pub name: String,
+    pub description: String,
+    /// The scenario, resolved against the calibration file's folder.
+    pub scenario: PathBuf,
+    /// Id of the scenario's `[[target]]` to fit.
+    pub target: String,
+    /// Runs (seeds) per evaluated point: run indices `0..runs` of the scenario's seed.
+    pub runs: u32,
+    pub search_seed: u64,
+    /// Latin-hypercube points of the global stage.
+    pub samples: u32,
+    /// Step halvings of the local coordinate search after the global stage.
+    pub refine: u32,
+    /// Largest tally error (votes) that costs nothing.
+    pub tolerance: f64,
+    /// Agreement lost per vote of tally error beyond `tolerance`.
+    pub penalty: f64,
+    pub knobs: Vec<Knob>,
+}
+
+impl Calibration {
+    /// The `--set` strings that put the knobs at `x`.
+    pub fn sets(&self, x: &[f64]) -> Vec<String> {
+        self.knobs
+            .iter()
+            .zip(x)
+            .flat_map(|(k, v)| {
+                k.paths
+                    .iter()
+                    .map(move |p| format!("{p}={}", fmt_value(*v)))
+            })
+            .collect()
+    }
+}
+
+/// A value rounded to 4 decimals: the search works on that grid, so every evaluated
+/// point can be retyped exactly on a command line.
+pub fn fmt_value(v: f64) -> String {
+    let r = (v * 1e4).round() / 1e4;
+    let s = format!("{r:.4}");
+    let s = s.trim_end_matches('0');
+    if s.ends_with('.') {
+        format!("{s}0")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Rounds to the 4-decimal grid of [`fmt_value`].
+pub fn snap(v: f64) -> f64 {
+    (v * 1e4).round() / 1e4
+}
+
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let at = at.min(text.len());
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
+}
+
+/// Reads and checks the calibration file at `path` (the scenario is not loaded here).
+pub fn load(path: &Path) -> Result<Calibration, CalibrationError> {
+    let text = std::fs::read_to_string(path).map_err(|e| CalibrationError::Read {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    parse(&text, path)
+}
+
+/// Parses the text of a calibration file; `path` names it in messages and anchors the
+/// relative scenario path.
+pub fn parse(text: &str, path: &Path) -> Result<Calibration, CalibrationError> {
+    let at = |span: std::ops::Range<usize>, message: String| {
+        let (line, col) = line_col(text, span.start);
+        CalibrationError::At {
+            file: path.to_path_buf(),
+            line,
+            col,
+            message,
+        }
+    };
+    let raw: RawCalibration = toml::from_str(text).map_err(|e| {
+        let msg = e.message().replace("unknown field", "unknown key");
+        at(e.span().unwrap_or(0..0), msg)
+    })?;
+    let count = |s: &Spanned<i64>, what: &str, lo: i64, hi: i64| -> Result<u32, CalibrationError> {
+        let n = *s.get_ref();
+        if (lo..=hi).contains(&n) {
+            Ok(n as u32)
+        } else {
+            Err(at(
+                s.span(),
+                format!("{what} must be in {lo}..={hi}, got {n}"),
+            ))
+        }
+    };
+    let runs = count(&raw.runs, "runs", 1, 100_000)?;
+    let samples = count(&raw.samples, "samples", 1, 1_000_000)?;
+    let refine = match &raw.refine {
+        Some(r) => count(r, "refine", 0, 30)?,
+        None => 4,
+    };
+    let nonneg = |s: &Option<Spanned<f64>>, what: &str, default: f64| match s {
+        None => Ok(default),
+        Some(v) if v.get_ref().is_finite() && *v.get_ref() >= 0.0 => Ok(*v.get_ref()),
+        Some(v) => Err(at(
+            v.span(),
+            format!("{what} must be a number >= 0, got {}", v.get_ref()),
+        )),
+    };
+    let tolerance = nonneg(&raw.tolerance, "tolerance", 8.0)?;
+    let penalty = nonneg(&raw.penalty, "penalty", 0.01)?;
+    if raw.parameter.is_empty() {
+        return Err(at(
+            0..0,
+            "no [[parameter]]: name at least one global parameter to calibrate".into(),
+        ));
+    }
+    let mut knobs: Vec<Knob> = Vec::new();
+    for p in &raw.parameter {
+        let rp = p.get_ref();
+        let name = rp.name.get_ref().trim().to_string();
+        if knobs.iter().any(|k| k.name == name) {
+            return Err(at(
+                rp.name.span(),
+                format!("parameter `{name}` appears twice"),
+            ));
+        }
+        let paths: Vec<String> = rp
+            .set
+            .get_ref()
+            .iter()
+            .map(|s| s.trim().to_string())
+            .collect();
+        if paths.is_empty() || paths.iter().any(|s| s.is_empty() || s.contains('=')) {
+            return Err(at(
+                rp.set.span(),
+                format!(
+                    "parameter `{name}`: `set` must list override paths such as \
+                     \"parameters.cohesion\" (without `=value`)"
+                ),
+            ));
+        }
+        let (lo, hi) = match rp.range.get_ref().as_slice() {
+            &[lo, hi] if lo.is_finite() && hi.is_finite() && lo < hi => (lo, hi),
+            _ => {
+                return Err(at(
+                    rp.range.span(),
+                    format!("parameter `{name}`: range must be [lo, hi] with lo < hi"),
+                ));
+            }
+        };
+        knobs.push(Knob {
+            name,
+            paths,
+            lo,
+            hi,
+        });
+    }
+    let base = path.parent().unwrap_or(Path::new("."));
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "calibration".into());
+    Ok(Calibration {
+        name: raw.name.unwrap_or(stem),
+        description: raw.description.unwrap_or_default(),
+        scenario: base.join(raw.scenario.get_ref()),
+        target: raw.target.get_ref().clone(),
+        runs,
+        search_seed: raw.search_seed,
+        samples,
+        refine,
+        tolerance,
+        penalty,
+        knobs,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+scenario = "../world.toml"
+target = "t"
+runs = 10
+search_seed = 1
+samples = 8
+[[parameter]]
+name = "group_cohesion"
+set = ["bloc.afr.cohesion", "bloc.apg.cohesion"]
+range = [0.0, 1.0]
+"#;
+
+    #[test]
+    fn a_good_file_loads_with_defaults() {
+        let c = parse(GOOD, Path::new("cal/x.toml")).unwrap();
+        assert_eq!(c.name, "x");
+        assert_eq!(c.scenario, Path::new("cal/../world.toml"));
+        assert_eq!((c.refine, c.tolerance, c.penalty), (4, 8.0, 0.01));
+        assert_eq!(
+            c.sets(&[0.25]),
+            vec!["bloc.afr.cohesion=0.25", "bloc.apg.cohesion=0.25"]
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_ranges_are_errors_with_positions() {
+        let typo = GOOD.replace("samples = 8", "sample = 8");
+        let e = parse(&typo, Path::new("c.toml")).unwrap_err().to_string();
+        assert!(
+            e.starts_with("c.toml:6:1:") && e.contains("unknown key"),
+            "{e}"
+        );
+        let bad = GOOD.replace("[0.0, 1.0]", "[1.0, 0.0]");
+        let e = parse(&bad, Path::new("c.toml")).unwrap_err().to_string();
+        assert!(e.contains(":10:") && e.contains("lo < hi"), "{e}");
+        let eq = GOOD.replace("\"bloc.afr.cohesion\"", "\"bloc.afr.cohesion=1\"");
+        assert!(parse(&eq, Path::new("c.toml")).is_err());
+    }
+
+    #[test]
+    fn values_are_written_on_a_four_decimal_grid() {
+        assert_eq!(fmt_value(0.123456), "0.1235");
+        assert_eq!(fmt_value(2.0), "2.0");
+        assert_eq!(fmt_value(-0.05), "-0.05");
+        assert_eq!(snap(0.333333), 0.3333);
+    }
+}
