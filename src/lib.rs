@@ -6,3 +6,4 @@ pub mod model;
 pub mod output;
 pub mod plot;
 pub mod scenario;
+pub mod validate;

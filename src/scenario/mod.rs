@@ -23,6 +23,7 @@ mod overrides;
 mod population;
 mod raw;
 mod states_csv;
+mod targets;
 mod validate;
 mod venues;
 
