@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => merge(args),
         Command::Plot(args) => cli::plot::plot(args),
         Command::Calibrate(args) => cli::calibrate::calibrate(args),
+        Command::Validate(args) => cli::validate::validate(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

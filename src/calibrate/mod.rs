@@ -14,17 +14,74 @@
 //! less a price for tallies off by more than `tolerance` votes, less the share of runs
 //! in which the decision was not taken at all.
 
-pub mod fit;
 pub mod report;
 pub mod spec;
 
-pub use fit::{Fit, Record};
 pub use spec::{Calibration, CalibrationError, Knob};
 
-use crate::engine::RunOptions;
-use crate::experiment::run_batch;
-use crate::model::Scenario;
+use crate::model::{Ballot, Scenario};
 use crate::scenario::ScenarioError;
+use crate::validate::{self, TargetReport};
+
+/// How well one point's runs reproduce the target (from `forumsim validate`'s report).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fit {
+    /// Share of runs in which the decision was taken in the recorded venue and round.
+    pub decided: f64,
+    /// Ensemble-mean yes, no, abstain, absent over the runs that decided.
+    pub mean: [f64; 4],
+    /// Largest |mean − recorded| over the four tallies (the recorded total if the
+    /// decision never happened).
+    pub max_error: f64,
+    /// Share of the states that cast a recorded vote whose modal simulated vote is it
+    /// (0 without a vote file or a decision).
+    pub agreement: f64,
+    /// Each recorded state's modal simulated vote.
+    pub modal: Vec<(String, Option<Ballot>)>,
+}
+
+impl Fit {
+    pub fn of(t: &TargetReport) -> Fit {
+        let total: f64 = t.measures.iter().map(|m| f64::from(m.recorded)).sum();
+        let countries = t.countries.as_ref();
+        Fit {
+            decided: t.decided_share(),
+            mean: [0, 1, 2, 3].map(|k| t.measures[k].mean),
+            max_error: if t.decided == 0 {
+                total
+            } else {
+                t.max_abs_error()
+            },
+            agreement: countries.and_then(|c| c.model.as_ref()).map_or(0.0, |m| {
+                if m.agreement.is_nan() {
+                    0.0
+                } else {
+                    m.agreement
+                }
+            }),
+            modal: countries.map_or_else(Vec::new, |c| {
+                c.rows.iter().map(|r| (r.state.clone(), r.modal)).collect()
+            }),
+        }
+    }
+}
+
+/// Whether `sc` has a `[[target]]` with id `id`; the error lists the ids it has.
+pub fn check_target(sc: &Scenario, id: &str) -> Result<(), String> {
+    if sc.targets.iter().any(|t| t.id == id) {
+        return Ok(());
+    }
+    let ids: Vec<&str> = sc.targets.iter().map(|t| t.id.as_str()).collect();
+    Err(if ids.is_empty() {
+        format!("scenario `{}` has no [[target]] to calibrate on", sc.name)
+    } else {
+        format!(
+            "scenario `{}` has no [[target]] `{id}`; its targets: {}",
+            sc.name,
+            ids.join(", ")
+        )
+    })
+}
 
 /// One evaluated point of the search.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,32 +99,31 @@ pub fn objective(cal: &Calibration, f: &Fit) -> f64 {
     f.agreement - cal.penalty * (f.max_error - cal.tolerance).max(0.0) - (1.0 - f.decided)
 }
 
-/// Loads the scenario with the knobs at `x` and scores a batch of its runs.
-/// `record_of` turns the loaded scenario into the record to fit (the record's states
-/// must follow the scenario's state order).
-pub fn evaluate(
-    cal: &Calibration,
-    x: &[f64],
-    record_of: &dyn Fn(&Scenario) -> Result<Record, ScenarioError>,
-) -> Result<Fit, ScenarioError> {
+/// Loads the scenario with the knobs at `x` and validates runs `0..runs` of it (on the
+/// current rayon pool), returning the fit to the calibration target.
+pub fn evaluate(cal: &Calibration, x: &[f64]) -> Result<Fit, ScenarioError> {
     let sc = crate::scenario::load_with(&cal.scenario, &cal.sets(x))?;
-    let rec = record_of(&sc)?;
     let runs: Vec<u64> = (0..u64::from(cal.runs)).collect();
-    let results = run_batch(
-        &sc,
-        &runs,
-        RunOptions {
-            votes: true,
-            states: false,
-        },
-    );
-    Ok(fit::fit(&rec, &results))
+    let report = validate::evaluate_runs(&sc, &runs);
+    Ok(report
+        .targets
+        .iter()
+        .find(|t| t.id == cal.target)
+        .map_or_else(
+            || Fit {
+                decided: 0.0,
+                mean: [0.0; 4],
+                max_error: f64::INFINITY,
+                agreement: 0.0,
+                modal: Vec::new(),
+            },
+            Fit::of,
+        ))
 }
 
 /// Runs the whole search. `progress` is told about every point as it is evaluated.
 pub fn search(
     cal: &Calibration,
-    record_of: &dyn Fn(&Scenario) -> Result<Record, ScenarioError>,
     progress: &mut dyn FnMut(&Point, &Point),
 ) -> Result<Vec<Point>, ScenarioError> {
     let ranges: Vec<(f64, f64)> = cal.knobs.iter().map(|k| (k.lo, k.hi)).collect();
@@ -77,7 +133,7 @@ pub fn search(
         if let Some(i) = points.iter().position(|p| p.x == x) {
             return Ok::<_, ScenarioError>(i);
         }
-        let f = evaluate(cal, &x, record_of)?;
+        let f = evaluate(cal, &x)?;
         let objective = objective(cal, &f);
         points.push(Point {
             stage,
@@ -134,8 +190,40 @@ pub fn best(points: &[Point]) -> Option<usize> {
     })
 }
 
-/// The record of the scenario's `[[target]]` with id `id`.
-pub fn record_of_target(sc: &Scenario, id: &str) -> Result<Record, ScenarioError> {
-    let _ = (sc, id);
-    unimplemented!("targets land with the validate work")
+/// How the fit moves when one knob leaves the best point by ±`frac` of its range, the
+/// others held: which parameters the fit is sensitive to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sensitivity {
+    pub knob: String,
+    pub at: f64,
+    pub low: f64,
+    pub high: f64,
+    /// Fits at `low` and `high`.
+    pub fit_low: Fit,
+    pub fit_high: Fit,
+}
+
+/// One-at-a-time sensitivity of the fit around `x` (same seeds as the search).
+pub fn sensitivity(
+    cal: &Calibration,
+    x: &[f64],
+    frac: f64,
+) -> Result<Vec<Sensitivity>, ScenarioError> {
+    let mut out = Vec::with_capacity(cal.knobs.len());
+    for (k, knob) in cal.knobs.iter().enumerate() {
+        let step = frac * (knob.hi - knob.lo);
+        let mut lo = x.to_vec();
+        let mut hi = x.to_vec();
+        lo[k] = spec::snap((x[k] - step).max(knob.lo));
+        hi[k] = spec::snap((x[k] + step).min(knob.hi));
+        out.push(Sensitivity {
+            knob: knob.name.clone(),
+            at: x[k],
+            low: lo[k],
+            high: hi[k],
+            fit_low: evaluate(cal, &lo)?,
+            fit_high: evaluate(cal, &hi)?,
+        });
+    }
+    Ok(out)
 }

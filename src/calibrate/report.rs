@@ -3,7 +3,6 @@
 
 use super::spec::fmt_value;
 use super::{Calibration, Point};
-use crate::engine::record::Vote;
 use crate::output::OutputError;
 use crate::output::atomic::AtomicFile;
 use std::io::Write;
@@ -51,12 +50,7 @@ pub fn write_points(dir: &Path, cal: &Calibration, points: &[Point]) -> Result<(
 }
 
 /// `best.toml`: the best point as `--set` lines and as the fit it reached.
-pub fn write_best(
-    dir: &Path,
-    cal: &Calibration,
-    best: &Point,
-    state_ids: &[String],
-) -> Result<(), OutputError> {
+pub fn write_best(dir: &Path, cal: &Calibration, best: &Point) -> Result<(), OutputError> {
     let path = dir.join("best.toml");
     let mut f = AtomicFile::create(&path)?;
     let e = io_err(&path);
@@ -88,15 +82,40 @@ pub fn write_best(
         writeln!(f, "{} = {}", k.name, fmt_value(*v)).map_err(&e)?;
     }
     writeln!(f, "\n[modal_votes]").map_err(&e)?;
-    for (id, v) in state_ids.iter().zip(&best.fit.modal) {
-        let code = match v {
-            Some(Vote::Yes) => "Y",
-            Some(Vote::No) => "N",
-            Some(Vote::Abstain) => "A",
-            Some(Vote::Absent) => "X",
-            None => "-",
-        };
+    for (id, v) in &best.fit.modal {
+        let code = v.map_or("-", |b| b.code());
         writeln!(f, "{id} = \"{code}\"").map_err(&e)?;
+    }
+    f.commit()
+}
+
+/// `sensitivity.csv`: the fit with each knob moved down and up from the best point.
+pub fn write_sensitivity(dir: &Path, rows: &[super::Sensitivity]) -> Result<(), OutputError> {
+    let path = dir.join("sensitivity.csv");
+    let mut f = AtomicFile::create(&path)?;
+    let e = io_err(&path);
+    writeln!(
+        f,
+        "parameter,best,value,side,agreement,max_error,yes,no,abstain,absent"
+    )
+    .map_err(&e)?;
+    for r in rows {
+        for (side, v, fit) in [("low", r.low, &r.fit_low), ("high", r.high, &r.fit_high)] {
+            writeln!(
+                f,
+                "{},{},{},{side},{},{},{},{},{},{}",
+                r.knob,
+                fmt_value(r.at),
+                fmt_value(v),
+                fit.agreement,
+                fit.max_error,
+                fit.mean[0],
+                fit.mean[1],
+                fit.mean[2],
+                fit.mean[3]
+            )
+            .map_err(&e)?;
+        }
     }
     f.commit()
 }

@@ -81,6 +81,50 @@ pub enum Command {
     /// Tune global parameters to a recorded vote by a documented, repeatable search.
     #[command(after_help = super::calibrate::EXAMPLES)]
     Calibrate(super::calibrate::CalibrateArgs),
+    /// Compare simulated decisions with the recorded ones the scenario marks as [[target]].
+    #[command(after_help = VALIDATE_EXAMPLES)]
+    Validate(ValidateArgs),
+}
+
+const VALIDATE_EXAMPLES: &str = "\
+Examples:
+  forumsim validate scenarios/world.toml
+  forumsim validate scenarios/world.toml --runs 200 --seed 7 --threads 4
+  forumsim validate scenarios/world.toml --fail-above 8
+
+Per target: the recorded tally, the simulated mean, sd, 90% interval and error of yes,
+no, abstain and absent over the runs where the decision happened; with a vote file, the
+share of countries whose modal simulated vote is the recorded one, Cohen's kappa and the
+confusion matrix, for the model and for the naive baseline (an in-sample oracle). Writes
+validate.csv, validate_countries.csv, validate_summary.csv, confusion.csv and
+manifest.json. Exit 0 (a poor fit is a finding), or 1 when --fail-above V is given and
+some target's largest absolute tally error exceeds V. See docs/VALIDATION.md.";
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario file (TOML) with [[target]] tables.
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// Number of runs.
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    pub runs: u32,
+    /// Master seed [default: the scenario's `seed`].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads [default: all cores].
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub threads: Option<u32>,
+    #[command(flatten)]
+    pub set: SetArgs,
+    /// Output folder [default: outputs/<scenario name>/validate/].
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Exit 1 if some target's largest |mean - recorded| tally error exceeds VOTES.
+    #[arg(long, value_name = "VOTES")]
+    pub fail_above: Option<f64>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 const SWEEP_EXAMPLES: &str = "\

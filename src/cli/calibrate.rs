@@ -15,7 +15,8 @@ Examples:
 Reads the calibration file (scenario, target, parameters with ranges, search settings),
 evaluates a Latin hypercube of points and then refines the best one by coordinate
 search, every point on the same seeds. Writes points.csv (every evaluated point) and
-best.toml (the best values, as --set lines) to the output folder. Exit status 2 if the
+best.toml (the best values, as --set lines) and sensitivity.csv (the fit with each
+parameter moved by 10 % of its range) to the output folder. Exit status 2 if the
 file or the scenario is wrong.";
 
 #[derive(Debug, Args)]
@@ -47,7 +48,8 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
         .map_err(CliError::Pool)?;
     // Load once up front so a wrong scenario or target fails before any search.
     let base = forumsim::scenario::load(&cal.scenario)?;
-    calibrate::record_of_target(&base, &cal.target)?;
+    calibrate::check_target(&base, &cal.target)
+        .map_err(|m| CliError::Usage(format!("{}: {m}", args.file.display())))?;
     let names: Vec<&str> = cal.knobs.iter().map(|k| k.name.as_str()).collect();
     let quiet = args.quiet;
     let mut n = 0usize;
@@ -71,21 +73,16 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
             xs.join(" ")
         );
     };
-    let target = cal.target.clone();
-    let points = pool.install(|| {
-        calibrate::search(
-            &cal,
-            &|sc| calibrate::record_of_target(sc, &target),
-            &mut progress,
-        )
-    })?;
+    let points = pool.install(|| calibrate::search(&cal, &mut progress))?;
     report::write_points(&out, &cal, &points)?;
     let Some(b) = calibrate::best(&points) else {
         return Ok(());
     };
     let best = &points[b];
-    let ids: Vec<String> = base.states.iter().map(|s| s.id.clone()).collect();
-    report::write_best(&out, &cal, best, &ids)?;
+    report::write_best(&out, &cal, best)?;
+    // Which parameters the fit is sensitive to: each knob ±10 % of its range.
+    let sens = pool.install(|| calibrate::sensitivity(&cal, &best.x, 0.1))?;
+    report::write_sensitivity(&out, &sens)?;
     print(|w| {
         writeln!(
             w,

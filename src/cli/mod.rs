@@ -12,6 +12,7 @@ pub mod plan;
 pub mod plot;
 pub mod progress;
 pub mod table;
+pub mod validate;
 pub mod verify;
 
 use error::CliError;

@@ -50,3 +50,64 @@ pub fn write_sweep(w: &mut dyn Write, m: &Manifest, out: &Path, secs: f64) -> io
         out.join("summary.csv").display()
     )
 }
+
+/// Writes `rows` under `header` as aligned columns, each `indent` spaces in: the first
+/// `left` columns left-aligned (labels), the rest right-aligned (numbers).
+pub fn write_aligned(
+    w: &mut dyn Write,
+    indent: usize,
+    left: usize,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> io::Result<()> {
+    let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            if let Some(wd) = width.get_mut(i) {
+                *wd = (*wd).max(c.chars().count());
+            }
+        }
+    }
+    let line = |w: &mut dyn Write, cells: &[&str]| -> io::Result<()> {
+        let mut s = " ".repeat(indent);
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                s.push_str("  ");
+            }
+            let pad = width[i].saturating_sub(c.chars().count());
+            if i < left {
+                s.push_str(c);
+                s.push_str(&" ".repeat(pad));
+            } else {
+                s.push_str(&" ".repeat(pad));
+                s.push_str(c);
+            }
+        }
+        writeln!(w, "{}", s.trim_end())
+    };
+    line(w, header)?;
+    for r in rows {
+        let cells: Vec<&str> = r.iter().map(String::as_str).collect();
+        line(w, &cells)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligned_tables_pad_labels_left_and_numbers_right() {
+        let mut out = Vec::new();
+        let rows = vec![
+            vec!["yes".to_string(), "79".to_string()],
+            vec!["abstain".to_string(), "3".to_string()],
+        ];
+        write_aligned(&mut out, 2, 1, &["measure", "recorded"], &rows).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "  measure  recorded\n  yes            79\n  abstain         3\n"
+        );
+    }
+}

@@ -47,6 +47,8 @@ pub struct Scenario {
     pub proposals: Vec<ProposalSpec>,
     /// Events, sorted by round (stable: scenario order within a round).
     pub events: Vec<EventSpec>,
+    /// Recorded decisions that `forumsim validate` compares runs with; no effect on runs.
+    pub targets: Vec<TargetSpec>,
 }
 
 /// The aggregate stakeholder actor (MODEL.md §2).
@@ -315,6 +317,80 @@ pub struct EventSpec {
     pub event: Event,
     /// Label for logs (e.g. the scenario's `id` or a generated `event-3`).
     pub label: String,
+}
+
+/// A recorded vote, as coded in vote files: `Y`, `N`, `A`, and `X` for no vote
+/// recorded (absent, not voting, or not a member of the venue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Ballot {
+    Yes,
+    No,
+    Abstain,
+    Absent,
+}
+
+impl Ballot {
+    /// All four, in the fixed order that breaks ties (Y, N, A, X).
+    pub const ALL: [Ballot; 4] = [Ballot::Yes, Ballot::No, Ballot::Abstain, Ballot::Absent];
+
+    /// The code used in vote files.
+    pub fn code(self) -> &'static str {
+        match self {
+            Ballot::Yes => "Y",
+            Ballot::No => "N",
+            Ballot::Abstain => "A",
+            Ballot::Absent => "X",
+        }
+    }
+
+    /// The ballot of a code (`Y`, `N`, `A`, `X`).
+    pub fn from_code(code: &str) -> Option<Ballot> {
+        Ballot::ALL.into_iter().find(|b| b.code() == code)
+    }
+
+    /// Position in [`Ballot::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Yes, no, abstain and absent counts of one decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    pub yes: u32,
+    pub no: u32,
+    pub abstain: u32,
+    pub absent: u32,
+}
+
+impl Tally {
+    /// The counts in [`Ballot::ALL`] order.
+    pub fn as_array(self) -> [u32; 4] {
+        [self.yes, self.no, self.abstain, self.absent]
+    }
+}
+
+/// A recorded decision to hold simulated runs against (`[[target]]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetSpec {
+    pub id: String,
+    pub venue: VenueIx,
+    pub proposal: ProposalIx,
+    /// The round the decision is expected in.
+    pub round: u32,
+    pub recorded: Tally,
+    /// Per-state recorded votes (`votes` file), in state index order; states the
+    /// file does not list are absent from this list.
+    pub votes: Vec<(StateIx, Ballot)>,
+    /// The `votes` path as written (relative to the scenario), for reports.
+    pub votes_file: Option<String>,
+    /// Regime category of each state (`baseline` file), for the naive baseline.
+    pub categories: Vec<(StateIx, u32)>,
+    pub baseline_file: Option<String>,
+    /// Free text: where the record comes from.
+    pub source: String,
+    /// Another tally shown beside (e.g. the committee vote), with its label.
+    pub reference: Option<(Tally, String)>,
 }
 
 impl Scenario {

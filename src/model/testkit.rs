@@ -159,5 +159,6 @@ pub fn toy() -> Scenario {
             },
         ],
         events: Vec::new(),
+        targets: Vec::new(),
     }
 }

@@ -7,7 +7,7 @@
 //! file, except the manifest's final `timing` field.
 
 pub mod atomic;
-mod csvfile;
+pub(crate) mod csvfile;
 pub mod manifest;
 pub mod reference;
 pub mod summary;

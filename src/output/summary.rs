@@ -106,6 +106,31 @@ pub fn write_scenario(w: &mut dyn Write, sc: &Scenario) -> io::Result<()> {
         )?;
     }
 
+    if !sc.targets.is_empty() {
+        writeln!(w, "\ntargets ({})", sc.targets.len())?;
+    }
+    for t in &sc.targets {
+        let r = t.recorded;
+        let votes = t
+            .votes_file
+            .as_ref()
+            .map(|f| format!(" votes={f} ({} states)", t.votes.len()))
+            .unwrap_or_default();
+        writeln!(
+            w,
+            "  round {} ({})  {}  {} on {}  recorded {}-{}-{} ({} absent){votes}",
+            t.round,
+            sc.year(t.round),
+            t.id,
+            venue_id(sc, t.venue),
+            sc.proposals[t.proposal].id,
+            r.yes,
+            r.no,
+            r.abstain,
+            r.absent
+        )?;
+    }
+
     writeln!(w, "\nparameters (* = changed from the default)")?;
     let width = Params::names().map(str::len).max().unwrap_or(0);
     for d in PARAM_DEFS {

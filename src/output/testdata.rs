@@ -100,6 +100,7 @@ pub(crate) fn scenario() -> Scenario {
             event: Event::NewVenue { venue: 1 },
             label: "sco-founded".into(),
         }],
+        targets: Vec::new(),
     }
 }
 

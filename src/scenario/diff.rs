@@ -317,6 +317,39 @@ impl Facts {
             }
             entities.insert(k);
         }
+        for t in &sc.targets {
+            let k = format!("target.{}", t.id);
+            put(format!("{k}.venue"), venue(t.venue).into());
+            put(format!("{k}.proposal"), sc.proposals[t.proposal].id.clone());
+            put(format!("{k}.round"), t.round.to_string());
+            let tally =
+                |t: crate::model::Tally| format!("{}-{}-{}-{}", t.yes, t.no, t.abstain, t.absent);
+            put(format!("{k}.recorded"), tally(t.recorded));
+            put(
+                format!("{k}.votes"),
+                t.votes
+                    .iter()
+                    .map(|(s, b)| format!("{}:{}", state(*s), b.code()))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+            put(
+                format!("{k}.baseline"),
+                t.categories
+                    .iter()
+                    .map(|(s, c)| format!("{}:{c}", state(*s)))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+            put(format!("{k}.source"), t.source.clone());
+            put(
+                format!("{k}.reference"),
+                t.reference
+                    .as_ref()
+                    .map_or("(none)".into(), |(r, l)| format!("{} {l}", tally(*r))),
+            );
+            entities.insert(k);
+        }
         for e in &sc.events {
             let k = format!("event.{}", e.label);
             put(format!("{k}.round"), e.round.to_string());

@@ -47,6 +47,7 @@ const LISTS: &[(&str, &str, &[&str])] = &[
     ),
     ("proposal", "id", &["kind", "sponsor"]),
     ("event", "id", &["type"]),
+    ("target", "id", &["venue", "proposal"]),
 ];
 
 /// Top-level tables merged key by key (all other top-level values are replaced).
@@ -482,18 +483,33 @@ fn apply_removals(
     Ok(())
 }
 
-/// Rewrites a parent's relative file paths (`states_csv`) so they stay right when
-/// read from the scenario's folder.
+/// Rewrites a parent's relative file paths (`states_csv`, a target's `votes` and
+/// `baseline`) so they stay right when read from the scenario's folder.
 fn rebase_paths(doc: &mut DeTable<'_>, rel_dir: &Path) {
     if rel_dir.as_os_str().is_empty() {
         return;
     }
-    if let Some(v) = doc.get_mut("states_csv")
-        && let DeValue::String(s) = v.get_mut()
-        && Path::new(s.as_ref()).is_relative()
-    {
-        let joined = rel_dir.join(s.as_ref()).to_string_lossy().into_owned();
-        *s = Cow::Owned(joined);
+    let rebase = |v: &mut Spanned<DeValue<'_>>| {
+        if let DeValue::String(s) = v.get_mut()
+            && Path::new(s.as_ref()).is_relative()
+        {
+            let joined = rel_dir.join(s.as_ref()).to_string_lossy().into_owned();
+            *s = Cow::Owned(joined);
+        }
+    };
+    if let Some(v) = doc.get_mut("states_csv") {
+        rebase(v);
+    }
+    if let Some(DeValue::Array(targets)) = doc.get_mut("target").map(|v| v.get_mut()) {
+        for t in targets.iter_mut() {
+            if let DeValue::Table(t) = t.get_mut() {
+                for key in ["votes", "baseline"] {
+                    if let Some(v) = t.get_mut(key) {
+                        rebase(v);
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -23,6 +23,7 @@ mod overrides;
 mod population;
 mod raw;
 mod states_csv;
+mod targets;
 mod validate;
 mod venues;
 
@@ -178,6 +179,7 @@ fn contexts(doc: &DeTable, text_len: usize) -> Vec<(Span, String)> {
         ("venue", "id"),
         ("proposal", "id"),
         ("event", "id"),
+        ("target", "id"),
     ] {
         for (n, el) in list(coll).into_iter().enumerate() {
             if let Some(span) = extent(el, text_len) {

@@ -36,6 +36,7 @@ const COLLECTIONS: &[(&str, &str)] = &[
     ("proposal", "id"),
     ("population", "id_prefix"),
     ("event", "id"),
+    ("target", "id"),
 ];
 
 /// Read access to a TOML tree, so one resolver serves both tree types.

@@ -49,6 +49,8 @@ pub struct RawScenario {
     pub proposal: Vec<S<RawProposal>>,
     #[serde(default)]
     pub event: Vec<S<RawEvent>>,
+    #[serde(default)]
+    pub target: Vec<S<RawTarget>>,
 }
 
 /// The keys of [`RawScenario`], for "did you mean" on `--set` paths (a unit test
@@ -71,6 +73,7 @@ pub const TOP_KEYS: &[&str] = &[
     "venue",
     "proposal",
     "event",
+    "target",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -258,6 +261,36 @@ pub struct RawEvent {
     pub states: Option<Names>,
     pub tag: Option<S<String>>,
     pub candidates: Option<Names>,
+}
+
+/// A recorded decision to compare simulated ones with (`forumsim validate`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTarget {
+    pub id: S<String>,
+    pub venue: S<String>,
+    pub proposal: S<String>,
+    pub year: Option<S<i64>>,
+    pub round: Option<S<i64>>,
+    pub yes: S<i64>,
+    pub no: S<i64>,
+    pub abstain: S<i64>,
+    pub absent: S<i64>,
+    pub votes: Option<S<String>>,
+    pub baseline: Option<S<String>>,
+    pub source: Option<S<String>>,
+    pub reference: Option<S<RawReference>>,
+}
+
+/// Another recorded tally shown beside a target's (e.g. the committee vote).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReference {
+    pub yes: S<i64>,
+    pub no: S<i64>,
+    pub abstain: S<i64>,
+    pub absent: S<i64>,
+    pub label: Option<S<String>>,
 }
 
 /// A value that may be written in short form (a name or a number) or in full (a

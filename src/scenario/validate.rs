@@ -235,6 +235,11 @@ impl<'s> Builder<'s> {
         )
     }
 
+    /// The index of the state with id `id`, if any.
+    pub fn state_by_id(&self, id: &str) -> Option<StateIx> {
+        self.state_ix.get(id).copied()
+    }
+
     /// A list of distinct states.
     pub fn state_list(&self, names: &Names, ctx: &str, key: &str) -> Result<Vec<StateIx>> {
         let mut out = Vec::new();
@@ -871,6 +876,7 @@ pub(crate) fn validate(raw: &RawScenario, src: &Source, base_dir: &Path) -> Resu
     let proposals = super::agenda::proposals(&mut b, &plan, &venues)?;
     let events = super::agenda::events(&mut b, &plan, raw)?;
     check_tags(&b)?;
+    let targets = super::targets::targets(&b, raw, rounds, base_dir)?;
 
     Ok(Scenario {
         name,
@@ -888,6 +894,7 @@ pub(crate) fn validate(raw: &RawScenario, src: &Source, base_dir: &Path) -> Resu
         venues,
         proposals,
         events,
+        targets,
     })
 }
 

@@ -1,0 +1,393 @@
+//! `[[target]]` tables: recorded decisions (venue, proposal, round, tallies, and
+//! optionally per-country votes and regime categories) that `forumsim validate`
+//! holds simulated runs against. They have no effect on a run.
+//!
+//! The files a target names are read here, at load time, so a bad row is reported
+//! like any other scenario error (`votes.csv:14: …`) before any run starts, and the
+//! recorded tallies are checked against the vote file they summarise.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use super::error::did_you_mean;
+use super::raw::{RawReference, RawScenario, RawTarget};
+use super::states_csv::csv_error;
+use super::validate::{Builder, Result};
+use crate::model::{Ballot, StateIx, Tally, TargetSpec};
+
+/// Validates every `[[target]]`; `rounds` is the scenario's length.
+pub(super) fn targets(
+    b: &Builder,
+    raw: &RawScenario,
+    rounds: u32,
+    base_dir: &Path,
+) -> Result<Vec<TargetSpec>> {
+    let mut out: Vec<TargetSpec> = Vec::new();
+    let mut first: HashMap<String, toml::Spanned<String>> = HashMap::new();
+    for t in &raw.target {
+        let t = t.get_ref();
+        let id = b.id(&t.id, "target", "id")?;
+        let ctx = format!("target \"{id}\"");
+        if let Some(prev) = first.get(&id) {
+            return Err(b.err(
+                &t.id.span(),
+                "",
+                format!(
+                    "duplicate target id `{id}` (first defined at {})",
+                    b.place(&prev.span())
+                ),
+            ));
+        }
+        first.insert(id.clone(), t.id.clone());
+        out.push(target(b, t, id, &ctx, rounds, base_dir)?);
+    }
+    Ok(out)
+}
+
+fn target(
+    b: &Builder,
+    t: &RawTarget,
+    id: String,
+    ctx: &str,
+    rounds: u32,
+    base_dir: &Path,
+) -> Result<TargetSpec> {
+    let venue = b.venue_ref(&t.venue, ctx)?;
+    let proposal = b
+        .proposal_ix
+        .get(t.proposal.get_ref().as_str())
+        .copied()
+        .ok_or_else(|| {
+            let hint = did_you_mean(
+                t.proposal.get_ref(),
+                b.proposal_ix.keys().map(String::as_str),
+            );
+            b.err(
+                &t.proposal.span(),
+                ctx,
+                format!("unknown proposal `{}`{hint}", t.proposal.get_ref()),
+            )
+        })?;
+    let last = i64::from(rounds) - 1;
+    let round = match (&t.year, &t.round) {
+        (Some(y), None) => {
+            let (lo, hi) = (b.start_year, b.start_year + last);
+            let year = *y.get_ref();
+            if !(lo..=hi).contains(&year) {
+                return Err(b.err(
+                    &y.span(),
+                    ctx,
+                    format!("year {year} is outside the scenario, which runs {lo} to {hi}"),
+                ));
+            }
+            (year - lo) as u32
+        }
+        (None, Some(r)) => b.int(r, 0, last, ctx, "round")? as u32,
+        (Some(y), Some(_)) => {
+            return Err(b.err(&y.span(), ctx, "give `year` or `round`, not both"));
+        }
+        (None, None) => {
+            return Err(b.err(
+                &t.id.span(),
+                ctx,
+                "needs `year` (or `round`): when the decision was taken",
+            ));
+        }
+    };
+    let count = |v: &toml::Spanned<i64>, key: &str| b.count(v, 0, ctx, key);
+    let recorded = Tally {
+        yes: count(&t.yes, "yes")?,
+        no: count(&t.no, "no")?,
+        abstain: count(&t.abstain, "abstain")?,
+        absent: count(&t.absent, "absent")?,
+    };
+    let reference = t
+        .reference
+        .as_ref()
+        .map(|r| reference(b, r.get_ref(), ctx))
+        .transpose()?;
+
+    let mut votes = Vec::new();
+    if let Some(v) = &t.votes {
+        let path = base_dir.join(v.get_ref());
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            b.err(
+                &v.span(),
+                ctx,
+                format!("votes: cannot read `{}`: {e}", path.display()),
+            )
+        })?;
+        votes = parse_votes(&text, &path, |iso3| b.state_by_id(iso3))?;
+        let mut counted = Tally::default();
+        for (_, ballot) in &votes {
+            *match ballot {
+                Ballot::Yes => &mut counted.yes,
+                Ballot::No => &mut counted.no,
+                Ballot::Abstain => &mut counted.abstain,
+                Ballot::Absent => &mut counted.absent,
+            } += 1;
+        }
+        if counted != recorded {
+            let show = |t: Tally| {
+                format!(
+                    "yes {}, no {}, abstain {}, absent {}",
+                    t.yes, t.no, t.abstain, t.absent
+                )
+            };
+            return Err(b.err(
+                &v.span(),
+                ctx,
+                format!(
+                    "the tallies ({}) do not add up to the vote file `{}` ({}); fix the tallies or the file",
+                    show(recorded),
+                    v.get_ref(),
+                    show(counted)
+                ),
+            ));
+        }
+    }
+
+    let mut categories = Vec::new();
+    if let Some(c) = &t.baseline {
+        if t.votes.is_none() {
+            return Err(b.err(
+                &c.span(),
+                ctx,
+                "baseline needs `votes`: the baseline is the modal recorded vote of each category",
+            ));
+        }
+        let path = base_dir.join(c.get_ref());
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            b.err(
+                &c.span(),
+                ctx,
+                format!("baseline: cannot read `{}`: {e}", path.display()),
+            )
+        })?;
+        categories = parse_categories(&text, &path, |iso3| b.state_by_id(iso3))?;
+        let have: BTreeMap<StateIx, u32> = categories.iter().copied().collect();
+        if let Some((s, _)) = votes.iter().find(|(s, _)| !have.contains_key(s)) {
+            return Err(b.err(
+                &c.span(),
+                ctx,
+                format!(
+                    "baseline file `{}` has no category for `{}`, which the vote file lists",
+                    c.get_ref(),
+                    b.states[*s].id
+                ),
+            ));
+        }
+    }
+
+    Ok(TargetSpec {
+        id,
+        venue,
+        proposal,
+        round,
+        recorded,
+        votes,
+        votes_file: t.votes.as_ref().map(|v| v.get_ref().clone()),
+        categories,
+        baseline_file: t.baseline.as_ref().map(|v| v.get_ref().clone()),
+        source: t
+            .source
+            .as_ref()
+            .map(|s| s.get_ref().clone())
+            .unwrap_or_default(),
+        reference,
+    })
+}
+
+fn reference(b: &Builder, r: &RawReference, ctx: &str) -> Result<(Tally, String)> {
+    let ctx = format!("{ctx}: reference");
+    let count = |v: &toml::Spanned<i64>, key: &str| b.count(v, 0, &ctx, key);
+    Ok((
+        Tally {
+            yes: count(&r.yes, "yes")?,
+            no: count(&r.no, "no")?,
+            abstain: count(&r.abstain, "abstain")?,
+            absent: count(&r.absent, "absent")?,
+        },
+        r.label
+            .as_ref()
+            .map(|l| l.get_ref().clone())
+            .unwrap_or_else(|| "reference".to_string()),
+    ))
+}
+
+/// Rows of a two-column CSV file with a fixed header (first column `iso3`, the
+/// other `value`; optional trailing columns named in `optional`), each as
+/// (line, state, text of the second column). Unknown states, repeated states and
+/// short rows are errors at their line.
+fn rows(
+    text: &str,
+    path: &Path,
+    value: &str,
+    optional: &[&str],
+    state: impl Fn(&str) -> Option<StateIx>,
+) -> Result<Vec<(usize, StateIx, String)>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| csv_error(path, 1, e.to_string()))?
+        .clone();
+    let cols: Vec<&str> = headers.iter().collect();
+    let ok = cols.len() >= 2
+        && cols[0] == "iso3"
+        && cols[1] == value
+        && cols[2..].iter().all(|c| optional.contains(c));
+    if !ok {
+        let extra = if optional.is_empty() {
+            String::new()
+        } else {
+            format!(" (optionally followed by {})", optional.join(", "))
+        };
+        return Err(csv_error(
+            path,
+            1,
+            format!(
+                "expected the header `iso3,{value}`{extra}, got `{}`",
+                cols.join(",")
+            ),
+        ));
+    }
+    let mut seen: BTreeMap<StateIx, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(path, 0, e.to_string()))?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        if record.len() != cols.len() {
+            return Err(csv_error(
+                path,
+                line,
+                format!(
+                    "this row has {} fields but the header has {}",
+                    record.len(),
+                    cols.len()
+                ),
+            ));
+        }
+        let iso3 = &record[0];
+        let Some(s) = state(iso3) else {
+            return Err(csv_error(
+                path,
+                line,
+                format!("unknown state `{iso3}`: not a state of the scenario"),
+            ));
+        };
+        if let Some(prev) = seen.insert(s, line) {
+            return Err(csv_error(
+                path,
+                line,
+                format!("state `{iso3}` is listed twice (first at line {prev})"),
+            ));
+        }
+        out.push((line, s, record[1].to_string()));
+    }
+    Ok(out)
+}
+
+/// A vote file `iso3,vote` with codes Y, N, A, X; sorted by state index.
+pub(super) fn parse_votes(
+    text: &str,
+    path: &Path,
+    state: impl Fn(&str) -> Option<StateIx>,
+) -> Result<Vec<(StateIx, Ballot)>> {
+    let mut out = Vec::new();
+    for (line, s, v) in rows(text, path, "vote", &[], state)? {
+        let ballot = Ballot::from_code(&v).ok_or_else(|| {
+            csv_error(
+                path,
+                line,
+                format!("vote `{v}`: expected Y (yes), N (no), A (abstain) or X (absent)"),
+            )
+        })?;
+        out.push((s, ballot));
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// A category file `iso3,category[,source]` with non-negative integer categories;
+/// sorted by state index.
+pub(super) fn parse_categories(
+    text: &str,
+    path: &Path,
+    state: impl Fn(&str) -> Option<StateIx>,
+) -> Result<Vec<(StateIx, u32)>> {
+    let mut out = Vec::new();
+    for (line, s, v) in rows(text, path, "category", &["source"], state)? {
+        let c: u32 = v.parse().map_err(|_| {
+            csv_error(
+                path,
+                line,
+                format!(
+                    "category `{v}`: expected a whole number (e.g. 0-3 for Regimes of the World)"
+                ),
+            )
+        })?;
+        out.push((s, c));
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(id: &str) -> Option<StateIx> {
+        ["AAA", "BBB", "CCC"].iter().position(|s| *s == id)
+    }
+
+    fn votes(text: &str) -> std::result::Result<Vec<(StateIx, Ballot)>, String> {
+        parse_votes(text, Path::new("v.csv"), state).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn vote_files_are_read_and_sorted_by_state() {
+        let v = votes("iso3,vote\nCCC,X\nAAA, Y\nBBB,A\n").unwrap();
+        assert_eq!(
+            v,
+            [(0, Ballot::Yes), (1, Ballot::Abstain), (2, Ballot::Absent)]
+        );
+    }
+
+    #[test]
+    fn bad_vote_rows_name_the_file_and_line() {
+        let e = votes("iso3,vote\nAAA,Y\nBBB,maybe\n").unwrap_err();
+        assert!(e.starts_with("v.csv:3: vote `maybe`: expected Y"), "{e}");
+        let e = votes("iso3,vote\nAAA,Y\nZZZ,N\n").unwrap_err();
+        assert!(e.starts_with("v.csv:3: unknown state `ZZZ`"), "{e}");
+        let e = votes("iso3,vote\nAAA,Y\nAAA,N\n").unwrap_err();
+        assert!(
+            e.contains("v.csv:3: state `AAA` is listed twice (first at line 2)"),
+            "{e}"
+        );
+        let e = votes("iso3,ballot\n").unwrap_err();
+        assert!(
+            e.starts_with("v.csv:1: expected the header `iso3,vote`"),
+            "{e}"
+        );
+        let e = votes("iso3,vote\nAAA\n").unwrap_err();
+        assert!(e.starts_with("v.csv:2: this row has 1 fields"), "{e}");
+    }
+
+    #[test]
+    fn category_files_allow_a_source_column() {
+        let c = parse_categories(
+            "iso3,category,source\nBBB,3,row\nAAA,0,fh\n",
+            Path::new("c.csv"),
+            state,
+        )
+        .unwrap();
+        assert_eq!(c, [(0, 0), (1, 3)]);
+        let e = parse_categories("iso3,category\nAAA,high\n", Path::new("c.csv"), state)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("c.csv:2: category `high`"), "{e}");
+    }
+}

@@ -1,0 +1,425 @@
+//! `forumsim validate`: holds the simulated decisions of a batch of runs against the
+//! recorded decisions a scenario marks with `[[target]]` (docs/VALIDATION.md).
+//!
+//! A target matches, in each run, the `proposal` decision of its proposal in its venue
+//! in its round. A run where that decision did not happen has *no decision* for the
+//! target: it is counted (the decided share) and left out of the tally statistics —
+//! tallies are never invented. Per-country figures compare each state's recorded
+//! vote with its *modal* simulated vote over the runs where the target was decided;
+//! non-members of the venue count as absent (X), as in the record. The naive baseline
+//! gives every state the modal recorded vote of its regime category on the same
+//! resolution: an in-sample oracle, deliberately generous.
+//!
+//! [`evaluate`] is the library entry point (used by the CLI and by calibration
+//! searches); [`observe`] and [`report`] split it into the per-run part (run in
+//! parallel, results kept in run order) and the pure summary.
+
+pub mod output;
+pub mod stats;
+
+use rayon::prelude::*;
+
+use crate::engine::{self, DecisionKind, RunOptions, RunResult, Vote};
+use crate::model::{Ballot, Scenario, StateIx, Tally, TargetSpec};
+use stats::Confusion;
+
+/// What one run says about one target: `None` when the decision did not happen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    pub tally: Tally,
+    pub adopted: bool,
+    /// The simulated ballot of each state of the target's vote file, in its order.
+    pub ballots: Vec<Ballot>,
+}
+
+/// The ensemble statistics of one tally (yes, no, abstain or absent).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measure {
+    pub recorded: u32,
+    /// Over the runs where the target was decided; NaN when none was.
+    pub mean: f64,
+    pub sd: f64,
+    pub p05: f64,
+    pub p95: f64,
+    /// `mean − recorded`.
+    pub error: f64,
+}
+
+/// One state's recorded and simulated votes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountryRow {
+    pub state: String,
+    pub recorded: Ballot,
+    /// Modal simulated ballot (ties Y, N, A, X); `None` when never decided.
+    pub modal: Option<Ballot>,
+    /// Share of decided runs with each ballot, in [`Ballot::ALL`] order.
+    pub shares: [f64; 4],
+    /// The baseline's ballot, when the target has a baseline file.
+    pub baseline: Option<Ballot>,
+}
+
+/// Agreement figures of one predictor (the model or the baseline).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fit {
+    pub agreement: f64,
+    pub kappa: f64,
+    /// `confusion[recorded][predicted]`, Y/N/A/X order.
+    pub confusion: Confusion,
+}
+
+/// Per-country results of a target with a vote file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Countries {
+    pub rows: Vec<CountryRow>,
+    /// `None` when the target was never decided (no modal votes).
+    pub model: Option<Fit>,
+    /// `None` without a baseline file.
+    pub baseline: Option<Fit>,
+}
+
+/// Everything `validate` reports about one target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetReport {
+    pub id: String,
+    pub venue: String,
+    pub proposal: String,
+    pub round: u32,
+    pub year: i32,
+    pub source: String,
+    pub reference: Option<(Tally, String)>,
+    pub runs: usize,
+    pub decided: usize,
+    pub adopted: usize,
+    /// yes, no, abstain, absent.
+    pub measures: [Measure; 4],
+    pub countries: Option<Countries>,
+}
+
+impl TargetReport {
+    pub fn decided_share(&self) -> f64 {
+        share(self.decided, self.runs)
+    }
+    pub fn adopted_share(&self) -> f64 {
+        share(self.adopted, self.runs)
+    }
+    /// The largest |mean − recorded| over the four tallies; NaN when never decided.
+    pub fn max_abs_error(&self) -> f64 {
+        if self.decided == 0 {
+            return f64::NAN;
+        }
+        self.measures
+            .iter()
+            .map(|m| m.error.abs())
+            .fold(0.0, f64::max)
+    }
+}
+
+fn share(k: usize, n: usize) -> f64 {
+    if n == 0 {
+        f64::NAN
+    } else {
+        k as f64 / n as f64
+    }
+}
+
+/// The whole validation of a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidationReport {
+    pub seed: u64,
+    pub runs: Vec<u64>,
+    pub targets: Vec<TargetReport>,
+}
+
+/// The measure names, in [`Ballot::ALL`] order.
+pub const MEASURES: [&str; 4] = ["yes", "no", "abstain", "absent"];
+
+/// Runs `runs` runs (0..runs) of `sc` with master seed `seed` on `threads` worker
+/// threads (0 = all cores) and validates them. Deterministic whatever `threads` is:
+/// runs are collected in run order and summarised sequentially.
+pub fn evaluate(
+    sc: &Scenario,
+    runs: u32,
+    seed: u64,
+    threads: usize,
+) -> Result<ValidationReport, rayon::ThreadPoolBuildError> {
+    let mut sc = sc.clone();
+    sc.seed = seed;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
+    let indices: Vec<u64> = (0..u64::from(runs)).collect();
+    Ok(pool.install(|| evaluate_runs(&sc, &indices)))
+}
+
+/// Validates runs `runs` of `sc` (its own seed) on the current rayon pool.
+pub fn evaluate_runs(sc: &Scenario, runs: &[u64]) -> ValidationReport {
+    let opts = RunOptions {
+        votes: sc.targets.iter().any(|t| !t.votes.is_empty()),
+        states: false,
+    };
+    let per_run: Vec<Vec<Option<Observation>>> = runs
+        .par_iter()
+        .map(|&r| observe(sc, &engine::run(sc, r, opts)))
+        .collect();
+    report(sc, runs, &per_run)
+}
+
+/// What run `res` says about each target of `sc`, in target order.
+pub fn observe(sc: &Scenario, res: &RunResult) -> Vec<Option<Observation>> {
+    sc.targets
+        .iter()
+        .map(|t| {
+            let d = res.decisions.iter().position(|d| {
+                d.what == DecisionKind::Proposal
+                    && d.round == t.round
+                    && d.venue as usize == t.venue
+                    && d.proposal as usize == t.proposal
+            })?;
+            let row = &res.decisions[d];
+            Some(Observation {
+                tally: Tally {
+                    yes: row.yes,
+                    no: row.no,
+                    abstain: row.abstain,
+                    absent: row.absent,
+                },
+                adopted: row.adopted,
+                ballots: ballots(t, res, d as u32),
+            })
+        })
+        .collect()
+}
+
+/// Each listed state's ballot in decision `d`; states without a vote row (not
+/// members of the venue, or not present) are absent.
+fn ballots(t: &TargetSpec, res: &RunResult, d: u32) -> Vec<Ballot> {
+    if t.votes.is_empty() {
+        return Vec::new();
+    }
+    let mut by_state = vec![Ballot::Absent; res.state_names.len()];
+    for v in res.votes.iter().filter(|v| v.decision == d) {
+        if let Some(slot) = by_state.get_mut(v.state as usize) {
+            *slot = match v.vote {
+                Vote::Yes => Ballot::Yes,
+                Vote::No => Ballot::No,
+                Vote::Abstain => Ballot::Abstain,
+                Vote::Absent => Ballot::Absent,
+            };
+        }
+    }
+    t.votes.iter().map(|&(s, _)| by_state[s]).collect()
+}
+
+/// Summarises the observations (`per_run[run][target]`, in run order).
+pub fn report(
+    sc: &Scenario,
+    runs: &[u64],
+    per_run: &[Vec<Option<Observation>>],
+) -> ValidationReport {
+    let targets = sc
+        .targets
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            let obs: Vec<&Observation> = per_run.iter().filter_map(|r| r[k].as_ref()).collect();
+            target_report(sc, t, runs.len(), &obs)
+        })
+        .collect();
+    ValidationReport {
+        seed: sc.seed,
+        runs: runs.to_vec(),
+        targets,
+    }
+}
+
+fn target_report(sc: &Scenario, t: &TargetSpec, runs: usize, obs: &[&Observation]) -> TargetReport {
+    let recorded = t.recorded.as_array();
+    let measures = std::array::from_fn(|i| {
+        let xs: Vec<f64> = obs
+            .iter()
+            .map(|o| f64::from(o.tally.as_array()[i]))
+            .collect();
+        let mean = stats::mean(&xs);
+        Measure {
+            recorded: recorded[i],
+            mean,
+            sd: stats::sd(&xs),
+            p05: stats::percentile(&xs, 0.05),
+            p95: stats::percentile(&xs, 0.95),
+            error: mean - f64::from(recorded[i]),
+        }
+    });
+    TargetReport {
+        id: t.id.clone(),
+        venue: sc.venues[t.venue].id.clone(),
+        proposal: sc.proposals[t.proposal].id.clone(),
+        round: t.round,
+        year: sc.year(t.round),
+        source: t.source.clone(),
+        reference: t.reference.clone(),
+        runs,
+        decided: obs.len(),
+        adopted: obs.iter().filter(|o| o.adopted).count(),
+        measures,
+        countries: (!t.votes.is_empty()).then(|| countries(sc, t, obs)),
+    }
+}
+
+fn countries(sc: &Scenario, t: &TargetSpec, obs: &[&Observation]) -> Countries {
+    let baseline = baseline_votes(t);
+    let n = obs.len();
+    let rows: Vec<CountryRow> = t
+        .votes
+        .iter()
+        .enumerate()
+        .map(|(i, &(s, recorded))| {
+            let c = stats::counts(obs.iter().map(|o| o.ballots[i]));
+            CountryRow {
+                state: sc.states[s].id.clone(),
+                recorded,
+                modal: stats::modal(c),
+                shares: c.map(|k| share(k as usize, n)),
+                baseline: baseline.as_ref().map(|b| b[i]),
+            }
+        })
+        .collect();
+    let fit = |pred: &dyn Fn(&CountryRow) -> Option<Ballot>| -> Option<Fit> {
+        let pairs: Option<Vec<(Ballot, Ballot)>> = rows
+            .iter()
+            .map(|r| pred(r).map(|p| (r.recorded, p)))
+            .collect();
+        let m = stats::confusion(pairs?);
+        Some(Fit {
+            agreement: stats::agreement(&m),
+            kappa: stats::kappa(&m),
+            confusion: m,
+        })
+    };
+    let model = if n == 0 { None } else { fit(&|r| r.modal) };
+    let base = baseline.as_ref().and_then(|_| fit(&|r| r.baseline));
+    Countries {
+        rows,
+        model,
+        baseline: base,
+    }
+}
+
+/// The baseline ballot of each state of the vote file: the modal recorded ballot of
+/// the states of its category (ties Y, N, A, X). `None` without categories.
+pub fn baseline_votes(t: &TargetSpec) -> Option<Vec<Ballot>> {
+    if t.categories.is_empty() {
+        return None;
+    }
+    let category = |s: StateIx| {
+        t.categories
+            .binary_search_by_key(&s, |&(x, _)| x)
+            .ok()
+            .map(|i| t.categories[i].1)
+    };
+    let mut by_cat: std::collections::BTreeMap<u32, [u32; 4]> = Default::default();
+    for &(s, b) in &t.votes {
+        if let Some(c) = category(s) {
+            by_cat.entry(c).or_default()[b.index()] += 1;
+        }
+    }
+    t.votes
+        .iter()
+        .map(|&(s, _)| {
+            let c = category(s)?;
+            stats::modal(by_cat[&c])
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testkit;
+    use Ballot::*;
+
+    fn target(votes: Vec<(StateIx, Ballot)>, categories: Vec<(StateIx, u32)>) -> TargetSpec {
+        TargetSpec {
+            id: "t".into(),
+            venue: 0,
+            proposal: 0,
+            round: 0,
+            recorded: Tally::default(),
+            votes,
+            votes_file: None,
+            categories,
+            baseline_file: None,
+            source: String::new(),
+            reference: None,
+        }
+    }
+
+    #[test]
+    fn the_baseline_is_the_modal_recorded_vote_of_each_category() {
+        let t = target(
+            vec![(0, Yes), (1, Yes), (2, No), (3, No), (4, No), (5, Abstain)],
+            vec![(0, 3), (1, 3), (2, 3), (3, 1), (4, 1), (5, 1)],
+        );
+        assert_eq!(baseline_votes(&t).unwrap(), [Yes, Yes, Yes, No, No, No]);
+        assert!(baseline_votes(&target(vec![(0, Yes)], vec![])).is_none());
+    }
+
+    #[test]
+    fn report_counts_undecided_runs_and_uses_only_decided_ones() {
+        let mut sc = testkit::toy();
+        let mut t = target(vec![(0, Yes), (1, No)], vec![(0, 0), (1, 1)]);
+        t.recorded = Tally {
+            yes: 1,
+            no: 1,
+            abstain: 0,
+            absent: 0,
+        };
+        sc.targets = vec![t];
+        let obs = |yes, no, adopted, ballots: Vec<Ballot>| {
+            Some(Observation {
+                tally: Tally {
+                    yes,
+                    no,
+                    abstain: 0,
+                    absent: 0,
+                },
+                adopted,
+                ballots,
+            })
+        };
+        let per_run = vec![
+            vec![obs(2, 0, true, vec![Yes, Yes])],
+            vec![None],
+            vec![obs(1, 1, false, vec![Yes, No])],
+            vec![obs(1, 1, true, vec![No, No])],
+        ];
+        let r = report(&sc, &[0, 1, 2, 3], &per_run);
+        let t = &r.targets[0];
+        assert_eq!((t.runs, t.decided, t.adopted), (4, 3, 2));
+        assert_eq!(t.decided_share(), 0.75);
+        let yes = t.measures[0];
+        assert!((yes.mean - 4.0 / 3.0).abs() < 1e-12);
+        assert!((yes.error - 1.0 / 3.0).abs() < 1e-12);
+        assert!((t.max_abs_error() - 1.0 / 3.0).abs() < 1e-12);
+        let c = t.countries.as_ref().unwrap();
+        // State 0: Y, Y, N -> modal Y (recorded Y); state 1: Y, N, N -> modal N (recorded N).
+        assert_eq!(c.rows[0].modal, Some(Yes));
+        assert_eq!(c.rows[1].modal, Some(No));
+        assert!((c.rows[1].shares[1] - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(c.model.unwrap().agreement, 1.0);
+        // Each category has one state: the baseline is the recorded vote itself.
+        assert_eq!(c.baseline.unwrap().agreement, 1.0);
+    }
+
+    #[test]
+    fn a_target_never_decided_has_no_statistics() {
+        let mut sc = testkit::toy();
+        sc.targets = vec![target(vec![(0, Yes)], vec![])];
+        let r = report(&sc, &[0, 1], &[vec![None], vec![None]]);
+        let t = &r.targets[0];
+        assert_eq!(t.decided, 0);
+        assert!(t.measures[0].mean.is_nan() && t.max_abs_error().is_nan());
+        let c = t.countries.as_ref().unwrap();
+        assert_eq!(c.rows[0].modal, None);
+        assert!(c.model.is_none() && c.baseline.is_none());
+    }
+}

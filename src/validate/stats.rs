@@ -1,0 +1,171 @@
+//! The statistics of `forumsim validate`, as pure functions: mean, sd, percentiles,
+//! the modal vote, the confusion matrix and Cohen's kappa.
+//!
+//! Conventions (documented in docs/VALIDATION.md): the sd is the sample sd (n − 1);
+//! percentiles interpolate linearly between order statistics (numpy's default,
+//! Hyndman–Fan type 7); modal-vote ties are broken in the fixed order Y, N, A, X;
+//! kappa is NaN where it is undefined (chance agreement 1, or no countries).
+
+use crate::model::Ballot;
+
+/// Mean of `xs`; NaN when empty.
+pub fn mean(xs: &[f64]) -> f64 {
+    if xs.is_empty() {
+        return f64::NAN;
+    }
+    xs.iter().sum::<f64>() / xs.len() as f64
+}
+
+/// Sample standard deviation (n − 1); 0 for one value, NaN when empty.
+pub fn sd(xs: &[f64]) -> f64 {
+    match xs.len() {
+        0 => f64::NAN,
+        1 => 0.0,
+        n => {
+            let m = mean(xs);
+            (xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1) as f64).sqrt()
+        }
+    }
+}
+
+/// The `q`-quantile (q in [0, 1]) with linear interpolation between order
+/// statistics (type 7): position `q (n − 1)` in the sorted values. NaN when empty.
+pub fn percentile(xs: &[f64], q: f64) -> f64 {
+    if xs.is_empty() {
+        return f64::NAN;
+    }
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    let pos = q.clamp(0.0, 1.0) * (v.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
+}
+
+/// The most frequent ballot in `counts` (indexed in [`Ballot::ALL`] order), ties
+/// broken by that order (Y before N before A before X); `None` when all are 0.
+pub fn modal(counts: [u32; 4]) -> Option<Ballot> {
+    let best = (0..4).fold(0, |b, i| if counts[i] > counts[b] { i } else { b });
+    (counts[best] > 0).then_some(Ballot::ALL[best])
+}
+
+/// Counts of each ballot, in [`Ballot::ALL`] order.
+pub fn counts(ballots: impl IntoIterator<Item = Ballot>) -> [u32; 4] {
+    let mut c = [0; 4];
+    for b in ballots {
+        c[b.index()] += 1;
+    }
+    c
+}
+
+/// A 4×4 confusion matrix: `m[recorded][predicted]`, in [`Ballot::ALL`] order.
+pub type Confusion = [[u32; 4]; 4];
+
+/// The confusion matrix of (recorded, predicted) pairs.
+pub fn confusion(pairs: impl IntoIterator<Item = (Ballot, Ballot)>) -> Confusion {
+    let mut m = [[0; 4]; 4];
+    for (r, p) in pairs {
+        m[r.index()][p.index()] += 1;
+    }
+    m
+}
+
+/// Share of the diagonal (observed agreement); NaN for an empty matrix.
+pub fn agreement(m: &Confusion) -> f64 {
+    let n: u32 = m.iter().flatten().sum();
+    if n == 0 {
+        return f64::NAN;
+    }
+    f64::from((0..4).map(|i| m[i][i]).sum::<u32>()) / f64::from(n)
+}
+
+/// Cohen's kappa `(p_o − p_e) / (1 − p_e)`, where `p_e = Σ_k row_k col_k / n²` is the
+/// agreement expected by chance from the two margins. NaN when `p_e = 1` (both sides
+/// always cast the same single ballot) or the matrix is empty.
+pub fn kappa(m: &Confusion) -> f64 {
+    let n: u32 = m.iter().flatten().sum();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let n = f64::from(n);
+    let po = agreement(m);
+    let pe: f64 = (0..4)
+        .map(|k| {
+            let row: u32 = m[k].iter().sum();
+            let col: u32 = (0..4).map(|r| m[r][k]).sum();
+            f64::from(row) * f64::from(col)
+        })
+        .sum::<f64>()
+        / (n * n);
+    if (1.0 - pe).abs() < 1e-12 {
+        return f64::NAN;
+    }
+    (po - pe) / (1.0 - pe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Ballot::*;
+
+    #[test]
+    fn mean_sd_of_a_small_sample() {
+        let xs = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0];
+        assert_eq!(mean(&xs), 5.0);
+        // sum of squares 32, n − 1 = 7
+        assert!((sd(&xs) - (32.0f64 / 7.0).sqrt()).abs() < 1e-12);
+        assert_eq!(sd(&[3.0]), 0.0);
+        assert!(mean(&[]).is_nan() && sd(&[]).is_nan());
+    }
+
+    #[test]
+    fn percentiles_interpolate_like_numpy() {
+        // numpy.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [5, 50, 95]) = 1.45, 5.5, 9.55
+        let xs: Vec<f64> = (1..=10).rev().map(f64::from).collect();
+        assert!((percentile(&xs, 0.05) - 1.45).abs() < 1e-12);
+        assert!((percentile(&xs, 0.5) - 5.5).abs() < 1e-12);
+        assert!((percentile(&xs, 0.95) - 9.55).abs() < 1e-12);
+        assert_eq!(percentile(&[7.0], 0.05), 7.0);
+        assert!(percentile(&[], 0.5).is_nan());
+    }
+
+    #[test]
+    fn modal_vote_breaks_ties_in_y_n_a_x_order() {
+        assert_eq!(modal([1, 3, 0, 0]), Some(No));
+        assert_eq!(modal([2, 2, 0, 0]), Some(Yes));
+        assert_eq!(modal([0, 1, 1, 1]), Some(No));
+        assert_eq!(modal([0, 0, 2, 2]), Some(Abstain));
+        assert_eq!(modal([0, 0, 0, 0]), None);
+        assert_eq!(counts([Yes, No, Yes, Absent]), [2, 1, 0, 1]);
+    }
+
+    #[test]
+    fn kappa_of_a_known_two_by_two_table() {
+        // The textbook example: 50 items, both say yes 20, both no 15, yes/no 5, no/yes 10.
+        // p_o = 35/50 = 0.7; p_e = (25*30 + 25*20)/2500 = 0.5; kappa = 0.4.
+        let m = confusion(
+            std::iter::repeat_n((Yes, Yes), 20)
+                .chain(std::iter::repeat_n((Yes, No), 5))
+                .chain(std::iter::repeat_n((No, Yes), 10))
+                .chain(std::iter::repeat_n((No, No), 15)),
+        );
+        assert_eq!(m[0][0], 20);
+        assert_eq!(m[0][1], 5);
+        assert_eq!(m[1][0], 10);
+        assert!((agreement(&m) - 0.7).abs() < 1e-12);
+        assert!((kappa(&m) - 0.4).abs() < 1e-12);
+    }
+
+    #[test]
+    fn kappa_is_one_for_perfect_agreement_and_nan_when_undefined() {
+        let m = confusion([(Yes, Yes), (No, No), (Abstain, Abstain), (Absent, Absent)]);
+        assert!((kappa(&m) - 1.0).abs() < 1e-12);
+        let all_yes = confusion([(Yes, Yes), (Yes, Yes)]);
+        assert_eq!(agreement(&all_yes), 1.0);
+        assert!(kappa(&all_yes).is_nan());
+        assert!(kappa(&[[0; 4]; 4]).is_nan());
+        // Agreement no better than chance: kappa 0.
+        let chance = confusion([(Yes, Yes), (Yes, No), (No, Yes), (No, No)]);
+        assert!(kappa(&chance).abs() < 1e-12);
+    }
+}

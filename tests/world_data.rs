@@ -1,0 +1,203 @@
+//! The real-world state data in `scenarios/data/`: the conversion's unit tests (by
+//! including `examples/world_data.rs`), a check that the committed files are exactly
+//! what the conversion produces from `scenarios/data/raw/` now, and `forumsim check`
+//! of a small scenario that loads the committed `states.csv`.
+
+#[allow(dead_code)]
+#[path = "../examples/world_data.rs"]
+mod world_data;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data")
+}
+
+#[test]
+fn committed_outputs_equal_the_conversion() {
+    let data = data_dir();
+    let out = world_data::convert(&data.join("raw")).unwrap();
+    assert_eq!(out.files.len(), 4);
+    for (name, text) in &out.files {
+        let committed = std::fs::read_to_string(data.join(name)).unwrap();
+        assert!(
+            committed == *text,
+            "scenarios/data/{name} differs from the conversion: run `cargo run --example world_data`"
+        );
+    }
+}
+
+/// Group sizes against the real UN regional groups (Africa 54, Asia-Pacific 53 plus
+/// Kiribati, EEG 23, GRULAC 33, WEOG 28 plus the United States), home blocs, totals.
+#[test]
+fn states_csv_has_the_documented_shape() {
+    let text = std::fs::read_to_string(data_dir().join("states.csv")).unwrap();
+    let rows = parse_states(&text);
+    assert_eq!(rows.len(), 193);
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(ids, sorted, "sorted by iso3");
+    let total: f64 = rows.iter().map(|r| r.power).sum();
+    assert!((total - 1.0).abs() < 1e-6, "power sums to {total}");
+    let mut groups: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &rows {
+        let g = ["afr", "apg", "eeg", "grulac", "weog"]
+            .into_iter()
+            .filter(|g| r.blocs.iter().any(|b| b == g))
+            .collect::<Vec<_>>();
+        assert_eq!(g.len(), 1, "{} has one regional group: {:?}", r.id, r.blocs);
+        *groups.entry(g[0]).or_default() += 1;
+        let tagged = |t: &str| r.tags.iter().any(|x| x == t);
+        let home = r.blocs[0].as_str();
+        if tagged("sco") {
+            assert_eq!(home, "sco", "{}", r.id);
+        } else if tagged("eu") {
+            assert_eq!(home, "eu", "{}", r.id);
+        } else {
+            assert_eq!(home, g[0], "{}", r.id);
+        }
+    }
+    let want: BTreeMap<&str, usize> = [
+        ("afr", 54),
+        ("apg", 54),
+        ("eeg", 23),
+        ("grulac", 33),
+        ("weog", 29),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(groups, want);
+    let by_id = |id: &str| rows.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(by_id("USA").competence, 1.0);
+    assert!(by_id("KIR").competence < 0.1);
+    assert!(by_id("RUS").tags.iter().any(|t| t == "coe"));
+    assert!(!by_id("RUS").tags.iter().any(|t| t == "coe2022"));
+}
+
+/// The columns of `states.csv` this file checks (the loader itself is exercised by
+/// `forumsim check` below).
+struct Row {
+    id: String,
+    power: f64,
+    competence: f64,
+    tags: Vec<String>,
+    blocs: Vec<String>,
+}
+
+fn parse_states(text: &str) -> Vec<Row> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let h = reader.headers().unwrap().clone();
+    assert_eq!(
+        h.iter().collect::<Vec<_>>(),
+        [
+            "id",
+            "name",
+            "regime",
+            "power",
+            "competence",
+            "ict",
+            "tags",
+            "blocs"
+        ]
+    );
+    let list = |s: &str| s.split(';').map(str::to_string).collect::<Vec<_>>();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            for (i, col) in [(2, "regime"), (4, "competence"), (5, "ict")] {
+                let x: f64 = r[i].parse().unwrap();
+                assert!((0.0..=1.0).contains(&x), "{} {col} {x}", &r[0]);
+            }
+            Row {
+                id: r[0].to_string(),
+                power: r[3].parse().unwrap(),
+                competence: r[4].parse().unwrap(),
+                tags: list(&r[6]),
+                blocs: list(&r[7]),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn vote_file_tallies_the_recorded_totals() {
+    let text = std::fs::read_to_string(data_dir().join("votes/ares74_247.csv")).unwrap();
+    let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        *tally.entry(line.split(',').nth(1).unwrap()).or_default() += 1;
+    }
+    let want: BTreeMap<&str, usize> = [("A", 33), ("N", 60), ("X", 21), ("Y", 79)]
+        .into_iter()
+        .collect();
+    assert_eq!(tally, want);
+}
+
+/// A scenario using `states_csv = "data/states.csv"` with every bloc the table names.
+const TINY: &str = r#"
+name = "world-data-check"
+rounds = 2
+start_year = 2019
+seed = 1
+states_csv = "data/states.csv"
+
+[[bloc]]
+id = "afr"
+[[bloc]]
+id = "apg"
+[[bloc]]
+id = "eeg"
+[[bloc]]
+id = "grulac"
+[[bloc]]
+id = "weog"
+[[bloc]]
+id = "eu"
+[[bloc]]
+id = "sco"
+[[bloc]]
+id = "nato"
+
+[[venue]]
+id = "unga"
+membership = { type = "open", initial = "all" }
+decision = "majority"
+transparency = 0.8
+hosts = ["cybercrime", "procedural"]
+
+[[proposal]]
+id = "cybercrime"
+kind = "cybercrime"
+sponsor = "RUS"
+introduced = 0
+"#;
+
+#[test]
+fn forumsim_check_accepts_a_scenario_on_the_committed_states() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::fs::copy(
+        data_dir().join("states.csv"),
+        dir.path().join("data/states.csv"),
+    )
+    .unwrap();
+    let scenario = dir.path().join("tiny.toml");
+    std::fs::write(&scenario, TINY).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_forumsim"))
+        .arg("check")
+        .arg(&scenario)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("193"), "{stdout}");
+}
