@@ -79,7 +79,7 @@ fn validate_prints_the_table_and_writes_the_files() {
         "90% interval",
         "committee",
         "in-sample oracle",
-        "predictor  agreement  kappa",
+        "predictor  agreement  among voters  kappa",
         "confusion, model",
         "confusion, baseline",
     ] {
@@ -103,7 +103,7 @@ fn validate_prints_the_table_and_writes_the_files() {
     );
     assert_eq!(
         header("validate_summary.csv"),
-        "target,decided_share,adopted_share,agreement,kappa,baseline_agreement,baseline_kappa,max_abs_error"
+        "target,decided_share,adopted_share,agreement,kappa,baseline_agreement,baseline_kappa,max_abs_error,agreement_voting,baseline_agreement_voting"
     );
     assert_eq!(
         header("confusion.csv"),

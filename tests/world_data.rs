@@ -175,17 +175,67 @@ sponsor = "RUS"
 introduced = 0
 "#;
 
+/// The recorded A/RES/74/247 vote as a target on the committed files.
+const TARGET: &str = r#"
+[[target]]
+id = "ares74-247"
+venue = "unga"
+proposal = "cybercrime"
+year = 2019
+yes = 79
+no = 60
+abstain = 33
+absent = 21
+votes = "data/votes/ares74_247.csv"
+baseline = "data/regime_category.csv"
+source = "A/RES/74/247"
+"#;
+
+/// A temporary folder with the tiny scenario (plus `extra`) and the committed data.
+fn tiny_world(extra: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("data/votes")).unwrap();
+    for f in ["states.csv", "regime_category.csv", "votes/ares74_247.csv"] {
+        std::fs::copy(data_dir().join(f), dir.path().join("data").join(f)).unwrap();
+    }
+    let scenario = dir.path().join("tiny.toml");
+    std::fs::write(&scenario, format!("{TINY}{extra}")).unwrap();
+    (dir, scenario)
+}
+
+/// The naive baseline on the real vote: 114 states vote as most of their regime
+/// category did, of 193 (59.1 %) and of the 172 that voted (66.3 %, issue 3's 66 %).
+#[test]
+fn the_baseline_on_the_recorded_cybercrime_vote() {
+    let (dir, scenario) = tiny_world(TARGET);
+    let out = dir.path().join("val");
+    let o = Command::new(env!("CARGO_BIN_EXE_forumsim"))
+        .args(["validate", "--runs", "2", "-q", "-o"])
+        .arg(&out)
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let summary = std::fs::read_to_string(out.join("validate_summary.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(summary.as_bytes());
+    let h = reader.headers().unwrap().clone();
+    let row = reader.records().next().unwrap().unwrap();
+    let get = |name: &str| -> f64 {
+        let i = h.iter().position(|c| c == name).unwrap();
+        row[i].parse().unwrap()
+    };
+    assert!((get("baseline_agreement") - 114.0 / 193.0).abs() < 1e-12);
+    assert!((get("baseline_agreement_voting") - 114.0 / 172.0).abs() < 1e-12);
+}
+
 #[test]
 fn forumsim_check_accepts_a_scenario_on_the_committed_states() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("data")).unwrap();
-    std::fs::copy(
-        data_dir().join("states.csv"),
-        dir.path().join("data/states.csv"),
-    )
-    .unwrap();
-    let scenario = dir.path().join("tiny.toml");
-    std::fs::write(&scenario, TINY).unwrap();
+    let (dir, scenario) = tiny_world("");
     let out = Command::new(env!("CARGO_BIN_EXE_forumsim"))
         .arg("check")
         .arg(&scenario)

@@ -235,11 +235,18 @@ fn write_target(w: &mut dyn Write, t: &TargetReport) -> io::Result<()> {
             vec![
                 n.to_string(),
                 f.map_or("-".into(), |f| pct(f.agreement)),
+                f.map_or("-".into(), |f| pct(f.agreement_voting)),
                 f.map_or("-".into(), |f| num(f.kappa, 3)),
             ]
         })
         .collect();
-    table::write_aligned(w, 2, 1, &["predictor", "agreement", "kappa"], &rows)?;
+    table::write_aligned(
+        w,
+        2,
+        1,
+        &["predictor", "agreement", "among voters", "kappa"],
+        &rows,
+    )?;
     for (n, f) in fits {
         let Some(f) = f else { continue };
         writeln!(w, "  confusion, {n} (rows: recorded; columns: predicted)")?;

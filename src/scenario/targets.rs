@@ -257,7 +257,10 @@ fn rows(
     let mut seen: BTreeMap<StateIx, usize> = BTreeMap::new();
     let mut out = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| csv_error(path, 0, e.to_string()))?;
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line() as usize);
+            csv_error(path, line, e.to_string())
+        })?;
         let line = record.position().map_or(0, |p| p.line() as usize);
         if record.len() != cols.len() {
             return Err(csv_error(

@@ -61,7 +61,10 @@ pub struct CountryRow {
 /// Agreement figures of one predictor (the model or the baseline).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fit {
+    /// Over every state of the vote file.
     pub agreement: f64,
+    /// Over the states with a recorded vote (Y, N or A).
+    pub agreement_voting: f64,
     pub kappa: f64,
     /// `confusion[recorded][predicted]`, Y/N/A/X order.
     pub confusion: Confusion,
@@ -291,6 +294,7 @@ fn countries(sc: &Scenario, t: &TargetSpec, obs: &[&Observation]) -> Countries {
         let m = stats::confusion(pairs?);
         Some(Fit {
             agreement: stats::agreement(&m),
+            agreement_voting: stats::agreement_voting(&m),
             kappa: stats::kappa(&m),
             confusion: m,
         })

@@ -29,7 +29,7 @@ pub const COUNTRIES_HEADER: [&str; 11] = [
     "model_correct",
     "baseline_correct",
 ];
-pub const SUMMARY_HEADER: [&str; 8] = [
+pub const SUMMARY_HEADER: [&str; 10] = [
     "target",
     "decided_share",
     "adopted_share",
@@ -38,6 +38,8 @@ pub const SUMMARY_HEADER: [&str; 8] = [
     "baseline_agreement",
     "baseline_kappa",
     "max_abs_error",
+    "agreement_voting",
+    "baseline_agreement_voting",
 ];
 pub const CONFUSION_HEADER: [&str; 5] = ["target", "predictor", "recorded", "predicted", "count"];
 
@@ -111,6 +113,8 @@ fn write_summary(dir: &Path, r: &ValidationReport) -> Result<FileInfo, OutputErr
         f.float(base.map_or(f64::NAN, |m| m.agreement))?;
         f.float(base.map_or(f64::NAN, |m| m.kappa))?;
         f.float(t.max_abs_error())?;
+        f.float(model.map_or(f64::NAN, |m| m.agreement_voting))?;
+        f.float(base.map_or(f64::NAN, |m| m.agreement_voting))?;
         f.end()?;
     }
     f.finish()

@@ -79,6 +79,17 @@ pub fn agreement(m: &Confusion) -> f64 {
     f64::from((0..4).map(|i| m[i][i]).sum::<u32>()) / f64::from(n)
 }
 
+/// Agreement over the states with a recorded vote (rows Y, N, A; the X row — no vote
+/// recorded — left out); NaN when no state voted. The calibration targets of issue 3
+/// are stated on this base (the 172 of 193 states that voted on A/RES/74/247).
+pub fn agreement_voting(m: &Confusion) -> f64 {
+    let n: u32 = m[..3].iter().flatten().sum();
+    if n == 0 {
+        return f64::NAN;
+    }
+    f64::from((0..3).map(|i| m[i][i]).sum::<u32>()) / f64::from(n)
+}
+
 /// Cohen's kappa `(p_o − p_e) / (1 − p_e)`, where `p_e = Σ_k row_k col_k / n²` is the
 /// agreement expected by chance from the two margins. NaN when `p_e = 1` (both sides
 /// always cast the same single ballot) or the matrix is empty.
@@ -154,6 +165,15 @@ mod tests {
         assert_eq!(m[1][0], 10);
         assert!((agreement(&m) - 0.7).abs() < 1e-12);
         assert!((kappa(&m) - 0.4).abs() < 1e-12);
+    }
+
+    #[test]
+    fn agreement_among_voters_leaves_out_the_absent_row() {
+        // 2 voters right, 1 voter wrong, 1 recorded absent predicted yes.
+        let m = confusion([(Yes, Yes), (No, No), (Abstain, Yes), (Absent, Yes)]);
+        assert!((agreement(&m) - 0.5).abs() < 1e-12);
+        assert!((agreement_voting(&m) - 2.0 / 3.0).abs() < 1e-12);
+        assert!(agreement_voting(&confusion([(Absent, Absent)])).is_nan());
     }
 
     #[test]
