@@ -257,6 +257,7 @@ pub fn regional_group(
 /// The institutions a state belongs to that act as voting blocs (2019).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Memberships {
+    pub brics: bool,
     pub eu: bool,
     pub sco: bool,
     pub nato: bool,
@@ -272,7 +273,9 @@ pub struct Memberships {
 /// once. Which of these pull on votes, and how hard, is the scenario's bloc cohesion
 /// (docs/CALIBRATION.md).
 pub fn bloc_list(group: &str, m: Memberships) -> Vec<String> {
-    let home = if m.sco {
+    let home = if m.brics {
+        "brics"
+    } else if m.sco {
         "sco"
     } else if m.eu {
         "eu"
@@ -282,6 +285,7 @@ pub fn bloc_list(group: &str, m: Memberships) -> Vec<String> {
     let mut out = vec![home.to_string()];
     let rest = [
         (group, true),
+        ("brics", m.brics),
         ("eu", m.eu),
         ("sco", m.sco),
         ("nato", m.nato),
@@ -660,6 +664,7 @@ pub fn convert(raw: &Path) -> Result<Outputs, String> {
         let blocs = bloc_list(
             group,
             Memberships {
+                brics: s.is("brics_2019"),
                 eu: s.is("eu_2019"),
                 sco: s.is("sco_member_2019"),
                 nato: s.is("nato_2019"),

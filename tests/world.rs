@@ -173,3 +173,39 @@ fn after_the_2022_shock_the_authoritarian_camp_wins_less_in_un_venues() {
         "authoritarian success in UN venues: {b:.3} before 2022, {a:.3} after"
     );
 }
+
+#[test]
+fn after_the_2022_shock_the_authoritarian_camp_turns_to_closed_venues() {
+    use forumsim::model::Membership;
+    let (sc, runs) = world();
+    let threshold = sc.params.camp_threshold;
+    // Closed: admission by invitation (the SCO, the WIC) or a venue created in the run.
+    let closed = |r: &RunResult, v: u32| -> bool {
+        match sc.venues.iter().position(|s| s.id == r.venue_names[v as usize]) {
+            Some(ix) => matches!(sc.venues[ix].membership, Membership::Invitation { .. }),
+            None => true,
+        }
+    };
+    let (mut before, mut after) = ((0usize, 0usize), (0usize, 0usize));
+    for r in runs {
+        for c in r.choices.iter().filter(|c| c.chosen) {
+            if Camp::of(sc.states[c.sponsor as usize].regime, threshold) != Camp::Authoritarian {
+                continue;
+            }
+            let is_closed = c.create || (c.venue != u32::MAX && closed(r, c.venue));
+            let tally = if sc.year(c.round) >= 2022 {
+                &mut after
+            } else {
+                &mut before
+            };
+            tally.0 += usize::from(is_closed);
+            tally.1 += 1;
+        }
+    }
+    assert!(before.1 > 0 && after.1 > 0, "{before:?} {after:?}");
+    let (b, a) = (share(before.0, before.1), share(after.0, after.1));
+    assert!(
+        a > b,
+        "authoritarian tablings in closed venues: {b:.3} before 2022, {a:.3} after"
+    );
+}

@@ -53,10 +53,10 @@ impl Fit {
                 t.max_abs_error()
             },
             agreement: countries.and_then(|c| c.model.as_ref()).map_or(0.0, |m| {
-                if m.agreement.is_nan() {
+                if m.agreement_voting.is_nan() {
                     0.0
                 } else {
-                    m.agreement
+                    m.agreement_voting
                 }
             }),
             modal: countries.map_or_else(Vec::new, |c| {
