@@ -2,6 +2,7 @@
 
 pub mod engine;
 pub mod experiment;
+pub mod explain;
 pub mod model;
 pub mod output;
 pub mod plot;

@@ -5,6 +5,7 @@
 pub mod args;
 pub mod diff;
 pub mod error;
+pub mod explain;
 pub mod new;
 pub mod params;
 pub mod plan;
