@@ -1,5 +1,6 @@
 //! forumsim: agent-based simulation of forum shopping in global cyber governance.
 
+pub mod animate;
 pub mod engine;
 pub mod experiment;
 pub mod explain;

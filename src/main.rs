@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => merge(args),
         Command::Plot(args) => cli::plot::plot(args),
         Command::Explain(args) => cli::explain::explain(args),
+        Command::Animate(args) => cli::animate::animate(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,7 @@
 //! (clap derive), [`plan`] turns them into validated values; [`error`] maps every
 //! failure to a message and an exit code.
 
+pub mod animate;
 pub mod args;
 pub mod diff;
 pub mod error;

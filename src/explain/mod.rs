@@ -9,7 +9,7 @@
 pub mod facts;
 pub mod text;
 
-pub use facts::{Fact, RoundFacts, facts};
+pub use facts::{Fact, Opened, RoundFacts, facts};
 pub use text::Style;
 
 use crate::engine::RunResult;
