@@ -288,8 +288,14 @@ fn draw_panel<DB: DrawingBackend>(
     let room = ph as i32 - legend_h - rows_top - 10;
     let n = f.venues.len().max(1) as i32;
     let row = (room / n).clamp(30, 46);
-    let name_w = 250;
-    let bar_x = x0 + 40 + name_w;
+    // Bars start after the longest label, so a long bloc-venue id never runs into one.
+    let mut name_w = 200;
+    for v in &f.venues {
+        let label = format!("{} {}", v.id, v.members);
+        let (w, _) = panel.estimate_text_size(&label, &font).map_err(e)?;
+        name_w = name_w.max(w as i32 + 12);
+    }
+    let bar_x = x0 + 36 + name_w;
     let bar_w = pw as i32 - bar_x - 20;
     let left_mid = Anchor::new(HPos::Left, VPos::Center);
     for (k, v) in f.venues.iter().enumerate() {

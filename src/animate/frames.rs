@@ -153,10 +153,13 @@ pub fn captions(rf: &RoundFacts) -> Vec<String> {
         .into_iter()
         .filter_map(|f| match f {
             Fact::Event { text, .. } => Some(text.clone()),
-            Fact::VenueOpened { venue, by, .. } => Some(match by {
-                Opened::Proposal(p) => format!("{venue} created by {p}"),
-                _ => format!("{venue} founded"),
-            }),
+            // Venues opened by an event or a bloc already have a caption (the event,
+            // "founds ... for"); only a procedural creation needs its own.
+            Fact::VenueOpened {
+                venue,
+                by: Opened::Proposal(p),
+                ..
+            } => Some(format!("{venue} created by {p}")),
             Fact::Decided {
                 venue,
                 proposal,

@@ -54,7 +54,7 @@ pub fn line(f: &Fact, style: Style) -> Option<String> {
                 Opened::Proposal(p) => format!(", created by {p}"),
                 Opened::Bloc => String::new(),
             };
-            format!("New venue {venue} ({name}{how}) opens with {members} members.")
+            format!("New venue {venue} ({name}{how}): {members} members by the end of the year.")
         }
         Fact::Tabled {
             proposal,
