@@ -6,7 +6,7 @@
 //! them — are the same on every machine.
 
 use crate::engine::{DecisionKind, RunResult, Vote};
-use crate::model::{Event, Kind, Origin, Pos, Scenario, Target};
+use crate::model::{Event, Kind, Origin, Pos, Procedural, ProceduralAction, Scenario, Target};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One option a sponsor weighed (venue id, or `None` for "create a bloc venue").
@@ -210,15 +210,7 @@ pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
             }
         };
         let first = &r.choices[rows[0]];
-        let kind = sc
-            .proposals
-            .get(p as usize)
-            .map_or(Kind::Procedural, |s| s.kind);
-        let kind = r
-            .decisions
-            .iter()
-            .find(|d| d.proposal == p)
-            .map_or(kind, |d| d.kind);
+        let kind = proposal_kind(sc, &proposal(p));
         let mut others: Vec<Option_> = rows
             .iter()
             .filter(|&&k| !r.choices[k].chosen)
@@ -384,6 +376,22 @@ fn order(f: &Fact) -> u8 {
         Fact::Reform { .. } => 5,
         Fact::Decided { .. } | Fact::Election { .. } => 6,
         Fact::Summary { .. } => 8,
+    }
+}
+
+/// The kind of a proposal by id: the scenario's, or for a mandate tabled during the
+/// run (`<procedural id>/mandate`) the kind its creating proposal gives it.
+fn proposal_kind(sc: &Scenario, id: &str) -> Kind {
+    if let Some(p) = sc.proposal_ix(id) {
+        return sc.proposals[p].kind;
+    }
+    let parent = id.strip_suffix("/mandate").and_then(|b| sc.proposal_ix(b));
+    match parent.and_then(|p| sc.proposals[p].procedural.as_ref()) {
+        Some(Procedural {
+            action: ProceduralAction::Create { mandate_kind, .. },
+            ..
+        }) => *mandate_kind,
+        _ => Kind::Procedural,
     }
 }
 
