@@ -322,7 +322,7 @@ fn draw_panel<DB: DrawingBackend>(
             .map_err(e)?;
         let total: u32 = v.by_class.iter().sum();
         if total == 0 {
-            // No state membership (individuals): a neutral bar of its member count.
+            // No recorded memberships: a neutral bar of its member count.
             panel
                 .draw(&Rectangle::new(
                     [(bar_x, top), (bar_x + scale(v.members), bottom)],

@@ -131,10 +131,7 @@ pub fn frames(sc: &Scenario, r: &RunResult) -> Vec<Frame> {
                     index: v.venue as usize,
                     id: r.venue_names[v.venue as usize].clone(),
                     members: v.members,
-                    by_class: by_class
-                        .get(&(row.round, v.venue))
-                        .copied()
-                        .unwrap_or_default(),
+                    by_class: composition(&by_class, row.round, v.venue, v.members),
                     rules: rules
                         .get(&(row.round, v.venue))
                         .cloned()
@@ -145,6 +142,27 @@ pub fn frames(sc: &Scenario, r: &RunResult) -> Vec<Frame> {
             ami: row.ami,
         })
         .collect()
+}
+
+/// Members of `venue` by regime class at the end of `round`. Memberships are recorded
+/// at the attention step, so a venue created later in its first round (by an adopted
+/// procedural proposal) has none that round: its members then are the ones recorded
+/// at the next round, when their count matches. Otherwise (no state membership, or no
+/// match) all zero, drawn as a plain bar.
+fn composition(
+    by_class: &BTreeMap<(u32, u32), [u32; CLASSES]>,
+    round: u32,
+    venue: u32,
+    members: u32,
+) -> [u32; CLASSES] {
+    let total = |c: &[u32; CLASSES]| c.iter().sum::<u32>();
+    if let Some(c) = by_class.get(&(round, venue)) {
+        return *c;
+    }
+    match by_class.get(&(round + 1, venue)) {
+        Some(c) if total(c) == members => *c,
+        _ => [0; CLASSES],
+    }
 }
 
 /// The key facts of a round as short captions (see [`explain::key_facts`]).
