@@ -244,6 +244,16 @@ mod tests {
     }
 
     #[test]
+    fn a_venue_without_rows_this_round_borrows_a_matching_next_roster() {
+        let mut m = BTreeMap::new();
+        m.insert((3, 7), [1, 0, 0, 0, 2]);
+        assert_eq!(composition(&m, 3, 7, 3), [1, 0, 0, 0, 2]);
+        assert_eq!(composition(&m, 2, 7, 3), [1, 0, 0, 0, 2]);
+        assert_eq!(composition(&m, 2, 7, 4), [0; CLASSES]);
+        assert_eq!(composition(&m, 1, 7, 3), [0; CLASSES]);
+    }
+
+    #[test]
     fn one_frame_per_round_with_every_state() {
         let sc = testkit::toy();
         let r = engine::run(&sc, 0, opts());
