@@ -1,8 +1,10 @@
 //! forumsim: agent-based simulation of forum shopping in global cyber governance.
 
+pub mod animate;
 pub mod calibrate;
 pub mod engine;
 pub mod experiment;
+pub mod explain;
 pub mod model;
 pub mod output;
 pub mod plot;

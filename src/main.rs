@@ -27,6 +27,8 @@ fn main() -> ExitCode {
         Command::Plot(args) => cli::plot::plot(args),
         Command::Calibrate(args) => cli::calibrate::calibrate(args),
         Command::Validate(args) => cli::validate::validate(args),
+        Command::Explain(args) => cli::explain::explain(args),
+        Command::Animate(args) => cli::animate::animate(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -181,7 +181,11 @@ fn after_the_2022_shock_the_authoritarian_camp_turns_to_closed_venues() {
     let threshold = sc.params.camp_threshold;
     // Closed: admission by invitation (the SCO, the WIC) or a venue created in the run.
     let closed = |r: &RunResult, v: u32| -> bool {
-        match sc.venues.iter().position(|s| s.id == r.venue_names[v as usize]) {
+        match sc
+            .venues
+            .iter()
+            .position(|s| s.id == r.venue_names[v as usize])
+        {
             Some(ix) => matches!(sc.venues[ix].membership, Membership::Invitation { .. }),
             None => true,
         }

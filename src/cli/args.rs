@@ -72,6 +72,12 @@ pub enum Command {
     /// Draw charts (PNG and SVG) of a run's output folder into DIR/plots/.
     #[command(after_help = super::plot::PLOT_EXAMPLES)]
     Plot(super::plot::PlotArgs),
+    /// Write a GIF replay of one run of a run folder (one frame per year).
+    #[command(after_help = super::animate::EXAMPLES)]
+    Animate(super::animate::AnimateArgs),
+    /// Tell one run round by round in plain language (for class discussion).
+    #[command(after_help = super::explain::EXAMPLES)]
+    Explain(super::explain::ExplainArgs),
     /// Run an experiment: points x variants x replicates, in resumable chunks.
     #[command(after_help = SWEEP_EXAMPLES)]
     Sweep(SweepArgs),

@@ -1,6 +1,7 @@
 //! The binary's errors: one message, a cause chain, and an exit code
 //! (2 = bad input or usage, 1 = internal; clap's own usage errors also exit 2).
 
+use forumsim::animate::AnimateError;
 use forumsim::calibrate::CalibrationError;
 use forumsim::experiment::design::ExperimentError;
 use forumsim::experiment::sweep::SweepError;
@@ -53,6 +54,8 @@ pub enum CliError {
     Verify(#[from] VerifyError),
     #[error(transparent)]
     Plot(#[from] PlotError),
+    #[error(transparent)]
+    Animate(#[from] AnimateError),
     #[error("cannot start the pool of worker threads")]
     Pool(#[source] rayon::ThreadPoolBuildError),
     #[error("cannot write to standard output")]
@@ -88,6 +91,8 @@ impl CliError {
         match self {
             CliError::Plot(e) if e.is_bad_input() => 2,
             CliError::Plot(_) => 1,
+            CliError::Animate(e) if e.is_bad_input() => 2,
+            CliError::Animate(_) => 1,
             CliError::Exit(code) => *code,
             CliError::Scenario(_)
             | CliError::Usage(_)

@@ -2,10 +2,12 @@
 //! (clap derive), [`plan`] turns them into validated values; [`error`] maps every
 //! failure to a message and an exit code.
 
+pub mod animate;
 pub mod args;
 pub mod calibrate;
 pub mod diff;
 pub mod error;
+pub mod explain;
 pub mod new;
 pub mod params;
 pub mod plan;

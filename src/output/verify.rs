@@ -205,6 +205,57 @@ pub fn verify(dir: &Path, sample: Option<usize>, seed: u64) -> Result<Report, Ve
     })
 }
 
+/// The scenario a run folder was made from (its resolved copy, with the recorded
+/// overrides and seed) and the runs it holds: enough to re-run any of them exactly,
+/// as `forumsim animate` does. Unlike [`verify`], an altered copy is an error here.
+pub fn recorded(dir: &Path) -> Result<(Scenario, Vec<u64>), VerifyError> {
+    let mpath = dir.join(MANIFEST);
+    let text = std::fs::read_to_string(&mpath).map_err(|source| VerifyError::NoManifest {
+        path: mpath.clone(),
+        source,
+    })?;
+    let m: Value = serde_json::from_str(&text)
+        .map_err(|e| bad(&mpath, format!("not a valid manifest: {e}")))?;
+    if m["kind"].as_str() != Some(KIND_RUN) {
+        return Err(bad(&mpath, "not the manifest of a `forumsim run` folder"));
+    }
+    let str_at = |ptr: &str| {
+        m.pointer(ptr)
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad(&mpath, format!("missing `{}`", &ptr[1..].replace('/', "."))))
+    };
+    let resolved_name = str_at("/scenario/resolved")?;
+    let resolved_hash = str_at("/scenario/resolved_sha256")?;
+    let scenario_path = str_at("/scenario/path")?;
+    let overrides: Vec<String> = m["scenario"]["overrides"]
+        .as_array()
+        .ok_or_else(|| bad(&mpath, "missing `scenario.overrides`"))?
+        .iter()
+        .map(|v| v.as_str().map(str::to_string))
+        .collect::<Option<_>>()
+        .ok_or_else(|| bad(&mpath, "`scenario.overrides` must be strings"))?;
+    let seed = m["seed"]
+        .as_u64()
+        .ok_or_else(|| bad(&mpath, "missing `seed`"))?;
+    let runs = run_list(&m["runs"]).ok_or_else(|| bad(&mpath, "missing or bad `runs`"))?;
+    let rpath = dir.join(resolved_name);
+    let resolved = std::fs::read_to_string(&rpath).map_err(|source| VerifyError::NoScenario {
+        path: rpath.clone(),
+        source,
+    })?;
+    if sha256_hex(resolved.as_bytes()) != resolved_hash {
+        return Err(bad(
+            &rpath,
+            "not the scenario the manifest recorded (its hash differs); run the batch again",
+        ));
+    }
+    let as_if = Path::new(scenario_path).with_file_name(RESOLVED);
+    let mut sc =
+        scenario::from_str(&resolved, &as_if, &overrides).map_err(VerifyError::Scenario)?;
+    sc.seed = seed;
+    Ok((sc, runs))
+}
+
 /// The run indices of a manifest's `runs` (a range or a list).
 fn run_list(v: &Value) -> Option<Vec<u64>> {
     if let Some(list) = v.as_array() {

@@ -1,0 +1,495 @@
+//! What happened in one run, round by round, as structured facts read off its records.
+//!
+//! Everything here is a pure function of a [`RunResult`] (recorded with votes and
+//! states) and its [`Scenario`]: no re-simulation, no randomness, and every list keeps
+//! the order of the records (or index order), so the facts — and the text made from
+//! them — are the same on every machine.
+
+use crate::engine::{DecisionKind, RunResult, Vote};
+use crate::model::{Event, Kind, Origin, Pos, Procedural, ProceduralAction, Scenario, Target};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One option a sponsor weighed (venue id, or `None` for "create a bloc venue").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Option_ {
+    pub venue: Option<String>,
+    pub eu: f64,
+    pub p_pass: f64,
+}
+
+/// A state that voted against its home bloc's plurality.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Breaker {
+    pub state: String,
+    pub vote: Vote,
+    pub bloc: String,
+    pub bloc_vote: Vote,
+}
+
+/// Counted votes of one decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    pub yes: u32,
+    pub no: u32,
+    pub abstain: u32,
+    pub absent: u32,
+}
+
+/// How a venue came into being during the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// A scheduled `new_venue` event.
+    Event,
+    /// The adoption of this procedural proposal.
+    Proposal(String),
+    /// A bloc founded it to table a proposal (§7.3).
+    Bloc,
+}
+
+/// One thing that happened in a round.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fact {
+    /// A scheduled event of the scenario (shock, shift, election call, ...).
+    Event { label: String, text: String },
+    /// A venue that did not exist before appears (by event, procedural proposal or bloc).
+    VenueOpened {
+        venue: String,
+        name: String,
+        members: u32,
+        by: Opened,
+    },
+    /// A sponsor tabled a proposal in `chosen` (a created bloc venue when `created`).
+    Tabled {
+        proposal: String,
+        sponsor: String,
+        kind: Kind,
+        chosen: Option_,
+        created: bool,
+        moved_from: Option<String>,
+        /// The other options, best expected utility first.
+        others: Vec<Option_>,
+    },
+    /// No option was worth it: the proposal waits (or, if `abandoned`, is dropped).
+    Held {
+        proposal: String,
+        sponsor: String,
+        best: Option<Option_>,
+        abandoned: bool,
+    },
+    /// Joins and leaves of one venue this round (from the recorded memberships).
+    Membership {
+        venue: String,
+        joined: Vec<String>,
+        left: Vec<String>,
+        members: usize,
+    },
+    /// Admission votes of one venue this round.
+    Admissions {
+        venue: String,
+        admitted: Vec<String>,
+        /// (applicant, yes, no)
+        refused: Vec<(String, u32, u32)>,
+    },
+    /// A vote on a proposal.
+    Decided {
+        venue: String,
+        proposal: String,
+        sponsor: String,
+        kind: Kind,
+        position: Pos,
+        tally: Tally,
+        adopted: bool,
+        breakers: Vec<Breaker>,
+    },
+    /// An openness reform vote (§7.5).
+    Reform {
+        venue: String,
+        proposer: String,
+        up: bool,
+        transparency: f64,
+        stakeholder_weight: f64,
+        tally: Tally,
+        passed: bool,
+    },
+    /// An election (§7.9).
+    Election {
+        venue: String,
+        winner: String,
+        detail: String,
+    },
+    /// The world at the end of the round.
+    Summary {
+        ami: f64,
+        fragmentation: f64,
+        venues_active: u32,
+    },
+}
+
+/// The facts of one round, in the order the round schedule produces them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoundFacts {
+    pub round: u32,
+    pub year: i32,
+    pub facts: Vec<Fact>,
+}
+
+/// Every round's facts. `r` must come from the run of `sc` (its ids resolve against
+/// `r`'s name tables); without recorded votes there are no breakers, without recorded
+/// states no joins or leaves.
+pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
+    let state = |i: u32| r.state_names[i as usize].clone();
+    let venue = |i: u32| {
+        r.venue_names
+            .get(i as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("venue {i}"))
+    };
+    let proposal = |i: u32| {
+        r.proposal_names
+            .get(i as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("proposal {i}"))
+    };
+    let rounds = r.rounds.len() as u32;
+    let mut out: Vec<RoundFacts> = r
+        .rounds
+        .iter()
+        .map(|row| RoundFacts {
+            round: row.round,
+            year: row.year,
+            facts: Vec::new(),
+        })
+        .collect();
+    let at = |round: u32| round as usize;
+
+    // 1. Scheduled events.
+    for ev in &sc.events {
+        if ev.round < rounds {
+            out[at(ev.round)].facts.push(Fact::Event {
+                label: ev.label.clone(),
+                text: describe_event(sc, &ev.event),
+            });
+        }
+    }
+
+    // 2. Venues that appear during the run (first round with a venues row).
+    let mut seen: BTreeSet<u32> = BTreeSet::new();
+    for v in &r.venues {
+        if seen.insert(v.venue) && v.round > 0 {
+            let id = venue(v.venue);
+            let spec = sc.venues.get(v.venue as usize);
+            let name = spec.map_or_else(|| "a bloc's own venue".to_string(), |s| s.name.clone());
+            let by = match spec.map(|s| s.origin) {
+                Some(Origin::Proposal { proposal: p }) => Opened::Proposal(proposal(p as u32)),
+                Some(_) => Opened::Event,
+                None => Opened::Bloc,
+            };
+            out[at(v.round)].facts.push(Fact::VenueOpened {
+                venue: id,
+                name,
+                members: v.members,
+                by,
+            });
+        }
+    }
+
+    // 3. Forum shopping: the choice rows of each (round, proposal).
+    let mut groups: BTreeMap<(u32, u32), Vec<usize>> = BTreeMap::new();
+    for (k, c) in r.choices.iter().enumerate() {
+        groups.entry((c.round, c.proposal)).or_default().push(k);
+    }
+    let shopped: BTreeSet<(u32, u32)> = groups.keys().copied().collect();
+    let mut last_venue: BTreeMap<u32, String> = BTreeMap::new();
+    for (&(round, p), rows) in &groups {
+        let opt = |k: usize| {
+            let c = &r.choices[k];
+            Option_ {
+                venue: (!c.create || c.chosen).then(|| venue(c.venue)),
+                eu: c.eu,
+                p_pass: c.p_pass,
+            }
+        };
+        let first = &r.choices[rows[0]];
+        let kind = proposal_kind(sc, &proposal(p));
+        let mut others: Vec<Option_> = rows
+            .iter()
+            .filter(|&&k| !r.choices[k].chosen)
+            .map(|&k| opt(k))
+            .collect();
+        others.sort_by(|a, b| b.eu.total_cmp(&a.eu));
+        let fact = match rows.iter().find(|&&k| r.choices[k].chosen) {
+            Some(&k) => {
+                let chosen = opt(k);
+                let here = chosen.venue.clone().unwrap_or_default();
+                let moved_from = last_venue.insert(p, here.clone()).filter(|v| *v != here);
+                Fact::Tabled {
+                    proposal: proposal(p),
+                    sponsor: state(first.sponsor),
+                    kind,
+                    chosen,
+                    created: r.choices[k].create,
+                    moved_from,
+                    others,
+                }
+            }
+            None => Fact::Held {
+                proposal: proposal(p),
+                sponsor: state(first.sponsor),
+                abandoned: round + 1 < rounds && !shopped.contains(&(round + 1, p)),
+                best: others.into_iter().next(),
+            },
+        };
+        out[at(round)].facts.push(fact);
+    }
+
+    // 4. Membership changes, from the recorded per-state rows.
+    if !r.attention.is_empty() {
+        let mut members: BTreeMap<(u32, u32), BTreeSet<u32>> = BTreeMap::new();
+        for a in &r.attention {
+            members
+                .entry((a.venue, a.round))
+                .or_default()
+                .insert(a.state);
+        }
+        let empty = BTreeSet::new();
+        for (&(v, round), now) in &members {
+            if round == 0 {
+                continue;
+            }
+            let before = members.get(&(v, round - 1)).unwrap_or(&empty);
+            if before.is_empty() {
+                continue; // the venue's founding, told by VenueOpened
+            }
+            let joined: Vec<String> = now.difference(before).map(|&i| state(i)).collect();
+            let left: Vec<String> = before.difference(now).map(|&i| state(i)).collect();
+            if !joined.is_empty() || !left.is_empty() {
+                out[at(round)].facts.push(Fact::Membership {
+                    venue: venue(v),
+                    joined,
+                    left,
+                    members: now.len(),
+                });
+            }
+        }
+        // Venues whose members all left (no rows this round, rows last round).
+        for (&(v, round), before) in &members {
+            let next = round + 1;
+            if next < rounds && !members.contains_key(&(v, next)) && !before.is_empty() {
+                let still = r.venues.iter().any(|x| x.venue == v && x.round == next);
+                if still {
+                    out[at(next)].facts.push(Fact::Membership {
+                        venue: venue(v),
+                        joined: Vec::new(),
+                        left: before.iter().map(|&i| state(i)).collect(),
+                        members: 0,
+                    });
+                }
+            }
+        }
+    }
+
+    // 5. Decisions, in record order; admissions grouped per (round, venue).
+    let ballots = ballots(r);
+    let mut admissions: BTreeMap<(u32, u32), Admitted> = BTreeMap::new();
+    for (k, d) in r.decisions.iter().enumerate() {
+        let tally = Tally {
+            yes: d.yes,
+            no: d.no,
+            abstain: d.abstain,
+            absent: d.absent,
+        };
+        let fact = match d.what {
+            DecisionKind::Admission => {
+                let e = admissions.entry((d.round, d.venue)).or_default();
+                if d.adopted {
+                    e.0.push(state(d.sponsor));
+                } else {
+                    e.1.push((state(d.sponsor), d.yes, d.no));
+                }
+                continue;
+            }
+            DecisionKind::Proposal => Fact::Decided {
+                venue: venue(d.venue),
+                proposal: proposal(d.proposal),
+                sponsor: state(d.sponsor),
+                kind: d.kind,
+                position: d.position,
+                tally,
+                adopted: d.adopted,
+                breakers: breakers(sc, r, ballots.get(&(k as u32))),
+            },
+            DecisionKind::Reform => Fact::Reform {
+                venue: venue(d.venue),
+                proposer: state(d.sponsor),
+                up: d.detail == "up",
+                transparency: d.position.m,
+                stakeholder_weight: d.position.s,
+                tally,
+                passed: d.adopted,
+            },
+            DecisionKind::Election => Fact::Election {
+                venue: venue(d.venue),
+                winner: state(d.sponsor),
+                detail: d.detail.clone(),
+            },
+        };
+        out[at(d.round)].facts.push(fact);
+    }
+    for ((round, v), (admitted, refused)) in admissions {
+        out[at(round)].facts.push(Fact::Admissions {
+            venue: venue(v),
+            admitted,
+            refused,
+        });
+    }
+
+    // 6. End-of-round state of the world.
+    for row in &r.rounds {
+        out[at(row.round)].facts.push(Fact::Summary {
+            ami: row.ami,
+            fragmentation: row.fragmentation,
+            venues_active: row.venues_active,
+        });
+    }
+    for rf in &mut out {
+        rf.facts.sort_by_key(order);
+    }
+    out
+}
+
+/// Admitted applicants and refused ones with their (yes, no) tally.
+type Admitted = (Vec<String>, Vec<(String, u32, u32)>);
+
+/// Telling order within a round: the schedule's steps (events, shopping, membership,
+/// votes, the summary). The sort is stable, so facts of one step keep record order.
+fn order(f: &Fact) -> u8 {
+    match f {
+        Fact::Event { .. } => 0,
+        Fact::VenueOpened {
+            by: Opened::Proposal(_),
+            ..
+        } => 7,
+        Fact::VenueOpened { .. } => 1,
+        Fact::Tabled { .. } | Fact::Held { .. } => 2,
+        Fact::Membership { .. } => 3,
+        Fact::Admissions { .. } => 4,
+        Fact::Reform { .. } => 5,
+        Fact::Decided { .. } | Fact::Election { .. } => 6,
+        Fact::Summary { .. } => 8,
+    }
+}
+
+/// The kind of a proposal by id: the scenario's, or for a mandate tabled during the
+/// run (`<procedural id>/mandate`) the kind its creating proposal gives it.
+fn proposal_kind(sc: &Scenario, id: &str) -> Kind {
+    if let Some(p) = sc.proposal_ix(id) {
+        return sc.proposals[p].kind;
+    }
+    let parent = id.strip_suffix("/mandate").and_then(|b| sc.proposal_ix(b));
+    match parent.and_then(|p| sc.proposals[p].procedural.as_ref()) {
+        Some(Procedural {
+            action: ProceduralAction::Create { mandate_kind, .. },
+            ..
+        }) => *mandate_kind,
+        _ => Kind::Procedural,
+    }
+}
+
+/// Per-state votes by decision index (votes rows are contiguous per decision).
+fn ballots(r: &RunResult) -> BTreeMap<u32, Vec<(u32, Vote)>> {
+    let mut m: BTreeMap<u32, Vec<(u32, Vote)>> = BTreeMap::new();
+    for v in &r.votes {
+        m.entry(v.decision).or_default().push((v.state, v.vote));
+    }
+    m
+}
+
+/// The states whose vote differs from the plurality of the present members of their
+/// home bloc (first listed bloc) in this decision. Blocs with fewer than three present
+/// voters, or a tied plurality, have no line to break.
+pub fn breakers(sc: &Scenario, r: &RunResult, ballots: Option<&Vec<(u32, Vote)>>) -> Vec<Breaker> {
+    let Some(ballots) = ballots else {
+        return Vec::new();
+    };
+    let home = |i: u32| {
+        sc.states
+            .get(i as usize)
+            .and_then(|s| s.blocs.first().copied())
+    };
+    // bloc -> counts of yes, no, abstain
+    let mut counts: BTreeMap<usize, [u32; 3]> = BTreeMap::new();
+    for &(i, v) in ballots {
+        if let (Some(b), Some(k)) = (home(i), slot(v)) {
+            counts.entry(b).or_default()[k] += 1;
+        }
+    }
+    let plurality: BTreeMap<usize, Vote> = counts
+        .iter()
+        .filter(|(_, c)| c.iter().sum::<u32>() >= 3)
+        .filter_map(|(&b, c)| {
+            let max = *c.iter().max()?;
+            let top: Vec<usize> = (0..3).filter(|&k| c[k] == max).collect();
+            (top.len() == 1).then(|| (b, [Vote::Yes, Vote::No, Vote::Abstain][top[0]]))
+        })
+        .collect();
+    ballots
+        .iter()
+        .filter_map(|&(i, v)| {
+            slot(v)?;
+            let b = home(i)?;
+            let bv = *plurality.get(&b)?;
+            (bv != v).then(|| Breaker {
+                state: r.state_names[i as usize].clone(),
+                vote: v,
+                bloc: sc.blocs[b].id.clone(),
+                bloc_vote: bv,
+            })
+        })
+        .collect()
+}
+
+fn slot(v: Vote) -> Option<usize> {
+    match v {
+        Vote::Yes => Some(0),
+        Vote::No => Some(1),
+        Vote::Abstain => Some(2),
+        Vote::Absent => None,
+    }
+}
+
+/// A scheduled event in words.
+pub fn describe_event(sc: &Scenario, e: &Event) -> String {
+    let st = |i: usize| sc.states[i].id.clone();
+    let ve = |i: usize| sc.venues[i].id.clone();
+    let list = |v: &[usize]| v.iter().map(|&i| st(i)).collect::<Vec<_>>().join(", ");
+    match e {
+        Event::LegitimacyShock { state, delta } => {
+            let dir = if *delta < 0.0 { "falls" } else { "rises" };
+            format!("{}'s legitimacy {dir} by {:.2}", st(*state), delta.abs())
+        }
+        Event::IdealShift { target, dm, ds } => {
+            let who = match target {
+                Target::State(i) => st(*i),
+                Target::Bloc(b) => format!("the {} bloc", sc.blocs[*b].id),
+            };
+            format!("{who}'s ideal shifts by ({dm:+.2} modality, {ds:+.2} scope)")
+        }
+        Event::VenueChange { venue, .. } => format!("{}'s rules are changed", ve(*venue)),
+        Event::NewVenue { venue } => format!("{} is founded", ve(*venue)),
+        Event::Membership {
+            venue,
+            join,
+            states,
+        } => {
+            let verb = if *join { "join" } else { "leave" };
+            format!("{} {verb} {}", list(states), ve(*venue))
+        }
+        Event::Tag { state, tag, add } => {
+            let verb = if *add { "gains" } else { "loses" };
+            format!("{} {verb} the tag {}", st(*state), sc.tags[*tag])
+        }
+        Event::Election { venue, candidates } => {
+            format!("{} holds an election: {}", ve(*venue), list(candidates))
+        }
+    }
+}

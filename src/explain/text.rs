@@ -1,0 +1,361 @@
+//! Facts in words: one short line per fact, terse enough to read aloud in class.
+//!
+//! Numbers are rounded for speaking (expected utilities to 2 decimals, probabilities
+//! to whole percent); long lists of states are cut to a few names and a count.
+
+use super::facts::{Breaker, Fact, Opened, Option_, RoundFacts, Tally};
+use crate::engine::Vote;
+
+/// How much to say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// Names listed before "and N more".
+    pub max_names: usize,
+    /// Also tell openness reforms that failed (there are many; off by default).
+    pub failed_reforms: bool,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            max_names: 6,
+            failed_reforms: false,
+        }
+    }
+}
+
+/// The account of `rounds`, one header line per round and one indented line per fact.
+pub fn lines(rounds: &[RoundFacts], style: Style) -> Vec<String> {
+    let mut out = Vec::new();
+    for rf in rounds {
+        out.push(format!("{} (round {})", rf.year, rf.round));
+        for f in &rf.facts {
+            if let Some(line) = line(f, style) {
+                out.push(format!("  {line}"));
+            }
+        }
+    }
+    out
+}
+
+/// One fact as a sentence, or `None` if the style leaves it out.
+pub fn line(f: &Fact, style: Style) -> Option<String> {
+    let names = |v: &[String]| names(v, style.max_names);
+    Some(match f {
+        Fact::Event { label, text } => format!("Event {label}: {text}."),
+        Fact::VenueOpened {
+            venue,
+            name,
+            members,
+            by,
+        } => {
+            let how = match by {
+                Opened::Event => String::new(),
+                Opened::Proposal(p) => format!(", created by {p}"),
+                Opened::Bloc => String::new(),
+            };
+            format!("New venue {venue} ({name}{how}): {members} members by the end of the year.")
+        }
+        Fact::Tabled {
+            proposal,
+            sponsor,
+            kind,
+            chosen,
+            created,
+            moved_from,
+            others,
+        } => {
+            let here = chosen.venue.as_deref().unwrap_or("?");
+            let verb = if *created {
+                format!("founds {here}, a venue of its bloc, and tables")
+            } else {
+                "tables".to_string()
+            };
+            let moved = moved_from
+                .as_ref()
+                .map_or(String::new(), |v| format!(", moving it from {v}"));
+            let why = match others.first() {
+                Some(o) => format!(
+                    " {}; best alternative {} {}",
+                    option(chosen),
+                    venue_or_new(o),
+                    option(o)
+                ),
+                None => format!(" {}; no other venue", option(chosen)),
+            };
+            format!(
+                "{sponsor} {verb} {proposal} ({}) in {here}{moved}:{why}.",
+                kind.as_str()
+            )
+        }
+        Fact::Held {
+            proposal,
+            sponsor,
+            best,
+            abandoned,
+        } => {
+            let what = if *abandoned { "abandons" } else { "holds back" };
+            match best {
+                Some(o) => format!(
+                    "{sponsor} {what} {proposal}: no venue is worth it (best {} {}).",
+                    venue_or_new(o),
+                    option(o)
+                ),
+                None => format!("{sponsor} {what} {proposal}: no venue can take it."),
+            }
+        }
+        Fact::Membership {
+            venue,
+            joined,
+            left,
+            members,
+        } => {
+            let mut parts = Vec::new();
+            if !joined.is_empty() {
+                parts.push(format!("{} joined", names(joined)));
+            }
+            if !left.is_empty() {
+                parts.push(format!("{} left", names(left)));
+            }
+            format!("{venue}: {} ({members} members now).", parts.join("; "))
+        }
+        Fact::Admissions {
+            venue,
+            admitted,
+            refused,
+        } => {
+            let mut parts = Vec::new();
+            if !admitted.is_empty() {
+                parts.push(format!("admits {}", names(admitted)));
+            }
+            if !refused.is_empty() {
+                let shown: Vec<String> = refused
+                    .iter()
+                    .take(style.max_names)
+                    .map(|(s, y, n)| format!("{s} ({y}-{n})"))
+                    .collect();
+                let more = refused.len().saturating_sub(style.max_names);
+                let tail = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
+                parts.push(format!("refuses {}{tail}", shown.join(", ")));
+            }
+            format!("{venue} {}.", parts.join("; "))
+        }
+        Fact::Decided {
+            venue,
+            proposal,
+            sponsor,
+            kind,
+            position,
+            tally,
+            adopted,
+            breakers,
+        } => {
+            let verb = if *adopted { "ADOPTS" } else { "REJECTS" };
+            let mut s = format!(
+                "{venue} {verb} {proposal} ({sponsor}'s {} text at modality {:.2}, scope {:.2}): {}.",
+                kind.as_str(),
+                position.m,
+                position.s,
+                tally_text(tally)
+            );
+            if !breakers.is_empty() {
+                s.push_str(&format!(
+                    " Broke with their bloc: {}.",
+                    breaker_text(breakers, style.max_names)
+                ));
+            }
+            s
+        }
+        Fact::Reform {
+            venue,
+            proposer,
+            up,
+            transparency,
+            stakeholder_weight,
+            tally,
+            passed,
+        } => {
+            if !passed && !style.failed_reforms {
+                return None;
+            }
+            let dir = if *up { "opening" } else { "closing" };
+            let verb = if *passed { "passes" } else { "fails" };
+            // Reforms count effective weight (power, competence, attention), not heads.
+            format!(
+                "{venue}: {proposer}'s {dir} reform (transparency {transparency:.2}, stakeholder weight {stakeholder_weight:.2}) {verb} on weighted votes; by head {}.",
+                tally_text(tally)
+            )
+        }
+        Fact::Election {
+            venue,
+            winner,
+            detail,
+        } => format!(
+            "{venue} election: {winner} wins ({}).",
+            detail.replace(';', ", ")
+        ),
+        Fact::Summary {
+            ami,
+            fragmentation,
+            venues_active,
+        } => format!(
+            "End of year: AMI {}, fragmentation {fragmentation:.2}, {venues_active} venues.",
+            if ami.is_finite() {
+                format!("{ami:.2}")
+            } else {
+                "n/a".into()
+            }
+        ),
+    })
+}
+
+fn option(o: &Option_) -> String {
+    format!("EU {:.2}, pass {:.0}%", o.eu, 100.0 * o.p_pass)
+}
+
+fn venue_or_new(o: &Option_) -> &str {
+    o.venue.as_deref().unwrap_or("a new bloc venue")
+}
+
+fn tally_text(t: &Tally) -> String {
+    let mut s = format!("{} yes, {} no", t.yes, t.no);
+    if t.abstain > 0 {
+        s.push_str(&format!(", {} abstain", t.abstain));
+    }
+    if t.absent > 0 {
+        s.push_str(&format!(", {} absent", t.absent));
+    }
+    s
+}
+
+/// Breakers grouped by (bloc, bloc's vote, their vote), largest group first.
+fn breaker_text(b: &[Breaker], max: usize) -> String {
+    let mut groups: Vec<((String, Vote, Vote), Vec<String>)> = Vec::new();
+    for x in b {
+        let key = (x.bloc.clone(), x.bloc_vote, x.vote);
+        match groups.iter_mut().find(|g| g.0 == key) {
+            Some(g) => g.1.push(x.state.clone()),
+            None => groups.push((key, vec![x.state.clone()])),
+        }
+    }
+    groups.sort_by_key(|g| std::cmp::Reverse(g.1.len()));
+    let shown = groups.len().min(3);
+    let mut parts: Vec<String> = groups[..shown]
+        .iter()
+        .map(|((bloc, bv, v), who)| {
+            format!(
+                "{} voted {} against {bloc}'s {}",
+                names(who, max),
+                v.as_str(),
+                bv.as_str()
+            )
+        })
+        .collect();
+    let rest: usize = groups[shown..].iter().map(|g| g.1.len()).sum();
+    if rest > 0 {
+        parts.push(format!("{rest} more elsewhere"));
+    }
+    parts.join("; ")
+}
+
+/// `A, B, C and 4 more`.
+pub fn names(v: &[String], max: usize) -> String {
+    let shown = v.iter().take(max).cloned().collect::<Vec<_>>().join(", ");
+    if v.len() > max {
+        format!("{shown} and {} more", v.len() - max)
+    } else {
+        shown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Kind, Pos};
+
+    #[test]
+    fn long_lists_are_cut_with_a_count() {
+        let v: Vec<String> = (1..=9).map(|i| format!("S{i}")).collect();
+        assert_eq!(names(&v, 3), "S1, S2, S3 and 6 more");
+        assert_eq!(names(&v[..2], 3), "S1, S2");
+    }
+
+    #[test]
+    fn a_decision_line_names_the_tally_and_the_breakers() {
+        let f = Fact::Decided {
+            venue: "unga".into(),
+            proposal: "p".into(),
+            sponsor: "GP5".into(),
+            kind: Kind::Norms,
+            position: Pos::new(0.6, 0.55),
+            tally: Tally {
+                yes: 97,
+                no: 24,
+                abstain: 16,
+                absent: 0,
+            },
+            adopted: true,
+            breakers: vec![Breaker {
+                state: "ED3".into(),
+                vote: Vote::No,
+                bloc: "afr".into(),
+                bloc_vote: Vote::Yes,
+            }],
+        };
+        let s = line(&f, Style::default()).unwrap();
+        assert_eq!(
+            s,
+            "unga ADOPTS p (GP5's norms text at modality 0.60, scope 0.55): 97 yes, 24 no, \
+             16 abstain. Broke with their bloc: ED3 voted no against afr's yes."
+        );
+    }
+
+    #[test]
+    fn failed_reforms_are_left_out_unless_asked_for() {
+        let f = Fact::Reform {
+            venue: "itu".into(),
+            proposer: "X".into(),
+            up: false,
+            transparency: 0.35,
+            stakeholder_weight: 0.05,
+            tally: Tally::default(),
+            passed: false,
+        };
+        assert_eq!(line(&f, Style::default()), None);
+        let all = Style {
+            failed_reforms: true,
+            ..Style::default()
+        };
+        assert!(line(&f, all).unwrap().contains("closing reform"));
+    }
+
+    #[test]
+    fn a_choice_gives_the_reason_in_numbers() {
+        let f = Fact::Tabled {
+            proposal: "new-ip".into(),
+            sponsor: "GP4".into(),
+            kind: Kind::Standards,
+            chosen: Option_ {
+                venue: Some("itu".into()),
+                eu: 1.0165,
+                p_pass: 1.0,
+            },
+            created: false,
+            moved_from: Some("ietf".into()),
+            others: vec![Option_ {
+                venue: None,
+                eu: 0.186,
+                p_pass: 1.0,
+            }],
+        };
+        assert_eq!(
+            line(&f, Style::default()).unwrap(),
+            "GP4 tables new-ip (standards) in itu, moving it from ietf: EU 1.02, pass 100%; \
+             best alternative a new bloc venue EU 0.19, pass 100%."
+        );
+    }
+}
