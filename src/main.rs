@@ -25,6 +25,8 @@ fn main() -> ExitCode {
         Command::Sweep(args) => sweep(args),
         Command::Merge(args) => merge(args),
         Command::Plot(args) => cli::plot::plot(args),
+        Command::Sensitivity(args) => cli::sensitivity::sensitivity(args),
+        Command::Design(args) => cli::sensitivity::design(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -78,6 +78,12 @@ pub enum Command {
     /// Combine the folders of `sweep --shard` runs into one sweep's files.
     #[command(after_help = MERGE_EXAMPLES)]
     Merge(MergeArgs),
+    /// Sobol' or Morris sensitivity indices of a sweep, with seed noise separated.
+    #[command(after_help = super::sensitivity::SENSITIVITY_EXAMPLES)]
+    Sensitivity(super::sensitivity::SensitivityArgs),
+    /// Export an experiment's design (SALib problem.json + design.csv).
+    #[command(after_help = super::sensitivity::DESIGN_EXAMPLES)]
+    Design(super::sensitivity::DesignArgs),
 }
 
 const SWEEP_EXAMPLES: &str = "\

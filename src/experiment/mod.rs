@@ -4,8 +4,13 @@
 
 pub mod design;
 pub mod metrics;
+pub mod sensdesign;
+pub mod sensio;
+pub mod sensitivity;
+pub mod sobolseq;
 pub mod summary;
 pub mod sweep;
+pub mod testfn;
 
 use crate::engine::{self, RunOptions, RunResult};
 use crate::model::Scenario;
