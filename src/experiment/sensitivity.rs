@@ -8,10 +8,13 @@
 //! contribution W/R to the variance of ȳ is removed from the denominator and from the
 //! Jansen numerator, where it would otherwise add itself to every total index.
 //!
-//! Uncertainty: a bootstrap over base samples (Sobol') or trajectories (Morris) and,
-//! nested in it, over the replicates of each point; percentile intervals. A second
-//! bootstrap over replicates alone (design fixed) gives `seed_sd`, the part of an
-//! index's uncertainty that more replicates would shrink. Resample b of outcome o
+//! Uncertainty: a bootstrap over base samples (Sobol') or trajectories (Morris), each
+//! carried with its points' replicates: the units are independent, seed noise
+//! included, so this interval covers both the design's and the seed's part; 95%
+//! percentile intervals. (Also resampling the replicates inside would count the noise
+//! twice and, with R = 4, bias the noise correction.) A second bootstrap over
+//! replicates alone (design fixed; its variance scaled by R/(R-1)) gives `seed_sd`:
+//! the part of an index's uncertainty that more replicates would shrink. Resample b of outcome o
 //! draws from ChaCha12 stream `o · 2^32 + b` of the seed `seed ^ BOOT_SALT`, and
 //! resamples are collected in order, so the results do not depend on threads.
 
@@ -288,7 +291,13 @@ fn sobol_once(
     let at = |b: usize, off: usize| mv[b * k + off].0;
     let n = rows.len();
     let w = within(&mv);
-    let v = pvar((0..n).map(|b| at(b, 0)).chain((0..n).map(|b| at(b, k - 1))));
+    // Centred on the mean of A and B (as SALib standardises): the estimators' products
+    // then do not carry the mean level, which for an outcome like AMI (mean 0.5, sd
+    // 0.03) would swamp the S1 numerator's variance.
+    let ab = (0..n).map(|b| at(b, 0)).chain((0..n).map(|b| at(b, k - 1)));
+    let centre = ab.clone().fold(0.0, |a, x| a + x) / (2 * n) as f64;
+    let at = |b: usize, off: usize| mv[b * k + off].0 - centre;
+    let v = pvar(ab);
     let vp = v - w / reps;
     let nf = n as f64;
     let mut out = Vec::with_capacity(2 * d + 3);
@@ -373,8 +382,8 @@ fn morris_once(
 /// a generator that resamples each point's replicates.
 type Estimator<'a> = dyn Fn(&[usize], Option<&mut SimRng>) -> Vec<f64> + Sync + 'a;
 
-/// Runs `f` on the full sample, on `b` joint resamples (units and replicates) and on
-/// `b` replicate-only resamples; returns per component (estimate, lo, hi, seed_sd).
+/// Runs `f` on the full sample, on `b` resamples of the units (with their replicates)
+/// and on `b` replicate-only resamples; returns per component (estimate, lo, hi, seed_sd).
 fn bootstrap(
     units: usize,
     reps: usize,
@@ -394,7 +403,7 @@ fn bootstrap(
             let rows: Vec<usize> = (0..units)
                 .map(|_| ((rng.random::<f64>() * units as f64) as usize).min(units - 1))
                 .collect();
-            f(&rows, (reps > 1).then_some(&mut rng))
+            f(&rows, None)
         })
         .collect();
     let seed_only: Vec<Vec<f64>> = if reps > 1 {
@@ -423,7 +432,9 @@ fn bootstrap(
                 .collect();
             let seed_sd = if s.len() > 1 {
                 let m = s.iter().fold(0.0, |a, x| a + x) / s.len() as f64;
-                (s.iter().fold(0.0, |a, x| a + (x - m) * (x - m)) / (s.len() - 1) as f64).sqrt()
+                let var = s.iter().fold(0.0, |a, x| a + (x - m) * (x - m)) / (s.len() - 1) as f64;
+                // Resampling R values understates their variance by (R - 1) / R.
+                (var * reps as f64 / (reps - 1) as f64).sqrt()
             } else {
                 f64::NAN
             };
@@ -610,7 +621,7 @@ fn warn(
                     String::new()
                 } else {
                     format!(
-                        " and replicates (R = {reps} is too few: seed noise makes most of the width of {})",
+                        " and replicates (R = {reps} is too few: seed noise alone makes over half the width of {})",
                         seedy.join(", ")
                     )
                 }
