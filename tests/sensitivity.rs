@@ -119,10 +119,10 @@ fn g_function_at_2_14_is_within_its_intervals_including_second_order() {
         .collect();
     let prod: f64 = vi.iter().map(|v| 1.0 + v).product();
     let v = prod - 1.0;
-    for i in 0..4 {
+    for (i, vi) in vi.iter().enumerate() {
         let x = format!("x{}", i + 1);
-        let s1 = vi[i] / v;
-        let st = vi[i] * prod / (1.0 + vi[i]) / v;
+        let s1 = vi / v;
+        let st = vi * prod / (1.0 + vi) / v;
         for (index, want) in [("S1", s1), ("ST", st)] {
             let (e, lo, hi) = sobol(&dir, index, &x);
             assert!(
