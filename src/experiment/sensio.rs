@@ -149,7 +149,10 @@ fn load_sweep(dir: &Path, metrics: &[String]) -> Result<(SensData, Source), Sens
     }
     let outcomes = chosen.iter().map(|&m| state.metrics[m].clone()).collect();
     let label = match &state.function {
-        Some(f) => format!("{}: {f}, {}", state.experiment, state.design),
+        Some(f) => {
+            let name = f.split(" (").next().unwrap_or(f);
+            format!("{}: {name}, {}", state.experiment, state.design)
+        }
         None => format!(
             "{} on {}: {}",
             state.experiment, state.scenario, state.design

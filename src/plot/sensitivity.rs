@@ -71,7 +71,8 @@ fn bars<DB: DrawingBackend>(
         .flat_map(|r| r.1.iter().map(|e| e.0.lo.min(e.0.value)))
         .filter(|x| x.is_finite())
         .fold(0.0_f64, f64::min)
-        .max(-0.5);
+        .max(-0.5)
+        - 0.02;
     let mut chart = ChartBuilder::on(area)
         .margin(20)
         .margin_right(60)
@@ -187,7 +188,7 @@ pub fn draw_morris<DB: DrawingBackend>(
     let body = style::titled(
         root,
         &format!("Morris screening of {outcome}"),
-        &format!("{source}; horizontal whiskers: 95% bootstrap interval of μ*"),
+        &format!("{source}; whiskers: 95% interval of μ*"),
     )?;
     let (plot, legend) = body.split_vertically(body.dim_in_pixel().1 as i32 - 60);
     let finite = |x: f64| if x.is_finite() { x } else { 0.0 };
