@@ -335,3 +335,29 @@ fn bad_folders_and_designs_exit_2_with_a_message() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("takes no [[variant]]"));
 }
+
+#[test]
+fn a_sobol_sweep_in_shards_merges_to_the_same_indices() {
+    let tmp = tempfile::tempdir().unwrap();
+    let exp = format!("{FIX}/ishigami-noise.toml");
+    let whole = tmp.path().join("whole");
+    ok(&["sweep", &exp, "--out", s(&whole), "-q", "-j", "1"]);
+    let (a, b, m) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("m"));
+    ok(&["sweep", &exp, "--out", s(&a), "-q", "--shard", "1/2"]);
+    ok(&["sweep", &exp, "--out", s(&b), "-q", "--shard", "2/2"]);
+    ok(&["merge", s(&a), s(&b), "--out", s(&m), "-q"]);
+    assert_eq!(
+        fs::read(whole.join("runs.csv")).unwrap(),
+        fs::read(m.join("runs.csv")).unwrap()
+    );
+    for d in [&whole, &m] {
+        ok(&["sensitivity", s(d), "--no-plots", "-q", "--bootstrap", "200"]);
+    }
+    for f in ["sensitivity_sobol.csv", "seed_share.csv"] {
+        assert_eq!(
+            fs::read(whole.join(f)).unwrap(),
+            fs::read(m.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
