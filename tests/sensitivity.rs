@@ -342,7 +342,11 @@ fn a_sobol_sweep_in_shards_merges_to_the_same_indices() {
     let exp = format!("{FIX}/ishigami-noise.toml");
     let whole = tmp.path().join("whole");
     ok(&["sweep", &exp, "--out", s(&whole), "-q", "-j", "1"]);
-    let (a, b, m) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("m"));
+    let (a, b, m) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("m"),
+    );
     ok(&["sweep", &exp, "--out", s(&a), "-q", "--shard", "1/2"]);
     ok(&["sweep", &exp, "--out", s(&b), "-q", "--shard", "2/2"]);
     ok(&["merge", s(&a), s(&b), "--out", s(&m), "-q"]);
@@ -351,7 +355,14 @@ fn a_sobol_sweep_in_shards_merges_to_the_same_indices() {
         fs::read(m.join("runs.csv")).unwrap()
     );
     for d in [&whole, &m] {
-        ok(&["sensitivity", s(d), "--no-plots", "-q", "--bootstrap", "200"]);
+        ok(&[
+            "sensitivity",
+            s(d),
+            "--no-plots",
+            "-q",
+            "--bootstrap",
+            "200",
+        ]);
     }
     for f in ["sensitivity_sobol.csv", "seed_share.csv"] {
         assert_eq!(

@@ -1,6 +1,7 @@
 //! Experiment files (`scenarios/experiments/*.toml`) and their expansion into runs.
 //!
-//! An experiment names a base scenario, a design (grid or Latin hypercube) over
+//! An experiment names a base scenario, a design (grid, Latin hypercube, or the
+//! sensitivity designs Sobol' and Morris of [`super::sensdesign`]) over
 //! scenario override paths, named variants (patches in the same path syntax),
 //! replicates and a master seed. Every axis value and variant becomes a `--set`
 //! string, so a point × variant is loaded and validated exactly like
