@@ -29,6 +29,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => cli::validate::validate(args),
         Command::Explain(args) => cli::explain::explain(args),
         Command::Animate(args) => cli::animate::animate(args),
+        Command::Sensitivity(args) => cli::sensitivity::sensitivity(args),
+        Command::Design(args) => cli::sensitivity::design(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

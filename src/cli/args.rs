@@ -90,6 +90,12 @@ pub enum Command {
     /// Compare simulated decisions with the recorded ones the scenario marks as [[target]].
     #[command(after_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
+    /// Sobol' or Morris sensitivity indices of a sweep, with seed noise separated.
+    #[command(after_help = super::sensitivity::SENSITIVITY_EXAMPLES)]
+    Sensitivity(super::sensitivity::SensitivityArgs),
+    /// Export an experiment's design (SALib problem.json + design.csv).
+    #[command(after_help = super::sensitivity::DESIGN_EXAMPLES)]
+    Design(super::sensitivity::DesignArgs),
 }
 
 const VALIDATE_EXAMPLES: &str = "\

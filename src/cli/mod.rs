@@ -13,6 +13,7 @@ pub mod params;
 pub mod plan;
 pub mod plot;
 pub mod progress;
+pub mod sensitivity;
 pub mod table;
 pub mod validate;
 pub mod verify;

@@ -1,6 +1,7 @@
 //! Experiment files (`scenarios/experiments/*.toml`) and their expansion into runs.
 //!
-//! An experiment names a base scenario, a design (grid or Latin hypercube) over
+//! An experiment names a base scenario, a design (grid, Latin hypercube, or the
+//! sensitivity designs Sobol' and Morris of [`super::sensdesign`]) over
 //! scenario override paths, named variants (patches in the same path syntax),
 //! replicates and a master seed. Every axis value and variant becomes a `--set`
 //! string, so a point × variant is loaded and validated exactly like
@@ -9,6 +10,7 @@
 //! Expansion ([`expand_lhs`], [`grid_points`], [`Plan::run_at`]) is pure: the same
 //! file gives the same runs, in the same order, on every machine.
 
+use super::sensdesign::{self, Method, SensInfo};
 use crate::engine::SimRng;
 use crate::scenario::{self, ScenarioError};
 use rand::{RngExt, SeedableRng};
@@ -56,12 +58,28 @@ struct RawExperiment {
     name: Option<String>,
     #[serde(default)]
     description: Option<String>,
-    scenario: Spanned<String>,
+    #[serde(default)]
+    scenario: Option<Spanned<String>>,
+    /// A test function instead of a scenario (see [`super::testfn`]).
+    #[serde(default)]
+    function: Option<Spanned<String>>,
+    #[serde(default)]
+    noise: Option<Spanned<f64>>,
     replicates: Spanned<i64>,
     seed: u64,
     design: Spanned<String>,
     #[serde(default)]
     samples: Option<Spanned<i64>>,
+    /// Sobol': also the `BA` rows for second-order indices.
+    #[serde(default)]
+    second_order: Option<Spanned<bool>>,
+    /// Morris: trajectories r, grid levels p, optimised from this many candidates.
+    #[serde(default)]
+    trajectories: Option<Spanned<i64>>,
+    #[serde(default)]
+    levels: Option<Spanned<i64>>,
+    #[serde(default)]
+    candidates: Option<Spanned<i64>>,
     #[serde(default)]
     chunk: Option<Spanned<i64>>,
     /// Overrides applied to every run (base and variants), e.g. `rounds`.
@@ -99,6 +117,48 @@ pub enum DesignKind {
     Grid,
     /// Latin hypercube of `samples` points over the axes' `range`s.
     Lhs { samples: u32 },
+    /// Saltelli's design on a Sobol' sequence: `samples` base samples (N), N(d+2)
+    /// points, or N(2d+2) with `second_order` (see [`super::sensdesign`]).
+    Sobol { samples: u32, second_order: bool },
+    /// Morris trajectories: r(d+1) points on a `levels`-level grid; optimised
+    /// (Campolongo 2007) from `candidates` when given.
+    Morris {
+        trajectories: u32,
+        levels: u32,
+        candidates: Option<u32>,
+    },
+}
+
+impl DesignKind {
+    /// Whether axes give `range = [lo, hi]` (all but grid).
+    pub fn uses_ranges(&self) -> bool {
+        !matches!(self, DesignKind::Grid)
+    }
+
+    /// The design as `sweep.json` names it.
+    pub fn label(&self) -> String {
+        match self {
+            DesignKind::Grid => "grid".into(),
+            DesignKind::Lhs { samples } => format!("lhs, {samples} samples"),
+            DesignKind::Sobol {
+                samples,
+                second_order,
+            } => format!(
+                "sobol, {samples} base samples{}",
+                if *second_order { ", second order" } else { "" }
+            ),
+            DesignKind::Morris {
+                trajectories,
+                levels,
+                candidates,
+            } => match candidates {
+                Some(m) => format!(
+                    "morris, {trajectories} trajectories, {levels} levels, optimised from {m}"
+                ),
+                None => format!("morris, {trajectories} trajectories, {levels} levels"),
+            },
+        }
+    }
 }
 
 /// One axis: a scenario override path and (for grids) its values.
@@ -140,6 +200,10 @@ pub struct Experiment {
     pub metrics: Option<Vec<String>>,
     /// Every point's value on every axis, in point order.
     pub points: Vec<Vec<toml::Value>>,
+    /// A test function evaluated instead of a scenario (method checks).
+    pub function: Option<super::testfn::TestFn>,
+    /// For Sobol' and Morris designs: what the analysis needs to know.
+    pub sens: Option<SensInfo>,
 }
 
 /// One run of a sweep, named by its place in the design.
@@ -326,6 +390,12 @@ impl Ctx<'_> {
     }
 }
 
+fn floats(rows: Vec<Vec<f64>>) -> Vec<Vec<toml::Value>> {
+    rows.into_iter()
+        .map(|p| p.into_iter().map(toml::Value::Float).collect())
+        .collect()
+}
+
 fn sets_of(map: &BTreeMap<String, toml::Value>) -> Vec<String> {
     map.iter().map(|(k, v)| set_string(k, v)).collect()
 }
@@ -364,12 +434,99 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
             return Err(cx.at(span, format!("chunk must be in 1..=1000000 runs, got {n}")));
         }
     };
-    let design = match raw.design.get_ref().as_str() {
+    let kind = raw.design.get_ref().as_str();
+    let not_here = |key: &str, span: Option<std::ops::Range<usize>>, owner: &str| match span {
+        Some(span) if owner != kind => Err(cx.at(
+            span,
+            format!("`{key}` belongs to design = \"{owner}\", not \"{kind}\""),
+        )),
+        _ => Ok(()),
+    };
+    not_here(
+        "second_order",
+        raw.second_order.as_ref().map(Spanned::span),
+        "sobol",
+    )?;
+    not_here(
+        "trajectories",
+        raw.trajectories.as_ref().map(Spanned::span),
+        "morris",
+    )?;
+    not_here("levels", raw.levels.as_ref().map(Spanned::span), "morris")?;
+    not_here(
+        "candidates",
+        raw.candidates.as_ref().map(Spanned::span),
+        "morris",
+    )?;
+    let design = match kind {
         "grid" => {
             if let Some(s) = &raw.samples {
-                return Err(cx.at(s.span(), "`samples` belongs to design = \"lhs\""));
+                return Err(cx.at(
+                    s.span(),
+                    "`samples` belongs to design = \"lhs\" or \"sobol\"",
+                ));
             }
             DesignKind::Grid
+        }
+        "sobol" => match raw.samples.as_ref().map(|s| (s.span(), *s.get_ref())) {
+            Some((_, n)) if (2..=1 << 20).contains(&n) => DesignKind::Sobol {
+                samples: n as u32,
+                second_order: raw.second_order.as_ref().is_some_and(|b| *b.get_ref()),
+            },
+            Some((span, n)) => {
+                return Err(cx.at(
+                    span,
+                    format!("samples (base samples N) must be in 2..=1048576, got {n}; a power of two is best"),
+                ));
+            }
+            None => {
+                return Err(cx.at(
+                    raw.design.span(),
+                    "design = \"sobol\" needs `samples = N` (base samples; a power of two, e.g. 256)",
+                ));
+            }
+        },
+        "morris" => {
+            if let Some(s) = &raw.samples {
+                return Err(cx.at(
+                    s.span(),
+                    "design = \"morris\" counts `trajectories`, not `samples`",
+                ));
+            }
+            let trajectories = match raw.trajectories.as_ref().map(|s| (s.span(), *s.get_ref())) {
+                Some((_, n)) if (2..=100_000).contains(&n) => n as u32,
+                Some((span, n)) => {
+                    return Err(cx.at(span, format!("trajectories must be in 2..=100000, got {n}")));
+                }
+                None => {
+                    return Err(cx.at(
+                        raw.design.span(),
+                        "design = \"morris\" needs `trajectories = r` (e.g. 20)",
+                    ));
+                }
+            };
+            let levels = match raw.levels.as_ref().map(|s| (s.span(), *s.get_ref())) {
+                None => 4,
+                Some((_, n)) if (2..=100).contains(&n) && n % 2 == 0 => n as u32,
+                Some((span, n)) => {
+                    return Err(cx.at(span, format!("levels must be even, in 2..=100, got {n}")));
+                }
+            };
+            let candidates = match raw.candidates.as_ref().map(|s| (s.span(), *s.get_ref())) {
+                None => None,
+                Some((_, n)) if n > i64::from(trajectories) && n <= 2000 => Some(n as u32),
+                Some((span, n)) => {
+                    return Err(cx.at(
+                        span,
+                        format!("candidates must be more than trajectories ({trajectories}) and at most 2000, got {n}"),
+                    ));
+                }
+            };
+            DesignKind::Morris {
+                trajectories,
+                levels,
+                candidates,
+            }
         }
         "lhs" => match raw.samples.as_ref().map(|s| (s.span(), *s.get_ref())) {
             Some((_, n)) if (1..=1_000_000).contains(&n) => DesignKind::Lhs { samples: n as u32 },
@@ -383,7 +540,7 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
         other => {
             return Err(cx.at(
                 raw.design.span(),
-                format!("unknown design `{other}`; expected `grid` or `lhs`"),
+                format!("unknown design `{other}`; expected `grid`, `lhs`, `sobol` or `morris`"),
             ));
         }
     };
@@ -406,7 +563,7 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
                     range: None,
                 }
             }
-            (DesignKind::Lhs { .. }, None, Some(r)) => match r.get_ref().as_slice() {
+            (d, None, Some(r)) if d.uses_ranges() => match r.get_ref().as_slice() {
                 &[lo, hi] if lo.is_finite() && hi.is_finite() && lo <= hi => Axis {
                     path: path_text,
                     values: Vec::new(),
@@ -425,21 +582,81 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
                     format!("grid axis `{path_text}` needs `values = [...]` (and no `range`)"),
                 ));
             }
-            (DesignKind::Lhs { .. }, _, _) => {
+            (_, _, _) => {
                 return Err(cx.at(
                     a.span(),
-                    format!("lhs axis `{path_text}` needs `range = [lo, hi]` (and no `values`)"),
+                    format!("{kind} axis `{path_text}` needs `range = [lo, hi]` (and no `values`)"),
                 ));
             }
         };
         axes.push(axis);
     }
-    if matches!(design, DesignKind::Lhs { .. }) && axes.is_empty() {
+    if design.uses_ranges() && axes.is_empty() {
         return Err(cx.at(
             raw.design.span(),
-            "design = \"lhs\" needs at least one [[axis]]",
+            format!("design = \"{kind}\" needs at least one [[axis]]"),
         ));
     }
+    let sensitive = matches!(design, DesignKind::Sobol { .. } | DesignKind::Morris { .. });
+    if sensitive && 2 * axes.len() > super::sobolseq::MAX_DIMS {
+        return Err(cx.at(
+            raw.design.span(),
+            format!(
+                "design = \"{kind}\" supports at most {} axes, got {}",
+                super::sobolseq::MAX_DIMS / 2,
+                axes.len()
+            ),
+        ));
+    }
+    if sensitive && let Some(v) = raw.variant.first() {
+        return Err(cx.at(
+            v.span(),
+            format!("design = \"{kind}\" takes no [[variant]]: sensitivity indices are per model; write one experiment per variant (put its patch in `set`)"),
+        ));
+    }
+    // A test function instead of a scenario: exactly one of the two.
+    let function = match (&raw.scenario, &raw.function) {
+        (Some(_), Some(f)) => {
+            return Err(cx.at(f.span(), "give `scenario` or `function`, not both"));
+        }
+        (None, Some(f)) => {
+            let noise = raw.noise.as_ref().map_or(0.0, |n| *n.get_ref());
+            let tf =
+                super::testfn::TestFn::parse(f.get_ref(), noise).map_err(|m| cx.at(f.span(), m))?;
+            if !design.uses_ranges() {
+                return Err(cx.at(
+                    raw.design.span(),
+                    "a test function needs ranges: design = \"lhs\", \"sobol\" or \"morris\"",
+                ));
+            }
+            tf.check_dims(axes.len()).map_err(|m| cx.at(f.span(), m))?;
+            for (key, span) in [
+                ("set", raw.set.as_ref().map(Spanned::span)),
+                ("metrics", raw.metrics.as_ref().map(Spanned::span)),
+                ("variant", raw.variant.first().map(Spanned::span)),
+            ] {
+                if let Some(span) = span {
+                    return Err(cx.at(
+                        span,
+                        format!("`{key}` needs a scenario; a test function has one output, `y`"),
+                    ));
+                }
+            }
+            Some(tf)
+        }
+        (Some(_), None) => {
+            if let Some(n) = &raw.noise {
+                return Err(cx.at(
+                    n.span(),
+                    "`noise` belongs to a test `function`; a scenario's noise is its seed",
+                ));
+            }
+            None
+        }
+        (None, None) => {
+            return Err(cx.at(0..0, "missing `scenario = \"../x.toml\"` (or, to check a method, `function = \"ishigami\"`)"));
+        }
+    };
 
     let mut variants = vec![Variant {
         name: "base".into(),
@@ -487,13 +704,25 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let scenario_path = base_dir.join(raw.scenario.get_ref());
-    let scenario_bytes = std::fs::read(&scenario_path).map_err(|e| {
-        cx.at(
-            raw.scenario.span(),
-            format!("cannot read the scenario {}: {e}", scenario_path.display()),
-        )
-    })?;
+    let (scenario_rel, scenario_span) = match &raw.scenario {
+        Some(sc) => (sc.get_ref().clone(), sc.span()),
+        None => (String::new(), raw.design.span()),
+    };
+    let scenario_path = if function.is_some() {
+        PathBuf::new()
+    } else {
+        base_dir.join(&scenario_rel)
+    };
+    let scenario_bytes = if function.is_some() {
+        Vec::new()
+    } else {
+        std::fs::read(&scenario_path).map_err(|e| {
+            cx.at(
+                scenario_span.clone(),
+                format!("cannot read the scenario {}: {e}", scenario_path.display()),
+            )
+        })?
+    };
     let scenario_text = String::from_utf8_lossy(&scenario_bytes).into_owned();
 
     let points = match &design {
@@ -505,6 +734,72 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
                 .map(|p| p.into_iter().map(toml::Value::Float).collect())
                 .collect()
         }
+        DesignKind::Sobol {
+            samples,
+            second_order,
+        } => floats(sensdesign::saltelli(
+            *samples as usize,
+            axes.len(),
+            *second_order,
+        )),
+        DesignKind::Morris {
+            trajectories,
+            levels,
+            candidates,
+        } => floats(sensdesign::morris(
+            raw.seed,
+            axes.len(),
+            *trajectories as usize,
+            *levels,
+            candidates.map(|m| m as usize),
+        )),
+    };
+    let bounds: Vec<[f64; 2]> = axes
+        .iter()
+        .filter_map(|a| a.range.map(|(lo, hi)| [lo, hi]))
+        .collect();
+    // Sensitivity designs are drawn in the unit cube; scale to the ranges here.
+    let points: Vec<Vec<toml::Value>> = if sensitive {
+        points
+            .into_iter()
+            .map(|p| {
+                p.iter()
+                    .zip(&bounds)
+                    .map(|(u, [lo, hi])| match u {
+                        toml::Value::Float(u) => toml::Value::Float(lo + u * (hi - lo)),
+                        other => other.clone(),
+                    })
+                    .collect()
+            })
+            .collect()
+    } else {
+        points
+    };
+    let sens = match &design {
+        DesignKind::Sobol {
+            samples,
+            second_order,
+        } => Some(SensInfo {
+            method: Method::Sobol,
+            samples: *samples,
+            second_order: *second_order,
+            levels: 0,
+            names: axes.iter().map(|a| a.path.clone()).collect(),
+            bounds,
+        }),
+        DesignKind::Morris {
+            trajectories,
+            levels,
+            ..
+        } => Some(SensInfo {
+            method: Method::Morris,
+            samples: *trajectories,
+            second_order: false,
+            levels: *levels,
+            names: axes.iter().map(|a| a.path.clone()).collect(),
+            bounds,
+        }),
+        _ => None,
     };
     if points.len() > u32::MAX as usize {
         return Err(cx.at(raw.design.span(), "too many points"));
@@ -516,7 +811,7 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
         }),
         path: path.to_path_buf(),
         scenario: scenario_path,
-        scenario_rel: raw.scenario.get_ref().clone(),
+        scenario_rel,
         replicates,
         seed: raw.seed,
         design,
@@ -530,16 +825,22 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
         variants,
         metrics,
         points,
+        function,
+        sens,
     };
     if exp.plan().total() > u64::from(u32::MAX) {
         return Err(cx.at(raw.replicates.span(), "the sweep has more than 2^32 runs"));
+    }
+    if exp.function.is_some() {
+        // Nothing to load: the function takes any numbers.
+        return Ok((exp, bytes, scenario_bytes));
     }
 
     // Validate: common overrides, each axis value, each variant, then every combination.
     let sc_err = |span, what: &str, e: ScenarioError| cx.at(span, format!("{what}: {e}"));
     let load = |sets: &[String]| scenario::from_str(&scenario_text, &exp.scenario, sets);
     let base = load(&exp.common).map_err(|e| {
-        let span = raw.set.as_ref().map_or(raw.scenario.span(), |s| s.span());
+        let span = raw.set.as_ref().map_or(scenario_span.clone(), |s| s.span());
         sc_err(span, "base scenario", e)
     })?;
     for (a, ra) in exp.axes.iter().zip(&raw.axis) {

@@ -1,11 +1,19 @@
 //! Batches of runs in parallel, collected in run order; and sweeps: experiment files
 //! ([`design`]), outcome metrics ([`metrics`]), statistics ([`summary`]) and the
-//! chunked, resumable, shardable runner ([`sweep`]).
+//! chunked, resumable, shardable runner ([`sweep`]). Sensitivity analysis: the Sobol'
+//! sequence ([`sobolseq`]), Saltelli and Morris designs ([`sensdesign`]), test
+//! functions for method checks ([`testfn`]), the estimators ([`sensitivity`]) and
+//! their input and output files ([`sensio`]).
 
 pub mod design;
 pub mod metrics;
+pub mod sensdesign;
+pub mod sensio;
+pub mod sensitivity;
+pub mod sobolseq;
 pub mod summary;
 pub mod sweep;
+pub mod testfn;
 
 use crate::engine::{self, RunOptions, RunResult};
 use crate::model::Scenario;

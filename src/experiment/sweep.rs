@@ -120,6 +120,12 @@ pub struct State {
     pub point_sets: Vec<Vec<String>>,
     /// How to rerun one row of `runs.csv` alone.
     pub reproduce: String,
+    /// The test function evaluated instead of a scenario (method checks only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
+    /// Sobol' and Morris designs: what `forumsim sensitivity` needs to know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<super::sensdesign::SensInfo>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,10 +145,7 @@ impl State {
             scenario: exp.scenario_rel.clone(),
             scenario_path: exp.scenario.display().to_string(),
             scenario_sha256: sha256_hex(sc_bytes),
-            design: match exp.design {
-                super::design::DesignKind::Grid => "grid".into(),
-                super::design::DesignKind::Lhs { samples } => format!("lhs, {samples} samples"),
-            },
+            design: exp.design.label(),
             seed: exp.seed,
             seeds_rule: SEEDS_RULE.into(),
             replicates: exp.replicates,
@@ -170,6 +173,8 @@ impl State {
                 "forumsim run {} --seed SEED --run-index RUN_INDEX --set COMMON... --set VARIANT... --set AXIS=VALUE...",
                 exp.scenario.display()
             ),
+            function: exp.function.map(|f| f.describe()),
+            sensitivity: exp.sens.clone(),
         }
     }
 
@@ -360,10 +365,14 @@ pub fn run(
 ) -> Result<Outcome, SweepError> {
     let started = Instant::now();
     let text = String::from_utf8_lossy(sc_bytes).into_owned();
-    let base = exp
-        .load(&text, 0, 0)
-        .map_err(|e| SweepError::Usage(e.to_string()))?;
-    let names = metrics::metric_names(&base, exp.metrics.as_deref());
+    let names = if exp.function.is_some() {
+        vec!["y".to_string()]
+    } else {
+        let base = exp
+            .load(&text, 0, 0)
+            .map_err(|e| SweepError::Usage(e.to_string()))?;
+        metrics::metric_names(&base, exp.metrics.as_deref())
+    };
     let state = State::new(exp, exp_bytes, sc_bytes, names);
     let (k, n) = opts.shard;
     if k == 0 || k > n {
@@ -384,7 +393,7 @@ pub fn run(
     opts.progress.start(done_runs, runs_in(&todo));
 
     let pairs = pl.points as usize * pl.variants as usize;
-    let pre = if pairs <= 256 {
+    let pre = if pairs <= 256 && exp.function.is_none() {
         let mut v = Vec::with_capacity(pairs);
         for p in 0..pl.points {
             for var in 0..pl.variants {
@@ -519,8 +528,27 @@ fn run_chunk(
         .from_writer(Vec::new());
     for k in pl.chunk_runs(c) {
         let id = pl.run_at(k);
-        let sc = scen.get(&mut cache, id)?;
         let run_index = pl.run_index(id);
+        if let Some(f) = &scen.exp.function {
+            // A method check: the same row, with the function's value as its metric.
+            let x: Vec<f64> = scen.exp.points[id.point as usize]
+                .iter()
+                .map(|v| v.as_float().unwrap_or(f64::NAN))
+                .collect();
+            let mut row = vec![
+                id.point.to_string(),
+                state.variants[id.variant as usize].name.clone(),
+                id.replicate.to_string(),
+                state.seed.to_string(),
+                run_index.to_string(),
+            ];
+            row.extend(state.points[id.point as usize].iter().cloned());
+            row.push(num(f.eval(&x, state.seed, run_index)));
+            rows.write_record(&row).map_err(csv_io)?;
+            opts.progress.run_done();
+            continue;
+        }
+        let sc = scen.get(&mut cache, id)?;
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             engine::run(&sc, run_index, RunOptions::default())
         }))

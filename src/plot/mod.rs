@@ -16,6 +16,7 @@ pub mod data;
 pub mod members;
 pub mod outcomes;
 pub mod rules;
+pub mod sensitivity;
 pub mod style;
 
 pub use data::{RunData, load};
