@@ -69,7 +69,7 @@ pub enum Command {
     /// Write scenarios/NAME.toml, a commented scenario that extends a shipped one.
     #[command(after_help = super::new::EXAMPLES)]
     New(super::new::NewArgs),
-    /// Draw charts (PNG and SVG) of a run's output folder into DIR/plots/.
+    /// Draw charts (PNG and SVG) of a run or sweep output folder into DIR/plots/.
     #[command(after_help = super::plot::PLOT_EXAMPLES)]
     Plot(super::plot::PlotArgs),
     /// Run an experiment: points x variants x replicates, in resumable chunks.
