@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Command::Sweep(args) => sweep(args),
         Command::Merge(args) => merge(args),
         Command::Plot(args) => cli::plot::plot(args),
+        Command::Report(args) => cli::report::report(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

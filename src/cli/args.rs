@@ -72,6 +72,9 @@ pub enum Command {
     /// Draw charts (PNG and SVG) of a run or sweep output folder into DIR/plots/.
     #[command(after_help = super::plot::PLOT_EXAMPLES)]
     Plot(super::plot::PlotArgs),
+    /// Write DIR/report.html: scenario, manifest, charts and tables in one offline page.
+    #[command(after_help = super::report::EXAMPLES)]
+    Report(super::report::ReportArgs),
     /// Run an experiment: points x variants x replicates, in resumable chunks.
     #[command(after_help = SWEEP_EXAMPLES)]
     Sweep(SweepArgs),

@@ -10,6 +10,7 @@ pub mod params;
 pub mod plan;
 pub mod plot;
 pub mod progress;
+pub mod report;
 pub mod table;
 pub mod verify;
 

@@ -16,6 +16,11 @@ pub const SIZE: (u32, u32) = (1600, 900);
 /// DejaVu Sans 2.37, from Debian's `fonts-dejavu-core` (see `assets/fonts/README.md`).
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
+/// The embedded font file (for the HTML report's `@font-face`).
+pub fn font_bytes() -> &'static [u8] {
+    FONT
+}
+
 /// The font family every text uses (registered by [`register_font_once`]).
 pub const FAMILY: &str = "sans-serif";
 
