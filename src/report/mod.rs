@@ -234,8 +234,8 @@ fn scenario_section(
                         sc.rounds
                     )),
                 ],
-                vec![text("states"), num(sc.states.len().to_string())],
-                vec![text("blocs"), num(sc.blocs.len().to_string())],
+                vec![text("states"), text(sc.states.len().to_string())],
+                vec![text("blocs"), text(sc.blocs.len().to_string())],
                 vec![
                     text("venues"),
                     text(format!(
@@ -252,7 +252,7 @@ fn scenario_section(
                         ids(sc.proposals.iter().map(|p| p.id.as_str()).collect())
                     )),
                 ],
-                vec![text("events"), num(sc.events.len().to_string())],
+                vec![text("events"), text(sc.events.len().to_string())],
             ];
             table(out, &["", "value"], &rows);
         }
