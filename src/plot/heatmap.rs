@@ -46,11 +46,27 @@ pub fn viridis(t: f64) -> RGBColor {
 /// Grey for a cell without runs.
 const EMPTY: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
 
+/// Levels per axis of a heatmap: a grid's values (up to 10), but for a binned axis
+/// (Latin hypercube) about √points bins, so that 40 points fill a 6 × 6 grid rather
+/// than leaving most of a 10 × 10 grid empty.
+pub fn max_levels(d: &SweepData) -> usize {
+    ((d.points() as f64).sqrt().floor() as usize).clamp(3, super::sweepdata::MAX_LEVELS)
+}
+
+/// The levels (values or bin centres) of axis `a` on a heatmap, and each run's level.
+pub fn levels(d: &SweepData, a: usize) -> (Vec<f64>, Vec<usize>) {
+    if d.distinct(a) <= super::sweepdata::MAX_LEVELS {
+        d.levels(a)
+    } else {
+        d.levels_max(a, max_levels(d))
+    }
+}
+
 /// The mean of `metric` per cell (x level, y level) for the base variant; `None` for a
 /// cell without runs. Indexed `[ix][iy]`.
 pub fn cells(d: &SweepData, axes: (usize, usize), metric: usize) -> Vec<Vec<Option<MeanCi>>> {
-    let (xl, xof) = d.levels(axes.0);
-    let (yl, yof) = d.levels(axes.1);
+    let (xl, xof) = levels(d, axes.0);
+    let (yl, yof) = levels(d, axes.1);
     let mut groups = vec![vec![Vec::new(); yl.len()]; xl.len()];
     for ((r, &ix), &iy) in d.runs.iter().zip(&xof).zip(&yof) {
         if r.variant == 0 {
@@ -82,14 +98,22 @@ pub fn draw<DB: DrawingBackend>(
     if all > PANELS {
         title.push_str(&format!(" ({page}/{})", all.div_ceil(PANELS)));
     }
-    let sub = format!(
-        "{}: variant {}, mean over the runs in each cell (replicates, other axes pooled)",
+    let (xl, _) = levels(d, axes.0);
+    let (yl, _) = levels(d, axes.1);
+    let binned = xl.len() < d.distinct(axes.0) || yl.len() < d.distinct(axes.1);
+    let empty = metrics
+        .first()
+        .is_some_and(|&m| cells(d, axes, m).iter().flatten().any(Option::is_none));
+    let mut sub = format!(
+        "{}: variant {}, mean over the runs in each {} (replicates, other axes pooled)",
         sweep_subtitle(d),
-        d.variants[0]
+        d.variants[0],
+        if binned { "bin" } else { "cell" }
     );
+    if empty {
+        sub.push_str("; grey = no runs");
+    }
     let body = style::titled(root, &title, &sub)?;
-    let (xl, _) = d.levels(axes.0);
-    let (yl, _) = d.levels(axes.1);
     let xspan = xl.last().unwrap_or(&1.0) - xl.first().unwrap_or(&0.0);
     let yspan = yl.last().unwrap_or(&1.0) - yl.first().unwrap_or(&0.0);
     let short = |p: &str| p.rsplit('.').next().unwrap_or(p).to_string();

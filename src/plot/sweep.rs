@@ -247,7 +247,8 @@ fn draw_axis<DB: DrawingBackend>(
         if binned { " bin" } else { "" }
     );
     if constant > 0 {
-        sub.push_str(&format!("; {constant} constant metrics not shown"));
+        let s = if constant == 1 { "" } else { "s" };
+        sub.push_str(&format!("; {constant} constant metric{s} not shown"));
     }
     let body = style::titled(root, &title, &sub)?;
     let (panels, legend) = body.split_vertically(body.dim_in_pixel().1 as i32 - 56);
@@ -403,7 +404,7 @@ mod tests {
         ] {
             assert!(t.iter().any(|x| x == label), "{label}: {t:?}");
         }
-        assert!(t.iter().any(|x| x.contains("1 constant metrics not shown")));
+        assert!(t.iter().any(|x| x.contains("1 constant metric not shown")));
         // One band per variant; one mean line per variant plus two legend swatches.
         assert_eq!(s.matches("<polygon").count(), 2);
         let lines = |c: &str| {

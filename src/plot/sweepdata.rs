@@ -289,6 +289,14 @@ impl SweepData {
             .collect()
     }
 
+    /// How many points the sweep has.
+    pub fn points(&self) -> usize {
+        let mut p: Vec<u64> = self.runs.iter().map(|r| r.point).collect();
+        p.sort_unstable();
+        p.dedup();
+        p.len()
+    }
+
     /// How many distinct values axis `a` takes.
     pub fn distinct(&self, a: usize) -> usize {
         let mut v: Vec<f64> = self.runs.iter().map(|r| r.axis[a]).collect();
@@ -301,10 +309,16 @@ impl SweepData {
     /// [`MAX_LEVELS`], else the centres of `MAX_LEVELS` equal-width bins (LHS
     /// designs give every point its own value). Returns (positions, level of each run).
     pub fn levels(&self, a: usize) -> (Vec<f64>, Vec<usize>) {
+        self.levels_max(a, MAX_LEVELS)
+    }
+
+    /// [`levels`](Self::levels) with at most `max` levels (at least 1).
+    pub fn levels_max(&self, a: usize, max: usize) -> (Vec<f64>, Vec<usize>) {
+        let max = max.max(1);
         let mut distinct: Vec<f64> = self.runs.iter().map(|r| r.axis[a]).collect();
         distinct.sort_by(f64::total_cmp);
         distinct.dedup();
-        if distinct.len() <= MAX_LEVELS {
+        if distinct.len() <= max {
             let of = self
                 .runs
                 .iter()
@@ -313,12 +327,12 @@ impl SweepData {
             return (distinct, of);
         }
         let (lo, hi) = (distinct[0], distinct[distinct.len() - 1]);
-        let w = (hi - lo) / MAX_LEVELS as f64;
-        let centres = (0..MAX_LEVELS).map(|i| lo + w * (i as f64 + 0.5)).collect();
+        let w = (hi - lo) / max as f64;
+        let centres = (0..max).map(|i| lo + w * (i as f64 + 0.5)).collect();
         let of = self
             .runs
             .iter()
-            .map(|r| (((r.axis[a] - lo) / w) as usize).min(MAX_LEVELS - 1))
+            .map(|r| (((r.axis[a] - lo) / w) as usize).min(max - 1))
             .collect();
         (centres, of)
     }
