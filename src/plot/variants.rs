@@ -117,7 +117,8 @@ pub fn draw<DB: DrawingBackend>(
             .caption(caption, style::font(style::TICK))
             .margin(8)
             .margin_left(if i == 0 { 0 } else { 16 })
-            .margin_right(24)
+            // Room for the last tick label, centred on the plot's right edge.
+            .margin_right(40)
             .x_label_area_size(62)
             .y_label_area_size(4)
             .build_cartesian_2d(x0..x1, -0.5..nv - 0.5)
