@@ -8,5 +8,6 @@ pub mod explain;
 pub mod model;
 pub mod output;
 pub mod plot;
+pub mod report;
 pub mod scenario;
 pub mod validate;

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Command::Animate(args) => cli::animate::animate(args),
         Command::Sensitivity(args) => cli::sensitivity::sensitivity(args),
         Command::Design(args) => cli::sensitivity::design(args),
+        Command::Report(args) => cli::report::report(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -143,3 +143,52 @@ fn an_unwritable_plots_folder_exits_1() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("plots"), "{}", stderr(&o));
 }
+
+#[test]
+fn plot_of_a_sweep_folder_writes_axis_heatmap_and_variant_charts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path());
+    let o = forumsim(&[
+        "sweep",
+        "scenarios/experiments/quick-grid.toml",
+        "--out",
+        &out,
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = forumsim(&["plot", &out]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plots = tmp.path().join("plots");
+    let mut names: Vec<String> = fs::read_dir(&plots)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for stem in [
+        "axis-parameters-legit_cost-1",
+        "axis-venue-oewg-transparency-1",
+        "heatmap-parameters-legit_cost-venue-oewg-transparency-1",
+        "variants-1",
+    ] {
+        for ext in ["png", "svg"] {
+            let name = format!("{stem}.{ext}");
+            assert!(names.contains(&name), "{name}: {names:?}");
+        }
+    }
+    assert!(
+        names
+            .iter()
+            .all(|n| n.ends_with(".png") || n.ends_with(".svg"))
+    );
+    let svg = fs::read_to_string(plots.join("variants-1.svg")).unwrap();
+    assert!(svg.contains("unga-consensus"), "the variant is labelled");
+}
+
+#[test]
+fn plot_of_an_unfinished_sweep_exits_2_naming_runs_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("sweep.json"), "{}").unwrap();
+    let o = forumsim(&["plot", &arg(tmp.path())]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("manifest.json"), "{}", stderr(&o));
+}

@@ -69,7 +69,7 @@ pub enum Command {
     /// Write scenarios/NAME.toml, a commented scenario that extends a shipped one.
     #[command(after_help = super::new::EXAMPLES)]
     New(super::new::NewArgs),
-    /// Draw charts (PNG and SVG) of a run's output folder into DIR/plots/.
+    /// Draw charts (PNG and SVG) of a run or sweep output folder into DIR/plots/.
     #[command(after_help = super::plot::PLOT_EXAMPLES)]
     Plot(super::plot::PlotArgs),
     /// Write a GIF replay of one run of a run folder (one frame per year).
@@ -78,6 +78,9 @@ pub enum Command {
     /// Tell one run round by round in plain language (for class discussion).
     #[command(after_help = super::explain::EXAMPLES)]
     Explain(super::explain::ExplainArgs),
+    /// Write DIR/report.html: scenario, manifest, charts and tables in one offline page.
+    #[command(after_help = super::report::EXAMPLES)]
+    Report(super::report::ReportArgs),
     /// Run an experiment: points x variants x replicates, in resumable chunks.
     #[command(after_help = SWEEP_EXAMPLES)]
     Sweep(SweepArgs),

@@ -13,6 +13,7 @@ pub mod params;
 pub mod plan;
 pub mod plot;
 pub mod progress;
+pub mod report;
 pub mod sensitivity;
 pub mod table;
 pub mod validate;

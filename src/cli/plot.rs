@@ -1,4 +1,5 @@
-//! `forumsim plot DIR`: charts of a run folder into `DIR/plots/` (and `run --plot`).
+//! `forumsim plot DIR`: charts of a run or sweep folder into `DIR/plots/` (and
+//! `run --plot`).
 
 use super::error::CliError;
 use super::print;
@@ -12,14 +13,18 @@ Examples:
   forumsim plot outputs/stylized
   forumsim plot outputs/stylized --format png
   forumsim run scenarios/stylized.toml --plot
+  forumsim plot outputs/quick-grid                 # a sweep folder
 
-Reads rounds.csv, venues.csv, rules.csv and decisions.csv of a `forumsim run` folder
-and writes ami, members, rules and outcomes charts as PNG (1600x900) and SVG to
-DIR/plots/. Exit status: 2 if DIR is not a complete run folder, 1 if writing fails.";
+For a `forumsim run` folder, reads rounds.csv, venues.csv, rules.csv and decisions.csv
+and writes ami, members, rules and outcomes charts. For a `forumsim sweep` folder,
+reads manifest.json and runs.csv and writes axis-* (each outcome against each numeric
+axis), heatmap-* (each pair of numeric axes) and variants-* (variants against the
+base) charts. PNG (1600x900) and SVG, into DIR/plots/. Exit status: 2 if DIR is not a
+complete run or sweep folder, 1 if writing fails.";
 
 #[derive(Debug, Args)]
 pub struct PlotArgs {
-    /// Output folder of `forumsim run`.
+    /// Output folder of `forumsim run` or `forumsim sweep`.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
     /// File formats to write.

@@ -155,6 +155,12 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
         let st = colour.stroke_width(4);
         let lift = f64::from(slots[i]) * STACK_PX * per_px;
         let pts: Vec<(i32, f64)> = l.points.iter().map(|&(y, v)| (y, v + lift)).collect();
+        if style::light(colour) {
+            // A dark casing keeps a yellow line visible on white and on other lines.
+            chart
+                .draw_series(LineSeries::new(pts.clone(), style::CASING.stroke_width(7)))
+                .map_err(|e| e.to_string())?;
+        }
         if dashed {
             chart
                 .draw_series(DashedLineSeries::new(pts, 14, 9, st))

@@ -1,9 +1,12 @@
-//! Charts of a `forumsim run` output folder, as PNG (slides) and SVG (papers).
+//! Charts of a `forumsim run` or `forumsim sweep` output folder, as PNG (slides) and
+//! SVG (papers).
 //!
-//! [`plot_dir`] reads the folder's CSV tables ([`data`]), summarises the ensemble of
-//! runs ([`bands`]) and draws four charts with plotters, each in its own module:
-//! [`ami`], [`members`], [`rules`], [`outcomes`]. Files go to `DIR/plots/`, each
-//! written atomically. Text uses a font compiled into the binary ([`style`]), so the
+//! For a run folder, [`plot_dir`] reads the CSV tables ([`data`]), summarises the
+//! ensemble of runs ([`bands`]) and draws four charts with plotters, each in its own
+//! module: [`ami`], [`members`], [`rules`], [`outcomes`]. For a sweep folder it reads
+//! `runs.csv` ([`sweepdata`]) and draws outcomes against each axis ([`sweep`]),
+//! two-axis heatmaps ([`heatmap`]) and variants against the base ([`variants`]).
+//! Files go to `DIR/plots/`, each written atomically. Text uses a font compiled into the binary ([`style`]), so the
 //! PNGs look the same on a machine without any system fonts; the SVGs name the
 //! family `sans-serif` and let the viewer render it.
 //!
@@ -13,13 +16,18 @@
 pub mod ami;
 pub mod bands;
 pub mod data;
+pub mod heatmap;
 pub mod members;
 pub mod outcomes;
 pub mod rules;
 pub mod sensitivity;
 pub mod style;
+pub mod sweep;
+pub mod sweepdata;
+pub mod variants;
 
 pub use data::{RunData, load};
+pub use sweepdata::{SweepData, is_sweep, load_sweep};
 
 use crate::output::OutputError;
 use crate::output::atomic::AtomicFile;
@@ -35,7 +43,7 @@ pub const PLOTS: &str = "plots";
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {
     /// A table is missing or unreadable: not a (complete) run folder.
-    #[error("{}: cannot read (is this a `forumsim run` output folder?)", path.display())]
+    #[error("{}: cannot read (is this a `forumsim run` or `sweep` output folder?)", path.display())]
     Read {
         path: PathBuf,
         #[source]
@@ -48,6 +56,9 @@ pub enum PlotError {
         line: u64,
         msg: String,
     },
+    /// A sweep folder whose sweep has not finished (no manifest or runs yet).
+    #[error("{}: {msg}", path.display())]
+    Unfinished { path: PathBuf, msg: String },
     /// plotters failed while drawing (a bug, or out of memory).
     #[error("{}: cannot draw the chart: {msg}", path.display())]
     Draw { path: PathBuf, msg: String },
@@ -60,7 +71,10 @@ pub enum PlotError {
 impl PlotError {
     /// Whether the input folder is at fault (not the machine or forumsim).
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, PlotError::Read { .. } | PlotError::Parse { .. })
+        matches!(
+            self,
+            PlotError::Read { .. } | PlotError::Parse { .. } | PlotError::Unfinished { .. }
+        )
     }
 }
 
@@ -123,6 +137,29 @@ impl Chart {
 /// and the message is all the caller can use.
 pub type DrawResult = Result<(), String>;
 
+/// One chart with its data, ready to draw on any backend: what [`svg_of`] and
+/// [`png_of`] render and [`plot_dir`] writes as `name().png` / `name().svg`.
+pub trait Figure {
+    /// File stem (`ami`, `axis-parameters-legit_cost-1`, ...).
+    fn name(&self) -> String;
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult;
+}
+
+/// A run chart of a run folder's data.
+pub struct RunFigure<'a> {
+    pub chart: Chart,
+    pub data: &'a RunData,
+}
+
+impl Figure for RunFigure<'_> {
+    fn name(&self) -> String {
+        self.chart.name().to_string()
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        self.chart.draw(root, self.data)
+    }
+}
+
 /// "stylized, seed 42, 20 runs": what a title says about the batch.
 pub fn subtitle(d: &RunData) -> String {
     let runs = match d.runs.len() {
@@ -135,8 +172,8 @@ pub fn subtitle(d: &RunData) -> String {
     }
 }
 
-/// Reads the run folder `dir` and writes every chart into `dir/plots/` in `format`.
-/// Returns the paths written, in order.
+/// Reads the run or sweep folder `dir` and writes every chart into `dir/plots/` in
+/// `format`. Returns the paths written, in order.
 pub fn plot_dir(dir: &Path, format: Format) -> Result<Vec<PathBuf>, PlotError> {
     if !dir.is_dir() {
         return Err(PlotError::Read {
@@ -144,23 +181,41 @@ pub fn plot_dir(dir: &Path, format: Format) -> Result<Vec<PathBuf>, PlotError> {
             source: io::Error::new(io::ErrorKind::NotFound, "no such folder"),
         });
     }
+    if is_sweep(dir) {
+        let d = load_sweep(dir)?;
+        let figs = sweep::figures(&d);
+        return write_figures(dir, &figs, format);
+    }
     let d = load(dir)?;
+    let figs: Vec<RunFigure<'_>> = Chart::ALL
+        .iter()
+        .map(|&chart| RunFigure { chart, data: &d })
+        .collect();
+    write_figures(dir, &figs, format)
+}
+
+/// Writes each figure into `dir/plots/` (PNG, then SVG); returns the paths in order.
+pub fn write_figures<F: Figure>(
+    dir: &Path,
+    figs: &[F],
+    format: Format,
+) -> Result<Vec<PathBuf>, PlotError> {
     let out = dir.join(PLOTS);
     std::fs::create_dir_all(&out).map_err(|source| OutputError::CreateDir {
         path: out.clone(),
         source,
     })?;
     let mut written = Vec::new();
-    for chart in Chart::ALL {
+    for fig in figs {
         if format.png() {
-            let path = out.join(format!("{}.png", chart.name()));
-            let png = render_png(chart, &d).map_err(|msg| draw_error(&path, msg))?;
+            let path = out.join(format!("{}.png", fig.name()));
+            let png = png_of(fig).map_err(|msg| draw_error(&path, msg))?;
             write_atomic(&path, &png)?;
             written.push(path);
         }
         if format.svg() {
-            let path = out.join(format!("{}.svg", chart.name()));
-            let svg = render_svg(chart, &d).map_err(|msg| draw_error(&path, msg))?;
+            let path = out.join(format!("{}.svg", fig.name()));
+            let svg = svg_of(fig).map_err(|msg| draw_error(&path, msg))?;
             write_atomic(&path, svg.as_bytes())?;
             written.push(path);
         }
@@ -180,22 +235,32 @@ fn draw_error(path: &Path, msg: String) -> PlotError {
 
 const FONT_ERROR: &str = "embedded font";
 
-/// The chart as an SVG document.
+/// The run chart as an SVG document.
 pub fn render_svg(chart: Chart, d: &RunData) -> Result<String, String> {
+    svg_of(&RunFigure { chart, data: d })
+}
+
+/// The run chart as PNG bytes (8-bit RGB).
+pub fn render_png(chart: Chart, d: &RunData) -> Result<Vec<u8>, String> {
+    png_of(&RunFigure { chart, data: d })
+}
+
+/// A figure as an SVG document.
+pub fn svg_of(fig: &impl Figure) -> Result<String, String> {
     if !style::register_font_once() {
         return Err(FONT_ERROR.into());
     }
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, style::SIZE).into_drawing_area();
-        chart.draw(&root, d)?;
+        fig.draw(&root)?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(svg)
 }
 
-/// The chart as PNG bytes (8-bit RGB).
-pub fn render_png(chart: Chart, d: &RunData) -> Result<Vec<u8>, String> {
+/// A figure as PNG bytes (8-bit RGB).
+pub fn png_of(fig: &impl Figure) -> Result<Vec<u8>, String> {
     if !style::register_font_once() {
         return Err(FONT_ERROR.into());
     }
@@ -203,7 +268,7 @@ pub fn render_png(chart: Chart, d: &RunData) -> Result<Vec<u8>, String> {
     let mut pixels = vec![0u8; (w * h * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, style::SIZE).into_drawing_area();
-        chart.draw(&root, d)?;
+        fig.draw(&root)?;
         root.present().map_err(|e| e.to_string())?;
     }
     let mut png = Vec::new();
@@ -228,7 +293,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn sample() -> RunData {
@@ -242,7 +307,7 @@ mod tests {
     }
 
     /// Text elements of an SVG, as the viewer shows them (entities decoded enough).
-    fn texts(svg: &str) -> Vec<String> {
+    pub(crate) fn texts(svg: &str) -> Vec<String> {
         svg.split("<text")
             .skip(1)
             .filter_map(|t| {

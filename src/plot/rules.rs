@@ -165,14 +165,16 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
         .map_err(|e| e.to_string())?;
 
     let venues = members::venue_order(d);
-    let colour_of = |venue: &str| {
-        style::colour(
-            venues
-                .iter()
-                .position(|v| v == venue)
-                .unwrap_or(venues.len()),
-        )
+    let index_of = |venue: &str| {
+        venues
+            .iter()
+            .position(|v| v == venue)
+            .unwrap_or(venues.len())
     };
+    let colour_of = |venue: &str| style::colour(index_of(venue));
+    // Past eight venues the colours repeat (brics-norms-2020 would look like unga):
+    // those venues get a dashed trajectory and a white centre in their end marker.
+    let second_pass = |venue: &str| style::dashed(index_of(venue));
     let mut kinds: Vec<&str> = Vec::new();
     for t in &list {
         if !kinds.contains(&t.kind.as_str()) {
@@ -185,12 +187,21 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
     // Trajectories first, so that every end marker and label sits on top of them.
     for t in &list {
         let c = colour_of(&t.venue);
-        chart
-            .draw_series(LineSeries::new(
-                t.points.iter().map(|p| (p.1, p.2)),
-                c.mix(0.7).stroke_width(3),
-            ))
-            .map_err(|e| e.to_string())?;
+        let pts = t.points.iter().map(|p| (p.1, p.2));
+        if second_pass(&t.venue) {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    pts,
+                    12,
+                    8,
+                    c.mix(0.7).stroke_width(3),
+                ))
+                .map_err(|e| e.to_string())?;
+        } else {
+            chart
+                .draw_series(LineSeries::new(pts, c.mix(0.7).stroke_width(3)))
+                .map_err(|e| e.to_string())?;
+        }
         if let Some(first) = t.points.first() {
             let at = chart.backend_coord(&(first.1, first.2));
             root.draw(&Circle::new(at, 7, c.stroke_width(3)))
@@ -212,6 +223,9 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
             10,
             colour_of(&t.venue).filled(),
         )?;
+        if second_pass(&t.venue) {
+            root.draw(&Circle::new(at, 4, WHITE.filled())).map_err(e)?;
+        }
         let (w, h) = root.estimate_text_size(&t.venue, &label_font).map_err(e)?;
         anchors.push(at);
         sizes.push((w as i32, h as i32));
@@ -224,7 +238,20 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
     });
     let spots = place_labels(&anchors, &sizes, (l, t0, r, b0));
     let labelled = list.iter().filter(|t| !t.points.is_empty());
-    for ((t, spot), size) in labelled.zip(spots).zip(&sizes) {
+    for (((t, spot), size), anchor) in labelled.zip(spots).zip(&sizes).zip(&anchors) {
+        // A label pushed away from its marker gets a thin leader line to it.
+        let near = (
+            anchor.0.clamp(spot.0, spot.0 + size.0),
+            anchor.1.clamp(spot.1, spot.1 + size.1),
+        );
+        let far = (near.0 - anchor.0).abs().max((near.1 - anchor.1).abs());
+        if far > 24 {
+            root.draw(&PathElement::new(
+                vec![*anchor, near],
+                style::GREY.mix(0.8).stroke_width(2),
+            ))
+            .map_err(e)?;
+        }
         // A light box keeps the label legible where it crosses a trajectory.
         root.draw(&Rectangle::new(
             [
@@ -246,10 +273,11 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
     style::draw_legend(&legend, (10, 30), "kind (end point)", &entries)?;
     let note = style::font(style::LEGEND).color(&style::GREY);
     let y = 30 + (entries.len() as i32 + 2) * (style::LEGEND as i32 + 14);
-    for (i, line) in ["colour = venue", "line = trajectory", "label at final year"]
-        .iter()
-        .enumerate()
-    {
+    let mut notes = vec!["colour = venue", "line = trajectory", "label at final year"];
+    if list.iter().any(|t| second_pass(&t.venue)) {
+        notes.extend(["white centre, dashed:", "9th venue on (colours", "repeat)"]);
+    }
+    for (i, line) in notes.iter().enumerate() {
         legend
             .draw(&Text::new(*line, (10, y + i as i32 * 32), note.clone()))
             .map_err(e)?;

@@ -16,6 +16,11 @@ pub const SIZE: (u32, u32) = (1600, 900);
 /// DejaVu Sans 2.37, from Debian's `fonts-dejavu-core` (see `assets/fonts/README.md`).
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
+/// The embedded font file (for the HTML report's `@font-face`).
+pub fn font_bytes() -> &'static [u8] {
+    FONT
+}
+
 /// The font family every text uses (registered by [`register_font_once`]).
 pub const FAMILY: &str = "sans-serif";
 
@@ -57,6 +62,16 @@ pub fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
+/// Whether `c` is too light to stand out on white as a thin line (the palette's
+/// yellow): such lines get a dark [`CASING`] underneath.
+pub fn light(c: RGBColor) -> bool {
+    let lum = 0.2126 * f64::from(c.0) + 0.7152 * f64::from(c.1) + 0.0722 * f64::from(c.2);
+    lum > 0.75 * 255.0
+}
+
+/// The outline drawn under light lines.
+pub const CASING: RGBAColor = RGBAColor(0x33, 0x33, 0x33, 0.8);
+
 /// Whether series `i` is drawn dashed: the second pass through the palette.
 pub fn dashed(i: usize) -> bool {
     i / PALETTE.len() % 2 == 1
@@ -81,6 +96,8 @@ pub enum Swatch {
     Marker(Marker),
     /// A hollow circle (a trajectory's start point).
     Ring,
+    /// A filled dot of a colour (an estimate).
+    Dot(RGBColor),
 }
 
 /// Marker shapes, one per kind of rule.
@@ -180,6 +197,13 @@ pub fn draw_legend<DB: DrawingBackend>(
         match *swatch {
             Swatch::Line { colour, dashed } => {
                 let style = colour.stroke_width(4);
+                if light(colour) {
+                    area.draw(&PathElement::new(
+                        vec![(x - 1, mid), (x + 43, mid)],
+                        CASING.stroke_width(7),
+                    ))
+                    .map_err(e)?;
+                }
                 if dashed {
                     for k in 0..3 {
                         let x0 = x + k * 16;
@@ -199,6 +223,10 @@ pub fn draw_legend<DB: DrawingBackend>(
                 .map_err(e)?;
             }
             Swatch::Marker(m) => draw_marker(area, m, (x + 21, mid), 8, GREY.filled())?,
+            Swatch::Dot(c) => {
+                area.draw(&Circle::new((x + 21, mid), 9, c.filled()))
+                    .map_err(e)?;
+            }
             Swatch::Ring => {
                 area.draw(&Circle::new((x + 21, mid), 7, GREY.stroke_width(3)))
                     .map_err(e)?;

@@ -1,0 +1,34 @@
+//! `forumsim report DIR`: one self-contained `DIR/report.html` of a run or sweep folder.
+
+use super::error::CliError;
+use super::print;
+use clap::Args;
+use std::path::PathBuf;
+
+pub const EXAMPLES: &str = "\
+Examples:
+  forumsim report outputs/stylized
+  forumsim report outputs/quick-grid              # a sweep folder
+
+Writes DIR/report.html: the scenario summary, the manifest, every chart of
+`forumsim plot` as inline SVG and the key tables, in one file that needs no network,
+no server and no fonts (the charts' font is embedded). Exit status: 2 if DIR is not a
+complete run or sweep folder, 1 if writing fails.";
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Output folder of `forumsim run` or `forumsim sweep`.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn report(args: ReportArgs) -> Result<(), CliError> {
+    let (path, charts) = forumsim::report::write_report(&args.dir)?;
+    if args.quiet {
+        return Ok(());
+    }
+    print(|w| writeln!(w, "wrote {} ({charts} charts)", path.display()))
+}

@@ -1,0 +1,434 @@
+//! Sweep charts: which figures a sweep folder gets ([`figures`]), and the first kind,
+//! each outcome metric against each numeric axis (`axis-<path>-<page>`).
+//!
+//! An axis chart has one small panel per metric (up to [`AXIS_PANELS`] per page) and
+//! one line per variant: the mean over every run with that axis value, pooled over the
+//! other axes' values and the replicates, with its 95 % confidence band (t-based, as in
+//! `summary.csv`). Axes with more than [`MAX_LEVELS`](super::sweepdata::MAX_LEVELS)
+//! distinct values (Latin hypercubes) are binned. Metrics that never change over the
+//! whole sweep are left out (the subtitle counts them): a flat line per panel says
+//! nothing and pushes the informative panels off the page.
+
+use super::style::{self, Swatch};
+use super::sweepdata::{MeanCi, SweepData};
+use super::{DrawResult, Figure, heatmap, variants};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Panels per axis chart (2 rows of 4 at 1600×900).
+pub const AXIS_PANELS: usize = 8;
+
+/// One sweep chart.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SweepChart {
+    /// Metrics (indices) against axis `axis`.
+    Axis {
+        axis: usize,
+        metrics: Vec<usize>,
+        page: usize,
+    },
+    /// Mean of each metric over the grid of two axes (base variant).
+    Heatmap {
+        x: usize,
+        y: usize,
+        metrics: Vec<usize>,
+        page: usize,
+    },
+    /// Paired differences variant − base, one panel per metric.
+    Variants { metrics: Vec<usize>, page: usize },
+}
+
+/// A sweep chart with its data.
+pub struct SweepFigure<'a> {
+    pub chart: SweepChart,
+    pub data: &'a SweepData,
+}
+
+impl Figure for SweepFigure<'_> {
+    fn name(&self) -> String {
+        let d = self.data;
+        match &self.chart {
+            SweepChart::Axis { axis, page, .. } => {
+                format!("axis-{}-{page}", slug(&d.axes[*axis]))
+            }
+            SweepChart::Heatmap { x, y, page, .. } => {
+                format!("heatmap-{}-{}-{page}", slug(&d.axes[*x]), slug(&d.axes[*y]))
+            }
+            SweepChart::Variants { page, .. } => format!("variants-{page}"),
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let d = self.data;
+        match &self.chart {
+            SweepChart::Axis {
+                axis,
+                metrics,
+                page,
+            } => draw_axis(root, d, *axis, metrics, *page),
+            SweepChart::Heatmap {
+                x,
+                y,
+                metrics,
+                page,
+            } => heatmap::draw(root, d, (*x, *y), metrics, *page),
+            SweepChart::Variants { metrics, page } => variants::draw(root, d, metrics, *page),
+        }
+    }
+}
+
+/// The charts of a sweep, in the order they are written: axis charts (per numeric
+/// axis), heatmaps (per pair of numeric axes), then variants against the base (when
+/// there are variants). Each kind is split into pages of at most its panel count.
+pub fn figures(d: &SweepData) -> Vec<SweepFigure<'_>> {
+    let metrics = d.varying_metrics();
+    let axes = d.numeric_axes();
+    let pages =
+        |per: usize| -> Vec<Vec<usize>> { metrics.chunks(per).map(<[_]>::to_vec).collect() };
+    let mut charts = Vec::new();
+    for &axis in &axes {
+        for (i, m) in pages(AXIS_PANELS).into_iter().enumerate() {
+            charts.push(SweepChart::Axis {
+                axis,
+                metrics: m,
+                page: i + 1,
+            });
+        }
+    }
+    for (k, &x) in axes.iter().enumerate() {
+        for &y in &axes[k + 1..] {
+            for (i, m) in pages(heatmap::PANELS).into_iter().enumerate() {
+                charts.push(SweepChart::Heatmap {
+                    x,
+                    y,
+                    metrics: m,
+                    page: i + 1,
+                });
+            }
+        }
+    }
+    if d.variants.len() > 1 {
+        for (i, m) in pages(variants::PANELS).into_iter().enumerate() {
+            charts.push(SweepChart::Variants {
+                metrics: m,
+                page: i + 1,
+            });
+        }
+    }
+    charts
+        .into_iter()
+        .map(|chart| SweepFigure { chart, data: d })
+        .collect()
+}
+
+/// A file-name-safe form of an axis path: `venue.oewg.transparency` gives
+/// `venue-oewg-transparency`.
+pub fn slug(path: &str) -> String {
+    path.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// What a metric counts, for axis labels (see docs/EXPERIMENTS.md, "Metrics").
+pub fn unit(metric: &str) -> &'static str {
+    match metric {
+        "ami" | "scope_index" | "fragmentation" => "index, 0..1",
+        "adopted" | "failed" | "abandoned" => "proposals per run",
+        "moves" => "moves per run",
+        "venues_created" => "venues per run",
+        m if m.starts_with("adoptions.") => "adoptions per run",
+        m if m.starts_with("members.") => "member states",
+        _ => "value",
+    }
+}
+
+/// A tick label for `v` on an axis spanning `span`: as many decimals as the span needs.
+pub fn fmt_num(v: f64, span: f64) -> String {
+    let span = span.abs();
+    let decimals = if span >= 20.0 {
+        0
+    } else if span >= 2.0 {
+        1
+    } else if span >= 0.2 {
+        2
+    } else if span >= 0.02 {
+        3
+    } else {
+        4
+    };
+    let s = format!("{v:.decimals$}");
+    // "-0.00" reads as a sign error.
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+/// A value range padded by a tenth of its span (a flat range gets a visible height).
+pub fn padded(lo: f64, hi: f64) -> (f64, f64) {
+    if !(lo.is_finite() && hi.is_finite()) {
+        return (0.0, 1.0);
+    }
+    let span = hi - lo;
+    if span <= f64::EPSILON * hi.abs().max(1.0) {
+        let pad = (hi.abs() * 0.1).max(0.05);
+        return (lo - pad, hi + pad);
+    }
+    (lo - span * 0.1, hi + span * 0.1)
+}
+
+/// "tiny, seed 7, 24 runs": what a title says about the sweep.
+pub fn sweep_subtitle(d: &SweepData) -> String {
+    let runs = d.runs.len();
+    match d.seed {
+        Some(seed) => format!("{}, seed {seed}, {runs} runs", d.name),
+        None => format!("{}, {runs} runs", d.name),
+    }
+}
+
+/// One variant's line on one panel: (x, mean and CI) per axis level with runs.
+pub fn axis_line(d: &SweepData, axis: usize, metric: usize, variant: usize) -> Vec<(f64, MeanCi)> {
+    let (levels, of) = d.levels(axis);
+    let mut groups: Vec<Vec<f64>> = vec![Vec::new(); levels.len()];
+    for (r, &l) in d.runs.iter().zip(&of) {
+        if r.variant == variant {
+            groups[l].push(r.values[metric]);
+        }
+    }
+    levels
+        .iter()
+        .zip(groups)
+        .map(|(&x, v)| (x, MeanCi::of(&v)))
+        .filter(|(_, s)| s.n > 0)
+        .collect()
+}
+
+/// Splits `area` into a grid for `n` panels: at most 4 columns, as square as fits.
+pub fn panel_grid<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    n: usize,
+    max_cols: usize,
+) -> Vec<DrawingArea<DB, Shift>> {
+    let cols = n.clamp(1, max_cols);
+    let rows = n.div_ceil(cols).max(1);
+    let mut cells = area.split_evenly((rows, cols));
+    cells.truncate(n);
+    cells
+}
+
+fn draw_axis<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &SweepData,
+    axis: usize,
+    metrics: &[usize],
+    page: usize,
+) -> DrawResult {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(e)?;
+    let path = &d.axes[axis];
+    let (levels, _) = d.levels(axis);
+    let binned = d.distinct(axis) > super::sweepdata::MAX_LEVELS;
+    let mut title = format!("Outcomes against {path}");
+    let all = d.varying_metrics().len();
+    if all > AXIS_PANELS {
+        title.push_str(&format!(" ({page}/{})", all.div_ceil(AXIS_PANELS)));
+    }
+    let constant = d.metrics.len() - all;
+    let mut sub = format!(
+        "{}: mean over runs at each value{} (other axes and replicates pooled), 95 % CI",
+        sweep_subtitle(d),
+        if binned { " bin" } else { "" }
+    );
+    if constant > 0 {
+        let s = if constant == 1 { "" } else { "s" };
+        sub.push_str(&format!("; {constant} constant metric{s} not shown"));
+    }
+    let body = style::titled(root, &title, &sub)?;
+    let (panels, legend) = body.split_vertically(body.dim_in_pixel().1 as i32 - 56);
+    let cells = panel_grid(&panels, metrics.len(), 4);
+    let xmin = levels.first().copied().unwrap_or(0.0);
+    let xmax = levels.last().copied().unwrap_or(1.0);
+    let xpad = (xmax - xmin).abs().max(1e-9) * 0.06;
+    let short = path.rsplit('.').next().unwrap_or(path);
+    for (cell, &m) in cells.iter().zip(metrics) {
+        let lines: Vec<Vec<(f64, MeanCi)>> = (0..d.variants.len())
+            .map(|v| axis_line(d, axis, m, v))
+            .collect();
+        let lo = lines
+            .iter()
+            .flatten()
+            .map(|p| p.1.lo)
+            .fold(f64::INFINITY, f64::min);
+        let hi = lines
+            .iter()
+            .flatten()
+            .map(|p| p.1.hi)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let (y0, y1) = padded(lo, hi);
+        let mut chart = ChartBuilder::on(cell)
+            .caption(&d.metrics[m], style::font(style::TICK))
+            .margin(8)
+            .margin_right(24)
+            .x_label_area_size(62)
+            .y_label_area_size(124)
+            .build_cartesian_2d(xmin - xpad..xmax + xpad, y0..y1)
+            .map_err(|e| e.to_string())?;
+        let (xs, ys) = (xmax - xmin, y1 - y0);
+        chart
+            .configure_mesh()
+            .x_desc(short)
+            .y_desc(unit(&d.metrics[m]))
+            .axis_desc_style(style::font(style::TICK))
+            .label_style(style::font(style::TICK))
+            .x_labels(4)
+            .y_labels(4)
+            .x_label_formatter(&|v| fmt_num(*v, xs))
+            .y_label_formatter(&|v| fmt_num(*v, ys))
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.12))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (v, line) in lines.iter().enumerate() {
+            let c = style::colour(v);
+            let mut band: Vec<(f64, f64)> = line.iter().map(|(x, s)| (*x, s.lo)).collect();
+            band.extend(line.iter().rev().map(|(x, s)| (*x, s.hi)));
+            chart
+                .draw_series(std::iter::once(Polygon::new(band, c.mix(0.2).filled())))
+                .map_err(|e| e.to_string())?;
+            let pts: Vec<(f64, f64)> = line.iter().map(|(x, s)| (*x, s.mean)).collect();
+            if style::dashed(v) {
+                chart
+                    .draw_series(DashedLineSeries::new(pts.clone(), 12, 8, c.stroke_width(3)))
+                    .map_err(|e| e.to_string())?;
+            } else {
+                chart
+                    .draw_series(LineSeries::new(pts.clone(), c.stroke_width(3)))
+                    .map_err(|e| e.to_string())?;
+            }
+            chart
+                .draw_series(pts.iter().map(|&p| Circle::new(p, 5, c.filled())))
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    let mut entries: Vec<(String, Swatch)> = d
+        .variants
+        .iter()
+        .enumerate()
+        .map(|(v, name)| {
+            (
+                name.clone(),
+                Swatch::Line {
+                    colour: style::colour(v),
+                    dashed: style::dashed(v),
+                },
+            )
+        })
+        .collect();
+    entries.push((
+        "95 % CI of the mean".to_string(),
+        Swatch::Box(style::GREY.mix(0.25)),
+    ));
+    style::draw_legend_row(&legend, (100, 8), &entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plot::sweepdata::{load_sweep, tests::write_sweep};
+    use crate::plot::tests::texts;
+    use crate::plot::{png_of, svg_of};
+
+    fn data() -> SweepData {
+        let dir = tempfile::tempdir().unwrap();
+        write_sweep(dir.path());
+        load_sweep(dir.path()).unwrap()
+    }
+
+    #[test]
+    fn a_two_axis_sweep_with_a_variant_gets_axis_heatmap_and_variant_charts() {
+        let d = data();
+        let names: Vec<String> = figures(&d).iter().map(Figure::name).collect();
+        assert_eq!(
+            names,
+            vec![
+                "axis-parameters-a-1",
+                "axis-venue-x-b-1",
+                "heatmap-parameters-a-venue-x-b-1",
+                "variants-1"
+            ]
+        );
+    }
+
+    #[test]
+    fn axis_lines_pool_the_other_axis_and_replicates() {
+        let d = data();
+        let line = axis_line(&d, 0, 0, 0);
+        assert_eq!(line.len(), 2);
+        // Base at a = 0.2: m = 0.2 + b/10 + rep/100 over b in 1..3, rep in 0..1.
+        assert_eq!(line[0].1.n, 6);
+        assert!((line[0].1.mean - 0.405).abs() < 1e-12, "{:?}", line[0]);
+        assert!(line[0].1.lo < line[0].1.mean && line[0].1.mean < line[0].1.hi);
+        let v = axis_line(&d, 1, 0, 1);
+        assert_eq!(v.len(), 3, "three values of b");
+        assert!((v[0].1.mean - (0.4 + 0.1 + 0.5 + 0.005)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn axis_chart_has_a_panel_per_metric_a_line_per_variant_and_a_legend() {
+        let d = data();
+        let fig = SweepFigure {
+            chart: SweepChart::Axis {
+                axis: 0,
+                metrics: vec![0],
+                page: 1,
+            },
+            data: &d,
+        };
+        let s = svg_of(&fig).unwrap();
+        let t = texts(&s);
+        for label in [
+            "Outcomes against parameters.a",
+            "m",
+            "a",
+            "value",
+            "base",
+            "v",
+            "95 % CI of the mean",
+        ] {
+            assert!(t.iter().any(|x| x == label), "{label}: {t:?}");
+        }
+        assert!(t.iter().any(|x| x.contains("1 constant metric not shown")));
+        // One band per variant; one mean line per variant plus two legend swatches.
+        assert_eq!(s.matches("<polygon").count(), 2);
+        let lines = |c: &str| {
+            s.split("<polyline")
+                .skip(1)
+                .filter(|p| p.contains(&format!("stroke=\"{c}\"")))
+                .count()
+        };
+        // A mean line per variant, and its legend swatch.
+        assert_eq!(lines("#0072B2"), 2, "base mean line");
+        assert_eq!(lines("#D55E00"), 2, "variant mean line");
+        // Two points per line.
+        assert_eq!(s.matches("<circle").count(), 4);
+        assert!(png_of(&fig).unwrap().starts_with(b"\x89PNG"));
+    }
+
+    #[test]
+    fn numbers_get_the_decimals_their_span_needs() {
+        assert_eq!(fmt_num(150.0, 30.0), "150");
+        assert_eq!(fmt_num(0.3456, 0.5), "0.35");
+        assert_eq!(fmt_num(-0.0001, 0.5), "0.00");
+        assert_eq!(fmt_num(0.00123, 0.01), "0.0012");
+        assert_eq!(slug("venue.oewg.transparency"), "venue-oewg-transparency");
+        assert_eq!(padded(1.0, 1.0), (0.9, 1.1));
+        assert_eq!(unit("members.unga"), "member states");
+    }
+}
