@@ -51,6 +51,8 @@ pub fn run(scenario: &Scenario, run: u64, opts: RunOptions) -> RunResult {
             n: Vec::new(),
         },
         pairs: Vec::new(),
+        memo: forecast::Memo::default(),
+        odds: Vec::new(),
     };
     for round in 0..scenario.rounds {
         eng.round(round, &mut rng);
@@ -79,6 +81,10 @@ struct Engine<'a> {
     attention: attention::Attention,
     /// Reused buffer of (reach, rule) pairs for the observation step.
     pairs: Vec<(f64, Pos)>,
+    /// Forecast electorates shared within a step (cleared when memberships may change).
+    memo: forecast::Memo,
+    /// Per venue: the member list its reform odds were computed for, and the odds.
+    odds: Vec<(Vec<StateIx>, (f64, f64))>,
 }
 
 impl Engine<'_> {
@@ -152,12 +158,14 @@ impl Engine<'_> {
 
     /// Step 2: forum shopping and creation (§7.3), in proposal order.
     fn shop(&mut self, rng: &mut SimRng) {
+        // Memberships, attention and legitimacy changed since the last forecasts.
+        self.memo.clear();
         let mut joins = Vec::new();
         for p in 0..self.w.proposals.len() {
             if self.w.proposals[p].status != Status::Waiting {
                 continue;
             }
-            let choice = forum::choose(&self.w, p, rng);
+            let choice = forum::choose_in(&self.w, p, rng, &mut self.memo);
             let sponsor = self.w.proposals[p].sponsor;
             // A picked creation gets the next venue index; an unpicked one names none.
             let first_new = self.w.venues.len() as u32;
@@ -207,6 +215,8 @@ impl Engine<'_> {
         // Tabling in an open venue makes the sponsor a member (applied after the step, §7.11).
         for (v, i) in joins {
             self.w.venues[v].set_member(i, true);
+            // Only these memberships changed since the forecasts above.
+            self.memo.forget(v);
         }
         self.refresh_pass_probabilities();
     }
@@ -220,7 +230,8 @@ impl Engine<'_> {
                     forecast::procedural(&self.w, p).0
                 } else {
                     let sponsors = Sponsors::of(&self.w, pr.sponsor, &pr.cosponsors);
-                    forecast::substantive(&self.w, venue, pr.kind, pr.pos, &sponsors).1
+                    let memo = &mut self.memo;
+                    forecast::substantive_in(&self.w, venue, pr.kind, pr.pos, &sponsors, memo).1
                 };
                 pp.push((p, prob));
             }
@@ -328,7 +339,18 @@ impl Engine<'_> {
             };
         }
         for v in 0..self.w.venues.len() {
-            let Some(r) = reform::step(&self.w, v, rng) else {
+            if self.odds.len() <= v {
+                self.odds.resize_with(v + 1, Default::default);
+            }
+            let (w, memo) = (&self.w, &mut self.odds[v]);
+            let odds = || {
+                if memo.0 != w.venues[v].members {
+                    memo.0.clone_from(&w.venues[v].members);
+                    memo.1 = reform::odds(w, v);
+                }
+                memo.1
+            };
+            let Some(r) = reform::step_with(w, v, odds, rng) else {
                 continue;
             };
             if r.passed {
