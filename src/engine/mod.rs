@@ -25,39 +25,71 @@ use observe::Counts;
 
 /// Runs run `run` (0-based) of `scenario`, from ChaCha stream `run` of `scenario.seed`.
 pub fn run(scenario: &Scenario, run: u64, opts: RunOptions) -> RunResult {
-    let mut rng = run_rng(scenario.seed, run);
-    let world = setup::world(scenario, &mut rng);
-    let mut eng = Engine {
-        out: RunResult {
-            run,
-            seed: scenario.seed,
-            venue_names: Vec::new(),
-            proposal_names: Vec::new(),
-            state_names: scenario.states.iter().map(|s| s.id.clone()).collect(),
-            rounds: Vec::with_capacity(scenario.rounds as usize),
-            venues: Vec::new(),
-            rules: Vec::new(),
-            decisions: Vec::new(),
-            choices: Vec::new(),
-            votes: Vec::new(),
-            attention: Vec::new(),
-        },
-        w: world,
-        opts,
-        counts: Counts::default(),
-        elections: Vec::new(),
-        attention: attention::Attention {
-            a: Vec::new(),
-            n: Vec::new(),
-        },
-        pairs: Vec::new(),
-    };
-    for round in 0..scenario.rounds {
-        eng.round(round, &mut rng);
+    let mut stepper = Stepper::new(scenario, run, opts);
+    while stepper.step() {}
+    stepper.finish()
+}
+
+/// A run played one round at a time: [`run`] is `step` until it returns false, then
+/// `finish`. The benches use it to time single rounds.
+pub struct Stepper<'a> {
+    eng: Engine<'a>,
+    rng: SimRng,
+    next: u32,
+}
+
+impl<'a> Stepper<'a> {
+    /// Sets up run `run` of `scenario` (the world at round 0, before any step).
+    pub fn new(scenario: &'a Scenario, run: u64, opts: RunOptions) -> Self {
+        let mut rng = run_rng(scenario.seed, run);
+        let world = setup::world(scenario, &mut rng);
+        let eng = Engine {
+            out: RunResult {
+                run,
+                seed: scenario.seed,
+                venue_names: Vec::new(),
+                proposal_names: Vec::new(),
+                state_names: scenario.states.iter().map(|s| s.id.clone()).collect(),
+                rounds: Vec::with_capacity(scenario.rounds as usize),
+                venues: Vec::new(),
+                rules: Vec::new(),
+                decisions: Vec::new(),
+                choices: Vec::new(),
+                votes: Vec::new(),
+                attention: Vec::new(),
+            },
+            w: world,
+            opts,
+            counts: Counts::default(),
+            elections: Vec::new(),
+            attention: attention::Attention {
+                a: Vec::new(),
+                n: Vec::new(),
+            },
+            pairs: Vec::new(),
+            memo: forecast::Memo::default(),
+            odds: Vec::new(),
+        };
+        Stepper { eng, rng, next: 0 }
     }
-    eng.out.venue_names = eng.w.venues.iter().map(|v| v.id.clone()).collect();
-    eng.out.proposal_names = eng.w.proposals.iter().map(|p| p.id.clone()).collect();
-    eng.out
+
+    /// Plays the next round; false (and nothing played) once every round has been.
+    pub fn step(&mut self) -> bool {
+        if self.next >= self.eng.w.sc.rounds {
+            return false;
+        }
+        self.eng.round(self.next, &mut self.rng);
+        self.next += 1;
+        true
+    }
+
+    /// The run's records so far.
+    pub fn finish(self) -> RunResult {
+        let mut eng = self.eng;
+        eng.out.venue_names = eng.w.venues.iter().map(|v| v.id.clone()).collect();
+        eng.out.proposal_names = eng.w.proposals.iter().map(|p| p.id.clone()).collect();
+        eng.out
+    }
 }
 
 /// One decided proposal, applied at the outcome step.
@@ -79,6 +111,10 @@ struct Engine<'a> {
     attention: attention::Attention,
     /// Reused buffer of (reach, rule) pairs for the observation step.
     pairs: Vec<(f64, Pos)>,
+    /// Forecast electorates shared within a step (cleared when memberships may change).
+    memo: forecast::Memo,
+    /// Per venue: the member list its reform odds were computed for, and the odds.
+    odds: Vec<(Vec<StateIx>, (f64, f64))>,
 }
 
 impl Engine<'_> {
@@ -152,12 +188,14 @@ impl Engine<'_> {
 
     /// Step 2: forum shopping and creation (§7.3), in proposal order.
     fn shop(&mut self, rng: &mut SimRng) {
+        // Memberships, attention and legitimacy changed since the last forecasts.
+        self.memo.clear();
         let mut joins = Vec::new();
         for p in 0..self.w.proposals.len() {
             if self.w.proposals[p].status != Status::Waiting {
                 continue;
             }
-            let choice = forum::choose(&self.w, p, rng);
+            let choice = forum::choose_in(&self.w, p, rng, &mut self.memo);
             let sponsor = self.w.proposals[p].sponsor;
             // A picked creation gets the next venue index; an unpicked one names none.
             let first_new = self.w.venues.len() as u32;
@@ -207,6 +245,8 @@ impl Engine<'_> {
         // Tabling in an open venue makes the sponsor a member (applied after the step, §7.11).
         for (v, i) in joins {
             self.w.venues[v].set_member(i, true);
+            // Only these memberships changed since the forecasts above.
+            self.memo.forget(v);
         }
         self.refresh_pass_probabilities();
     }
@@ -220,7 +260,8 @@ impl Engine<'_> {
                     forecast::procedural(&self.w, p).0
                 } else {
                     let sponsors = Sponsors::of(&self.w, pr.sponsor, &pr.cosponsors);
-                    forecast::substantive(&self.w, venue, pr.kind, pr.pos, &sponsors).1
+                    let memo = &mut self.memo;
+                    forecast::substantive_in(&self.w, venue, pr.kind, pr.pos, &sponsors, memo).1
                 };
                 pp.push((p, prob));
             }
@@ -247,14 +288,13 @@ impl Engine<'_> {
             if adm.admitted {
                 self.w.venues[adm.venue].set_member(adm.applicant, true);
             }
-            let votes: Vec<Vote> = adm.votes.iter().map(|x| x.1).collect();
             let d = self.tally_row(
                 adm.venue,
                 DecisionKind::Admission,
                 u32::MAX,
                 Kind::Procedural,
                 adm.applicant,
-                &votes,
+                &adm.votes,
                 adm.admitted,
             );
             self.out.decisions.push(DecisionRow { ..d });
@@ -328,7 +368,18 @@ impl Engine<'_> {
             };
         }
         for v in 0..self.w.venues.len() {
-            let Some(r) = reform::step(&self.w, v, rng) else {
+            if self.odds.len() <= v {
+                self.odds.resize_with(v + 1, Default::default);
+            }
+            let (w, memo) = (&self.w, &mut self.odds[v]);
+            let odds = || {
+                if memo.0 != w.venues[v].members {
+                    memo.0.clone_from(&w.venues[v].members);
+                    memo.1 = reform::odds(w, v);
+                }
+                memo.1
+            };
+            let Some(r) = reform::step_with(w, v, odds, rng) else {
                 continue;
             };
             if r.passed {
@@ -336,14 +387,13 @@ impl Engine<'_> {
                 venue.transparency = r.transparency;
                 venue.stakeholders = venue.stakeholders.with_weight(r.stakeholder_weight);
             }
-            let votes: Vec<Vote> = r.votes.iter().map(|x| x.1).collect();
             let d = self.tally_row(
                 v,
                 DecisionKind::Reform,
                 u32::MAX,
                 Kind::Procedural,
                 r.proposer,
-                &votes,
+                &r.votes,
                 r.passed,
             );
             self.out.decisions.push(DecisionRow {
@@ -475,14 +525,13 @@ impl Engine<'_> {
             }
         }
         let (kind, sponsor, pos) = (pr.kind, pr.sponsor, pr.pos);
-        let all_votes: Vec<Vote> = all.iter().map(|x| x.1).collect();
         let d = self.tally_row(
             v,
             DecisionKind::Proposal,
             p as u32,
             kind,
             sponsor,
-            &all_votes,
+            &all,
             adopted,
         );
         self.out.decisions.push(DecisionRow {
@@ -597,7 +646,7 @@ impl Engine<'_> {
         self.out.rounds.push(row);
     }
 
-    /// A decision row with tallies counted from `votes` (one per participant).
+    /// A decision row with tallies counted from `votes` (one per participant), in one pass.
     #[allow(clippy::too_many_arguments)]
     fn tally_row(
         &self,
@@ -606,10 +655,18 @@ impl Engine<'_> {
         proposal: u32,
         kind: Kind,
         sponsor: StateIx,
-        votes: &[Vote],
+        votes: &[(StateIx, Vote)],
         adopted: bool,
     ) -> DecisionRow {
-        let count = |x: Vote| votes.iter().filter(|&&v| v == x).count() as u32;
+        let [mut yes, mut no, mut abstain, mut absent] = [0u32; 4];
+        for &(_, x) in votes {
+            match x {
+                Vote::Yes => yes += 1,
+                Vote::No => no += 1,
+                Vote::Abstain => abstain += 1,
+                Vote::Absent => absent += 1,
+            }
+        }
         DecisionRow {
             round: self.w.round,
             venue: v as u32,
@@ -617,10 +674,10 @@ impl Engine<'_> {
             proposal,
             kind,
             sponsor: sponsor as u32,
-            yes: count(Vote::Yes),
-            no: count(Vote::No),
-            abstain: count(Vote::Abstain),
-            absent: count(Vote::Absent),
+            yes,
+            no,
+            abstain,
+            absent,
             adopted,
             position: Pos::default(),
             camp: self.w.venue_camp(v),

@@ -7,6 +7,7 @@ pub mod spec;
 pub use params::{PARAM_DEFS, ParamDef, Params};
 pub use policy::{Camp, Kind, KindSet, Pos, utility};
 pub use spec::*;
+pub mod generate;
 pub mod rules;
 pub mod stats;
 pub mod testkit;

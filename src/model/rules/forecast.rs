@@ -19,8 +19,21 @@ pub fn pass_probability(
     sponsors: &Sponsors,
     decision: Decision,
 ) -> f64 {
-    let raw = vote::raw_deltas(world, el, subject, sponsors);
-    let means = vote::mean_deltas(world, el, &raw, sponsors);
+    pass_probability_in(world, v, el, subject, sponsors, decision, &mut Vec::new())
+}
+
+/// [`pass_probability`] with a reused buffer for the raw gains.
+fn pass_probability_in(
+    world: &World,
+    v: VenueIx,
+    el: &Electorate,
+    subject: &Subject,
+    sponsors: &Sponsors,
+    decision: Decision,
+    raw: &mut Vec<f64>,
+) -> f64 {
+    vote::raw_deltas_into(world, el, subject, sponsors, raw);
+    let means = vote::mean_deltas(world, el, raw, sponsors);
     let stake = vote::stakeholder_vote(world, subject);
     vote::p_pass(
         world,
@@ -42,11 +55,27 @@ pub fn substantive(
     q: Pos,
     sponsors: &Sponsors,
 ) -> (Pos, f64) {
+    substantive_in(world, v, kind, q, sponsors, &mut Memo::default())
+}
+
+/// [`substantive`] reading the forecast electorate from `memo` (see [`Memo`]).
+pub fn substantive_in(
+    world: &World,
+    v: VenueIx,
+    kind: Kind,
+    q: Pos,
+    sponsors: &Sponsors,
+    memo: &mut Memo,
+) -> (Pos, f64) {
     let venue = &world.venues[v];
-    let el = Electorate::forecast(world, v, Some(sponsors.sponsor));
+    let Memo { base, el, raw } = memo;
+    let el: &Electorate = match with_extra(world, v, sponsors.sponsor, base, el) {
+        Some(el) => el,
+        None => &base[v].1,
+    };
     let q2 = negotiation::forecast(
         world,
-        &el,
+        el,
         venue.stakeholders,
         q,
         sponsors.sponsor,
@@ -56,8 +85,68 @@ pub fn substantive(
     let subject = Subject::Rule { q: q2, reference };
     (
         q2,
-        pass_probability(world, v, &el, &subject, sponsors, venue.decision),
+        pass_probability_in(world, v, el, &subject, sponsors, venue.decision, raw),
     )
+}
+
+/// Forecast electorates of the venues, computed once and read by every forecast until the
+/// engine calls [`Memo::clear`]. Within forum shopping nothing a forecast electorate depends
+/// on changes (memberships change only after the step, attention and weights at other
+/// steps; a created venue gets a new index), so the sponsors of all waiting proposals can
+/// share one per venue. Values are computed by [`Electorate::forecast`]'s own arithmetic,
+/// so results are bit-identical to computing them afresh.
+#[derive(Debug, Clone, Default)]
+pub struct Memo {
+    /// `base[v]`: (valid, forecast electorate of `v` without an extra participant).
+    base: Vec<(bool, Electorate)>,
+    /// Buffer for an electorate with a sponsor who would join.
+    el: Electorate,
+    /// Buffer for raw gains.
+    raw: Vec<f64>,
+}
+
+impl Memo {
+    /// Forgets every electorate (call after anything that changes memberships, attention,
+    /// weights or legitimacy).
+    pub fn clear(&mut self) {
+        for b in &mut self.base {
+            b.0 = false;
+        }
+    }
+
+    /// Forgets venue `v`'s electorate (its membership changed).
+    pub fn forget(&mut self, v: VenueIx) {
+        if let Some(b) = self.base.get_mut(v) {
+            b.0 = false;
+        }
+    }
+}
+
+/// Makes sure `base[v]` holds `v`'s forecast electorate; if `extra` would join, writes the
+/// electorate with it into `buf` and returns it, else returns `None` (use `base[v]`).
+fn with_extra<'b>(
+    world: &World,
+    v: VenueIx,
+    extra: StateIx,
+    base: &mut Vec<(bool, Electorate)>,
+    buf: &'b mut Electorate,
+) -> Option<&'b Electorate> {
+    if base.len() <= v {
+        base.resize_with(v + 1, Default::default);
+    }
+    let (valid, b) = &mut base[v];
+    if !*valid {
+        Electorate::forecast_into(world, v, b);
+        *valid = true;
+    }
+    let pos = b.parts.binary_search(&extra).err()?;
+    buf.parts.clone_from(&b.parts);
+    buf.weight.clone_from(&b.weight);
+    buf.presence.clone_from(&b.presence);
+    buf.parts.insert(pos, extra);
+    buf.weight.insert(pos, world.eff_weight(extra, v));
+    buf.presence.insert(pos, 1.0 - world.p_absent(extra, v));
+    Some(buf)
 }
 
 /// What a procedural proposal sponsored by `sponsor` asks voters to weigh (§7.7), at

@@ -54,6 +54,17 @@ fn proactive(world: &World, v: VenueIx, kind: crate::model::Kind, camp: Camp) ->
 
 /// Decides what the sponsor of waiting proposal `p` does this round.
 pub fn choose(world: &World, p: ProposalIx, rng: &mut SimRng) -> Choice {
+    choose_in(world, p, rng, &mut forecast::Memo::default())
+}
+
+/// [`choose`] with forecast electorates shared through `memo` (the engine keeps one for
+/// the whole forum-shopping step).
+pub fn choose_in(
+    world: &World,
+    p: ProposalIx,
+    rng: &mut SimRng,
+    memo: &mut forecast::Memo,
+) -> Choice {
     let pr = &world.proposals[p];
     debug_assert_eq!(pr.status, Status::Waiting);
     let none = |action| Choice {
@@ -105,14 +116,14 @@ pub fn choose(world: &World, p: ProposalIx, rng: &mut SimRng) -> Choice {
         }
         return Choice {
             action: Action::Table { venue: v },
-            options: vec![venue_option(world, p, v, &sponsors, cost_to_move)],
+            options: vec![venue_option(world, p, v, &sponsors, cost_to_move, memo)],
             chosen: Some(0),
         };
     }
 
     let mut options: Vec<Opt> = (0..world.venues.len())
         .filter(|&v| usable(world, v, kind, s))
-        .map(|v| venue_option(world, p, v, &sponsors, cost_to_move))
+        .map(|v| venue_option(world, p, v, &sponsors, cost_to_move, memo))
         .collect();
     let mut create = None;
     if let Some((bloc, charter, eu)) = creation(world, p) {
@@ -168,10 +179,11 @@ fn venue_option(
     v: VenueIx,
     sponsors: &Sponsors,
     cost_to_move: f64,
+    memo: &mut forecast::Memo,
 ) -> Opt {
     let pr = &world.proposals[p];
     let (s, kind) = (pr.sponsor, pr.kind);
-    let (q2, pp) = forecast::substantive(world, v, kind, pr.pos, sponsors);
+    let (q2, pp) = forecast::substantive_in(world, v, kind, pr.pos, sponsors, memo);
     let rule = world.venues[v]
         .rule(kind)
         .map_or(world.sc.legacy, |r| r.pos);

@@ -40,22 +40,42 @@ pub fn passes(yes_w: f64, no_w: f64, vetoed: bool) -> bool {
     !vetoed && yes_w > no_w
 }
 
-/// Possibly tables and votes a reform in venue `v` (absences already drawn for the round).
-pub fn step(world: &World, v: VenueIx, rng: &mut SimRng) -> Option<Reform> {
+/// What a venue's reform draw depends on: (probability that no member tables a reform,
+/// total competence of the members). A function of the member list only, so the engine
+/// keeps it while a venue's membership stays the same.
+pub fn odds(world: &World, v: VenueIx) -> (f64, f64) {
     let venue = &world.venues[v];
-    if !venue.active || !venue.has_state_membership() || venue.members.is_empty() {
-        return None;
-    }
     let comp = |i: StateIx| world.sc.states[i].competence;
     let quiet: f64 = venue
         .members
         .iter()
         .map(|&i| 1.0 - world.p.reform_rate * comp(i))
         .product();
+    let total: f64 = venue.members.iter().map(|&i| comp(i)).sum();
+    (quiet, total)
+}
+
+/// Possibly tables and votes a reform in venue `v` (absences already drawn for the round).
+pub fn step(world: &World, v: VenueIx, rng: &mut SimRng) -> Option<Reform> {
+    step_with(world, v, || odds(world, v), rng)
+}
+
+/// [`step`] with the venue's [`odds`] given (computed only if the venue may reform).
+pub fn step_with(
+    world: &World,
+    v: VenueIx,
+    odds: impl FnOnce() -> (f64, f64),
+    rng: &mut SimRng,
+) -> Option<Reform> {
+    let venue = &world.venues[v];
+    if !venue.active || !venue.has_state_membership() || venue.members.is_empty() {
+        return None;
+    }
+    let comp = |i: StateIx| world.sc.states[i].competence;
+    let (quiet, total) = odds();
     if uniform(rng) >= 1.0 - quiet {
         return None;
     }
-    let total: f64 = venue.members.iter().map(|&i| comp(i)).sum();
     let mut u = uniform(rng) * total;
     let mut proposer = *venue.members.last()?;
     for &i in &venue.members {

@@ -83,13 +83,16 @@ pub fn draw(world: &World, membership: &Membership, rng: &mut SimRng) -> Vec<Sta
     let sizes: Vec<usize> = pools.iter().map(Vec::len).collect();
     for (pool, k) in pools.iter().zip(quotas(&sizes, free)) {
         let mut cand = pool.clone();
+        // Weights once per pool, kept in step with `cand`: each draw still sums and scans
+        // the remaining weights in candidate order (the same floating-point operations).
+        let mut weight: Vec<f64> = cand.iter().map(|&i| seat_weight(world, i)).collect();
         for _ in 0..k {
-            let total: f64 = cand.iter().map(|&i| seat_weight(world, i)).sum();
+            let total: f64 = weight.iter().sum();
             let pick = if total > 0.0 {
                 let mut u = uniform(rng) * total;
                 let mut pick = cand.len() - 1;
-                for (j, &i) in cand.iter().enumerate() {
-                    u -= seat_weight(world, i);
+                for (j, &w) in weight.iter().enumerate() {
+                    u -= w;
                     if u < 0.0 {
                         pick = j;
                         break;
@@ -99,6 +102,7 @@ pub fn draw(world: &World, membership: &Membership, rng: &mut SimRng) -> Vec<Sta
             } else {
                 ((uniform(rng) * cand.len() as f64) as usize).min(cand.len() - 1)
             };
+            weight.remove(pick);
             members.push(cand.remove(pick));
         }
     }

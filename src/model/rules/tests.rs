@@ -316,3 +316,37 @@ fn a_venue_without_a_quorum_forecasts_no_pass() {
         forecast::pass_probability(&w, SCO, &el, &subject, &sponsors, Decision::Consensus) > 0.0
     );
 }
+
+#[test]
+fn forecasts_through_a_shared_memo_equal_fresh_ones_bit_for_bit() {
+    // One memo serves every (venue, sponsor) pair, members and would-be joiners alike,
+    // and a venue forgotten after a membership change is recomputed.
+    let sc = toy();
+    let mut w = world(&sc);
+    w.venues[SCO].set_member(1, false);
+    let mut memo = forecast::Memo::default();
+    let check = |w: &World, memo: &mut forecast::Memo| {
+        for v in 0..w.venues.len() {
+            for s in [0, 1, 6, 11] {
+                let sponsors = Sponsors::of(w, s, &[]);
+                let q = Pos::new(0.6, 0.55);
+                let fresh = forecast::substantive(w, v, Kind::Norms, q, &sponsors);
+                let shared = forecast::substantive_in(w, v, Kind::Norms, q, &sponsors, memo);
+                assert_eq!(
+                    fresh.0.m.to_bits(),
+                    shared.0.m.to_bits(),
+                    "venue {v} sponsor {s}"
+                );
+                assert_eq!(
+                    fresh.1.to_bits(),
+                    shared.1.to_bits(),
+                    "venue {v} sponsor {s}"
+                );
+            }
+        }
+    };
+    check(&w, &mut memo);
+    w.venues[SCO].set_member(1, true);
+    memo.forget(SCO);
+    check(&w, &mut memo);
+}

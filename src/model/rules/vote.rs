@@ -32,6 +32,18 @@ impl Electorate {
         Self::forecast_of(world, v, parts)
     }
 
+    /// [`Electorate::forecast`] without an extra participant, into a reused buffer.
+    pub fn forecast_into(world: &World, v: VenueIx, out: &mut Electorate) {
+        let members = &world.venues[v].members;
+        out.parts.clone_from(members);
+        out.weight.clear();
+        out.weight
+            .extend(members.iter().map(|&i| world.eff_weight(i, v)));
+        out.presence.clear();
+        out.presence
+            .extend(members.iter().map(|&i| 1.0 - world.p_absent(i, v)));
+    }
+
     /// Forecast electorate made of `parts`, weighted as in venue `v`.
     pub fn forecast_of(world: &World, v: VenueIx, parts: Vec<StateIx>) -> Electorate {
         let weight = parts.iter().map(|&i| world.eff_weight(i, v)).collect();
@@ -187,10 +199,25 @@ pub fn raw_deltas(
     subject: &Subject,
     sponsors: &Sponsors,
 ) -> Vec<f64> {
-    el.parts
-        .iter()
-        .map(|&i| raw_delta(world, i, subject, !sponsors.contains(i)))
-        .collect()
+    let mut out = Vec::with_capacity(el.parts.len());
+    raw_deltas_into(world, el, subject, sponsors, &mut out);
+    out
+}
+
+/// [`raw_deltas`] into a reused buffer.
+pub fn raw_deltas_into(
+    world: &World,
+    el: &Electorate,
+    subject: &Subject,
+    sponsors: &Sponsors,
+    out: &mut Vec<f64>,
+) {
+    out.clear();
+    out.extend(
+        el.parts
+            .iter()
+            .map(|&i| raw_delta(world, i, subject, !sponsors.contains(i))),
+    );
 }
 
 /// Deterministic part of each voter's Δ (§7.6): raw gain + yes bias + bloc cohesion −
@@ -355,9 +382,20 @@ pub fn p_pass(
     };
     match decision {
         Decision::Consensus => {
+            // Only the veto probabilities matter: the yes side's CDF is not computed.
             let mut p = 1.0;
             for (k, &i) in el.parts.iter().enumerate() {
-                let (_, pn) = probs(k, i);
+                let pn = if sponsors.contains(i) {
+                    0.0
+                } else {
+                    let mu = means[k];
+                    let pn = if sd > 0.0 {
+                        normal_cdf((-band - mu) / sd)
+                    } else {
+                        (mu < -band) as u8 as f64
+                    };
+                    el.presence[k] * pn
+                };
                 p *= 1.0 - pn;
             }
             p
