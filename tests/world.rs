@@ -5,7 +5,7 @@
 //! event or a fixed venue. (What does not emerge is reported in docs/CALIBRATION.md.)
 
 use forumsim::engine::record::{DecisionKind, RunResult};
-use forumsim::engine::{self, RunOptions};
+use forumsim::engine::RunOptions;
 use forumsim::model::{Camp, Scenario};
 use std::path::Path;
 use std::sync::OnceLock;
