@@ -52,7 +52,9 @@ fn states_csv_has_the_documented_shape() {
         *groups.entry(g[0]).or_default() += 1;
         let tagged = |t: &str| r.tags.iter().any(|x| x == t);
         let home = r.blocs[0].as_str();
-        if tagged("sco") {
+        if tagged("brics") {
+            assert_eq!(home, "brics", "{}", r.id);
+        } else if tagged("sco") {
             assert_eq!(home, "sco", "{}", r.id);
         } else if tagged("eu") {
             assert_eq!(home, "eu", "{}", r.id);
@@ -160,6 +162,12 @@ id = "eu"
 id = "sco"
 [[bloc]]
 id = "nato"
+[[bloc]]
+id = "brics"
+[[bloc]]
+id = "g77"
+[[bloc]]
+id = "coe"
 
 [[venue]]
 id = "unga"
