@@ -129,6 +129,43 @@ fn validate_prints_the_table_and_writes_the_files() {
 }
 
 #[test]
+fn validate_draws_the_tallies_and_plot_redraws_them_from_validate_csv() {
+    let cwd = tempfile::tempdir().unwrap();
+    let out = cwd.path().join("val");
+    let o = forumsim(
+        cwd.path(),
+        &["validate", arg(&fixture()), "--runs", "12", "-o", arg(&out)],
+    );
+    assert_eq!(o.code, 0, "{}", o.show());
+    assert!(
+        o.stdout.contains("plots/tallies.png, plots/tallies.svg"),
+        "{}",
+        o.show()
+    );
+    let svg_path = out.join("plots/tallies.svg");
+    let svg = fs::read_to_string(&svg_path).unwrap();
+    for text in ["p1-vote", "made up for the tests", "committee", "states"] {
+        assert!(svg.contains(text), "{text} missing from tallies.svg");
+    }
+    assert!(
+        fs::read(out.join("plots/tallies.png"))
+            .unwrap()
+            .starts_with(b"\x89PNG")
+    );
+    // `forumsim plot` on the folder redraws the same chart from validate.csv.
+    fs::remove_dir_all(out.join("plots")).unwrap();
+    let o = forumsim(cwd.path(), &["plot", arg(&out), "--format", "svg"]);
+    assert_eq!(o.code, 0, "{}", o.show());
+    assert!(o.stdout.contains("tallies.svg"), "{}", o.show());
+    assert_eq!(fs::read_to_string(&svg_path).unwrap(), svg);
+    // A validate.csv that is not one is bad input (exit 2), naming the file.
+    fs::write(out.join("validate.csv"), "target,measure\nx,yes\n").unwrap();
+    let o = forumsim(cwd.path(), &["plot", arg(&out)]);
+    assert_eq!(o.code, 2, "{}", o.show());
+    assert!(o.stderr.contains("validate.csv"), "{}", o.show());
+}
+
+#[test]
 fn fail_above_exits_1_only_when_an_error_exceeds_it() {
     let cwd = tempfile::tempdir().unwrap();
     let out = cwd.path().join("val");
@@ -186,6 +223,8 @@ fn validate_files_are_identical_on_one_and_three_threads() {
         "validate_countries.csv",
         "validate_summary.csv",
         "confusion.csv",
+        "plots/tallies.svg",
+        "plots/tallies.png",
     ] {
         assert_eq!(
             fs::read(a.join(name)).unwrap(),

@@ -19,12 +19,13 @@ For a `forumsim run` folder, reads rounds.csv, venues.csv, rules.csv and decisio
 and writes ami, members, rules and outcomes charts. For a `forumsim sweep` folder,
 reads manifest.json and runs.csv and writes axis-* (each outcome against each numeric
 axis), heatmap-* (each pair of numeric axes) and variants-* (variants against the
-base) charts. PNG (1600x900) and SVG, into DIR/plots/. Exit status: 2 if DIR is not a
-complete run or sweep folder, 1 if writing fails.";
+base) charts. For a `forumsim validate` folder, reads validate.csv and writes the
+tallies chart. PNG (1600x900) and SVG, into DIR/plots/. Exit status: 2 if DIR is not a
+complete run, sweep or validate folder, 1 if writing fails.";
 
 #[derive(Debug, Args)]
 pub struct PlotArgs {
-    /// Output folder of `forumsim run` or `forumsim sweep`.
+    /// Output folder of `forumsim run`, `forumsim sweep` or `forumsim validate`.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
     /// File formats to write.

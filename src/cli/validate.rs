@@ -1,5 +1,5 @@
 //! `forumsim validate`: run a batch, compare it with the scenario's `[[target]]`s,
-//! print the table, write the CSV files and a manifest, and exit 1 only when
+//! print the table, write the CSV files, the tallies chart and a manifest, and exit 1 only when
 //! `--fail-above` is given and exceeded (a poor fit is a finding, not an error).
 
 use std::io::{self, Write};
@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use forumsim::model::Ballot;
 use forumsim::output::{self, atomic::AtomicFile};
+use forumsim::plot;
 use forumsim::scenario;
 use forumsim::validate::{self, MEASURES, TargetReport, ValidationReport};
 
@@ -62,6 +63,8 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
     })?;
 
     let files = validate::output::write(&out, &report)?;
+    let tallies = plot::tallies::Tallies::of_report(&sc.name, &report);
+    plot::write_figures(&out, &[tallies], plot::Format::Both)?;
     write_resolved(&out, &resolved.text)?;
     let batch = output::Batch {
         scenario: &sc,
@@ -163,7 +166,7 @@ pub fn write_report(
     }
     writeln!(
         w,
-        "\nfiles: {} (validate.csv, validate_countries.csv, validate_summary.csv, confusion.csv, manifest.json)",
+        "\nfiles: {} (validate.csv, validate_countries.csv, validate_summary.csv, confusion.csv, manifest.json, plots/tallies.png, plots/tallies.svg)",
         out.display()
     )
 }

@@ -132,7 +132,7 @@ pub fn load(dir: &Path) -> Result<RunData, PlotError> {
 
 /// Scenario name and seed from `manifest.json`; the folder name when there is none.
 /// Only titles use them, so an unreadable manifest is not an error.
-fn describe(dir: &Path) -> (String, Option<u64>) {
+pub(crate) fn describe(dir: &Path) -> (String, Option<u64>) {
     let manifest = std::fs::read(dir.join(MANIFEST))
         .ok()
         .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok());
@@ -150,19 +150,19 @@ fn describe(dir: &Path) -> (String, Option<u64>) {
 }
 
 /// The requested cells of one record, in the order the columns were asked for.
-struct Cells<'a> {
+pub(crate) struct Cells<'a> {
     record: &'a csv::StringRecord,
     cols: &'a [usize],
     names: &'a [&'a str],
 }
 
 impl Cells<'_> {
-    fn text(&self, i: usize) -> &str {
+    pub(crate) fn text(&self, i: usize) -> &str {
         self.record.get(self.cols[i]).unwrap_or("")
     }
 
     /// A float; empty is NaN (how the tables write an undefined value).
-    fn num(&self, i: usize) -> Result<f64, String> {
+    pub(crate) fn num(&self, i: usize) -> Result<f64, String> {
         if self.text(i).trim().is_empty() {
             Ok(f64::NAN)
         } else {
@@ -170,7 +170,7 @@ impl Cells<'_> {
         }
     }
 
-    fn parse<T: std::str::FromStr>(&self, i: usize) -> Result<T, String> {
+    pub(crate) fn parse<T: std::str::FromStr>(&self, i: usize) -> Result<T, String> {
         let s = self.text(i);
         s.trim()
             .parse()
@@ -179,7 +179,7 @@ impl Cells<'_> {
 }
 
 /// Calls `row` with the named columns of every data row of `dir/name`.
-fn read(
+pub(crate) fn read(
     dir: &Path,
     name: &str,
     names: &[&str],

@@ -6,6 +6,8 @@
 //! module: [`ami`], [`members`], [`rules`], [`outcomes`]. For a sweep folder it reads
 //! `runs.csv` ([`sweepdata`]) and draws outcomes against each axis ([`sweep`]),
 //! two-axis heatmaps ([`heatmap`]) and variants against the base ([`variants`]).
+//! For a `forumsim validate` folder it reads `validate.csv` and draws the recorded
+//! and simulated tallies of each target ([`tallies`]).
 //! Files go to `DIR/plots/`, each written atomically. Text uses a font compiled into the binary ([`style`]), so the
 //! PNGs look the same on a machine without any system fonts; the SVGs name the
 //! family `sans-serif` and let the viewer render it.
@@ -24,6 +26,7 @@ pub mod sensitivity;
 pub mod style;
 pub mod sweep;
 pub mod sweepdata;
+pub mod tallies;
 pub mod variants;
 
 pub use data::{RunData, load};
@@ -185,6 +188,10 @@ pub fn plot_dir(dir: &Path, format: Format) -> Result<Vec<PathBuf>, PlotError> {
         let d = load_sweep(dir)?;
         let figs = sweep::figures(&d);
         return write_figures(dir, &figs, format);
+    }
+    if tallies::is_validate(dir) {
+        let d = tallies::load(dir)?;
+        return write_figures(dir, &[d], format);
     }
     let d = load(dir)?;
     let figs: Vec<RunFigure<'_>> = Chart::ALL
