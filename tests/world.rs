@@ -4,8 +4,8 @@
 //! from the calibrated world replay — none of them is written into the scenario as an
 //! event or a fixed venue. (What does not emerge is reported in docs/CALIBRATION.md.)
 
-use forumsim::engine::record::{DecisionKind, RunResult};
 use forumsim::engine::RunOptions;
+use forumsim::engine::record::{DecisionKind, RunResult};
 use forumsim::model::{Camp, Scenario};
 use std::path::Path;
 use std::sync::OnceLock;
