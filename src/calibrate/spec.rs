@@ -5,6 +5,7 @@
 //! value can be carried by several blocs that are real institutions — the five UN
 //! regional groups share one cohesion — without ever becoming a per-country knob.
 
+use crate::scenario::line_col;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -115,14 +116,6 @@ pub fn fmt_value(v: f64) -> String {
 /// Rounds to the 4-decimal grid of [`fmt_value`].
 pub fn snap(v: f64) -> f64 {
     (v * 1e4).round() / 1e4
-}
-
-fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let at = at.min(text.len());
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[start..].chars().count() + 1)
 }
 
 /// Reads and checks the calibration file at `path` (the scenario is not loaded here).

@@ -12,7 +12,7 @@
 
 use super::sensdesign::{self, Method, SensInfo};
 use crate::engine::SimRng;
-use crate::scenario::{self, ScenarioError};
+use crate::scenario::{self, ScenarioError, line_col};
 use rand::{RngExt, SeedableRng};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -359,18 +359,6 @@ pub fn expand_lhs(seed: u64, samples: u32, ranges: &[(f64, f64)]) -> Vec<Vec<f64
     (0..n)
         .map(|i| cols.iter().map(|c| c[i]).collect())
         .collect()
-}
-
-/// Line and column of byte offset `at` (1-based, columns in characters).
-fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[start..].chars().count() + 1)
 }
 
 struct Ctx<'a> {

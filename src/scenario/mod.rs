@@ -18,6 +18,8 @@
 mod agenda;
 pub mod diff;
 mod error;
+/// Shared by the other file formats' located errors (experiments, calibrations).
+pub(crate) use error::line_col;
 mod extends;
 mod overrides;
 mod population;
