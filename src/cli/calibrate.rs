@@ -46,8 +46,10 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
         .num_threads(args.threads.map_or(0, |n| n as usize))
         .build()
         .map_err(CliError::Pool)?;
-    // Load once up front so a wrong scenario or target fails before any search.
-    let base = forumsim::scenario::load(&cal.scenario)?;
+    // Load once up front, with every knob at the middle of its range, so a wrong
+    // scenario, override path or target fails before any search.
+    let mid: Vec<f64> = cal.knobs.iter().map(|k| (k.lo + k.hi) / 2.0).collect();
+    let base = forumsim::scenario::load_with(&cal.scenario, &cal.sets(&mid))?;
     calibrate::check_target(&base, &cal.target)
         .map_err(|m| CliError::Usage(format!("{}: {m}", args.file.display())))?;
     let names: Vec<&str> = cal.knobs.iter().map(|k| k.name.as_str()).collect();
