@@ -117,25 +117,8 @@ pub fn verify(dir: &Path, sample: Option<usize>, seed: u64) -> Result<Report, Ve
             ));
         }
     }
-    let str_at = |ptr: &str| {
-        m.pointer(ptr)
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad(&mpath, format!("missing `{}`", &ptr[1..].replace('/', "."))))
-    };
-    let resolved_name = str_at("/scenario/resolved")?;
-    let resolved_hash = str_at("/scenario/resolved_sha256")?;
-    let scenario_path = str_at("/scenario/path")?;
-    let overrides: Vec<String> = m["scenario"]["overrides"]
-        .as_array()
-        .ok_or_else(|| bad(&mpath, "missing `scenario.overrides`"))?
-        .iter()
-        .map(|v| v.as_str().map(str::to_string))
-        .collect::<Option<_>>()
-        .ok_or_else(|| bad(&mpath, "`scenario.overrides` must be strings"))?;
-    let seed_run = m["seed"]
-        .as_u64()
-        .ok_or_else(|| bad(&mpath, "missing `seed`"))?;
-    let recorded = run_list(&m["runs"]).ok_or_else(|| bad(&mpath, "missing or bad `runs`"))?;
+    let batch = Recorded::of(&m, &mpath)?;
+    let recorded = batch.runs.clone();
     let tables = Tables {
         votes: m["tables"]["votes"].as_bool().unwrap_or(false),
         states: m["tables"]["states"].as_bool().unwrap_or(false),
@@ -168,28 +151,18 @@ pub fn verify(dir: &Path, sample: Option<usize>, seed: u64) -> Result<Report, Ve
         ));
     }
 
-    let rpath = dir.join(resolved_name);
-    let resolved = std::fs::read_to_string(&rpath).map_err(|source| VerifyError::NoScenario {
-        path: rpath.clone(),
-        source,
-    })?;
-    if sha256_hex(resolved.as_bytes()) != resolved_hash {
+    let Some(sc) = batch.scenario(dir)? else {
         // Re-running an altered scenario would prove nothing.
         return Ok(Report {
             recorded,
             checked: Vec::new(),
             files: vec![FileCheck {
-                name: resolved_name.to_string(),
+                name: batch.resolved.to_string(),
                 outcome: Outcome::Altered,
             }],
             notes,
         });
-    }
-    // Relative paths in the scenario (`states_csv`) are relative to the original file.
-    let as_if = Path::new(scenario_path).with_file_name(RESOLVED);
-    let mut sc =
-        scenario::from_str(&resolved, &as_if, &overrides).map_err(VerifyError::Scenario)?;
-    sc.seed = seed_run;
+    };
 
     let checked = match sample {
         Some(0) => return Err(VerifyError::EmptySample),
@@ -219,41 +192,71 @@ pub fn recorded(dir: &Path) -> Result<(Scenario, Vec<u64>), VerifyError> {
     if m["kind"].as_str() != Some(KIND_RUN) {
         return Err(bad(&mpath, "not the manifest of a `forumsim run` folder"));
     }
-    let str_at = |ptr: &str| {
-        m.pointer(ptr)
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad(&mpath, format!("missing `{}`", &ptr[1..].replace('/', "."))))
-    };
-    let resolved_name = str_at("/scenario/resolved")?;
-    let resolved_hash = str_at("/scenario/resolved_sha256")?;
-    let scenario_path = str_at("/scenario/path")?;
-    let overrides: Vec<String> = m["scenario"]["overrides"]
-        .as_array()
-        .ok_or_else(|| bad(&mpath, "missing `scenario.overrides`"))?
-        .iter()
-        .map(|v| v.as_str().map(str::to_string))
-        .collect::<Option<_>>()
-        .ok_or_else(|| bad(&mpath, "`scenario.overrides` must be strings"))?;
-    let seed = m["seed"]
-        .as_u64()
-        .ok_or_else(|| bad(&mpath, "missing `seed`"))?;
-    let runs = run_list(&m["runs"]).ok_or_else(|| bad(&mpath, "missing or bad `runs`"))?;
-    let rpath = dir.join(resolved_name);
-    let resolved = std::fs::read_to_string(&rpath).map_err(|source| VerifyError::NoScenario {
-        path: rpath.clone(),
-        source,
-    })?;
-    if sha256_hex(resolved.as_bytes()) != resolved_hash {
-        return Err(bad(
-            &rpath,
+    let batch = Recorded::of(&m, &mpath)?;
+    match batch.scenario(dir)? {
+        Some(sc) => Ok((sc, batch.runs)),
+        None => Err(bad(
+            &dir.join(batch.resolved),
             "not the scenario the manifest recorded (its hash differs); run the batch again",
-        ));
+        )),
     }
-    let as_if = Path::new(scenario_path).with_file_name(RESOLVED);
-    let mut sc =
-        scenario::from_str(&resolved, &as_if, &overrides).map_err(VerifyError::Scenario)?;
-    sc.seed = seed;
-    Ok((sc, runs))
+}
+
+/// What a run folder's manifest records about its batch: the resolved scenario copy and
+/// its hash, the original scenario path, the overrides, the seed and the runs.
+struct Recorded<'m> {
+    resolved: &'m str,
+    resolved_sha256: &'m str,
+    path: &'m str,
+    overrides: Vec<String>,
+    seed: u64,
+    runs: Vec<u64>,
+}
+
+impl<'m> Recorded<'m> {
+    fn of(m: &'m Value, mpath: &Path) -> Result<Recorded<'m>, VerifyError> {
+        let str_at = |ptr: &str| {
+            m.pointer(ptr)
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad(mpath, format!("missing `{}`", &ptr[1..].replace('/', "."))))
+        };
+        Ok(Recorded {
+            resolved: str_at("/scenario/resolved")?,
+            resolved_sha256: str_at("/scenario/resolved_sha256")?,
+            path: str_at("/scenario/path")?,
+            overrides: m["scenario"]["overrides"]
+                .as_array()
+                .ok_or_else(|| bad(mpath, "missing `scenario.overrides`"))?
+                .iter()
+                .map(|v| v.as_str().map(str::to_string))
+                .collect::<Option<_>>()
+                .ok_or_else(|| bad(mpath, "`scenario.overrides` must be strings"))?,
+            seed: m["seed"]
+                .as_u64()
+                .ok_or_else(|| bad(mpath, "missing `seed`"))?,
+            runs: run_list(&m["runs"]).ok_or_else(|| bad(mpath, "missing or bad `runs`"))?,
+        })
+    }
+
+    /// The recorded scenario, re-loaded from the folder's resolved copy with the recorded
+    /// overrides and seed; `None` if the copy is not the one the manifest hashed.
+    fn scenario(&self, dir: &Path) -> Result<Option<Scenario>, VerifyError> {
+        let rpath = dir.join(self.resolved);
+        let resolved =
+            std::fs::read_to_string(&rpath).map_err(|source| VerifyError::NoScenario {
+                path: rpath.clone(),
+                source,
+            })?;
+        if sha256_hex(resolved.as_bytes()) != self.resolved_sha256 {
+            return Ok(None);
+        }
+        // Relative paths in the scenario (`states_csv`) are relative to the original file.
+        let as_if = Path::new(self.path).with_file_name(RESOLVED);
+        let mut sc = scenario::from_str(&resolved, &as_if, &self.overrides)
+            .map_err(VerifyError::Scenario)?;
+        sc.seed = self.seed;
+        Ok(Some(sc))
+    }
 }
 
 /// The run indices of a manifest's `runs` (a range or a list).
