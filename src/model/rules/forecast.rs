@@ -19,10 +19,26 @@ pub fn pass_probability(
     sponsors: &Sponsors,
     decision: Decision,
 ) -> f64 {
-    pass_probability_in(world, v, el, subject, sponsors, decision, &mut Vec::new())
+    pass_probability_in(
+        world,
+        v,
+        el,
+        subject,
+        sponsors,
+        decision,
+        &mut Scratch::default(),
+    )
 }
 
-/// [`pass_probability`] with a reused buffer for the raw gains.
+/// Buffers of one forecast (raw gains, mean Δs, bloc sums), reused across forecasts.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    raw: Vec<f64>,
+    means: Vec<f64>,
+    blocs: vote::BlocScratch,
+}
+
+/// [`pass_probability`] with reused buffers.
 fn pass_probability_in(
     world: &World,
     v: VenueIx,
@@ -30,15 +46,15 @@ fn pass_probability_in(
     subject: &Subject,
     sponsors: &Sponsors,
     decision: Decision,
-    raw: &mut Vec<f64>,
+    sc: &mut Scratch,
 ) -> f64 {
-    vote::raw_deltas_into(world, el, subject, sponsors, raw);
-    let means = vote::mean_deltas(world, el, raw, sponsors);
+    vote::raw_deltas_into(world, el, subject, sponsors, &mut sc.raw);
+    vote::mean_deltas_into(world, el, &sc.raw, sponsors, &mut sc.blocs, &mut sc.means);
     let stake = vote::stakeholder_vote(world, subject);
     vote::p_pass(
         world,
         el,
-        &means,
+        &sc.means,
         sponsors,
         decision,
         world.venues[v].stakeholders,
@@ -68,7 +84,7 @@ pub fn substantive_in(
     memo: &mut Memo,
 ) -> (Pos, f64) {
     let venue = &world.venues[v];
-    let Memo { base, el, raw } = memo;
+    let Memo { base, el, scratch } = memo;
     let el: &Electorate = match with_extra(world, v, sponsors.sponsor, base, el) {
         Some(el) => el,
         None => &base[v].1,
@@ -85,7 +101,7 @@ pub fn substantive_in(
     let subject = Subject::Rule { q: q2, reference };
     (
         q2,
-        pass_probability_in(world, v, el, &subject, sponsors, venue.decision, raw),
+        pass_probability_in(world, v, el, &subject, sponsors, venue.decision, scratch),
     )
 }
 
@@ -101,8 +117,8 @@ pub struct Memo {
     base: Vec<(bool, Electorate)>,
     /// Buffer for an electorate with a sponsor who would join.
     el: Electorate,
-    /// Buffer for raw gains.
-    raw: Vec<f64>,
+    /// Buffers of the pass-probability computation.
+    scratch: Scratch,
 }
 
 impl Memo {

@@ -350,3 +350,47 @@ fn forecasts_through_a_shared_memo_equal_fresh_ones_bit_for_bit() {
     memo.forget(SCO);
     check(&w, &mut memo);
 }
+
+#[test]
+fn mean_deltas_equal_the_per_voter_formula_bit_for_bit() {
+    // §7.6 written per voter and bloc, as the model states it: the engine's version
+    // computes each bloc's mean once per call and must give the same bits.
+    let mut sc = toy();
+    sc.params.stigma = 0.3;
+    let mut w = world(&sc);
+    w.legitimacy[2] = 0.4;
+    let el = Electorate::forecast(&w, UNGA, None);
+    let subject = Subject::Rule {
+        q: Pos::new(0.7, 0.4),
+        reference: sc.legacy,
+    };
+    let sponsors = Sponsors::of(&w, 2, &[5]);
+    let raw = vote::raw_deltas(&w, &el, &subject, &sponsors);
+    let got = vote::mean_deltas(&w, &el, &raw, &sponsors);
+    let stigma = w.p.stigma * (1.0 - sponsors.legitimacy);
+    let mine = &sc.states[2].blocs;
+    for (k, &i) in el.parts.iter().enumerate() {
+        let blocs = &sc.states[i].blocs;
+        let mut pull = 0.0;
+        for &b in blocs {
+            let (mut sw, mut swd) = (0.0, 0.0);
+            for (m, &j) in el.parts.iter().enumerate() {
+                if sc.states[j].blocs.contains(&b) {
+                    let wt = el.weight[m] * el.presence[m];
+                    sw += wt;
+                    swd += wt * raw[m];
+                }
+            }
+            let coh = sc.blocs[b].cohesion.unwrap_or(w.p.cohesion);
+            let avg = if sw > 0.0 { swd / sw } else { raw[k] };
+            pull += coh * (avg - raw[k]);
+        }
+        if !blocs.is_empty() {
+            pull /= blocs.len() as f64;
+        }
+        let exempt = blocs.iter().any(|b| mine.contains(b));
+        let want = raw[k] + w.p.yes_bias + pull - if exempt { 0.0 } else { stigma };
+        assert_eq!(got[k].to_bits(), want.to_bits(), "voter {i}");
+    }
+    assert!(got.iter().zip(&raw).any(|(g, r)| g != r), "blocs pull");
+}

@@ -223,15 +223,56 @@ pub fn raw_deltas_into(
 /// Deterministic part of each voter's Δ (§7.6): raw gain + yes bias + bloc cohesion −
 /// stigma. Bloc averages weigh participants by weight × presence (one pass).
 pub fn mean_deltas(world: &World, el: &Electorate, raw: &[f64], sponsors: &Sponsors) -> Vec<f64> {
+    let mut out = Vec::with_capacity(raw.len());
+    mean_deltas_into(
+        world,
+        el,
+        raw,
+        sponsors,
+        &mut BlocScratch::default(),
+        &mut out,
+    );
+    out
+}
+
+/// Per-bloc sums and terms of [`mean_deltas_into`], kept between calls so that forecasts
+/// (thousands per run) do not allocate.
+#[derive(Debug, Clone, Default)]
+pub struct BlocScratch {
+    /// Σ weight × presence of the bloc's participants.
+    sw: Vec<f64>,
+    /// Σ weight × presence × raw gain.
+    swd: Vec<f64>,
+    /// The bloc's weighted mean raw gain; `None` when nobody of it is (expected) present.
+    avg: Vec<Option<f64>>,
+    /// The bloc's cohesion (its own or the default).
+    coh: Vec<f64>,
+    /// The bloc is one of the sponsor's (exempt from stigma).
+    exempt: Vec<bool>,
+}
+
+/// [`mean_deltas`] into reused buffers. Every per-bloc quantity (mean gain, cohesion,
+/// stigma exemption) is computed once per call instead of once per voter and bloc; each
+/// voter's Δ is then the same expression in the same order, so results are bit-identical.
+pub fn mean_deltas_into(
+    world: &World,
+    el: &Electorate,
+    raw: &[f64],
+    sponsors: &Sponsors,
+    bs: &mut BlocScratch,
+    out: &mut Vec<f64>,
+) {
     let sc = world.sc;
     let nb = sc.blocs.len();
-    let mut sw = vec![0.0; nb];
-    let mut swd = vec![0.0; nb];
+    bs.sw.clear();
+    bs.sw.resize(nb, 0.0);
+    bs.swd.clear();
+    bs.swd.resize(nb, 0.0);
     for (k, &j) in el.parts.iter().enumerate() {
         let w = el.weight[k] * el.presence[k];
         for &b in &sc.states[j].blocs {
-            sw[b] += w;
-            swd[b] += w * raw[k];
+            bs.sw[b] += w;
+            bs.swd[b] += w * raw[k];
         }
     }
     let stigma = world.p.stigma * (1.0 - sponsors.legitimacy);
@@ -240,24 +281,38 @@ pub fn mean_deltas(world: &World, el: &Electorate, raw: &[f64], sponsors: &Spons
     } else {
         &[]
     };
-    el.parts
-        .iter()
-        .enumerate()
-        .map(|(k, &i)| {
-            let blocs = &sc.states[i].blocs;
-            let mut pull = 0.0;
-            for &b in blocs {
-                let coh = sc.blocs[b].cohesion.unwrap_or(world.p.cohesion);
-                let avg = if sw[b] > 0.0 { swd[b] / sw[b] } else { raw[k] };
-                pull += coh * (avg - raw[k]);
-            }
-            if !blocs.is_empty() {
-                pull /= blocs.len() as f64;
-            }
-            let exempt = blocs.iter().any(|b| sponsor_blocs.contains(b));
-            raw[k] + world.p.yes_bias + pull - if exempt { 0.0 } else { stigma }
-        })
-        .collect()
+    bs.avg.clear();
+    bs.avg.extend(
+        bs.sw
+            .iter()
+            .zip(&bs.swd)
+            .map(|(&sw, &swd)| (sw > 0.0).then(|| swd / sw)),
+    );
+    bs.coh.clear();
+    bs.coh.extend(
+        sc.blocs
+            .iter()
+            .map(|b| b.cohesion.unwrap_or(world.p.cohesion)),
+    );
+    bs.exempt.clear();
+    bs.exempt
+        .extend((0..nb).map(|b| sponsor_blocs.contains(&b)));
+    out.clear();
+    out.extend(el.parts.iter().enumerate().map(|(k, &i)| {
+        let blocs = &sc.states[i].blocs;
+        let r = raw[k];
+        let mut pull = 0.0;
+        let mut exempt = false;
+        for &b in blocs {
+            let avg = bs.avg[b].unwrap_or(r);
+            pull += bs.coh[b] * (avg - r);
+            exempt |= bs.exempt[b];
+        }
+        if !blocs.is_empty() {
+            pull /= blocs.len() as f64;
+        }
+        r + world.p.yes_bias + pull - if exempt { 0.0 } else { stigma }
+    }));
 }
 
 /// A vote from a deterministic Δ and a drawn shock (§7.6 bands).
