@@ -394,3 +394,22 @@ fn mean_deltas_equal_the_per_voter_formula_bit_for_bit() {
     }
     assert!(got.iter().zip(&raw).any(|(g, r)| g != r), "blocs pull");
 }
+
+#[test]
+fn forecast_weights_are_eff_weight_and_presence_bit_for_bit() {
+    let sc = toy();
+    let mut w = world(&sc);
+    // Uneven attention, a newcomer (attention 0) and a capped multiplier.
+    for (k, a) in w.venues[UNGA].attention.iter_mut().enumerate() {
+        *a = [0.0, 0.2, 0.9, 0.5][k % 4];
+    }
+    for v in 0..w.venues.len() {
+        let parts: Vec<StateIx> = (0..w.n_states()).collect();
+        let (mut wt, mut pr) = (Vec::new(), Vec::new());
+        w.weights_into(v, &parts, &mut wt, &mut pr);
+        for &i in &parts {
+            assert_eq!(wt[i].to_bits(), w.eff_weight(i, v).to_bits());
+            assert_eq!(pr[i].to_bits(), (1.0 - w.p_absent(i, v)).to_bits());
+        }
+    }
+}

@@ -37,17 +37,14 @@ impl Electorate {
         let members = &world.venues[v].members;
         out.parts.clone_from(members);
         out.weight.clear();
-        out.weight
-            .extend(members.iter().map(|&i| world.eff_weight(i, v)));
         out.presence.clear();
-        out.presence
-            .extend(members.iter().map(|&i| 1.0 - world.p_absent(i, v)));
+        world.weights_into(v, members, &mut out.weight, &mut out.presence);
     }
 
     /// Forecast electorate made of `parts`, weighted as in venue `v`.
     pub fn forecast_of(world: &World, v: VenueIx, parts: Vec<StateIx>) -> Electorate {
-        let weight = parts.iter().map(|&i| world.eff_weight(i, v)).collect();
-        let presence = parts.iter().map(|&i| 1.0 - world.p_absent(i, v)).collect();
+        let (mut weight, mut presence) = (Vec::new(), Vec::new());
+        world.weights_into(v, &parts, &mut weight, &mut presence);
         Electorate {
             parts,
             weight,
