@@ -14,6 +14,8 @@ Examples:
   forumsim plot outputs/stylized --format png
   forumsim run scenarios/stylized.toml --plot
   forumsim plot outputs/quick-grid                 # a sweep folder
+  forumsim run scenarios/teaching/small-state-competence.toml --states --votes
+  forumsim plot outputs/small-state-competence --groups SK,SU
 
 For a `forumsim run` folder, reads rounds.csv, venues.csv, rules.csv and decisions.csv
 and writes ami, members, rules and outcomes charts. For a `forumsim sweep` folder,
@@ -21,13 +23,23 @@ reads manifest.json and runs.csv and writes axis-* (each outcome against each nu
 axis), heatmap-* (each pair of numeric axes) and variants-* (variants against the
 base) charts. For a `forumsim validate` folder, reads validate.csv and writes the
 tallies chart. PNG (1600x900) and SVG, into DIR/plots/. Exit status: 2 if DIR is not a
-complete run, sweep or validate folder, 1 if writing fails.";
+complete run, sweep or validate folder, 1 if writing fails.
+
+With --groups, writes only the groups chart of a run folder (and its numbers,
+groups.csv): each group of states (a state-id prefix: SK = SK1, SK2, ...) side by side,
+mean per state and run with a 95 % CI across runs, of years holding a seat in appointed
+venues, reforms and proposals tabled and adopted, and ballots missed. It needs
+attention.csv and votes.csv: run the scenario with --states --votes (exit 2 otherwise).";
 
 #[derive(Debug, Args)]
 pub struct PlotArgs {
     /// Output folder of `forumsim run`, `forumsim sweep` or `forumsim validate`.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+    /// Compare groups of states instead (state-id prefixes, e.g. SK,SU): writes
+    /// groups.png/.svg/.csv. Needs a run made with --states --votes.
+    #[arg(long, value_name = "PREFIXES", value_parser = parse_groups)]
+    pub groups: Option<Groups>,
     /// File formats to write.
     #[arg(long, value_enum, default_value_t = FormatArg::Both)]
     pub format: FormatArg,
@@ -54,12 +66,31 @@ impl From<FormatArg> for Format {
 }
 
 pub fn plot(args: PlotArgs) -> Result<(), CliError> {
-    plot_folder(&args.dir, args.format.into(), args.quiet)
+    match &args.groups {
+        Some(groups) => {
+            let written = plot::plot_groups(&args.dir, &groups.0, args.format.into())?;
+            say_written(&args.dir, &written, args.quiet)
+        }
+        None => plot_folder(&args.dir, args.format.into(), args.quiet),
+    }
+}
+
+/// The prefixes of `--groups`, parsed as one value (a newtype, so that clap does not
+/// take a `Vec` for repeated flags); a bad list is a usage error (exit 2).
+#[derive(Debug, Clone)]
+pub struct Groups(pub Vec<String>);
+
+fn parse_groups(s: &str) -> Result<Groups, String> {
+    plot::groupdata::parse_groups(s).map(Groups)
 }
 
 /// Plots `dir` and, unless `quiet`, says where the charts went.
 pub fn plot_folder(dir: &Path, format: Format, quiet: bool) -> Result<(), CliError> {
     let written = plot::plot_dir(dir, format)?;
+    say_written(dir, &written, quiet)
+}
+
+fn say_written(dir: &Path, written: &[PathBuf], quiet: bool) -> Result<(), CliError> {
     if quiet {
         return Ok(());
     }

@@ -7,7 +7,8 @@
 //! `runs.csv` ([`sweepdata`]) and draws outcomes against each axis ([`sweep`]),
 //! two-axis heatmaps ([`heatmap`]) and variants against the base ([`variants`]).
 //! For a `forumsim validate` folder it reads `validate.csv` and draws the recorded
-//! and simulated tallies of each target ([`tallies`]).
+//! and simulated tallies of each target ([`tallies`]). With `--groups`, [`plot_groups`]
+//! compares groups of states of a run folder instead ([`groupdata`], [`groups`]).
 //! Files go to `DIR/plots/`, each written atomically. Text uses a font compiled into the binary ([`style`]), so the
 //! PNGs look the same on a machine without any system fonts; the SVGs name the
 //! family `sans-serif` and let the viewer render it.
@@ -18,6 +19,8 @@
 pub mod ami;
 pub mod bands;
 pub mod data;
+pub mod groupdata;
+pub mod groups;
 pub mod heatmap;
 pub mod members;
 pub mod outcomes;
@@ -62,6 +65,10 @@ pub enum PlotError {
     /// A sweep folder whose sweep has not finished (no manifest or runs yet).
     #[error("{}: {msg}", path.display())]
     Unfinished { path: PathBuf, msg: String },
+    /// `plot --groups` cannot compare these groups in this folder (a table it needs is
+    /// missing, or a group matches no state); the message says what to do.
+    #[error("{}: {msg}", path.display())]
+    Groups { path: PathBuf, msg: String },
     /// plotters failed while drawing (a bug, or out of memory).
     #[error("{}: cannot draw the chart: {msg}", path.display())]
     Draw { path: PathBuf, msg: String },
@@ -76,7 +83,10 @@ impl PlotError {
     pub fn is_bad_input(&self) -> bool {
         matches!(
             self,
-            PlotError::Read { .. } | PlotError::Parse { .. } | PlotError::Unfinished { .. }
+            PlotError::Read { .. }
+                | PlotError::Parse { .. }
+                | PlotError::Unfinished { .. }
+                | PlotError::Groups { .. }
         )
     }
 }
@@ -199,6 +209,36 @@ pub fn plot_dir(dir: &Path, format: Format) -> Result<Vec<PathBuf>, PlotError> {
         .map(|&chart| RunFigure { chart, data: &d })
         .collect();
     write_figures(dir, &figs, format)
+}
+
+/// Reads the run folder `dir` (made with `run --states --votes`) and writes the
+/// `groups` chart of the state-id prefixes `groups` into `dir/plots/` in `format`,
+/// then its numbers as `groups.csv`. Returns the paths written, in order.
+pub fn plot_groups(
+    dir: &Path,
+    groups: &[String],
+    format: Format,
+) -> Result<Vec<PathBuf>, PlotError> {
+    if !dir.is_dir() {
+        return Err(PlotError::Read {
+            path: dir.to_path_buf(),
+            source: io::Error::new(io::ErrorKind::NotFound, "no such folder"),
+        });
+    }
+    if is_sweep(dir) || tallies::is_validate(dir) {
+        return Err(PlotError::Groups {
+            path: dir.to_path_buf(),
+            msg: "`--groups` compares the states of a `forumsim run` folder, \
+                  not a sweep or validate folder"
+                .into(),
+        });
+    }
+    let d = groupdata::load(dir, groups)?;
+    let mut written = write_figures(dir, std::slice::from_ref(&d), format)?;
+    let csv = dir.join(PLOTS).join(groupdata::CSV_NAME);
+    write_atomic(&csv, groupdata::to_csv(&d).as_bytes())?;
+    written.push(csv);
+    Ok(written)
 }
 
 /// Writes each figure into `dir/plots/` (PNG, then SVG); returns the paths in order.

@@ -282,7 +282,7 @@ impl Figure for Tallies {
 }
 
 /// `text` cut (with an ellipsis) to fit `width` pixels in `font`.
-fn fit<DB: DrawingBackend>(
+pub(crate) fn fit<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
     font: &TextStyle<'_>,
