@@ -63,6 +63,7 @@ pub fn explain(args: ExplainArgs) -> Result<(), CliError> {
         RunOptions {
             votes: true,
             states: true,
+            why: true,
         },
     );
     let style = Style {

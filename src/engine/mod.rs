@@ -57,6 +57,7 @@ impl<'a> Stepper<'a> {
                 choices: Vec::new(),
                 votes: Vec::new(),
                 attention: Vec::new(),
+                why: Why::default(),
             },
             w: world,
             opts,
@@ -273,7 +274,9 @@ impl Engine<'_> {
 
     /// Step 3: joins, leaves, admissions, seat draws (§7.2), applied simultaneously.
     fn membership(&mut self, rng: &mut SimRng) {
-        let ch = membership::step(&self.w, rng);
+        let mut ch = membership::step_with(&self.w, rng, self.opts.why);
+        self.out.why.joins.append(&mut ch.why);
+        self.out.why.admissions.append(&mut ch.rules);
         for &(v, i) in &ch.leaves {
             self.w.venues[v].set_member(i, false);
         }

@@ -86,6 +86,7 @@ mod tests {
             RunOptions {
                 votes: true,
                 states: true,
+                why: true,
             },
         );
         (sc, r)
