@@ -1,7 +1,7 @@
 //! What happened in one run, round by round, as structured facts read off its records.
 //!
-//! Everything here is a pure function of a [`RunResult`] (recorded with votes and
-//! states) and its [`Scenario`]: no re-simulation, no randomness, and every list keeps
+//! Everything here is a pure function of a [`RunResult`] (recorded with votes, states
+//! and why) and its [`Scenario`]: no re-simulation, no randomness, and every list keeps
 //! the order of the records (or index order), so the facts — and the text made from
 //! them — are the same on every machine.
 
@@ -183,7 +183,8 @@ pub struct RoundFacts {
 
 /// Every round's facts. `r` must come from the run of `sc` (its ids resolve against
 /// `r`'s name tables); without recorded votes there are no breakers, without recorded
-/// states no joins or leaves.
+/// states only the joins and leaves of open venues (if why was recorded), without why
+/// no reasons and no admission rules.
 pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
     let state = |i: u32| r.state_names[i as usize].clone();
     let venue = |i: u32| {

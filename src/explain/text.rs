@@ -507,4 +507,113 @@ mod tests {
              best alternative a new bloc venue EU 0.19, pass 100%."
         );
     }
+
+    fn reason(state: &str, stake: f64, cost: f64, threshold: f64) -> Reason {
+        Reason {
+            state: state.into(),
+            value: stake - cost,
+            stake,
+            cost,
+            threshold,
+        }
+    }
+
+    #[test]
+    fn a_join_and_a_stay_out_give_their_reasons() {
+        let w = Reasons {
+            joined: vec![
+                reason("FRA", 0.15, 0.03, 0.0),
+                reason("DEU", 0.07, 0.02, 0.0),
+            ],
+            stayed_out: vec![
+                reason("USA", 0.02, 0.09, 0.0),
+                reason("GBR", 0.018, 0.071, 0.0),
+            ],
+            ..Reasons::default()
+        };
+        let f = Fact::Membership {
+            venue: "oewg".into(),
+            joined: vec!["FRA".into(), "DEU".into()],
+            left: vec![],
+            members: 12,
+            why: Some(w),
+        };
+        assert_eq!(
+            line(&f, Style::default()).unwrap(),
+            "oewg: FRA joined (value +0.12 = stake 0.15 - legitimation cost 0.03), as did \
+             DEU (+0.05 = 0.07 - 0.02); USA stays out (legitimation cost 0.09 outweighs \
+             stake 0.02), as do GBR (0.07 > 0.02) (12 members now)."
+        );
+    }
+
+    #[test]
+    fn a_leave_names_the_exit_threshold_and_a_sponsor_why_it_stays() {
+        let w = Reasons {
+            left: vec![reason("ITA", 0.0, 0.28, -0.1)],
+            kept: vec![(reason("GP4", 0.01, 0.2, -0.1), "forum-code".into())],
+            ..Reasons::default()
+        };
+        let f = Fact::Membership {
+            venue: "forum".into(),
+            joined: vec![],
+            // A leave without a reason (a scheduled event) is named plainly.
+            left: vec!["ITA".into(), "ESP".into()],
+            members: 41,
+            why: Some(w),
+        };
+        assert_eq!(
+            line(&f, Style::default()).unwrap(),
+            "forum: ITA left (value -0.28 = stake 0.00 - legitimation cost 0.28, below the \
+             exit threshold -0.10), as did ESP; GP4 (forum-code, value -0.19) is below the \
+             exit threshold -0.10 but stays while its proposal is on the agenda (41 members now)."
+        );
+    }
+
+    #[test]
+    fn long_lists_of_reasons_are_cut_shorter_than_names() {
+        let w = Reasons {
+            stayed_out: (1..=9)
+                .map(|k| reason(&format!("S{k}"), 0.1, 0.2, 0.0))
+                .collect(),
+            ..Reasons::default()
+        };
+        let f = Fact::Membership {
+            venue: "v".into(),
+            joined: vec![],
+            left: vec![],
+            members: 3,
+            why: Some(w),
+        };
+        let s = line(&f, Style::default()).unwrap();
+        assert!(
+            s.ends_with("as do S2 (0.20 > 0.10), S3 (0.20 > 0.10) and 6 more (3 members now)."),
+            "{s}"
+        );
+        assert_eq!(signed(-0.001), "+0.00");
+    }
+
+    #[test]
+    fn admissions_say_who_applied_the_tallies_and_the_rule() {
+        let f = Fact::Admissions {
+            venue: "budapest".into(),
+            rule: Some(Admit::Unanimity),
+            admitted: vec![("AD4".into(), 29, 0)],
+            refused: vec![("GS3".into(), 18, 12)],
+        };
+        assert_eq!(
+            line(&f, Style::default()).unwrap(),
+            "budapest: 2 applied, decided by unanimity of the members present; admits AD4 \
+             (29-0); refuses GS3 (18-12)."
+        );
+        let f = Fact::Admissions {
+            venue: "sco".into(),
+            rule: None,
+            admitted: vec![("HY3".into(), 25, 0)],
+            refused: vec![],
+        };
+        assert_eq!(
+            line(&f, Style::default()).unwrap(),
+            "sco admits HY3 (25-0)."
+        );
+    }
 }
