@@ -286,6 +286,9 @@ impl Engine<'_> {
         for (v, members) in &ch.seatings {
             self.w.venues[*v].set_members(members);
             self.w.venues[*v].seated = self.w.round;
+            if self.opts.why {
+                self.out.why.seatings.push((self.w.round, *v as u32));
+            }
         }
         for adm in ch.admissions {
             if adm.admitted {
@@ -739,6 +742,7 @@ mod tests {
             );
             assert_eq!(plain.why, Why::default());
             assert!(!with.why.joins.is_empty() && !with.why.admissions.is_empty());
+            assert!(!with.why.seatings.is_empty(), "the GGE's terms");
             with.why = Why::default();
             assert_eq!(plain, with, "run {run}");
         }

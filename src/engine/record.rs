@@ -217,6 +217,8 @@ pub struct Why {
     pub joins: Vec<JoinRow>,
     /// Invitation venues that voted on applicants, with the rule they voted by.
     pub admissions: Vec<AdmitRow>,
+    /// Appointed venues whose seats were drawn anew: (round, venue).
+    pub seatings: Vec<(u32, u32)>,
 }
 
 /// What a state did about an open venue in the membership step.

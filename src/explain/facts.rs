@@ -87,6 +87,8 @@ pub enum Fact {
         members: usize,
         /// Why, for an open venue (when the run recorded [`crate::engine::Why`]).
         why: Option<Reasons>,
+        /// The seats of an appointed venue were drawn anew (when the run recorded why).
+        drawn: bool,
     },
     /// Admission votes of one venue this round.
     Admissions {
@@ -320,6 +322,7 @@ pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
                     left,
                     members: now.len(),
                     why,
+                    drawn: r.why.seatings.contains(&(round, v)),
                 });
             }
         }
@@ -335,6 +338,7 @@ pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
                         left: before.iter().map(|&i| state(i)).collect(),
                         members: 0,
                         why: why.remove(&(next, v)),
+                        drawn: r.why.seatings.contains(&(next, v)),
                     });
                 }
             }
@@ -354,6 +358,7 @@ pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
             left: w.left.iter().map(|x| x.state.clone()).collect(),
             members,
             why: Some(w),
+            drawn: false,
         });
     }
 

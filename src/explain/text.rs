@@ -111,7 +111,13 @@ pub fn line(f: &Fact, style: Style) -> Option<String> {
             left,
             members,
             why,
+            drawn,
         } => {
+            let how = if *drawn {
+                " new seats drawn by sqrt(power) x competence:"
+            } else {
+                ""
+            };
             let parts = match why {
                 Some(w) => why_parts(joined, left, w, style.max_names),
                 None => {
@@ -125,7 +131,10 @@ pub fn line(f: &Fact, style: Style) -> Option<String> {
                     parts
                 }
             };
-            format!("{venue}: {} ({members} members now).", parts.join("; "))
+            format!(
+                "{venue}:{how} {} ({members} members now).",
+                parts.join("; ")
+            )
         }
         Fact::Admissions {
             venue,
@@ -537,6 +546,7 @@ mod tests {
             left: vec![],
             members: 12,
             why: Some(w),
+            drawn: false,
         };
         assert_eq!(
             line(&f, Style::default()).unwrap(),
@@ -560,6 +570,7 @@ mod tests {
             left: vec!["ITA".into(), "ESP".into()],
             members: 41,
             why: Some(w),
+            drawn: false,
         };
         assert_eq!(
             line(&f, Style::default()).unwrap(),
@@ -583,6 +594,7 @@ mod tests {
             left: vec![],
             members: 3,
             why: Some(w),
+            drawn: false,
         };
         let s = line(&f, Style::default()).unwrap();
         assert!(
@@ -614,6 +626,22 @@ mod tests {
         assert_eq!(
             line(&f, Style::default()).unwrap(),
             "sco admits HY3 (25-0)."
+        );
+    }
+
+    #[test]
+    fn a_seat_draw_says_so() {
+        let f = Fact::Membership {
+            venue: "gge".into(),
+            joined: vec!["SK1".into()],
+            left: vec!["SU2".into()],
+            members: 25,
+            why: None,
+            drawn: true,
+        };
+        assert_eq!(
+            line(&f, Style::default()).unwrap(),
+            "gge: new seats drawn by sqrt(power) x competence: SK1 joined; SU2 left (25 members now)."
         );
     }
 }
