@@ -76,6 +76,7 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     let opts = RunOptions {
         votes: args.votes,
         states: args.states,
+        why: false,
     };
     // A panic in a run is a bug, not bad input: its message is already on stderr; exit 1.
     let results = panic::catch_unwind(AssertUnwindSafe(|| {

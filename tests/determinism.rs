@@ -8,6 +8,7 @@ use forumsim::model::testkit::toy;
 const OPTS: RunOptions = RunOptions {
     votes: true,
     states: true,
+    why: false,
 };
 
 #[test]

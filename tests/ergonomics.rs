@@ -186,6 +186,7 @@ fn the_resolved_text_loads_and_runs_like_the_original() {
         let opts = RunOptions {
             votes: true,
             states: false,
+            why: false,
         };
         for run in 0..2 {
             assert_eq!(

@@ -125,3 +125,57 @@ fn every_teaching_scenario_passes_check() {
         );
     }
 }
+
+/// Issue #5: who joined, left or stayed out of a venue, and why, in the classroom
+/// demo built for it (docs/TEACHING.md demo 2).
+#[test]
+fn issue_5_join_or_abstain_says_why_states_joined_left_or_stayed_out() {
+    let o = forumsim(&[
+        "explain",
+        "scenarios/teaching/join-or-abstain.toml",
+        "--rounds",
+        "2010..2011",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let t = text(&o);
+    let line = |year: i32, start: &str| {
+        let block = t
+            .split_once(&format!("{year} (round"))
+            .map(|(_, b)| b)
+            .unwrap_or_default();
+        block
+            .lines()
+            .find(|l| l.trim_start().starts_with(start))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(t.contains("\nvalue = a state's value of joining"), "{t}");
+    // 2010: the forum is founded; democracies join to vote, some stay out.
+    let joins = line(2010, "infosec-forum: ");
+    assert!(
+        joins.contains(" joined (value +") && joins.contains(" - legitimation cost "),
+        "{joins}"
+    );
+    assert!(
+        joins.contains(" stays out (legitimation cost ") && joins.contains(" outweighs stake "),
+        "{joins}"
+    );
+    // 2011: the code is adopted, nothing is at stake, and they leave.
+    let leaves = line(2011, "infosec-forum: ");
+    assert!(
+        leaves.contains(" left (value -") && leaves.contains("below the exit threshold -0.10"),
+        "{leaves}"
+    );
+    // Admissions say who applied, the tallies and the rule.
+    let budapest = line(2010, "budapest: ");
+    assert!(
+        budapest.contains(" applied, decided by unanimity of the members present; ")
+            && budapest.contains("refuses "),
+        "{budapest}"
+    );
+}

@@ -43,7 +43,7 @@ proptest! {
         sc.params.lambda = lambda;
         sc.params.reform_rate = reform_rate;
         sc.venues[0].decision = decision(unga_rule);
-        let r = engine::run(&sc, run, RunOptions { votes: true, states: true });
+        let r = engine::run(&sc, run, RunOptions { votes: true, states: true, why: false });
 
         // Tallies add up to the participants who were asked, and each voted once.
         for (d, row) in r.decisions.iter().enumerate() {

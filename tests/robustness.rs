@@ -126,6 +126,7 @@ fn check(name: &str, edits: &[Edit]) -> Result<(), TestCaseError> {
             RunOptions {
                 votes: true,
                 states: true,
+                why: false,
             },
         );
         prop_assert_eq!(r.rounds.len() as u32, sc.rounds);

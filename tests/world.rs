@@ -20,6 +20,7 @@ fn world() -> &'static (Scenario, Vec<RunResult>) {
         let opts = RunOptions {
             votes: false,
             states: true,
+            why: false,
         };
         let runs = forumsim::experiment::run_batch(&sc, &(0..RUNS).collect::<Vec<_>>(), opts);
         (sc, runs)

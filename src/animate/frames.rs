@@ -231,6 +231,7 @@ mod tests {
         RunOptions {
             votes: true,
             states: true,
+            why: false,
         }
     }
 

@@ -88,6 +88,7 @@ pub fn replay(dir: &Path, run: Option<u64>) -> Result<(Scenario, RunResult), Ani
         RunOptions {
             votes: true,
             states: true,
+            why: false,
         },
     );
     Ok((sc, r))

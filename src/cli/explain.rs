@@ -16,11 +16,14 @@ Examples:
   forumsim explain scenarios/stylized.toml --seed 7 --set parameters.cohesion=0.8
 
 Runs run N of the scenario (the same run `forumsim run --run-index N` writes) with
-votes and memberships recorded and prints, per year: scheduled events, which venue
-each sponsor chose and why (expected utility and pass probability of the choice and
-of the best alternative), who joined or left, admissions, each vote's tally and who
-broke with its home bloc, openness reforms that passed, elections, new venues, and
-the AMI and fragmentation at the end of the year. Same arguments, same text.";
+votes, memberships and the reasons behind them recorded and prints, per year:
+scheduled events, which venue each sponsor chose and why (expected utility and pass
+probability of the choice and of the best alternative), who joined, left or stayed
+out of open venues and why (value of joining = stake - legitimation cost, against 0
+to join and minus the exit cost to leave), who applied to invitation venues with each
+tally and the admission rule, each vote's tally and who broke with its home bloc,
+openness reforms that passed, elections, new venues, and the AMI and fragmentation
+at the end of the year. Same arguments, same text.";
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
@@ -63,6 +66,7 @@ pub fn explain(args: ExplainArgs) -> Result<(), CliError> {
         RunOptions {
             votes: true,
             states: true,
+            why: true,
         },
     );
     let style = Style {

@@ -57,6 +57,7 @@ impl<'a> Stepper<'a> {
                 choices: Vec::new(),
                 votes: Vec::new(),
                 attention: Vec::new(),
+                why: Why::default(),
             },
             w: world,
             opts,
@@ -273,7 +274,9 @@ impl Engine<'_> {
 
     /// Step 3: joins, leaves, admissions, seat draws (§7.2), applied simultaneously.
     fn membership(&mut self, rng: &mut SimRng) {
-        let ch = membership::step(&self.w, rng);
+        let mut ch = membership::step_with(&self.w, rng, self.opts.why);
+        self.out.why.joins.append(&mut ch.why);
+        self.out.why.admissions.append(&mut ch.rules);
         for &(v, i) in &ch.leaves {
             self.w.venues[v].set_member(i, false);
         }
@@ -283,6 +286,9 @@ impl Engine<'_> {
         for (v, members) in &ch.seatings {
             self.w.venues[*v].set_members(members);
             self.w.venues[*v].seated = self.w.round;
+            if self.opts.why {
+                self.out.why.seatings.push((self.w.round, *v as u32));
+            }
         }
         for adm in ch.admissions {
             if adm.admitted {
@@ -698,5 +704,84 @@ impl Engine<'_> {
                 state: state as u32,
                 vote,
             }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn join_or_abstain() -> Scenario {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/teaching/join-or-abstain.toml");
+        crate::scenario::load(&path).expect("the teaching scenario loads")
+    }
+
+    #[test]
+    fn recording_why_changes_nothing_else() {
+        let sc = join_or_abstain();
+        for run in 0..2 {
+            let plain = super::run(
+                &sc,
+                run,
+                RunOptions {
+                    votes: true,
+                    states: true,
+                    why: false,
+                },
+            );
+            let mut with = super::run(
+                &sc,
+                run,
+                RunOptions {
+                    votes: true,
+                    states: true,
+                    why: true,
+                },
+            );
+            assert_eq!(plain.why, Why::default());
+            assert!(!with.why.joins.is_empty() && !with.why.admissions.is_empty());
+            assert!(!with.why.seatings.is_empty(), "the GGE's terms");
+            with.why = Why::default();
+            assert_eq!(plain, with, "run {run}");
+        }
+    }
+
+    #[test]
+    fn the_reasons_agree_with_the_memberships() {
+        let sc = join_or_abstain();
+        let opts = RunOptions {
+            votes: false,
+            states: true,
+            why: true,
+        };
+        let r = super::run(&sc, 0, opts);
+        let member = |round: u32, v: u32, i: u32| {
+            r.attention
+                .iter()
+                .any(|a| a.round == round && a.venue == v && a.state == i)
+        };
+        for j in &r.why.joins {
+            let was = j.round > 0 && member(j.round - 1, j.venue, j.state);
+            let is = member(j.round, j.venue, j.state);
+            match j.choice {
+                Choice::Joined => assert!(j.value() > 0.0 && is, "{j:?}"),
+                Choice::Left => assert!(j.value() < j.threshold && was && !is, "{j:?}"),
+                Choice::Sponsor(_) => assert!(j.value() < j.threshold && is, "{j:?}"),
+                Choice::StayedOut => {
+                    assert!(j.value() <= 0.0 && j.weight * j.stake > 0.0 && !is, "{j:?}")
+                }
+            }
+        }
+        let thresholds: Vec<f64> = r
+            .why
+            .joins
+            .iter()
+            .filter(|j| j.choice == Choice::Left)
+            .map(|j| j.threshold)
+            .collect();
+        assert!(!thresholds.is_empty());
+        assert!(thresholds.iter().all(|&t| t == -sc.params.exit_cost));
     }
 }

@@ -4,7 +4,7 @@
 //! name tables at the top of [`RunResult`] resolve them (they include venues and
 //! proposals created during the run, which differ between runs).
 
-use crate::model::{Camp, Kind, Pos};
+use crate::model::{Admit, Camp, Kind, Pos};
 
 /// Everything one run produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +28,9 @@ pub struct RunResult {
     pub votes: Vec<VoteRow>,
     /// Per-state memberships and attention; filled only when [`RunOptions::states`] is set.
     pub attention: Vec<AttentionRow>,
+    /// Why states joined, left or stayed out of venues; filled only when
+    /// [`RunOptions::why`] is set.
+    pub why: Why,
 }
 
 /// What a run records besides the always-on tables.
@@ -37,6 +40,9 @@ pub struct RunOptions {
     pub votes: bool,
     /// Record every state's membership and attention per venue and round.
     pub states: bool,
+    /// Record the value of joining behind membership choices and the admission rules
+    /// (for `forumsim explain`; not written to any table).
+    pub why: bool,
 }
 
 /// Global metrics at the end of a round.
@@ -198,4 +204,67 @@ pub struct AttentionRow {
     pub state: u32,
     pub venue: u32,
     pub attention: f64,
+}
+
+/// The reasons behind membership changes (§7.2), kept for `forumsim explain`. The
+/// membership step computes them anyway and throws them away; recording them reads
+/// nothing new and draws no random number, so a run with them is the same run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Why {
+    /// Open, non-universal venues: every join and leave, every sponsor kept in by its
+    /// proposal, and every non-member that stayed out although it had a stake, in
+    /// (round, venue, state) order.
+    pub joins: Vec<JoinRow>,
+    /// Invitation venues that voted on applicants, with the rule they voted by.
+    pub admissions: Vec<AdmitRow>,
+    /// Appointed venues whose seats were drawn anew: (round, venue).
+    pub seatings: Vec<(u32, u32)>,
+}
+
+/// What a state did about an open venue in the membership step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// Joined: its value of joining was above 0.
+    Joined,
+    /// Left: its value was below `-exit_cost`.
+    Left,
+    /// Stayed although its value was below `-exit_cost`: it (co)sponsors this
+    /// proposal on the venue's agenda.
+    Sponsor(u32),
+    /// Stayed out although it had a stake: the legitimation cost outweighed it.
+    StayedOut,
+}
+
+/// One state's value of joining an open venue, `V_join = weight × stake −
+/// legitimation_cost` (§7.2), and the threshold it was compared with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct JoinRow {
+    pub round: u32,
+    pub venue: u32,
+    pub state: u32,
+    pub choice: Choice,
+    /// The state's weight relative to the mean weight of the venue's members (1 when
+    /// it has none).
+    pub weight: f64,
+    /// Σ P(pass) × |gain| over the venue's agenda.
+    pub stake: f64,
+    pub legitimation_cost: f64,
+    /// 0 for joining, `-exit_cost` for leaving.
+    pub threshold: f64,
+}
+
+impl JoinRow {
+    /// The value of joining, computed as the membership step computes it.
+    pub fn value(&self) -> f64 {
+        self.weight * self.stake - self.legitimation_cost
+    }
+}
+
+/// An invitation venue that voted on applicants in `round`, and its admission rule
+/// then (a venue change can alter it during a run).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AdmitRow {
+    pub round: u32,
+    pub venue: u32,
+    pub rule: Admit,
 }

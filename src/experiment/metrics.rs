@@ -120,6 +120,7 @@ mod tests {
             choices: vec![],
             votes: vec![],
             attention: vec![],
+            why: Default::default(),
         }
     }
 

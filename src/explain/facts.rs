@@ -1,12 +1,14 @@
 //! What happened in one run, round by round, as structured facts read off its records.
 //!
-//! Everything here is a pure function of a [`RunResult`] (recorded with votes and
-//! states) and its [`Scenario`]: no re-simulation, no randomness, and every list keeps
+//! Everything here is a pure function of a [`RunResult`] (recorded with votes, states
+//! and why) and its [`Scenario`]: no re-simulation, no randomness, and every list keeps
 //! the order of the records (or index order), so the facts — and the text made from
 //! them — are the same on every machine.
 
-use crate::engine::{DecisionKind, RunResult, Vote};
-use crate::model::{Event, Kind, Origin, Pos, Procedural, ProceduralAction, Scenario, Target};
+use crate::engine::{Choice, DecisionKind, JoinRow, RunResult, Vote};
+use crate::model::{
+    Admit, Event, Kind, Origin, Pos, Procedural, ProceduralAction, Scenario, Target,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One option a sponsor weighed (venue id, or `None` for "create a bloc venue").
@@ -76,17 +78,25 @@ pub enum Fact {
         best: Option<Option_>,
         abandoned: bool,
     },
-    /// Joins and leaves of one venue this round (from the recorded memberships).
+    /// Joins and leaves of one venue this round (from the recorded memberships, or
+    /// from the reasons when memberships were not recorded).
     Membership {
         venue: String,
         joined: Vec<String>,
         left: Vec<String>,
         members: usize,
+        /// Why, for an open venue (when the run recorded [`crate::engine::Why`]).
+        why: Option<Reasons>,
+        /// The seats of an appointed venue were drawn anew (when the run recorded why).
+        drawn: bool,
     },
     /// Admission votes of one venue this round.
     Admissions {
         venue: String,
-        admitted: Vec<String>,
+        /// The rule applicants were voted on by (when the run recorded it).
+        rule: Option<Admit>,
+        /// (applicant, yes, no)
+        admitted: Vec<(String, u32, u32)>,
         /// (applicant, yes, no)
         refused: Vec<(String, u32, u32)>,
     },
@@ -125,6 +135,46 @@ pub enum Fact {
     },
 }
 
+/// One state's value of joining an open venue (§7.2), as told: `value = stake − cost`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    pub state: String,
+    /// V_join.
+    pub value: f64,
+    /// The stake weighted by the state's weight relative to the members' mean.
+    pub stake: f64,
+    /// The legitimation cost.
+    pub cost: f64,
+    /// 0 for joining, `-exit_cost` for leaving.
+    pub threshold: f64,
+}
+
+/// Why states joined, left, stayed or stayed out of one open venue in one round.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Reasons {
+    /// Joiners and leavers in index order.
+    pub joined: Vec<Reason>,
+    pub left: Vec<Reason>,
+    /// Members whose value was below the exit threshold but who stay because they
+    /// (co)sponsor this proposal on the agenda.
+    pub kept: Vec<(Reason, String)>,
+    /// Non-members with a stake (one that shows at 2 decimals) that stayed out: the
+    /// legitimation cost outweighed it. Largest stake first.
+    pub stayed_out: Vec<Reason>,
+}
+
+impl Reasons {
+    pub fn reason(&self, state: &str) -> Option<&Reason> {
+        self.joined
+            .iter()
+            .chain(&self.left)
+            .find(|r| r.state == state)
+    }
+}
+
+/// A stake below this rounds to 0.00: not told as a stake a state stayed out in spite of.
+const VISIBLE: f64 = 0.005;
+
 /// The facts of one round, in the order the round schedule produces them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoundFacts {
@@ -135,7 +185,8 @@ pub struct RoundFacts {
 
 /// Every round's facts. `r` must come from the run of `sc` (its ids resolve against
 /// `r`'s name tables); without recorded votes there are no breakers, without recorded
-/// states no joins or leaves.
+/// states only the joins and leaves of open venues (if why was recorded), without why
+/// no reasons and no admission rules.
 pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
     let state = |i: u32| r.state_names[i as usize].clone();
     let venue = |i: u32| {
@@ -242,7 +293,8 @@ pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
         out[at(round)].facts.push(fact);
     }
 
-    // 4. Membership changes, from the recorded per-state rows.
+    // 4. Membership changes, from the recorded per-state rows, with their reasons.
+    let mut why = reasons(r);
     if !r.attention.is_empty() {
         let mut members: BTreeMap<(u32, u32), BTreeSet<u32>> = BTreeMap::new();
         for a in &r.attention {
@@ -258,16 +310,19 @@ pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
             }
             let before = members.get(&(v, round - 1)).unwrap_or(&empty);
             if before.is_empty() {
-                continue; // the venue's founding, told by VenueOpened
+                continue; // the venue's founding, told by VenueOpened (and its reasons)
             }
             let joined: Vec<String> = now.difference(before).map(|&i| state(i)).collect();
             let left: Vec<String> = before.difference(now).map(|&i| state(i)).collect();
-            if !joined.is_empty() || !left.is_empty() {
+            let why = why.remove(&(round, v));
+            if !joined.is_empty() || !left.is_empty() || why.is_some() {
                 out[at(round)].facts.push(Fact::Membership {
                     venue: venue(v),
                     joined,
                     left,
                     members: now.len(),
+                    why,
+                    drawn: r.why.seatings.contains(&(round, v)),
                 });
             }
         }
@@ -282,10 +337,29 @@ pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
                         joined: Vec::new(),
                         left: before.iter().map(|&i| state(i)).collect(),
                         members: 0,
+                        why: why.remove(&(next, v)),
+                        drawn: r.why.seatings.contains(&(next, v)),
                     });
                 }
             }
         }
+    }
+    // Reasons with no membership change told above: a founding round, stay-outs
+    // only, or a run without recorded memberships.
+    for ((round, v), w) in why {
+        let members = r
+            .venues
+            .iter()
+            .find(|x| x.venue == v && x.round == round)
+            .map_or(0, |x| x.members as usize);
+        out[at(round)].facts.push(Fact::Membership {
+            venue: venue(v),
+            joined: w.joined.iter().map(|x| x.state.clone()).collect(),
+            left: w.left.iter().map(|x| x.state.clone()).collect(),
+            members,
+            why: Some(w),
+            drawn: false,
+        });
     }
 
     // 5. Decisions, in record order; admissions grouped per (round, venue).
@@ -301,10 +375,11 @@ pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
         let fact = match d.what {
             DecisionKind::Admission => {
                 let e = admissions.entry((d.round, d.venue)).or_default();
+                let who = (state(d.sponsor), d.yes, d.no);
                 if d.adopted {
-                    e.0.push(state(d.sponsor));
+                    e.0.push(who);
                 } else {
-                    e.1.push((state(d.sponsor), d.yes, d.no));
+                    e.1.push(who);
                 }
                 continue;
             }
@@ -336,8 +411,15 @@ pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
         out[at(d.round)].facts.push(fact);
     }
     for ((round, v), (admitted, refused)) in admissions {
+        let rule = r
+            .why
+            .admissions
+            .iter()
+            .find(|a| a.round == round && a.venue == v)
+            .map(|a| a.rule);
         out[at(round)].facts.push(Fact::Admissions {
             venue: venue(v),
+            rule,
             admitted,
             refused,
         });
@@ -358,7 +440,43 @@ pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
 }
 
 /// Admitted applicants and refused ones with their (yes, no) tally.
-type Admitted = (Vec<String>, Vec<(String, u32, u32)>);
+type Admitted = (Vec<(String, u32, u32)>, Vec<(String, u32, u32)>);
+
+/// The run's recorded reasons by (round, venue). Stay-outs with a stake that rounds
+/// to 0.00 are left out; the rest are sorted largest stake first (the stakes the
+/// legitimation cost made a state give up, and its closest calls among them).
+fn reasons(r: &RunResult) -> BTreeMap<(u32, u32), Reasons> {
+    let reason = |j: &JoinRow| Reason {
+        state: r.state_names[j.state as usize].clone(),
+        value: j.value(),
+        stake: j.weight * j.stake,
+        cost: j.legitimation_cost,
+        threshold: j.threshold,
+    };
+    let mut m: BTreeMap<(u32, u32), Reasons> = BTreeMap::new();
+    for j in &r.why.joins {
+        let e = m.entry((j.round, j.venue)).or_default();
+        match j.choice {
+            Choice::Joined => e.joined.push(reason(j)),
+            Choice::Left => e.left.push(reason(j)),
+            Choice::Sponsor(p) => {
+                let p = r
+                    .proposal_names
+                    .get(p as usize)
+                    .cloned()
+                    .unwrap_or_else(|| format!("proposal {p}"));
+                e.kept.push((reason(j), p));
+            }
+            Choice::StayedOut if j.weight * j.stake >= VISIBLE => e.stayed_out.push(reason(j)),
+            Choice::StayedOut => {}
+        }
+    }
+    m.retain(|_, w| {
+        w.stayed_out.sort_by(|a, b| b.stake.total_cmp(&a.stake));
+        !(w.joined.is_empty() && w.left.is_empty() && w.kept.is_empty() && w.stayed_out.is_empty())
+    });
+    m
+}
 
 /// Telling order within a round: the schedule's steps (events, shopping, membership,
 /// votes, the summary). The sort is stable, so facts of one step keep record order.

@@ -1,9 +1,9 @@
 //! `forumsim explain`: a plain-language, round-by-round account of one run.
 //!
 //! [`facts`] reads what happened off the run's records (choices with expected
-//! utilities and pass probabilities, decisions and per-state votes, memberships,
-//! scheduled events); [`text`] turns each fact into one short sentence. Both are pure
-//! functions of the scenario and the [`RunResult`], so the account of run N of seed S
+//! utilities and pass probabilities, decisions and per-state votes, memberships and
+//! the value of joining behind them, scheduled events); [`text`] turns each fact
+//! into one short sentence. Both are pure functions of the scenario and the [`RunResult`], so the account of run N of seed S
 //! is the same text on every machine. The animation reuses the facts for its captions.
 
 pub mod facts;
@@ -17,7 +17,7 @@ use crate::model::Scenario;
 
 /// The opening lines: what was run and how to read the numbers.
 pub fn header(sc: &Scenario, r: &RunResult) -> Vec<String> {
-    vec![
+    let mut out = vec![
         format!(
             "{}: run {} of seed {} ({} rounds, {}-{}).",
             sc.name,
@@ -31,7 +31,17 @@ pub fn header(sc: &Scenario, r: &RunResult) -> Vec<String> {
          minus costs); pass = forecast chance the venue adopts the text. AMI = authoritarian-\
          multilateralism index (0 multistakeholder, 1 state-centric)."
             .to_string(),
-    ]
+    ];
+    if !r.why.joins.is_empty() {
+        out.push(
+            "value = a state's value of joining an open venue: stake (the chance each agenda \
+             item passes times what it would gain or lose, weighted by its power relative to \
+             the members') minus legitimation cost (what an opaque, state-centric club costs \
+             a democracy). States join above 0 and leave below minus the exit cost."
+                .to_string(),
+        );
+    }
+    out
 }
 
 /// The whole account of rounds `from..=to` (all rounds when `None`).
@@ -86,6 +96,7 @@ mod tests {
             RunOptions {
                 votes: true,
                 states: true,
+                why: true,
             },
         );
         (sc, r)
@@ -167,5 +178,56 @@ mod tests {
                 sc.states[0].id
             )
         );
+    }
+
+    #[test]
+    fn the_founding_round_of_an_open_forum_tells_who_joined_and_who_stayed_out() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/teaching/join-or-abstain.toml");
+        let sc = crate::scenario::load(&path).expect("the teaching scenario loads");
+        // Reasons are told with or without the recorded memberships.
+        for states in [true, false] {
+            let opts = RunOptions {
+                votes: false,
+                states,
+                why: true,
+            };
+            let r = engine::run(&sc, 0, opts);
+            let f = facts(&sc, &r);
+            let founded = (2010 - sc.start_year) as u32;
+            let why = f[founded as usize]
+                .facts
+                .iter()
+                .find_map(|x| match x {
+                    Fact::Membership {
+                        venue,
+                        joined,
+                        why: Some(w),
+                        ..
+                    } if venue == "infosec-forum" => Some((joined.clone(), w.clone())),
+                    _ => None,
+                })
+                .expect("the forum's joins are told with their reasons");
+            let (joined, w) = why;
+            assert_eq!(joined.len(), w.joined.len());
+            assert!(w.joined.iter().all(|x| x.value > 0.0));
+            assert!(!w.stayed_out.is_empty());
+            assert!(
+                w.stayed_out
+                    .iter()
+                    .all(|x| x.cost >= x.stake && x.stake > 0.0)
+            );
+            assert!(
+                w.stayed_out.windows(2).all(|p| p[0].stake >= p[1].stake),
+                "largest stake first"
+            );
+            let rules = f
+                .iter()
+                .flat_map(|rf| &rf.facts)
+                .filter(|x| matches!(x, Fact::Admissions { rule: Some(_), .. }))
+                .count();
+            assert!(rules > 0, "admissions name their rule");
+            assert!(header(&sc, &r)[2].starts_with("value = "));
+        }
     }
 }

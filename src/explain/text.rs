@@ -3,8 +3,9 @@
 //! Numbers are rounded for speaking (expected utilities to 2 decimals, probabilities
 //! to whole percent); long lists of states are cut to a few names and a count.
 
-use super::facts::{Breaker, Fact, Opened, Option_, RoundFacts, Tally};
+use super::facts::{Breaker, Fact, Opened, Option_, Reason, Reasons, RoundFacts, Tally};
 use crate::engine::Vote;
+use crate::model::Admit;
 
 /// How much to say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,40 +110,59 @@ pub fn line(f: &Fact, style: Style) -> Option<String> {
             joined,
             left,
             members,
+            why,
+            drawn,
         } => {
-            let mut parts = Vec::new();
-            if !joined.is_empty() {
-                parts.push(format!("{} joined", names(joined)));
-            }
-            if !left.is_empty() {
-                parts.push(format!("{} left", names(left)));
-            }
-            format!("{venue}: {} ({members} members now).", parts.join("; "))
+            let how = if *drawn {
+                " new seats drawn by sqrt(power) x competence:"
+            } else {
+                ""
+            };
+            let parts = match why {
+                Some(w) => why_parts(joined, left, w, style.max_names),
+                None => {
+                    let mut parts = Vec::new();
+                    if !joined.is_empty() {
+                        parts.push(format!("{} joined", names(joined)));
+                    }
+                    if !left.is_empty() {
+                        parts.push(format!("{} left", names(left)));
+                    }
+                    parts
+                }
+            };
+            format!(
+                "{venue}:{how} {} ({members} members now).",
+                parts.join("; ")
+            )
         }
         Fact::Admissions {
             venue,
+            rule,
             admitted,
             refused,
         } => {
+            let tallied = |v: &[(String, u32, u32)]| {
+                let shown: Vec<String> =
+                    v.iter().map(|(s, y, n)| format!("{s} ({y}-{n})")).collect();
+                cut(shown, v.len(), style.max_names)
+            };
             let mut parts = Vec::new();
             if !admitted.is_empty() {
-                parts.push(format!("admits {}", names(admitted)));
+                parts.push(format!("admits {}", tallied(admitted)));
             }
             if !refused.is_empty() {
-                let shown: Vec<String> = refused
-                    .iter()
-                    .take(style.max_names)
-                    .map(|(s, y, n)| format!("{s} ({y}-{n})"))
-                    .collect();
-                let more = refused.len().saturating_sub(style.max_names);
-                let tail = if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                };
-                parts.push(format!("refuses {}{tail}", shown.join(", ")));
+                parts.push(format!("refuses {}", tallied(refused)));
             }
-            format!("{venue} {}.", parts.join("; "))
+            let how = match rule {
+                Some(rule) => format!(
+                    ": {} applied, decided by {} of the members present; ",
+                    admitted.len() + refused.len(),
+                    admit_rule(*rule)
+                ),
+                None => " ".to_string(),
+            };
+            format!("{venue}{how}{}.", parts.join("; "))
         }
         Fact::Decided {
             venue,
@@ -211,6 +231,144 @@ pub fn line(f: &Fact, style: Style) -> Option<String> {
             }
         ),
     })
+}
+
+/// The membership line's parts with their reasons. Lists with numbers name half as
+/// many states as plain lists (they are read aloud); each names its first state with
+/// the sum in words and the others in short (`as did X (+0.05 = 0.07 - 0.02)`).
+fn why_parts(joined: &[String], left: &[String], w: &Reasons, max: usize) -> Vec<String> {
+    let max = max.div_ceil(2);
+    let mut parts = Vec::new();
+    let sum = |r: &Reason| format!("{} = {:.2} - {:.2}", signed(r.value), r.stake, r.cost);
+    let told = |who: &[String], long: &dyn Fn(&Reason) -> String| -> Vec<(String, String)> {
+        who.iter()
+            .enumerate()
+            .map(|(k, s)| {
+                let why = match w.reason(s) {
+                    Some(r) if k == 0 => long(r),
+                    Some(r) => sum(r),
+                    None => String::new(),
+                };
+                (s.clone(), why)
+            })
+            .collect()
+    };
+    if !joined.is_empty() {
+        let long = |r: &Reason| {
+            format!(
+                "value {} = stake {:.2} - legitimation cost {:.2}",
+                signed(r.value),
+                r.stake,
+                r.cost
+            )
+        };
+        parts.push(list_as(told(joined, &long), "joined", "did", max));
+    }
+    if !left.is_empty() {
+        let long = |r: &Reason| {
+            format!(
+                "value {} = stake {:.2} - legitimation cost {:.2}, below the exit threshold {}",
+                signed(r.value),
+                r.stake,
+                r.cost,
+                signed(r.threshold)
+            )
+        };
+        parts.push(list_as(told(left, &long), "left", "did", max));
+    }
+    if let Some((first, _)) = w.kept.first() {
+        let items: Vec<String> = w
+            .kept
+            .iter()
+            .map(|(r, p)| format!("{} ({p}, value {})", r.state, signed(r.value)))
+            .collect();
+        let one = w.kept.len() == 1;
+        parts.push(format!(
+            "{} {} below the exit threshold {} but stay{} while {} on the agenda",
+            cut(items, w.kept.len(), max),
+            if one { "is" } else { "are" },
+            signed(first.threshold),
+            if one { "s" } else { "" },
+            if one {
+                "its proposal is"
+            } else {
+                "their proposals are"
+            },
+        ));
+    }
+    if !w.stayed_out.is_empty() {
+        let items: Vec<(String, String)> = w
+            .stayed_out
+            .iter()
+            .enumerate()
+            .map(|(k, r)| {
+                let why = if k == 0 {
+                    format!(
+                        "legitimation cost {:.2} outweighs stake {:.2}",
+                        r.cost, r.stake
+                    )
+                } else {
+                    format!("{:.2} > {:.2}", r.cost, r.stake)
+                };
+                (r.state.clone(), why)
+            })
+            .collect();
+        parts.push(list_as(items, "stays out", "do", max));
+    }
+    parts
+}
+
+/// `A joined (...), as did B (...), C (...) and 4 more` from (name, reason) items.
+fn list_as(items: Vec<(String, String)>, verb: &str, aux: &str, max: usize) -> String {
+    let item = |(s, why): (String, String)| {
+        if why.is_empty() {
+            s
+        } else {
+            format!("{s} ({why})")
+        }
+    };
+    let n = items.len();
+    let mut it = items.into_iter();
+    let Some((first, why)) = it.next() else {
+        return String::new();
+    };
+    let head = if why.is_empty() {
+        format!("{first} {verb}")
+    } else {
+        format!("{first} {verb} ({why})")
+    };
+    if n == 1 {
+        return head;
+    }
+    let rest: Vec<String> = it.map(item).collect();
+    let shown = max.saturating_sub(1).max(1);
+    format!("{head}, as {aux} {}", cut(rest, n - 1, shown))
+}
+
+/// The first `max` items joined by commas, and `and N more` for the rest of `total`.
+fn cut(items: Vec<String>, total: usize, max: usize) -> String {
+    let shown = items.into_iter().take(max).collect::<Vec<_>>();
+    let more = total.saturating_sub(shown.len());
+    let list = shown.join(", ");
+    if more > 0 {
+        format!("{list} and {more} more")
+    } else {
+        list
+    }
+}
+
+/// A value with its sign, 2 decimals, never `-0.00`.
+fn signed(x: f64) -> String {
+    let x = if x.abs() < 0.005 { 0.0 } else { x };
+    format!("{x:+.2}")
+}
+
+fn admit_rule(rule: Admit) -> &'static str {
+    match rule {
+        Admit::Unanimity => "unanimity",
+        Admit::Majority => "majority",
+        Admit::Supermajority => "two-thirds",
+    }
 }
 
 fn option(o: &Option_) -> String {
@@ -356,6 +514,134 @@ mod tests {
             line(&f, Style::default()).unwrap(),
             "GP4 tables new-ip (standards) in itu, moving it from ietf: EU 1.02, pass 100%; \
              best alternative a new bloc venue EU 0.19, pass 100%."
+        );
+    }
+
+    fn reason(state: &str, stake: f64, cost: f64, threshold: f64) -> Reason {
+        Reason {
+            state: state.into(),
+            value: stake - cost,
+            stake,
+            cost,
+            threshold,
+        }
+    }
+
+    #[test]
+    fn a_join_and_a_stay_out_give_their_reasons() {
+        let w = Reasons {
+            joined: vec![
+                reason("FRA", 0.15, 0.03, 0.0),
+                reason("DEU", 0.07, 0.02, 0.0),
+            ],
+            stayed_out: vec![
+                reason("USA", 0.02, 0.09, 0.0),
+                reason("GBR", 0.018, 0.071, 0.0),
+            ],
+            ..Reasons::default()
+        };
+        let f = Fact::Membership {
+            venue: "oewg".into(),
+            joined: vec!["FRA".into(), "DEU".into()],
+            left: vec![],
+            members: 12,
+            why: Some(w),
+            drawn: false,
+        };
+        assert_eq!(
+            line(&f, Style::default()).unwrap(),
+            "oewg: FRA joined (value +0.12 = stake 0.15 - legitimation cost 0.03), as did \
+             DEU (+0.05 = 0.07 - 0.02); USA stays out (legitimation cost 0.09 outweighs \
+             stake 0.02), as do GBR (0.07 > 0.02) (12 members now)."
+        );
+    }
+
+    #[test]
+    fn a_leave_names_the_exit_threshold_and_a_sponsor_why_it_stays() {
+        let w = Reasons {
+            left: vec![reason("ITA", 0.0, 0.28, -0.1)],
+            kept: vec![(reason("GP4", 0.01, 0.2, -0.1), "forum-code".into())],
+            ..Reasons::default()
+        };
+        let f = Fact::Membership {
+            venue: "forum".into(),
+            joined: vec![],
+            // A leave without a reason (a scheduled event) is named plainly.
+            left: vec!["ITA".into(), "ESP".into()],
+            members: 41,
+            why: Some(w),
+            drawn: false,
+        };
+        assert_eq!(
+            line(&f, Style::default()).unwrap(),
+            "forum: ITA left (value -0.28 = stake 0.00 - legitimation cost 0.28, below the \
+             exit threshold -0.10), as did ESP; GP4 (forum-code, value -0.19) is below the \
+             exit threshold -0.10 but stays while its proposal is on the agenda (41 members now)."
+        );
+    }
+
+    #[test]
+    fn long_lists_of_reasons_are_cut_shorter_than_names() {
+        let w = Reasons {
+            stayed_out: (1..=9)
+                .map(|k| reason(&format!("S{k}"), 0.1, 0.2, 0.0))
+                .collect(),
+            ..Reasons::default()
+        };
+        let f = Fact::Membership {
+            venue: "v".into(),
+            joined: vec![],
+            left: vec![],
+            members: 3,
+            why: Some(w),
+            drawn: false,
+        };
+        let s = line(&f, Style::default()).unwrap();
+        assert!(
+            s.ends_with("as do S2 (0.20 > 0.10), S3 (0.20 > 0.10) and 6 more (3 members now)."),
+            "{s}"
+        );
+        assert_eq!(signed(-0.001), "+0.00");
+    }
+
+    #[test]
+    fn admissions_say_who_applied_the_tallies_and_the_rule() {
+        let f = Fact::Admissions {
+            venue: "budapest".into(),
+            rule: Some(Admit::Unanimity),
+            admitted: vec![("AD4".into(), 29, 0)],
+            refused: vec![("GS3".into(), 18, 12)],
+        };
+        assert_eq!(
+            line(&f, Style::default()).unwrap(),
+            "budapest: 2 applied, decided by unanimity of the members present; admits AD4 \
+             (29-0); refuses GS3 (18-12)."
+        );
+        let f = Fact::Admissions {
+            venue: "sco".into(),
+            rule: None,
+            admitted: vec![("HY3".into(), 25, 0)],
+            refused: vec![],
+        };
+        assert_eq!(
+            line(&f, Style::default()).unwrap(),
+            "sco admits HY3 (25-0)."
+        );
+    }
+
+    #[test]
+    fn a_seat_draw_says_so() {
+        let f = Fact::Membership {
+            venue: "gge".into(),
+            joined: vec!["SK1".into()],
+            left: vec!["SU2".into()],
+            members: 25,
+            why: None,
+            drawn: true,
+        };
+        assert_eq!(
+            line(&f, Style::default()).unwrap(),
+            "gge: new seats drawn by sqrt(power) x competence: SK1 joined; SU2 left (25 members now)."
         );
     }
 }

@@ -243,5 +243,6 @@ pub(crate) fn result(run: u64, seed: u64) -> RunResult {
             venue: 0,
             attention: 1.0,
         }],
+        why: Default::default(),
     }
 }

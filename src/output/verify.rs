@@ -308,6 +308,7 @@ pub fn check_runs(
         RunOptions {
             votes: tables.votes,
             states: tables.states,
+            why: false,
         },
     );
     let nanos = std::time::SystemTime::now()

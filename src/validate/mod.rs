@@ -159,6 +159,7 @@ pub fn evaluate_runs(sc: &Scenario, runs: &[u64]) -> ValidationReport {
     let opts = RunOptions {
         votes: sc.targets.iter().any(|t| !t.votes.is_empty()),
         states: false,
+        why: false,
     };
     let per_run: Vec<Vec<Option<Observation>>> = runs
         .par_iter()

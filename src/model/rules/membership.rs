@@ -5,7 +5,7 @@
 use super::vote::{Subject, raw_delta};
 use super::{forecast, seats};
 use crate::engine::SimRng;
-use crate::engine::record::Vote;
+use crate::engine::record::{AdmitRow, Choice, JoinRow, Vote};
 use crate::model::spec::*;
 use crate::model::world::World;
 
@@ -27,6 +27,11 @@ pub struct Changes {
     pub admissions: Vec<Admission>,
     /// New seat holders of appointed venues at a term boundary.
     pub seatings: Vec<(VenueIx, Vec<StateIx>)>,
+    /// Why (§7.2 V_join and its parts) for every join and leave, every sponsor kept in,
+    /// and every non-member with a stake that stayed out; only from [`step_with`]`(.., true)`.
+    pub why: Vec<JoinRow>,
+    /// The admission rule of every invitation venue with applicants; only with `why`.
+    pub rules: Vec<AdmitRow>,
 }
 
 /// Pass probability and subject of every item on `v`'s agenda (for stakes, §7.2 and §7.4).
@@ -76,6 +81,18 @@ pub fn join_value(
     subjects: &[(f64, Subject)],
     mean_w: f64,
 ) -> f64 {
+    join_parts(world, i, v, subjects, mean_w).value()
+}
+
+/// The parts of [`join_value`] (relative weight, stake, legitimation cost) in a row of
+/// the run's `why` record; `choice` and `threshold` are the caller's.
+fn join_parts(
+    world: &World,
+    i: StateIx,
+    v: VenueIx,
+    subjects: &[(f64, Subject)],
+    mean_w: f64,
+) -> JoinRow {
     let st = if subjects.is_empty() {
         0.0
     } else {
@@ -86,7 +103,16 @@ pub fn join_value(
     } else {
         1.0
     };
-    rel * st - legitimation_cost(world, i, v)
+    JoinRow {
+        round: world.round,
+        venue: v as u32,
+        state: i as u32,
+        choice: Choice::StayedOut,
+        weight: rel,
+        stake: st,
+        legitimation_cost: legitimation_cost(world, i, v),
+        threshold: 0.0,
+    }
 }
 
 /// Whether `i` would apply to invitation venue `v`: its rules lie within `apply_distance`.
@@ -113,6 +139,14 @@ pub fn admitted(admit: Admit, yes: usize, present: usize) -> bool {
 
 /// The membership step for every active venue, in venue order.
 pub fn step(world: &World, rng: &mut SimRng) -> Changes {
+    step_with(world, rng, false)
+}
+
+/// The membership step; with `why`, also the reasons behind its choices
+/// ([`Changes::why`], [`Changes::rules`]). The reasons only keep values the step
+/// computes anyway (plus the values of sponsors it would otherwise skip): the same
+/// decisions, the same random draws.
+pub fn step_with(world: &World, rng: &mut SimRng, why: bool) -> Changes {
     let mut out = Changes::default();
     let n = world.n_states();
     for (v, venue) in world.venues.iter().enumerate() {
@@ -133,26 +167,54 @@ pub fn step(world: &World, rng: &mut SimRng) -> Changes {
                         .sum::<f64>()
                         / venue.members.len() as f64
                 };
-                let sponsoring: Vec<StateIx> = venue
+                // (sponsor or cosponsor, proposal) of every agenda item.
+                let sponsoring: Vec<(StateIx, ProposalIx)> = venue
                     .agenda
                     .iter()
                     .flat_map(|&p| {
                         std::iter::once(world.proposals[p].sponsor)
                             .chain(world.proposals[p].cosponsors.iter().copied())
+                            .map(move |i| (i, p))
                     })
                     .collect();
+                let exit = -world.p.exit_cost;
                 for i in 0..n {
                     if venue.member[i] {
                         // Sponsors stay while their proposals are on the agenda.
-                        if !sponsoring.contains(&i)
-                            && join_value(world, i, v, &subjects, mean_w) < -world.p.exit_cost
-                        {
-                            out.leaves.push((v, i));
+                        let sponsor = sponsoring.iter().find(|s| s.0 == i).map(|s| s.1);
+                        if sponsor.is_some() && !why {
+                            continue;
                         }
-                    } else if !subjects.is_empty()
-                        && join_value(world, i, v, &subjects, mean_w) > 0.0
-                    {
-                        out.joins.push((v, i));
+                        let parts = join_parts(world, i, v, &subjects, mean_w);
+                        if parts.value() < exit {
+                            let choice = match sponsor {
+                                None => {
+                                    out.leaves.push((v, i));
+                                    Choice::Left
+                                }
+                                Some(p) => Choice::Sponsor(p as u32),
+                            };
+                            if why {
+                                out.why.push(JoinRow {
+                                    choice,
+                                    threshold: exit,
+                                    ..parts
+                                });
+                            }
+                        }
+                    } else if !subjects.is_empty() {
+                        let parts = join_parts(world, i, v, &subjects, mean_w);
+                        if parts.value() > 0.0 {
+                            out.joins.push((v, i));
+                            if why {
+                                out.why.push(JoinRow {
+                                    choice: Choice::Joined,
+                                    ..parts
+                                });
+                            }
+                        } else if why && parts.weight * parts.stake > 0.0 {
+                            out.why.push(parts); // stayed out although it had a stake
+                        }
                     }
                 }
             }
@@ -190,6 +252,14 @@ pub fn step(world: &World, rng: &mut SimRng) -> Changes {
                         applicant: i,
                         votes,
                         admitted: ok,
+                    });
+                }
+                let applied = out.admissions.last().is_some_and(|a| a.venue == v);
+                if why && applied {
+                    out.rules.push(AdmitRow {
+                        round: world.round,
+                        venue: v as u32,
+                        rule: *admit,
                     });
                 }
             }
