@@ -2,17 +2,9 @@
 //! every time, stills, and clear errors for folders and runs it cannot replay.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_forumsim");
-
-fn forumsim(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("start forumsim")
-}
+mod common;
+use common::forumsim;
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")

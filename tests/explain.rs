@@ -179,3 +179,23 @@ fn issue_5_join_or_abstain_says_why_states_joined_left_or_stayed_out() {
         "{budapest}"
     );
 }
+
+#[test]
+fn an_admitted_state_is_told_once_in_the_admission_line() {
+    let o = forumsim(&[
+        "explain",
+        "scenarios/teaching/join-or-abstain.toml",
+        "--names",
+        "1000",
+    ]);
+    let t = text(&o);
+    let admits: Vec<&str> = t.lines().filter(|l| l.contains("; admits ")).collect();
+    assert!(!admits.is_empty(), "some state is admitted somewhere:\n{t}");
+    // Invitation venues gain members only by admission here, so no plain "joined" line.
+    for l in t.lines() {
+        let l = l.trim_start();
+        if l.starts_with("sco:") || l.starts_with("budapest:") {
+            assert!(!l.contains(" joined"), "told twice: {l}");
+        }
+    }
+}

@@ -4,25 +4,9 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_forumsim");
-
-fn forumsim(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the forumsim binary starts")
-}
-
-fn arg(p: &Path) -> String {
-    p.to_string_lossy().into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{arg, forumsim, stderr};
 
 /// A short run of the competence demo (3 runs, 8 rounds) into `dir`.
 fn short_run(dir: &Path, extra: &[&str]) {

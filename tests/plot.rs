@@ -3,27 +3,11 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_forumsim");
+mod common;
+use common::{arg, forumsim, stderr};
 
 const CHARTS: [&str; 4] = ["ami", "members", "rules", "outcomes"];
-
-fn forumsim(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the forumsim binary starts")
-}
-
-fn arg(p: &Path) -> String {
-    p.to_string_lossy().into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// A short run of the default scenario into `dir` (3 runs, 6 rounds).
 fn short_run(dir: &Path, extra: &[&str]) {

@@ -294,6 +294,13 @@ pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
     }
 
     // 4. Membership changes, from the recorded per-state rows, with their reasons.
+    // States admitted by vote are told in the admission line (5), not again here.
+    let admitted: BTreeSet<(u32, u32, u32)> = r
+        .decisions
+        .iter()
+        .filter(|d| d.what == DecisionKind::Admission && d.adopted)
+        .map(|d| (d.round, d.venue, d.sponsor))
+        .collect();
     let mut why = reasons(r);
     if !r.attention.is_empty() {
         let mut members: BTreeMap<(u32, u32), BTreeSet<u32>> = BTreeMap::new();
@@ -312,7 +319,11 @@ pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
             if before.is_empty() {
                 continue; // the venue's founding, told by VenueOpened (and its reasons)
             }
-            let joined: Vec<String> = now.difference(before).map(|&i| state(i)).collect();
+            let joined: Vec<String> = now
+                .difference(before)
+                .filter(|&&i| !admitted.contains(&(round, v, i)))
+                .map(|&i| state(i))
+                .collect();
             let left: Vec<String> = before.difference(now).map(|&i| state(i)).collect();
             let why = why.remove(&(round, v));
             if !joined.is_empty() || !left.is_empty() || why.is_some() {

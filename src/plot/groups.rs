@@ -20,7 +20,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 pub const NAME: &str = "groups";
 
 /// Stroke width of the interval whiskers (tests count them by it).
-pub const WHISKER_WIDTH: u32 = 3;
+pub use super::style::WHISKER_WIDTH;
 
 impl GroupData {
     /// The measures that get a panel, in [`Measure::ALL`](super::groupdata::Measure)
@@ -212,17 +212,7 @@ impl GroupData {
                     let (lo, cap) = (lo.max(0.0), 0.08);
                     chart
                         .plotting_area()
-                        .draw(&PathElement::new(
-                            vec![
-                                (x - cap, lo),
-                                (x + cap, lo),
-                                (x, lo),
-                                (x, hi),
-                                (x - cap, hi),
-                                (x + cap, hi),
-                            ],
-                            BLACK.stroke_width(WHISKER_WIDTH),
-                        ))
+                        .draw(&style::whisker(x, lo, hi, cap))
                         .map_err(err)?;
                     label_y = hi.max(mean);
                 }

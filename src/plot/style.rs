@@ -85,6 +85,26 @@ pub fn font(size: u32) -> TextStyle<'static> {
 /// Secondary text and neutral legend swatches.
 pub const GREY: RGBColor = RGBColor(0x55, 0x55, 0x55);
 
+/// Stroke width of interval whiskers (the chart tests count whiskers by it).
+pub const WHISKER_WIDTH: u32 = 3;
+
+/// An interval whisker at `x` from `lo` to `hi` with caps `cap` wide on each side, in
+/// the chart's coordinates: one path (cap, stem, cap), so a chart's whiskers are
+/// counted as one element each.
+pub fn whisker(x: f64, lo: f64, hi: f64, cap: f64) -> PathElement<(f64, f64)> {
+    PathElement::new(
+        vec![
+            (x - cap, lo),
+            (x + cap, lo),
+            (x, lo),
+            (x, hi),
+            (x - cap, hi),
+            (x + cap, hi),
+        ],
+        BLACK.stroke_width(WHISKER_WIDTH),
+    )
+}
+
 /// How a legend entry shows its series.
 #[derive(Debug, Clone, Copy)]
 pub enum Swatch {

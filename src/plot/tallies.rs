@@ -220,7 +220,7 @@ const REFERENCE: RGBColor = style::PALETTE[4];
 /// Radius of the reference dots, in pixels.
 const DOT: i32 = 11;
 /// Stroke width of the interval whiskers (tests count them by it).
-pub const WHISKER_WIDTH: u32 = 3;
+pub use super::style::WHISKER_WIDTH;
 
 impl Figure for Tallies {
     fn name(&self) -> String {
@@ -424,19 +424,7 @@ fn draw_panel<DB: DrawingBackend>(
                     let cap = 0.07;
                     chart
                         .plotting_area()
-                        .draw(
-                            &(PathElement::new(
-                                vec![
-                                    (c - cap, lo),
-                                    (c + cap, lo),
-                                    (c, lo),
-                                    (c, hi),
-                                    (c - cap, hi),
-                                    (c + cap, hi),
-                                ],
-                                BLACK.stroke_width(WHISKER_WIDTH),
-                            )),
-                        )
+                        .draw(&style::whisker(c, lo, hi, cap))
                         .map_err(err)?;
                     hi.max(mean)
                 }
