@@ -449,6 +449,58 @@ fn new_writes_a_child_that_loads_and_refuses_to_overwrite() {
 }
 
 #[test]
+fn new_generate_writes_a_world_of_the_asked_size_that_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("scenarios")).unwrap();
+    let out = forumsim_in(dir.path(), ["new", "big", "--generate", "60x13x9x3"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let big = dir.path().join("scenarios/big.toml");
+    let sc = scenario::load(&big).unwrap();
+    assert_eq!(sc.name, "big");
+    assert_eq!(
+        (
+            sc.states.len(),
+            sc.venues.len(),
+            sc.proposals.len(),
+            sc.rounds
+        ),
+        (60, 13, 9, 3)
+    );
+    // The same size and seed write the same file; another seed another world.
+    let out = forumsim_in(dir.path(), ["new", "again", "--generate", "60x13x9x3"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text =
+        |n: &str| fs::read_to_string(dir.path().join(format!("scenarios/{n}.toml"))).unwrap();
+    assert_eq!(text("big").replace("\"big\"", "\"again\""), text("again"));
+    let out = forumsim_in(
+        dir.path(),
+        ["new", "other", "--generate", "60x13x9x3", "--seed", "2"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_ne!(text("other").replace("\"other\"", "\"big\""), text("big"));
+    // It runs like any scenario.
+    let out = forumsim_in(
+        dir.path(),
+        [
+            "run",
+            "scenarios/big.toml",
+            "--runs",
+            "2",
+            "--out",
+            "o",
+            "--quiet",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(dir.path().join("o/decisions.csv").is_file());
+    for bad in ["60", "60x", "4x6", "60x6x0", "ax6"] {
+        let out = forumsim_in(dir.path(), ["new", "bad", "--generate", bad]);
+        assert_eq!(out.code, 2, "{bad}: {}", out.stderr);
+        assert!(out.stderr.contains("--generate"), "{bad}: {}", out.stderr);
+    }
+}
+
+#[test]
 fn every_command_is_in_the_help() {
     let out = forumsim(["--help"]);
     for cmd in ["run", "check", "params", "diff", "verify", "new"] {

@@ -5,6 +5,7 @@ use super::error::CliError;
 use super::print;
 use clap::Args;
 use forumsim::model::PARAM_DEFS;
+use forumsim::model::generate::{self, Size};
 use forumsim::scenario;
 use std::fmt::Write as _;
 use std::path::{Component, Path};
@@ -13,10 +14,19 @@ pub const EXAMPLES: &str = "\
 Examples:
   forumsim new mine                   # scenarios/mine.toml, extending stylized
   forumsim new mine --from stylized
+  forumsim new big --generate 2000x60          # a generated world: 2,000 states, 60 venues
+  forumsim new big --generate 20000x6x40x5 --seed 3
 
 Run it from the folder that holds `scenarios/`. The new file changes nothing yet: it
 inherits everything from its parent and lists, as comments, what you may change.
-An existing file is never overwritten.";
+An existing file is never overwritten.
+
+--generate STATESxVENUES[xPROPOSALS[xROUNDS]] writes a generated world instead (40
+proposals and 28 rounds unless given): states in five regions and an authoritarian bloc,
+venues repeating six templates (universal majority, appointed expert group, liberal
+invitation club, standards body, individuals venue, authoritarian invitation club); the
+worlds of the scaling benches (docs/PERFORMANCE.md). The same size and seed give the
+same file.";
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
@@ -26,6 +36,44 @@ pub struct NewArgs {
     /// The scenario under `scenarios/` to start from.
     #[arg(long, value_name = "SCENARIO", default_value = "stylized")]
     pub from: String,
+    /// Write a generated world of this size instead: STATESxVENUES[xPROPOSALS[xROUNDS]].
+    #[arg(long, value_name = "SIZE", conflicts_with = "from", value_parser = parse_size)]
+    pub generate: Option<Size>,
+    /// Seed of the generated world (with --generate).
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "generate")]
+    pub seed: u64,
+}
+
+/// `STATESxVENUES[xPROPOSALS[xROUNDS]]`, each a positive whole number.
+fn parse_size(s: &str) -> Result<Size, String> {
+    let parts: Vec<&str> = s.split('x').collect();
+    let bad = || {
+        format!(
+            "{s:?} is not a size: write STATESxVENUES[xPROPOSALS[xROUNDS]], e.g. 2000x60 or 2000x60x40x28"
+        )
+    };
+    if !(2..=4).contains(&parts.len()) {
+        return Err(bad());
+    }
+    let mut n = Vec::new();
+    for p in &parts {
+        match p.trim().parse::<usize>() {
+            Ok(x) if x >= 1 => n.push(x),
+            _ => return Err(bad()),
+        }
+    }
+    if n[0] < 5 {
+        return Err(format!(
+            "{s:?}: a generated world needs at least 5 states (one per region)"
+        ));
+    }
+    let rounds = n.get(3).copied().unwrap_or(28);
+    Ok(Size {
+        states: n[0],
+        venues: n[1],
+        proposals: n.get(2).copied().unwrap_or(40),
+        rounds: u32::try_from(rounds).map_err(|_| bad())?,
+    })
 }
 
 /// A plain file name: one normal path component, no extension games.
@@ -45,16 +93,29 @@ pub fn new(args: NewArgs) -> Result<(), CliError> {
     plain(name, "NAME")?;
     plain(from, "--from")?;
     let dir = Path::new("scenarios");
-    let parent_path = dir.join(format!("{from}.toml"));
-    if !parent_path.is_file() {
-        return Err(CliError::Usage(format!(
-            "{}: no such scenario to start from (run `forumsim new` from the folder that holds `scenarios/`)",
-            parent_path.display()
-        )));
-    }
-    let parent = scenario::load(&parent_path)?;
     let path = dir.join(format!("{name}.toml"));
-    let text = template(name, from, &parent);
+    let text = match args.generate {
+        Some(size) => {
+            if !dir.is_dir() {
+                return Err(CliError::Usage(
+                    "no scenarios/ folder here: run `forumsim new` from the folder that holds `scenarios/`"
+                        .into(),
+                ));
+            }
+            generate::toml(size, args.seed, Some(name))
+        }
+        None => {
+            let parent_path = dir.join(format!("{from}.toml"));
+            if !parent_path.is_file() {
+                return Err(CliError::Usage(format!(
+                    "{}: no such scenario to start from (run `forumsim new` from the folder that holds `scenarios/`)",
+                    parent_path.display()
+                )));
+            }
+            let parent = scenario::load(&parent_path)?;
+            template(name, from, &parent)
+        }
+    };
     let mut file = match std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
