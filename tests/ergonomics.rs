@@ -471,13 +471,27 @@ fn new_generate_writes_a_world_of_the_asked_size_that_runs() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let text =
         |n: &str| fs::read_to_string(dir.path().join(format!("scenarios/{n}.toml"))).unwrap();
-    assert_eq!(text("big").replace("\"big\"", "\"again\""), text("again"));
+    let renamed = |t: String, from: &str, to: &str| {
+        t.replace(&format!("\"{from}\""), &format!("\"{to}\""))
+            .replace(&format!("new {from} "), &format!("new {to} "))
+    };
+    assert_eq!(renamed(text("big"), "big", "again"), text("again"));
     let out = forumsim_in(
         dir.path(),
         ["new", "other", "--generate", "60x13x9x3", "--seed", "2"],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_ne!(text("other").replace("\"other\"", "\"big\""), text("big"));
+    // Not just the header's seed: the world itself differs.
+    let body = |t: String| {
+        t.lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_ne!(
+        body(renamed(text("other"), "other", "big")),
+        body(text("big"))
+    );
     // It runs like any scenario.
     let out = forumsim_in(
         dir.path(),
@@ -493,7 +507,7 @@ fn new_generate_writes_a_world_of_the_asked_size_that_runs() {
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(dir.path().join("o/decisions.csv").is_file());
-    for bad in ["60", "60x", "4x6", "60x6x0", "ax6"] {
+    for bad in ["60", "60x", "4x6", "60x6x0", "ax6", "2000000x6", "60x20000"] {
         let out = forumsim_in(dir.path(), ["new", "bad", "--generate", bad]);
         assert_eq!(out.code, 2, "{bad}: {}", out.stderr);
         assert!(out.stderr.contains("--generate"), "{bad}: {}", out.stderr);

@@ -55,10 +55,25 @@ fn parse_size(s: &str) -> Result<Size, String> {
     if !(2..=4).contains(&parts.len()) {
         return Err(bad());
     }
+    const WHAT: [&str; 4] = ["states", "venues", "proposals", "rounds"];
+    // Beyond these the file alone is hundreds of megabytes (1,000,000 states ≈ 190 MB).
+    const MAX: [usize; 4] = [1_000_000, 10_000, 100_000, 1_000];
     let mut n = Vec::new();
-    for p in &parts {
+    for (k, p) in parts.iter().enumerate() {
         match p.trim().parse::<usize>() {
-            Ok(x) if x >= 1 => n.push(x),
+            Ok(0) => {
+                return Err(format!(
+                    "{s:?}: the number of {} must be at least 1",
+                    WHAT[k]
+                ));
+            }
+            Ok(x) if x > MAX[k] => {
+                return Err(format!(
+                    "{s:?}: at most {} {} in a generated world",
+                    MAX[k], WHAT[k]
+                ));
+            }
+            Ok(x) => n.push(x),
             _ => return Err(bad()),
         }
     }

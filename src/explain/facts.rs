@@ -294,13 +294,30 @@ pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
     }
 
     // 4. Membership changes, from the recorded per-state rows, with their reasons.
-    // States admitted by vote are told in the admission line (5), not again here.
-    let admitted: BTreeSet<(u32, u32, u32)> = r
+    // States admitted by vote are told in the admission line (5), and states moved by a
+    // scheduled membership event in the event's line (1): not again here.
+    let mut admitted: BTreeSet<(u32, u32, u32)> = r
         .decisions
         .iter()
         .filter(|d| d.what == DecisionKind::Admission && d.adopted)
         .map(|d| (d.round, d.venue, d.sponsor))
         .collect();
+    let mut scheduled_leave: BTreeSet<(u32, u32, u32)> = BTreeSet::new();
+    for ev in &sc.events {
+        if let Event::Membership {
+            venue,
+            join,
+            states,
+        } = &ev.event
+        {
+            let set = if *join {
+                &mut admitted
+            } else {
+                &mut scheduled_leave
+            };
+            set.extend(states.iter().map(|&i| (ev.round, *venue as u32, i as u32)));
+        }
+    }
     let mut why = reasons(r);
     if !r.attention.is_empty() {
         let mut members: BTreeMap<(u32, u32), BTreeSet<u32>> = BTreeMap::new();
@@ -324,7 +341,11 @@ pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
                 .filter(|&&i| !admitted.contains(&(round, v, i)))
                 .map(|&i| state(i))
                 .collect();
-            let left: Vec<String> = before.difference(now).map(|&i| state(i)).collect();
+            let left: Vec<String> = before
+                .difference(now)
+                .filter(|&&i| !scheduled_leave.contains(&(round, v, i)))
+                .map(|&i| state(i))
+                .collect();
             let why = why.remove(&(round, v));
             if !joined.is_empty() || !left.is_empty() || why.is_some() {
                 out[at(round)].facts.push(Fact::Membership {
@@ -610,7 +631,13 @@ pub fn describe_event(sc: &Scenario, e: &Event) -> String {
             join,
             states,
         } => {
-            let verb = if *join { "join" } else { "leave" };
+            let one = states.len() == 1;
+            let verb = match (*join, one) {
+                (true, true) => "joins",
+                (true, false) => "join",
+                (false, true) => "leaves",
+                (false, false) => "leave",
+            };
             format!("{} {verb} {}", list(states), ve(*venue))
         }
         Event::Tag { state, tag, add } => {

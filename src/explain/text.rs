@@ -239,7 +239,17 @@ pub fn line(f: &Fact, style: Style) -> Option<String> {
 fn why_parts(joined: &[String], left: &[String], w: &Reasons, max: usize) -> Vec<String> {
     let max = max.div_ceil(2);
     let mut parts = Vec::new();
-    let sum = |r: &Reason| format!("{} = {:.2} - {:.2}", signed(r.value), r.stake, r.cost);
+    let sum = |r: &Reason| {
+        let n = shown(
+            r,
+            if left.contains(&r.state) {
+                r.threshold
+            } else {
+                0.0
+            },
+        );
+        format!("{} = {} - {}", n.value, n.stake, n.cost)
+    };
     let told = |who: &[String], long: &dyn Fn(&Reason) -> String| -> Vec<(String, String)> {
         who.iter()
             .enumerate()
@@ -255,23 +265,20 @@ fn why_parts(joined: &[String], left: &[String], w: &Reasons, max: usize) -> Vec
     };
     if !joined.is_empty() {
         let long = |r: &Reason| {
+            let n = shown(r, 0.0);
             format!(
-                "value {} = stake {:.2} - legitimation cost {:.2}",
-                signed(r.value),
-                r.stake,
-                r.cost
+                "value {} = stake {} - legitimation cost {}",
+                n.value, n.stake, n.cost
             )
         };
         parts.push(list_as(told(joined, &long), "joined", "did", max));
     }
     if !left.is_empty() {
         let long = |r: &Reason| {
+            let n = shown(r, r.threshold);
             format!(
-                "value {} = stake {:.2} - legitimation cost {:.2}, below the exit threshold {}",
-                signed(r.value),
-                r.stake,
-                r.cost,
-                signed(r.threshold)
+                "value {} = stake {} - legitimation cost {}, below the exit threshold {}",
+                n.value, n.stake, n.cost, n.against
             )
         };
         parts.push(list_as(told(left, &long), "left", "did", max));
@@ -302,13 +309,11 @@ fn why_parts(joined: &[String], left: &[String], w: &Reasons, max: usize) -> Vec
             .iter()
             .enumerate()
             .map(|(k, r)| {
+                let n = shown(r, 0.0);
                 let why = if k == 0 {
-                    format!(
-                        "legitimation cost {:.2} outweighs stake {:.2}",
-                        r.cost, r.stake
-                    )
+                    format!("legitimation cost {} outweighs stake {}", n.cost, n.stake)
                 } else {
-                    format!("{:.2} > {:.2}", r.cost, r.stake)
+                    format!("{} > {}", n.cost, n.stake)
                 };
                 (r.state.clone(), why)
             })
@@ -355,6 +360,59 @@ fn cut(items: Vec<String>, total: usize, max: usize) -> String {
     } else {
         list
     }
+}
+
+/// A reason's numbers as they are read aloud: value, stake and cost with as many decimals
+/// (2, 3 or 4) as it takes for the printed value to equal the printed stake minus the
+/// printed cost, and for the value to print apart from `against` (0 for a join or a
+/// stay-out, the exit threshold for a leave) — so that "+0.00 = 0.10 - 0.10" or "0.04
+/// > 0.04" is never said of a state that did cross its threshold.
+struct Shown {
+    value: String,
+    stake: String,
+    cost: String,
+    against: String,
+}
+
+fn shown(r: &Reason, against: f64) -> Shown {
+    let at = |d: usize| {
+        let f = |x: f64| {
+            let x = if x.abs() < 0.5 * 10f64.powi(-(d as i32)) {
+                0.0
+            } else {
+                x
+            };
+            format!("{x:.d$}")
+        };
+        let signed = |x: f64| {
+            let t = f(x);
+            if t.starts_with('-') {
+                t
+            } else {
+                format!("+{t}")
+            }
+        };
+        let (stake, cost) = (f(r.stake), f(r.cost));
+        let printed: f64 =
+            stake.parse::<f64>().unwrap_or(r.stake) - cost.parse::<f64>().unwrap_or(r.cost);
+        let ok = f(printed) == f(r.value) && f(r.value) != f(against);
+        (
+            ok,
+            Shown {
+                value: signed(r.value),
+                stake,
+                cost,
+                against: signed(against),
+            },
+        )
+    };
+    for d in 2..4 {
+        let (ok, s) = at(d);
+        if ok {
+            return s;
+        }
+    }
+    at(4).1
 }
 
 /// A value with its sign, 2 decimals, never `-0.00`.
@@ -577,6 +635,45 @@ mod tests {
             "forum: ITA left (value -0.28 = stake 0.00 - legitimation cost 0.28, below the \
              exit threshold -0.10), as did ESP; GP4 (forum-code, value -0.19) is below the \
              exit threshold -0.10 but stays while its proposal is on the agenda (41 members now)."
+        );
+    }
+
+    #[test]
+    fn close_calls_get_the_decimals_that_make_them_read_right() {
+        let w = Reasons {
+            joined: vec![reason("EE1", 0.1004, 0.0996, 0.0)],
+            stayed_out: vec![reason("EA2", 0.0404, 0.0436, 0.0)],
+            ..Reasons::default()
+        };
+        let f = Fact::Membership {
+            venue: "v".into(),
+            joined: vec!["EE1".into()],
+            left: vec![],
+            members: 3,
+            why: Some(w),
+            drawn: false,
+        };
+        assert_eq!(
+            line(&f, Style::default()).unwrap(),
+            "v: EE1 joined (value +0.0008 = stake 0.1004 - legitimation cost 0.0996); EA2 \
+             stays out (legitimation cost 0.0436 outweighs stake 0.0404) (3 members now)."
+        );
+        let w = Reasons {
+            left: vec![reason("AUS", 0.0, 0.1003, -0.1)],
+            ..Reasons::default()
+        };
+        let f = Fact::Membership {
+            venue: "v".into(),
+            joined: vec![],
+            left: vec!["AUS".into()],
+            members: 2,
+            why: Some(w),
+            drawn: false,
+        };
+        assert_eq!(
+            line(&f, Style::default()).unwrap(),
+            "v: AUS left (value -0.1003 = stake 0.0000 - legitimation cost 0.1003, below the \
+             exit threshold -0.1000) (2 members now)."
         );
     }
 

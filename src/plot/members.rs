@@ -178,7 +178,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
         entries.push((label, Swatch::Line { colour, dashed }));
     }
     if hidden > 0 {
-        let note = format!("+{hidden} venues in fewer runs");
+        let note = format!("+{hidden} more venues, not drawn");
         entries.push((note, Swatch::Box(WHITE.mix(0.0))));
     }
     style::draw_legend(&legend, (10, 30), "venue", &entries)?;
