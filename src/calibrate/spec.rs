@@ -10,19 +10,8 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
-/// Why a calibration file is not usable. `Display` reads `FILE:LINE:COL: message`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CalibrationError {
-    #[error("{}: cannot read the calibration file: {message}", path.display())]
-    Read { path: PathBuf, message: String },
-    #[error("{}:{line}:{col}: {message}", file.display())]
-    At {
-        file: PathBuf,
-        line: usize,
-        col: usize,
-        message: String,
-    },
-}
+/// Why a calibration file is not usable (`FILE:LINE:COL: message`).
+pub type CalibrationError = crate::scenario::InputFileError;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -121,6 +110,7 @@ pub fn snap(v: f64) -> f64 {
 /// Reads and checks the calibration file at `path` (the scenario is not loaded here).
 pub fn load(path: &Path) -> Result<Calibration, CalibrationError> {
     let text = std::fs::read_to_string(path).map_err(|e| CalibrationError::Read {
+        what: "calibration",
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;

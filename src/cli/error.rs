@@ -2,12 +2,11 @@
 //! (2 = bad input or usage, 1 = internal; clap's own usage errors also exit 2).
 
 use forumsim::animate::AnimateError;
-use forumsim::calibrate::CalibrationError;
-use forumsim::experiment::design::ExperimentError;
 use forumsim::experiment::sweep::SweepError;
 use forumsim::output::OutputError;
 use forumsim::output::verify::VerifyError;
 use forumsim::plot::PlotError;
+use forumsim::scenario::InputFileError;
 use forumsim::scenario::ScenarioError;
 use std::error::Error;
 use std::fmt::Write as _;
@@ -19,14 +18,12 @@ pub enum CliError {
     /// The scenario or a `--set` override is wrong ("FILE:LINE:COL: message").
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
-    /// The experiment file, an axis value or a variant is wrong ("FILE:LINE:COL: message").
+    /// The experiment or calibration file, an axis value or a variant is wrong
+    /// ("FILE:LINE:COL: message").
     #[error(transparent)]
-    Experiment(#[from] ExperimentError),
+    InputFile(#[from] InputFileError),
     #[error(transparent)]
     Sweep(#[from] SweepError),
-    /// The calibration file is wrong ("FILE:LINE:COL: message").
-    #[error(transparent)]
-    Calibration(#[from] CalibrationError),
     /// The sweep stopped before all its chunks were done (Ctrl-C).
     #[error(
         "interrupted: {done} of {total} chunks done; rerun the same command with --resume to continue"
@@ -98,8 +95,7 @@ impl CliError {
             | CliError::Usage(_)
             | CliError::Read { .. }
             | CliError::Verify(_)
-            | CliError::Experiment(_)
-            | CliError::Calibration(_) => 2,
+            | CliError::InputFile(_) => 2,
             CliError::Sweep(e) if e.is_usage() => 2,
             CliError::Interrupted { .. } => 130,
             CliError::Sweep(_) => 1,

@@ -37,19 +37,8 @@ pub const DEFAULT_METRICS: &[&str] = &[
     "venues_created",
 ];
 
-/// Why an experiment file is not usable. `Display` reads `FILE:LINE:COL: message`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ExperimentError {
-    #[error("{}: cannot read the experiment file: {message}", path.display())]
-    Read { path: PathBuf, message: String },
-    #[error("{}:{line}:{col}: {message}", file.display())]
-    At {
-        file: PathBuf,
-        line: usize,
-        col: usize,
-        message: String,
-    },
-}
+/// Why an experiment file is not usable (`FILE:LINE:COL: message`).
+pub type ExperimentError = crate::scenario::InputFileError;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -392,6 +381,7 @@ fn sets_of(map: &BTreeMap<String, toml::Value>) -> Vec<String> {
 /// variant and every point × variant of the base scenario. Nothing runs.
 pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentError> {
     let bytes = std::fs::read(path).map_err(|e| ExperimentError::Read {
+        what: "experiment",
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;

@@ -16,6 +16,26 @@ pub type Span = Range<usize>;
 
 /// Why a scenario could not be loaded. One error per problem; its `Display` is a
 /// single line of the form `FILE:LINE:COL: message`.
+/// Why an experiment or calibration file (a forumsim input other than a scenario) is
+/// not usable. `Display` reads `FILE:LINE:COL: message`, like [`ScenarioError`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputFileError {
+    /// `what` names the kind of file ("experiment", "calibration").
+    #[error("{}: cannot read the {what} file: {message}", path.display())]
+    Read {
+        path: PathBuf,
+        what: &'static str,
+        message: String,
+    },
+    #[error("{}:{line}:{col}: {message}", file.display())]
+    At {
+        file: PathBuf,
+        line: usize,
+        col: usize,
+        message: String,
+    },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScenarioError {
     /// The scenario file itself could not be read.

@@ -34,7 +34,7 @@ use std::path::Path;
 use serde::Deserialize as _;
 use toml::de::{DeTable, DeValue};
 
-pub use error::ScenarioError;
+pub use error::{InputFileError, ScenarioError};
 pub use overrides::{apply_override, parse_value};
 pub use validate::LEGACY as DEFAULT_LEGACY;
 
