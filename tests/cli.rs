@@ -29,7 +29,7 @@ const CSV_HEADERS: [(&str, &str); 7] = [
     ),
     (
         "decisions.csv",
-        "run,seed,round,year,decision,venue,what,proposal,kind,sponsor,yes,no,abstain,absent,adopted,position_m,position_s,camp,detail",
+        "run,seed,round,year,decision,venue,what,proposal,kind,sponsor,yes,no,abstain,absent,adopted,how,position_m,position_s,camp,detail",
     ),
     (
         "choices.csv",

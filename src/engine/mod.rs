@@ -473,6 +473,7 @@ impl Engine<'_> {
                 abstain: 0,
                 absent: e.absent,
                 adopted: true,
+                how: How::Vote,
                 position: self.w.ideal[e.candidates[e.winner]],
                 camp: self.w.venue_camp(v),
                 detail,
@@ -540,9 +541,14 @@ impl Engine<'_> {
             &all,
             adopted,
         );
+        let how = match venue.decision {
+            Decision::Consensus => How::Consensus,
+            _ => How::Vote,
+        };
         self.out.decisions.push(DecisionRow {
             position: pos,
             camp,
+            how,
             ..d
         });
         self.record_votes(&all);
@@ -685,6 +691,7 @@ impl Engine<'_> {
             abstain,
             absent,
             adopted,
+            how: How::Vote,
             position: Pos::default(),
             camp: self.w.venue_camp(v),
             detail: String::new(),

@@ -141,12 +141,39 @@ pub struct DecisionRow {
     pub abstain: u32,
     pub absent: u32,
     pub adopted: bool,
+    /// How the decision was taken: by a counted vote, without a vote (consensus-first
+    /// venues where nobody called for one), or by consensus.
+    pub how: How,
     /// Position voted on (for reforms: (new transparency, new stakeholder weight)).
     pub position: Pos,
     /// Camp of the venue's current rule-setter for the kind (before the decision).
     pub camp: Camp,
     /// Extra detail: reform direction ("up"/"down"), election tallies ("USA:139;RUS:25").
     pub detail: String,
+}
+
+/// How a decision was taken (the record's "adopted without a vote", "recorded vote",
+/// "consensus" / "no consensus").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    /// Votes were counted: a recorded vote, a show of hands, an admission or reform
+    /// tally, an election.
+    Vote,
+    /// A consensus-first venue adopted the text without a vote: no participant called
+    /// for one (ODD 7.8). The tallies are the positions delegations held.
+    WithoutVote,
+    /// A consensus venue decided: adopted by consensus, or no consensus (someone objected).
+    Consensus,
+}
+
+impl How {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            How::Vote => "vote",
+            How::WithoutVote => "without_vote",
+            How::Consensus => "consensus",
+        }
+    }
 }
 
 /// One option a sponsor weighed when tabling (§7.3). One row per option.

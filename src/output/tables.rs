@@ -68,6 +68,7 @@ pub(crate) const DECISIONS_HEADER: &[&str] = &[
     "abstain",
     "absent",
     "adopted",
+    "how",
     "position_m",
     "position_s",
     "camp",
@@ -265,6 +266,7 @@ pub(crate) fn write_decisions(
                 t.uint(n.into())?;
             }
             t.boolean(row.adopted)?;
+            t.str(row.how.as_str())?;
             t.float(row.position.m)?;
             t.float(row.position.s)?;
             t.str(row.camp.as_str())?;
@@ -404,9 +406,9 @@ mod tests {
     fn decisions_about_no_proposal_leave_it_empty() {
         assert_eq!(
             write(write_decisions, DECISIONS),
-            "run,seed,round,year,decision,venue,what,proposal,kind,sponsor,yes,no,abstain,absent,adopted,position_m,position_s,camp,detail\n\
-             3,7,0,2000,0,unga,proposal,p1,norms,RUS,1,1,0,0,true,0.7,0.6,none,\n\
-             3,7,0,2000,1,unga,election,,procedural,USA,2,0,0,0,true,0,0,none,USA:2;RUS:0\n"
+            "run,seed,round,year,decision,venue,what,proposal,kind,sponsor,yes,no,abstain,absent,adopted,how,position_m,position_s,camp,detail\n\
+             3,7,0,2000,0,unga,proposal,p1,norms,RUS,1,1,0,0,true,vote,0.7,0.6,none,\n\
+             3,7,0,2000,1,unga,election,,procedural,USA,2,0,0,0,true,vote,0,0,none,USA:2;RUS:0\n"
         );
     }
 
