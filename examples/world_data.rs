@@ -1,6 +1,7 @@
 //! Builds the real-world state data in `scenarios/data/` from the raw facts in
 //! `scenarios/data/raw/`: `cargo run --example world_data` rewrites
-//! `states.csv`, `votes/ares74_247.csv`, `budapest_parties.csv` and
+//! `states.csv`, `votes/ares73_27.csv`, `votes/ares73_266.csv`, `votes/ares74_247.csv`,
+//! `budapest_parties.csv` and
 //! `regime_category.csv` (each atomically).
 //!
 //! Every rule that turns a fact into a model value is one small pure function below,
@@ -26,7 +27,25 @@ pub const P5: [&str; 5] = ["CHN", "FRA", "GBR", "RUS", "USA"];
 
 /// Output files, relative to `scenarios/data/`.
 pub const OUT_STATES: &str = "states.csv";
-pub const OUT_VOTES: &str = "votes/ares74_247.csv";
+/// The recorded roll calls: (raw file, output file, resolution), each copied through
+/// after its codes and states are checked.
+pub const VOTES: [(&str, &str, &str); 3] = [
+    (
+        "vote_ares73_27_oewg_2018.csv",
+        "votes/ares73_27.csv",
+        "A/RES/73/27",
+    ),
+    (
+        "vote_ares73_266_gge_2018.csv",
+        "votes/ares73_266.csv",
+        "A/RES/73/266",
+    ),
+    (
+        "vote_ares74_247_cybercrime_2019.csv",
+        "votes/ares74_247.csv",
+        "A/RES/74/247",
+    ),
+];
 pub const OUT_BUDAPEST: &str = "budapest_parties.csv";
 pub const OUT_CATEGORY: &str = "regime_category.csv";
 
@@ -564,7 +583,10 @@ pub fn convert(raw: &Path) -> Result<Outputs, String> {
     let diplomacy = Table::read(raw, "diplomacy_wikidata2022.csv")?;
     let gge = Table::read(raw, "gge_members.csv")?;
     let budapest = Table::read(raw, "budapest.csv")?;
-    let votes = Table::read(raw, "vote_ares74_247_cybercrime_2019.csv")?;
+    let votes = VOTES
+        .iter()
+        .map(|(file, _, _)| Table::read(raw, file))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut facts = read_facts(&states, &memberships, &diplomacy)?;
     if facts.len() != 193 {
         return Err(format!("expected 193 states, got {}", facts.len()));
@@ -698,19 +720,31 @@ pub fn convert(raw: &Path) -> Result<Outputs, String> {
     }
 
     // Votes, copied through after checking codes and states.
-    let mut vote_out = String::from("iso3,vote\n");
-    let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for (i, row) in votes.rows.iter().enumerate() {
-        let iso3 = cell(row, "iso3", &votes.name, i)?;
-        known(iso3, &votes.name)?;
-        if !seen.insert(iso3.to_string()) {
-            return Err(format!("{}: {iso3} votes twice", votes.name));
+    let mut vote_files = Vec::new();
+    for (table, (_, out_name, label)) in votes.iter().zip(VOTES) {
+        let mut vote_out = String::from("iso3,vote\n");
+        let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, row) in table.rows.iter().enumerate() {
+            let iso3 = cell(row, "iso3", &table.name, i)?;
+            known(iso3, &table.name)?;
+            if !seen.insert(iso3.to_string()) {
+                return Err(format!("{}: {iso3} votes twice", table.name));
+            }
+            let v = vote_code(cell(row, "vote", &table.name, i)?)
+                .map_err(|e| format!("{} line {}: {e}", table.name, i + 2))?;
+            *tally.entry(v).or_default() += 1;
+            writeln!(vote_out, "{iso3},{v}").map_err(|e| e.to_string())?;
         }
-        let v = vote_code(cell(row, "vote", &votes.name, i)?)
-            .map_err(|e| format!("{} line {}: {e}", votes.name, i + 2))?;
-        *tally.entry(v).or_default() += 1;
-        writeln!(vote_out, "{iso3},{v}").map_err(|e| e.to_string())?;
+        if seen.len() != facts.len() {
+            return Err(format!(
+                "{}: {} states, expected {}",
+                table.name,
+                seen.len(),
+                facts.len()
+            ));
+        }
+        vote_files.push((out_name, vote_out, label, tally));
     }
 
     let mut bud_out = String::from("iso3,year,rule\n");
@@ -757,17 +791,14 @@ pub fn convert(raw: &Path) -> Result<Outputs, String> {
         party_year.values().filter(|(y, _)| *y <= YEAR).count()
     )
     .ok();
-    writeln!(report, "votes A/RES/74/247: {tally:?}").ok();
-
-    Ok(Outputs {
-        files: vec![
-            (OUT_STATES, out),
-            (OUT_VOTES, vote_out),
-            (OUT_BUDAPEST, bud_out),
-            (OUT_CATEGORY, categories),
-        ],
-        report,
-    })
+    let mut files = vec![(OUT_STATES, out)];
+    for (name, text, label, tally) in vote_files {
+        writeln!(report, "votes {label}: {tally:?}").ok();
+        files.push((name, text));
+    }
+    files.push((OUT_BUDAPEST, bud_out));
+    files.push((OUT_CATEGORY, categories));
+    Ok(Outputs { files, report })
 }
 
 /// A CSV cell, quoted when it holds a comma or a quote.

@@ -79,7 +79,7 @@ fn new_ip_fails_at_the_ietf_and_ends_at_the_itu() {
     );
     let p = sc.proposal_ix("new-ip").unwrap() as u32;
     assert_eq!(
-        camp(&sc, sc.proposals[p as usize].sponsor as u32),
+        camp(&sc, sc.proposals[p as usize].sponsor.unwrap() as u32),
         Camp::Authoritarian
     );
     let (mut failed, mut at_itu) = (0, 0);

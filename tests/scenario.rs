@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use forumsim::model::{
-    Admit, Decision, Event, Kind, Membership, Origin, PARAM_DEFS, Pos, ProceduralAction, Reach,
-    Scenario, Stakeholders, Target,
+    Admit, Decision, Event, Kind, Membership, Origin, PARAM_DEFS, Pos, PositionSpec,
+    ProceduralAction, Reach, Scenario, Stakeholders, Target,
 };
 use forumsim::scenario::{self, ScenarioError};
 use proptest::prelude::*;
@@ -134,7 +134,7 @@ fn inline_fixture_resolves_everything() {
     assert_eq!(v("summit").founders, [2, 3]);
 
     let p = |id: &str| &s.proposals[s.proposal_ix(id).unwrap()];
-    assert_eq!(p("east-norms").position, None);
+    assert_eq!(p("east-norms").position, PositionSpec::SponsorIdeal);
     assert_eq!(p("east-norms").max_moves, 3);
     assert_eq!(
         p("west-standards").introduced,
@@ -150,7 +150,8 @@ fn inline_fixture_resolves_everything() {
         ProceduralAction::Create {
             venue: 6,
             mandate_kind: Kind::Norms,
-            mandate_position: Some(Pos::new(0.8, 0.7))
+            mandate_position: PositionSpec::Given(Pos::new(0.8, 0.7)),
+            table_mandate: true,
         }
     );
     let ProceduralAction::Change { venue, change } =

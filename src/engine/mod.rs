@@ -17,7 +17,9 @@ pub use rng::{SimRng, population_rng, run_rng};
 use crate::model::policy::{Camp, Kind, Pos};
 use crate::model::rules::forum::{self, Action};
 use crate::model::rules::vote::{self, Electorate, Sponsors, Subject};
-use crate::model::rules::{attention, election, forecast, membership, negotiation, reform};
+use crate::model::rules::{
+    attention, drafting, election, forecast, membership, negotiation, reform,
+};
 use crate::model::spec::*;
 use crate::model::stats::uniform;
 use crate::model::world::{ProposalState, RuleState, Status, World};
@@ -84,6 +86,11 @@ impl<'a> Stepper<'a> {
         true
     }
 
+    /// The world as the rounds played so far left it (for benches, probes and tests).
+    pub fn world(&self) -> &World<'a> {
+        &self.eng.w
+    }
+
     /// The run's records so far.
     pub fn finish(self) -> RunResult {
         let mut eng = self.eng;
@@ -98,6 +105,7 @@ struct Outcome {
     proposal: ProposalIx,
     venue: VenueIx,
     adopted: bool,
+    how: How,
     dissent: Vec<StateIx>,
 }
 
@@ -133,6 +141,26 @@ impl Engine<'_> {
         let outcomes = self.decide(rng);
         self.outcomes(outcomes, rng);
         self.observe();
+        self.dissolve_ended();
+    }
+
+    /// After observation: venues whose term ends this round are dissolved. Their agenda
+    /// goes back to the sponsors (a chair's text lapses), their members leave; their
+    /// texts stay on record for successors and endorsing resolutions (ODD 7.11).
+    fn dissolve_ended(&mut self) {
+        let round = self.w.round;
+        for v in 0..self.w.venues.len() {
+            let venue = &self.w.venues[v];
+            if !venue.active || venue.until != Some(round) {
+                continue;
+            }
+            for p in venue.agenda.clone() {
+                self.withdraw(p, v);
+            }
+            let venue = &mut self.w.venues[v];
+            venue.active = false;
+            venue.set_members(&[]);
+        }
     }
 
     /// Step 1: scheduled events (§7.10), then proposals introduced this round start waiting.
@@ -180,9 +208,14 @@ impl Engine<'_> {
                 }
             }
         }
-        for p in self.w.proposals.iter_mut() {
-            if p.status == Status::Future && p.introduced <= round {
-                p.status = Status::Waiting;
+        for p in 0..self.w.proposals.len() {
+            let pr = &self.w.proposals[p];
+            if pr.status == Status::Future && pr.introduced <= round && pr.ratifies.is_none() {
+                let q = drafting::introduced(&self.w, p);
+                let pr = &mut self.w.proposals[p];
+                pr.original = q;
+                pr.pos = q;
+                pr.status = Status::Waiting;
             }
         }
     }
@@ -205,7 +238,7 @@ impl Engine<'_> {
                 self.out.choices.push(ChoiceRow {
                     round: self.w.round,
                     proposal: p as u32,
-                    sponsor: sponsor as u32,
+                    sponsor: sponsor.map_or(u32::MAX, |s| s as u32),
                     venue: o
                         .venue
                         .map_or(if chosen { first_new } else { u32::MAX }, |v| v as u32),
@@ -216,6 +249,7 @@ impl Engine<'_> {
                     proactive: o.proactive,
                 });
             }
+            let draft = choice.chosen.and_then(|k| choice.options[k].draft);
             let venue = match choice.action {
                 Action::Abandon => {
                     self.w.proposals[p].status = Status::Abandoned;
@@ -232,6 +266,19 @@ impl Engine<'_> {
                     setup::create_bloc_venue(&mut self.w, bloc, kind, charter)
                 }
             };
+            // A sponsor drafting for a consensus-first room tables that text (its own
+            // stays its `original`, to which it returns after a failure).
+            if let Some(q) = draft {
+                self.w.proposals[p].pos = q;
+            }
+            // A chair drafts for the room it has.
+            if self.w.proposals[p].place == PositionSpec::Compromise
+                && let Some(q) = drafting::chair_text(&self.w, venue)
+            {
+                let pr = &mut self.w.proposals[p];
+                pr.original = q;
+                pr.pos = q;
+            }
             let pr = &mut self.w.proposals[p];
             if pr.last_venue.is_some_and(|last| last != venue) {
                 self.counts.moves += 1;
@@ -239,8 +286,10 @@ impl Engine<'_> {
             pr.status = Status::Agenda { venue, rounds: 0 };
             pr.last_venue = Some(venue);
             self.w.venues[venue].agenda.push(p);
-            if !self.w.venues[venue].member[sponsor] {
-                joins.push((venue, sponsor));
+            if let Some(s) = sponsor
+                && !self.w.venues[venue].member[s]
+            {
+                joins.push((venue, s));
             }
         }
         // Tabling in an open venue makes the sponsor a member (applied after the step, §7.11).
@@ -299,7 +348,7 @@ impl Engine<'_> {
                 DecisionKind::Admission,
                 u32::MAX,
                 Kind::Procedural,
-                adm.applicant,
+                Some(adm.applicant),
                 &adm.votes,
                 adm.admitted,
             );
@@ -351,7 +400,7 @@ impl Engine<'_> {
             let Status::Agenda { venue: v, rounds } = self.w.proposals[p].status else {
                 continue;
             };
-            if self.w.proposals[p].is_negotiated() {
+            if self.w.proposals[p].is_negotiated() && self.w.venues[v].bargaining_rounds() > 0 {
                 let el = Electorate::present(&self.w, v);
                 if let Some(c) =
                     negotiation::compromise(&self.w, &el, self.w.venues[v].stakeholders)
@@ -361,7 +410,7 @@ impl Engine<'_> {
                         pr.pos,
                         c,
                         self.w.p.lambda,
-                        self.w.ideal[pr.sponsor],
+                        pr.sponsor.map(|s| self.w.ideal[s]),
                         self.w.p.agenda_power,
                         self.w.p.scope_weight,
                     );
@@ -398,7 +447,7 @@ impl Engine<'_> {
                 DecisionKind::Reform,
                 u32::MAX,
                 Kind::Procedural,
-                r.proposer,
+                Some(r.proposer),
                 &r.votes,
                 r.passed,
             );
@@ -446,6 +495,7 @@ impl Engine<'_> {
                 outcomes.push(self.vote(p, v, el, rng));
             }
         }
+        self.ratify(&mut outcomes, rng);
         for (v, candidates) in std::mem::take(&mut self.elections) {
             if !self.w.venues[v].active {
                 continue;
@@ -482,6 +532,54 @@ impl Engine<'_> {
         outcomes
     }
 
+    /// Texts adopted in this decision step that another venue ratifies are voted on there
+    /// now, at the adopted text, after every ordinary decision (a convention adopted by
+    /// its committee and then by the General Assembly in the same session). A ratifying
+    /// venue without a quorum lets the text lapse.
+    fn ratify(&mut self, outcomes: &mut Vec<Outcome>, rng: &mut SimRng) {
+        let mut k = 0;
+        while k < outcomes.len() {
+            let o = &outcomes[k];
+            k += 1;
+            if !o.adopted {
+                continue;
+            }
+            let adopted = o.proposal;
+            let Some(r) = (0..self.w.proposals.len()).find(|&r| {
+                self.w.proposals[r].ratifies == Some(adopted)
+                    && self.w.proposals[r].status == Status::Future
+            }) else {
+                continue;
+            };
+            let Some(v) = self.w.proposals[r].fixed_venue.filter(|&v| {
+                let venue = &self.w.venues[v];
+                venue.active && venue.hosts.contains(self.w.proposals[r].kind)
+            }) else {
+                continue;
+            };
+            let text = self.w.proposals[adopted].pos;
+            let pr = &mut self.w.proposals[r];
+            pr.original = text;
+            pr.pos = text;
+            pr.introduced = self.w.round;
+            pr.status = Status::Agenda {
+                venue: v,
+                rounds: self.w.venues[v].negotiation_rounds,
+            };
+            pr.last_venue = Some(v);
+            self.w.venues[v].agenda.push(r);
+            let el = Electorate::present(&self.w, v);
+            if (el.parts.len() as f64) < self.w.p.min_present {
+                let pr = &mut self.w.proposals[r];
+                pr.status = Status::Abandoned;
+                self.w.venues[v].agenda.retain(|&x| x != r);
+                continue;
+            }
+            let out = self.vote(r, v, &el, rng);
+            outcomes.push(out);
+        }
+    }
+
     /// Takes `p` off `v`'s agenda and back to waiting at its original position.
     fn withdraw(&mut self, p: ProposalIx, v: VenueIx) {
         self.w.venues[v].agenda.retain(|&x| x != p);
@@ -505,13 +603,32 @@ impl Engine<'_> {
         };
         let raw = vote::raw_deltas(w, el, &subject, &sponsors);
         let means = vote::mean_deltas(w, el, &raw, &sponsors);
-        let votes = vote::cast(w, el, &means, &sponsors, rng);
+        let positions = vote::positions(w, el, &means, &sponsors, rng);
+        let votes = vote::ballots(w, &positions);
         let stake_w = venue.stakeholders.weight() * el.weight.iter().sum::<f64>();
         let stake_vote = match venue.stakeholders {
             Stakeholders::Full { .. } => vote::stakeholder_vote(w, &subject),
             _ => 0.0,
         };
-        let adopted = vote::adopts(venue.decision, &votes, &el.weight, stake_w, stake_vote);
+        let (adopted, how) = vote::decide(
+            venue.decision,
+            &votes,
+            &positions,
+            &el.weight,
+            stake_w,
+            stake_vote,
+            w.p.abstain_band,
+            w.break_cost(v),
+        );
+        // A session that split on a text finds the next split easier; consensus kept
+        // restores the practice (ODD 7.8).
+        let practice = match (venue.decision, how) {
+            (Decision::ConsensusFirst { .. }, How::Vote) => venue.practice * (1.0 - w.p.erosion),
+            (Decision::ConsensusFirst { .. }, _) => {
+                venue.practice + w.p.recovery * (1.0 - venue.practice)
+            }
+            _ => venue.practice,
+        };
         let camp = venue.rule(pr.subject_kind()).map_or(Camp::None, |r| r.camp);
         let dissent: Vec<StateIx> = el
             .parts
@@ -541,10 +658,6 @@ impl Engine<'_> {
             &all,
             adopted,
         );
-        let how = match venue.decision {
-            Decision::Consensus => How::Consensus,
-            _ => How::Vote,
-        };
         self.out.decisions.push(DecisionRow {
             position: pos,
             camp,
@@ -552,10 +665,12 @@ impl Engine<'_> {
             ..d
         });
         self.record_votes(&all);
+        self.w.venues[v].practice = practice;
         Outcome {
             proposal: p,
             venue: v,
             adopted,
+            how,
             dissent,
         }
     }
@@ -567,28 +682,69 @@ impl Engine<'_> {
             self.w.venues[o.venue].agenda.retain(|&x| x != p);
             if !o.adopted {
                 let pr = &mut self.w.proposals[p];
-                pr.status = Status::Waiting;
+                // A chair's text that fails lapses: nobody takes it elsewhere.
+                pr.status = if pr.sponsor.is_some() {
+                    Status::Waiting
+                } else {
+                    Status::Abandoned
+                };
                 pr.pos = pr.original;
                 pr.tries += 1;
                 pr.last_failed = Some(o.venue);
                 self.counts.failed += 1;
+                self.repeat(p);
                 continue;
             }
             self.counts.adopted += 1;
             self.w.venues[o.venue].adoptions += 1;
             self.w.proposals[p].status = Status::Adopted;
             match self.w.proposals[p].procedural.clone() {
-                None => self.adopt_rule(p, o.venue, o.dissent),
+                None => self.adopt_rule(p, o.venue, o.how, o.dissent),
                 Some(proc_) => self.take_effect(p, &proc_, rng),
             }
+            self.repeat(p);
         }
     }
 
-    fn adopt_rule(&mut self, p: ProposalIx, v: VenueIx, mut dissent: Vec<StateIx>) {
+    /// A recurring text decided this round (adopted or not) is introduced again next
+    /// round, afresh, until its last round: the General Assembly's annual resolutions.
+    fn repeat(&mut self, p: ProposalIx) {
+        let round = self.w.round;
+        let pr = &mut self.w.proposals[p];
+        if pr.repeat_until.is_some_and(|u| round < u) {
+            pr.status = Status::Future;
+            pr.introduced = round + 1;
+            pr.tries = 0;
+            pr.last_venue = None;
+            pr.last_failed = None;
+            pr.pos = pr.original;
+        }
+    }
+
+    fn adopt_rule(&mut self, p: ProposalIx, v: VenueIx, how: How, mut dissent: Vec<StateIx>) {
         let pr = &self.w.proposals[p];
-        let (kind, pos, camp) = (pr.kind, pr.pos, self.w.camp[pr.sponsor]);
-        if matches!(self.w.venues[v].decision, Decision::Consensus) {
+        // A chair's text is the room's: it carries the camp most of its members belong to.
+        let camp = match pr.sponsor {
+            Some(s) => self.w.camp[s],
+            None => self.w.majority_camp(&self.w.venues[v].members),
+        };
+        let (kind, pos) = (pr.kind, pr.pos);
+        // A text adopted without a vote, or by consensus, binds every member.
+        if how != How::Vote {
             dissent.clear();
+        }
+        self.w.venues[v].inherited[kind.index()] = false;
+        // Successors still on this venue's texts take up the new one (a working group
+        // created before its predecessor reported starts from that report).
+        for w in 0..self.w.venues.len() {
+            let successor = self.w.sc.venues.get(w).and_then(|s| s.acquis) == Some(v);
+            if successor && self.w.venues[w].inherited[kind.index()] {
+                self.w.venues[w].rules[kind.index()] = Some(RuleState {
+                    pos,
+                    camp,
+                    dissent: Vec::new(),
+                });
+            }
         }
         self.w.venues[v].rules[kind.index()] = Some(RuleState { pos, camp, dissent });
         let s = self.w.p.socialisation;
@@ -608,6 +764,7 @@ impl Engine<'_> {
             ProceduralAction::Create {
                 venue,
                 mandate_kind,
+                table_mandate,
                 ..
             } => {
                 let nv = *venue;
@@ -622,6 +779,9 @@ impl Engine<'_> {
                     kind: *mandate_kind,
                     sponsor: pr.sponsor,
                     cosponsors: pr.cosponsors.clone(),
+                    place: PositionSpec::Given(pr.original),
+                    repeat_until: None,
+                    ratifies: None,
                     original: pr.original,
                     pos: pr.original,
                     introduced: self.w.round,
@@ -637,7 +797,7 @@ impl Engine<'_> {
                     last_failed: None,
                     p_pass: 0.0,
                 };
-                if self.w.venues[nv].hosts.contains(*mandate_kind) {
+                if *table_mandate && self.w.venues[nv].hosts.contains(*mandate_kind) {
                     self.w.proposals.push(mandate);
                     let m = self.w.proposals.len() - 1;
                     self.w.venues[nv].agenda.push(m);
@@ -666,7 +826,7 @@ impl Engine<'_> {
         what: DecisionKind,
         proposal: u32,
         kind: Kind,
-        sponsor: StateIx,
+        sponsor: Option<StateIx>,
         votes: &[(StateIx, Vote)],
         adopted: bool,
     ) -> DecisionRow {
@@ -685,7 +845,7 @@ impl Engine<'_> {
             what,
             proposal,
             kind,
-            sponsor: sponsor as u32,
+            sponsor: sponsor.map_or(u32::MAX, |s| s as u32),
             yes,
             no,
             abstain,

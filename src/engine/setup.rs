@@ -32,7 +32,7 @@ pub fn world<'a>(sc: &'a Scenario, rng: &mut SimRng) -> World<'a> {
     let proposals = sc
         .proposals
         .iter()
-        .map(|pr| proposal_state(pr, &ideal))
+        .map(|pr| proposal_state(pr, &ideal, sc.legacy))
         .collect();
     let mut w = World {
         sc,
@@ -97,25 +97,39 @@ fn venue_state(v: &VenueSpec, n: usize) -> VenueState {
         agenda: Vec::new(),
         adoptions: 0,
         seated: 0,
+        until: v.until,
+        existed: false,
+        practice: 1.0,
+        inherited: [false; 3],
     }
 }
 
-fn proposal_state(pr: &ProposalSpec, ideal: &[Pos]) -> ProposalState {
-    let given = match &pr.procedural {
+/// A proposal before its introduction. Its text stands at the given point or the
+/// sponsor's ideal; texts that endorse venues' rules or a room's compromise are drafted
+/// when they are introduced or tabled (`rules::drafting`).
+fn proposal_state(pr: &ProposalSpec, ideal: &[Pos], legacy: Pos) -> ProposalState {
+    let place = match &pr.procedural {
         Some(Procedural {
             action: ProceduralAction::Create {
                 mandate_position, ..
             },
             ..
-        }) => *mandate_position,
-        _ => pr.position,
+        }) => mandate_position.clone(),
+        _ => pr.position.clone(),
     };
-    let pos = given.unwrap_or(ideal[pr.sponsor]);
+    let pos = match (&place, pr.sponsor) {
+        (PositionSpec::Given(p), _) => *p,
+        (_, Some(s)) => ideal[s],
+        (_, None) => legacy,
+    };
     ProposalState {
         id: pr.id.clone(),
         kind: pr.kind,
         sponsor: pr.sponsor,
         cosponsors: pr.cosponsors.clone(),
+        place,
+        repeat_until: pr.repeat_until,
+        ratifies: pr.ratifies,
         original: pos,
         pos,
         introduced: pr.introduced,
@@ -161,9 +175,27 @@ fn first_members(w: &World, v: VenueIx, parent: Option<VenueIx>, rng: &mut SimRn
     }
 }
 
-/// Rules for every hosted substantive kind that has none: an invitation venue's charter
-/// (the founders' weighted mean ideal, set by their majority camp), else the legacy rule.
+/// Rules for every hosted substantive kind that has none: the predecessor's text
+/// (`acquis`), else an invitation venue's charter (the founders' weighted mean ideal,
+/// set by their majority camp), else the legacy rule.
 fn fill_rules(w: &mut World, v: VenueIx) {
+    if let Some(a) = w.sc.venues.get(v).and_then(|s| s.acquis) {
+        for k in Kind::SUBSTANTIVE {
+            let inherited = w.venues[a]
+                .rule(k)
+                .filter(|_| w.venues[a].existed)
+                .map(|r| RuleState {
+                    pos: r.pos,
+                    camp: r.camp,
+                    dissent: Vec::new(),
+                });
+            let venue = &mut w.venues[v];
+            if venue.hosts.contains(k) && venue.rules[k.index()].is_none() && inherited.is_some() {
+                venue.rules[k.index()] = inherited;
+                venue.inherited[k.index()] = true;
+            }
+        }
+    }
     let venue = &w.venues[v];
     let charter = match venue.membership {
         Membership::Invitation { .. } if !venue.founders.is_empty() => Some((
@@ -197,6 +229,7 @@ pub fn activate(w: &mut World, v: VenueIx, parent: Option<VenueIx>, rng: &mut Si
     let members = first_members(w, v, parent, rng);
     w.venues[v].set_members(&members);
     w.venues[v].active = true;
+    w.venues[v].existed = true;
     w.venues[v].seated = w.round;
     fill_rules(w, v);
     if w.sc
@@ -288,6 +321,8 @@ pub fn create_bloc_venue(w: &mut World, bloc: BlocIx, kind: Kind, charter: Pos) 
         rules: vec![(kind, charter)],
         negotiation_rounds: 1,
         founders: founders.clone(),
+        until: None,
+        acquis: None,
     };
     let mut venue = venue_state(&spec, n);
     venue.bloc = Some(bloc);
@@ -298,6 +333,7 @@ pub fn create_bloc_venue(w: &mut World, bloc: BlocIx, kind: Kind, charter: Pos) 
     });
     venue.set_members(&founders);
     venue.active = true;
+    venue.existed = true;
     w.venues.push(venue);
     w.venues_created += 1;
     w.venues.len() - 1

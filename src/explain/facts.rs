@@ -188,7 +188,12 @@ pub struct RoundFacts {
 /// states only the joins and leaves of open venues (if why was recorded), without why
 /// no reasons and no admission rules.
 pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
-    let state = |i: u32| r.state_names[i as usize].clone();
+    let state = |i: u32| {
+        r.state_names
+            .get(i as usize)
+            .cloned()
+            .unwrap_or_else(|| "the chair".to_string())
+    };
     let venue = |i: u32| {
         r.venue_names
             .get(i as usize)

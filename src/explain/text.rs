@@ -426,6 +426,7 @@ fn admit_rule(rule: Admit) -> &'static str {
         Admit::Unanimity => "unanimity",
         Admit::Majority => "majority",
         Admit::Supermajority => "two-thirds",
+        Admit::Invited => "invitation",
     }
 }
 

@@ -73,9 +73,11 @@ pub fn world(size: Size, seed: u64) -> Scenario {
         .map(|j| ProposalSpec {
             id: format!("P{j}"),
             kind: kinds[j % 3],
-            sponsor: by_power[j % by_power.len().min(10)],
+            sponsor: Some(by_power[j % by_power.len().min(10)]),
             cosponsors: Vec::new(),
-            position: None,
+            position: PositionSpec::SponsorIdeal,
+            repeat_until: None,
+            ratifies: None,
             introduced: 0,
             venue: None,
             max_moves: 3,
@@ -143,6 +145,8 @@ fn venue(k: usize, states: &[StateSpec]) -> VenueSpec {
         hosts: KindSet::of(&[Kind::Procedural, Kind::Norms, Kind::Cybercrime]),
         reach: Reach::Members,
         rules: Vec::new(),
+        until: None,
+        acquis: None,
         negotiation_rounds: 1,
         founders: Vec::new(),
     };
@@ -285,14 +289,7 @@ pub fn toml(size: Size, seed: u64, name: Option<&str>) -> String {
             Membership::Open { universal: false } => "{ type = \"open\" }".into(),
             Membership::Individuals => "\"individuals\"".into(),
             Membership::Invitation { admit } => {
-                format!(
-                    "{{ type = \"invitation\", admit = {} }}",
-                    q(match admit {
-                        Admit::Unanimity => "unanimity",
-                        Admit::Majority => "majority",
-                        Admit::Supermajority => "supermajority",
-                    })
-                )
+                format!("{{ type = \"invitation\", admit = {} }}", q(admit.as_str()))
             }
             Membership::Appointed {
                 seats,
@@ -307,6 +304,9 @@ pub fn toml(size: Size, seed: u64, name: Option<&str>) -> String {
         };
         let decision = match v.decision {
             Decision::Consensus => "\"consensus\"".into(),
+            Decision::ConsensusFirst { threshold } => {
+                format!("{{ type = \"consensus_first\", threshold = {threshold:?} }}")
+            }
             Decision::Majority { threshold } => {
                 format!("{{ type = \"majority\", threshold = {threshold:?} }}")
             }
@@ -355,12 +355,14 @@ pub fn toml(size: Size, seed: u64, name: Option<&str>) -> String {
         t.push('\n');
     }
     for p in &sc.proposals {
+        // Generated proposals always have a sponsor (a great power).
+        let sponsor = p.sponsor.map_or("", |s| sc.states[s].id.as_str());
         let _ = writeln!(
             t,
             "[[proposal]]\nid = {}\nkind = {}\nsponsor = {}\nintroduced = {}\nmax_moves = {}\n",
             q(&p.id),
             q(p.kind.as_str()),
-            q(&sc.states[p.sponsor].id),
+            q(sponsor),
             p.introduced,
             p.max_moves
         );

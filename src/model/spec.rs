@@ -126,15 +126,43 @@ pub enum Admit {
     Unanimity,
     Majority,
     Supermajority,
+    /// Nobody applies: the members invite, and the scenario records each invitation
+    /// as a `membership` event (ODD 7.2). A treaty's accession by invitation or an
+    /// organisation's enlargement by summit decision is a fact of the record, not a
+    /// vote on every state close enough to apply.
+    Invited,
+}
+
+impl Admit {
+    /// The scenario file's name of the rule.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Admit::Unanimity => "unanimity",
+            Admit::Majority => "majority",
+            Admit::Supermajority => "supermajority",
+            Admit::Invited => "invited",
+        }
+    }
 }
 
 /// Decision rule of a venue (MODEL.md §7.6).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Decision {
     Consensus,
-    Majority { threshold: f64 },
-    Supermajority { threshold: f64 },
-    RoughConsensus { threshold: f64 },
+    /// The UN's practice: adopted without a vote unless a participant calls for one;
+    /// then a vote, adopted when yes / (yes + no) > `threshold` (ODD 7.8).
+    ConsensusFirst {
+        threshold: f64,
+    },
+    Majority {
+        threshold: f64,
+    },
+    Supermajority {
+        threshold: f64,
+    },
+    RoughConsensus {
+        threshold: f64,
+    },
 }
 
 /// Role of the non-state stakeholder actor in a venue.
@@ -198,6 +226,13 @@ pub struct VenueSpec {
     /// Rounds a proposal spends on the agenda before it is decided; ≥ 1.
     pub negotiation_rounds: u32,
     pub founders: Vec<StateIx>,
+    /// Last round of a venue with a term (an expert group, a working group): it is
+    /// dissolved at the end of that round (ODD 7.11). `None`: it lasts.
+    pub until: Option<u32>,
+    /// A predecessor whose texts this venue starts from (a new group of experts builds
+    /// on the last group's report): its rules for the kinds both host are copied when
+    /// this venue comes into being (ODD 5).
+    pub acquis: Option<VenueIx>,
 }
 
 /// A change to an existing venue (procedural proposals and `venue_change` events).
@@ -231,7 +266,11 @@ pub enum ProceduralAction {
     Create {
         venue: VenueIx,
         mandate_kind: Kind,
-        mandate_position: Option<Pos>,
+        mandate_position: PositionSpec,
+        /// Whether the mandate is tabled in the new venue as its first item. A
+        /// negotiating body that works on its chair's texts instead (scenario proposals
+        /// with the venue fixed) does not table the resolution's text (`false`).
+        table_mandate: bool,
     },
     /// Change an existing venue.
     Change { venue: VenueIx, change: VenueChange },
@@ -247,16 +286,43 @@ pub struct Procedural {
     pub replaces: Vec<VenueIx>,
 }
 
+/// Where a proposal's text stands when it is introduced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PositionSpec {
+    /// The sponsor's ideal (drawn per run when derived).
+    SponsorIdeal,
+    /// A given point of the policy plane.
+    Given(Pos),
+    /// The mean of these venues' rules for the proposal's kind as they stand when it is
+    /// introduced: a text that endorses or restates what those venues adopted (a
+    /// resolution welcoming a report, a convention adopted as negotiated). Venues that
+    /// never existed are left out; with none left, the sponsor's ideal.
+    RuleOf(Vec<VenueIx>),
+    /// A chair's text: the compromise of the venue's members (their weighted mean
+    /// ideal, as negotiation computes it) when it is tabled (ODD 7.3).
+    Compromise,
+}
+
 /// A proposal.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProposalSpec {
     pub id: String,
     pub kind: Kind,
-    pub sponsor: StateIx,
+    /// The state that tables it; `None` for a chair's text, which nobody sponsors: it
+    /// is tabled in its fixed venue and drafted at the compromise of the room.
+    pub sponsor: Option<StateIx>,
     pub cosponsors: Vec<StateIx>,
-    /// Given position; `None` = the sponsor's ideal. (For procedural `Create`, the
-    /// mandate's position is used instead.)
-    pub position: Option<Pos>,
+    /// Where its text stands (for procedural `Create`, the mandate's position is used
+    /// instead).
+    pub position: PositionSpec,
+    /// A recurring text (the General Assembly's annual resolutions): once decided it is
+    /// introduced again the next round, until this round.
+    pub repeat_until: Option<u32>,
+    /// A text that adopts another venue's adopted text (a convention adopted by the
+    /// General Assembly after its committee agreed it): it is voted on in its own
+    /// venue right after that proposal is adopted, in the same decision step, at the
+    /// adopted text (ODD 7.8). It is never introduced otherwise.
+    pub ratifies: Option<ProposalIx>,
     /// Round in which it first waits for tabling.
     pub introduced: u32,
     /// A fixed first venue (used even if its EU is not positive).

@@ -40,6 +40,8 @@ pub fn venue(id: &str, membership: Membership, decision: Decision, kinds: &[Kind
         rules: Vec::new(),
         negotiation_rounds: 1,
         founders: Vec::new(),
+        until: None,
+        acquis: None,
     }
 }
 
@@ -48,9 +50,11 @@ pub fn proposal(id: &str, kind: Kind, sponsor: StateIx, position: Option<Pos>) -
     ProposalSpec {
         id: id.into(),
         kind,
-        sponsor,
+        sponsor: Some(sponsor),
         cosponsors: Vec::new(),
-        position,
+        position: position.map_or(PositionSpec::SponsorIdeal, PositionSpec::Given),
+        repeat_until: None,
+        ratifies: None,
         introduced: 0,
         venue: None,
         max_moves: 3,

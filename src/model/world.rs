@@ -52,6 +52,18 @@ pub struct VenueState {
     pub adoptions: u32,
     /// Round of the last seat draw (appointed venues): seats last `term` rounds from it.
     pub seated: u32,
+    /// Last round of a venue with a term; dissolved at its end.
+    pub until: Option<u32>,
+    /// Whether it has ever been active (a dissolved venue keeps its texts, which a
+    /// successor or an endorsing resolution may take up).
+    pub existed: bool,
+    /// How firmly its practice of consensus holds, in [0, 1] (1 at creation): what
+    /// breaking consensus costs there is `break_cost × practice`. Recorded votes wear
+    /// it down, adoptions without a vote restore it (ODD 7.8).
+    pub practice: f64,
+    /// Per substantive kind: its rule is still its predecessor's (`acquis`); a text its
+    /// predecessor adopts later is then its rule too, until it adopts its own.
+    pub inherited: [bool; 3],
 }
 
 impl VenueState {
@@ -68,6 +80,27 @@ impl VenueState {
         matches!(
             self.membership,
             Membership::Open { .. } | Membership::Individuals
+        )
+    }
+    /// Rounds a tabled text is bargained over before the decision. In a consensus-first
+    /// venue the first session's negotiation happens before the text is tabled (its
+    /// sponsor drafts for the room, ODD 7.3): a one-session assembly votes the text as
+    /// tabled, a committee that sits for several sessions bargains in the later ones.
+    pub fn bargaining_rounds(&self) -> u32 {
+        match self.decision {
+            Decision::ConsensusFirst { .. } => self.negotiation_rounds - 1,
+            _ => self.negotiation_rounds,
+        }
+    }
+
+    /// Whether the venue decides by counting heads (a vote, or consensus failing which a
+    /// vote): there every delegation's support counts the same.
+    pub fn counts_heads(&self) -> bool {
+        matches!(
+            self.decision,
+            Decision::ConsensusFirst { .. }
+                | Decision::Majority { .. }
+                | Decision::Supermajority { .. }
         )
     }
     /// The rule for `kind` (substantive kinds only).
@@ -140,8 +173,15 @@ pub enum Status {
 pub struct ProposalState {
     pub id: String,
     pub kind: Kind,
-    pub sponsor: StateIx,
+    /// `None` for a chair's text.
+    pub sponsor: Option<StateIx>,
     pub cosponsors: Vec<StateIx>,
+    /// Where its text is drafted (resolved when it is introduced or tabled).
+    pub place: PositionSpec,
+    /// Introduced again each round after it is decided, until this round.
+    pub repeat_until: Option<u32>,
+    /// Voted on right after this proposal is adopted (see `ProposalSpec::ratifies`).
+    pub ratifies: Option<ProposalIx>,
     /// Position it returns to after a failure.
     pub original: Pos,
     /// Current (negotiated) position. For a procedural `Create`: the mandate's.
@@ -310,7 +350,7 @@ impl<'a> World<'a> {
     /// Whether `i` is the sponsor or a co-sponsor of proposal `p`.
     pub fn is_sponsor(&self, i: StateIx, p: ProposalIx) -> bool {
         let pr = &self.proposals[p];
-        pr.sponsor == i || pr.cosponsors.contains(&i)
+        pr.sponsor == Some(i) || pr.cosponsors.contains(&i)
     }
 
     /// Whether `a` and `b` share a bloc.
@@ -383,6 +423,34 @@ impl<'a> World<'a> {
         }
     }
 
+    /// The rule for `kind` that binds state `i` now: the reach-weighted mean of the rules
+    /// of the active venues hosting it that `i` belongs to and did not dissent from
+    /// (ODD 7.8, departure 32); `legacy` where none binds it. A state weighs a new
+    /// venue's mandate against the texts it is itself held to, not against a world
+    /// average that includes clubs it is not in.
+    pub fn rule_binding(&self, i: StateIx, kind: Kind) -> Pos {
+        let (mut m, mut s, mut w) = (0.0, 0.0, 0.0);
+        for (v, venue) in self.venues.iter().enumerate() {
+            if !venue.active || !venue.hosts.contains(kind) || !venue.member[i] {
+                continue;
+            }
+            let rule = venue.rule(kind);
+            if rule.is_some_and(|r| r.dissent.contains(&i)) {
+                continue;
+            }
+            let r = self.reach(v, kind);
+            let pos = rule.map_or(self.sc.legacy, |x| x.pos);
+            m += r * pos.m;
+            s += r * pos.s;
+            w += r;
+        }
+        if w > 0.0 {
+            Pos::new(m / w, s / w)
+        } else {
+            self.sc.legacy
+        }
+    }
+
     /// The weighted mean ideal of `states` with plain weights (bloc charters, §7.3).
     pub fn weighted_ideal(&self, states: &[StateIx]) -> Pos {
         let (mut m, mut s, mut w) = (0.0, 0.0, 0.0);
@@ -418,6 +486,17 @@ impl<'a> World<'a> {
         } else {
             Camp::Liberal
         }
+    }
+
+    /// What breaking consensus costs in venue `v` now: `break_cost` times how firmly the
+    /// venue's practice of consensus holds (ODD 7.8).
+    pub fn break_cost(&self, v: VenueIx) -> f64 {
+        self.p.break_cost * self.venues[v].practice
+    }
+
+    /// The camp of a proposal's sponsor (`None` for a chair's text).
+    pub fn camp_of(&self, sponsor: Option<StateIx>) -> Camp {
+        sponsor.map_or(Camp::None, |s| self.camp[s])
     }
 
     /// Members of bloc `b`, in index order.

@@ -87,7 +87,7 @@ pub fn write_scenario(w: &mut dyn Write, sc: &Scenario) -> io::Result<()> {
             "  {}  kind={} sponsor={} introduced={}{}{}",
             p.id,
             p.kind.as_str(),
-            state_id(sc, p.sponsor),
+            p.sponsor.map_or("(chair)".into(), |s| state_id(sc, s)),
             sc.year(p.introduced),
             venue,
             parent
@@ -285,14 +285,7 @@ fn membership(sc: &Scenario, m: &Membership) -> String {
                 quota.join("+")
             )
         }
-        Membership::Invitation { admit } => format!(
-            "invitation({})",
-            match admit {
-                Admit::Unanimity => "unanimity",
-                Admit::Majority => "majority",
-                Admit::Supermajority => "supermajority",
-            }
-        ),
+        Membership::Invitation { admit } => format!("invitation({})", admit.as_str()),
         Membership::Individuals => "individuals".into(),
     }
 }
@@ -300,6 +293,7 @@ fn membership(sc: &Scenario, m: &Membership) -> String {
 fn decision(d: Decision) -> String {
     match d {
         Decision::Consensus => "consensus".into(),
+        Decision::ConsensusFirst { threshold } => format!("consensus_first({threshold})"),
         Decision::Majority { threshold } => format!("majority({threshold})"),
         Decision::Supermajority { threshold } => format!("supermajority({threshold})"),
         Decision::RoughConsensus { threshold } => format!("rough_consensus({threshold})"),

@@ -148,6 +148,15 @@ impl<'a> Names<'a> {
         self.pick(&self.r.proposal_names, "proposal", ix)
     }
 
+    /// A chair's text has no sponsor (`u32::MAX`): empty.
+    fn state_or_empty(&self, ix: u32) -> Result<&'a str, OutputError> {
+        if ix == u32::MAX {
+            Ok("")
+        } else {
+            self.state(ix)
+        }
+    }
+
     /// Reforms, admissions and elections are about no proposal (`u32::MAX`): empty.
     fn proposal_or_empty(&self, ix: u32) -> Result<&'a str, OutputError> {
         if ix == u32::MAX {
@@ -254,7 +263,7 @@ pub(crate) fn write_decisions(
         for (i, row) in r.decisions.iter().enumerate() {
             let venue = n.venue(row.venue)?;
             let proposal = n.proposal_or_empty(row.proposal)?;
-            let sponsor = n.state(row.sponsor)?;
+            let sponsor = n.state_or_empty(row.sponsor)?;
             t.lead(r.run, r.seed, row.round, start_year)?;
             t.uint(i as u64)?;
             t.str(venue)?;
@@ -288,7 +297,7 @@ pub(crate) fn write_choices(
         let n = Names::new(&t, r);
         for row in &r.choices {
             let proposal = n.proposal(row.proposal)?;
-            let sponsor = n.state(row.sponsor)?;
+            let sponsor = n.state_or_empty(row.sponsor)?;
             option.clear();
             if row.create {
                 // A creation option names the venue it created when it was picked;

@@ -16,8 +16,8 @@ use super::raw::{RawEvent, RawProposal, RawScenario, RawVenue, Short};
 use super::validate::{Builder, Result};
 use super::venues::{self, ChangeRefs, kinds_text, only};
 use crate::model::{
-    Event, EventSpec, Kind, Origin, Procedural, ProceduralAction, ProposalSpec, Target, VenueIx,
-    VenueSpec,
+    Event, EventSpec, Kind, Origin, PositionSpec, Procedural, ProceduralAction, ProposalSpec,
+    Target, VenueIx, VenueSpec,
 };
 
 /// A venue to validate and how it comes into being.
@@ -48,25 +48,6 @@ fn event_ctx(e: &RawEvent, n: usize) -> String {
     }
 }
 
-/// The round of a calendar year.
-fn year_round(b: &Builder, y: &S<i64>, ctx: &str, key: &str) -> Result<u32> {
-    let year = *y.get_ref();
-    if year < b.start_year {
-        return Err(b.err(
-            &y.span(),
-            ctx,
-            format!("{key} {year} is before start_year {}", b.start_year),
-        ));
-    }
-    u32::try_from(year - b.start_year).map_err(|_| {
-        b.err(
-            &y.span(),
-            ctx,
-            format!("{key} {year} is too far after start_year"),
-        )
-    })
-}
-
 impl<'r> Plan<'r> {
     pub fn new(b: &mut Builder, raw: &'r RawScenario) -> Result<Self> {
         let mut event_rounds = Vec::with_capacity(raw.event.len());
@@ -75,7 +56,7 @@ impl<'r> Plan<'r> {
             let ctx = event_ctx(e, n);
             let round = match (&e.round, &e.year) {
                 (Some(r), None) => b.count(r, 0, &ctx, "round")?,
-                (None, Some(y)) => year_round(b, y, &ctx, "year")?,
+                (None, Some(y)) => b.year_round(y, &ctx, "year")?,
                 (Some(_), Some(y)) => {
                     return Err(b.err(&y.span(), &ctx, "give `round` or `year`, not both"));
                 }
@@ -178,10 +159,42 @@ pub(super) fn proposals(
     plan: &Plan,
     venues: &[VenueSpec],
 ) -> Result<Vec<ProposalSpec>> {
-    plan.proposals
+    let out: Vec<ProposalSpec> = plan
+        .proposals
         .iter()
         .map(|p| proposal(b, p, venues))
-        .collect()
+        .collect::<Result<_>>()?;
+    // A ratifying text adopts another text of its kind; one ratifier per text.
+    for (src, p) in plan.proposals.iter().zip(&out) {
+        let (Some(r), Some(span)) = (p.ratifies, src.raw.ratifies.as_ref()) else {
+            continue;
+        };
+        let ctx = format!("proposal \"{}\"", p.id);
+        let other = &out[r];
+        let problem = if other.kind != p.kind {
+            Some(format!(
+                "ratifies `{}`, a {} text, but this one is {}",
+                other.id,
+                other.kind.as_str(),
+                p.kind.as_str()
+            ))
+        } else if other.ratifies.is_some() {
+            Some(format!(
+                "ratifies `{}`, which itself ratifies another text",
+                other.id
+            ))
+        } else if r == out.iter().position(|x| x.id == p.id).unwrap_or(usize::MAX) {
+            Some("a text cannot ratify itself".to_string())
+        } else if out.iter().filter(|x| x.ratifies == Some(r)).count() > 1 {
+            Some(format!("`{}` is ratified by more than one text", other.id))
+        } else {
+            None
+        };
+        if let Some(msg) = problem {
+            return Err(b.err(&span.span(), &ctx, msg));
+        }
+    }
+    Ok(out)
 }
 
 fn proposal(b: &mut Builder, p: &ProposalSrc, venues: &[VenueSpec]) -> Result<ProposalSpec> {
@@ -189,26 +202,65 @@ fn proposal(b: &mut Builder, p: &ProposalSrc, venues: &[VenueSpec]) -> Result<Pr
     let id = raw.id.get_ref().trim().to_string();
     let ctx = format!("proposal \"{id}\"");
     let kind = venues::kind(b, &raw.kind, &ctx, "kind")?;
-    let sponsor = b.state_ref(&raw.sponsor, &ctx)?;
+    let chair = raw.chair.as_ref().is_some_and(|c| *c.get_ref());
+    let sponsor = match (&raw.sponsor, chair) {
+        (Some(s), false) => Some(b.state_ref(s, &ctx)?),
+        (None, true) => None,
+        (Some(s), true) => {
+            return Err(b.err(
+                &s.span(),
+                &ctx,
+                "a chair's text (`chair = true`) has no sponsor: drop `sponsor` or `chair`",
+            ));
+        }
+        (None, false) => {
+            return Err(b.err(
+                &raw.id.span(),
+                &ctx,
+                "a proposal needs `sponsor` (a state id), or `chair = true` for a chair's text",
+            ));
+        }
+    };
     let cosponsors = match &raw.cosponsors {
         Some(c) => b.state_list(c, &ctx, "cosponsors")?,
         None => Vec::new(),
     };
-    if let Some(i) = cosponsors.iter().position(|&c| c == sponsor) {
-        let span = raw
-            .cosponsors
-            .as_ref()
-            .map_or(raw.sponsor.span(), |c| c.get_ref()[i].span());
+    if let (Some(c), None) = (&raw.cosponsors, sponsor) {
         return Err(b.err(
-            &span,
+            &c.span(),
             &ctx,
-            format!(
-                "the sponsor `{}` cannot also be a cosponsor",
-                raw.sponsor.get_ref()
-            ),
+            "a chair's text has no co-sponsors: drop `cosponsors`",
         ));
     }
+    if let Some(i) = cosponsors.iter().position(|&c| Some(c) == sponsor) {
+        let span = raw.cosponsors.as_ref().map(|c| c.get_ref()[i].span());
+        let name = raw.sponsor.as_ref().map_or("", |s| s.get_ref().as_str());
+        return Err(b.err(
+            &span.unwrap_or(raw.id.span()),
+            &ctx,
+            format!("the sponsor `{name}` cannot also be a cosponsor"),
+        ));
+    }
+    let ratifies = raw
+        .ratifies
+        .as_ref()
+        .map(|r| {
+            b.proposal_ix
+                .get(r.get_ref().trim())
+                .copied()
+                .ok_or_else(|| {
+                    let hint = did_you_mean(r.get_ref(), b.proposal_ix.keys().map(String::as_str));
+                    b.err(
+                        &r.span(),
+                        &ctx,
+                        format!("ratifies: unknown proposal `{}`{hint}", r.get_ref()),
+                    )
+                })
+        })
+        .transpose()?;
     let introduced = match (p.event_round, &raw.introduced, &raw.introduced_year) {
+        // A ratifying text is introduced when the text it ratifies is adopted.
+        (None, None, None) if ratifies.is_some() => 0,
         (Some(_), Some(x), _) | (Some(_), None, Some(x)) => {
             return Err(b.err(
                 &x.span(),
@@ -218,7 +270,7 @@ fn proposal(b: &mut Builder, p: &ProposalSrc, venues: &[VenueSpec]) -> Result<Pr
         }
         (Some(round), None, None) => round,
         (None, Some(r), None) => b.count(r, 0, &ctx, "introduced")?,
-        (None, None, Some(y)) => year_round(b, y, &ctx, "introduced_year")?,
+        (None, None, Some(y)) => b.year_round(y, &ctx, "introduced_year")?,
         (None, Some(_), Some(y)) => {
             return Err(b.err(
                 &y.span(),
@@ -238,6 +290,26 @@ fn proposal(b: &mut Builder, p: &ProposalSrc, venues: &[VenueSpec]) -> Result<Pr
         Some(m) => b.count(m, 1, &ctx, "max_moves")?,
         None => 3,
     };
+    let repeat_until = b.round_or_year(
+        raw.repeat_until.as_ref(),
+        raw.repeat_until_year.as_ref(),
+        &ctx,
+        "repeat_until",
+    )?;
+    if let Some(u) = repeat_until
+        && u < introduced
+    {
+        let span = raw
+            .repeat_until
+            .as_ref()
+            .or(raw.repeat_until_year.as_ref())
+            .map_or(raw.id.span(), S::span);
+        return Err(b.err(
+            &span,
+            &ctx,
+            "repeat_until is before the proposal is introduced: it would never recur",
+        ));
+    }
 
     if kind != Kind::Procedural {
         let procedural_only = [
@@ -280,13 +352,50 @@ fn proposal(b: &mut Builder, p: &ProposalSrc, venues: &[VenueSpec]) -> Result<Pr
             .as_ref()
             .map(|v| b.position(v, &ctx))
             .transpose()?
-            .flatten();
+            .unwrap_or(if chair {
+                PositionSpec::Compromise
+            } else {
+                PositionSpec::SponsorIdeal
+            });
+        if chair && venue.is_none() {
+            return Err(b.err(
+                &raw.id.span(),
+                &ctx,
+                "a chair's text belongs to one venue: give `venue`",
+            ));
+        }
+        if let Some(r) = &raw.ratifies {
+            let problem = if venue.is_none() {
+                Some("a ratifying text is voted in one venue: give `venue`".to_string())
+            } else if repeat_until.is_some() {
+                Some("a ratifying text does not recur: drop `repeat_until`".to_string())
+            } else if raw.introduced.is_some() || raw.introduced_year.is_some() {
+                Some("a ratifying text is introduced when the text it ratifies is adopted: drop `introduced`/`introduced_year`".to_string())
+            } else if raw.position.is_some() {
+                Some("a ratifying text stands at the text it ratifies: drop `position`".to_string())
+            } else {
+                None
+            };
+            if let Some(msg) = problem {
+                return Err(b.err(&r.span(), &ctx, msg));
+            }
+        }
+        if position == PositionSpec::Compromise && venue.is_none() {
+            let span = raw.position.as_ref().map_or(raw.id.span(), S::span);
+            return Err(b.err(
+                &span,
+                &ctx,
+                "position \"compromise\" is the compromise of a venue's room: give `venue`",
+            ));
+        }
         return Ok(ProposalSpec {
             id,
             kind,
             sponsor,
             cosponsors,
             position,
+            repeat_until,
+            ratifies,
             introduced,
             venue,
             max_moves,
@@ -307,6 +416,20 @@ fn proposal(b: &mut Builder, p: &ProposalSrc, venues: &[VenueSpec]) -> Result<Pr
             &pos.span(),
             &ctx,
             "a procedural proposal has no position of its own (a `create` takes its mandate's): drop `position`",
+        ));
+    }
+    if chair {
+        return Err(b.err(
+            &raw.id.span(),
+            &ctx,
+            "a procedural proposal needs a sponsor: a chair's text is substantive",
+        ));
+    }
+    if let Some(r) = &raw.ratifies {
+        return Err(b.err(
+            &r.span(),
+            &ctx,
+            "only substantive texts ratify another's adopted text",
         ));
     }
     let Some(parent_name) = &raw.parent else {
@@ -370,11 +493,19 @@ fn proposal(b: &mut Builder, p: &ProposalSrc, venues: &[VenueSpec]) -> Result<Pr
                 .as_ref()
                 .map(|v| b.position(v, &ctx))
                 .transpose()?
-                .flatten();
+                .unwrap_or(PositionSpec::SponsorIdeal);
+            if mandate_position == PositionSpec::Compromise {
+                return Err(b.err(
+                    &m.kind.span(),
+                    &ctx,
+                    "a mandate's position is [m, s], \"sponsor_ideal\" or { rule_of = [...] }: a new venue has no room yet to draft a compromise in",
+                ));
+            }
             ProceduralAction::Create {
                 venue,
                 mandate_kind,
                 mandate_position,
+                table_mandate: m.table.as_ref().is_none_or(|t| *t.get_ref()),
             }
         }
         (None, Some(ch)) => {
@@ -443,7 +574,9 @@ fn proposal(b: &mut Builder, p: &ProposalSrc, venues: &[VenueSpec]) -> Result<Pr
         kind,
         sponsor,
         cosponsors,
-        position: None,
+        position: PositionSpec::SponsorIdeal,
+        repeat_until,
+        ratifies: None,
         introduced,
         venue: None,
         max_moves,

@@ -10,8 +10,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{
-    Admit, Decision, Event, KindSet, Membership, Origin, PARAM_DEFS, Pos, ProceduralAction, Reach,
-    Scenario, Stakeholders, Target, VenueChange,
+    Decision, Event, KindSet, Membership, Origin, PARAM_DEFS, Pos, PositionSpec, ProceduralAction,
+    Reach, Scenario, Stakeholders, Target, VenueChange,
 };
 
 /// One difference: a key and its value on either side (`None` = absent there).
@@ -115,6 +115,12 @@ impl Facts {
         let bloc = |i: usize| sc.blocs[i].id.as_str();
         let tag = |i: usize| sc.tags[i].as_str();
         let venue = |i: usize| sc.venues[i].id.as_str();
+        let position = |p: &PositionSpec| match p {
+            PositionSpec::SponsorIdeal => "(sponsor's ideal)".to_string(),
+            PositionSpec::Given(p) => pos(*p),
+            PositionSpec::Compromise => "(the room's compromise)".to_string(),
+            PositionSpec::RuleOf(vs) => format!("rule_of{}", list(vs.iter().map(|&v| venue(v)))),
+        };
         let membership = |m: &Membership| match m {
             Membership::Open { universal: false } => "open".to_string(),
             Membership::Open { universal: true } => "open{universal}".to_string(),
@@ -128,18 +134,16 @@ impl Facts {
                 sorted_list(reserved.iter().map(|&t| tag(t))),
                 sorted_list(quota_by.iter().map(|&b| bloc(b)))
             ),
-            Membership::Invitation { admit } => format!(
-                "invitation{{admit={}}}",
-                match admit {
-                    Admit::Unanimity => "unanimity",
-                    Admit::Majority => "majority",
-                    Admit::Supermajority => "supermajority",
-                }
-            ),
+            Membership::Invitation { admit } => {
+                format!("invitation{{admit={}}}", admit.as_str())
+            }
             Membership::Individuals => "individuals".to_string(),
         };
         let decision = |d: &Decision| match d {
             Decision::Consensus => "consensus".to_string(),
+            Decision::ConsensusFirst { threshold } => {
+                format!("consensus_first{{threshold={}}}", num(*threshold))
+            }
             Decision::Majority { threshold } => {
                 format!("majority{{threshold={}}}", num(*threshold))
             }
@@ -265,6 +269,12 @@ impl Facts {
                 format!("{k}.negotiation_rounds"),
                 v.negotiation_rounds.to_string(),
             );
+            if let Some(u) = v.until {
+                put(format!("{k}.until"), u.to_string());
+            }
+            if let Some(a) = v.acquis {
+                put(format!("{k}.acquis"), venue(a).into());
+            }
             put(
                 format!("{k}.founders"),
                 sorted_list(v.founders.iter().map(|&s| state(s))),
@@ -274,15 +284,21 @@ impl Facts {
         for p in &sc.proposals {
             let k = format!("proposal.{}", p.id);
             put(format!("{k}.kind"), p.kind.as_str().into());
-            put(format!("{k}.sponsor"), state(p.sponsor).into());
+            put(
+                format!("{k}.sponsor"),
+                p.sponsor.map_or("(chair)", state).into(),
+            );
             put(
                 format!("{k}.cosponsors"),
                 sorted_list(p.cosponsors.iter().map(|&s| state(s))),
             );
-            put(
-                format!("{k}.position"),
-                p.position.map_or("(sponsor's ideal)".into(), pos),
-            );
+            put(format!("{k}.position"), position(&p.position));
+            if let Some(u) = p.repeat_until {
+                put(format!("{k}.repeat_until"), u.to_string());
+            }
+            if let Some(r) = p.ratifies {
+                put(format!("{k}.ratifies"), sc.proposals[r].id.clone());
+            }
             put(format!("{k}.introduced"), p.introduced.to_string());
             put(
                 format!("{k}.venue"),
@@ -296,11 +312,13 @@ impl Facts {
                         venue: v,
                         mandate_kind,
                         mandate_position,
+                        table_mandate,
                     } => format!(
-                        "create{{venue={}, mandate={}, position={}}}",
+                        "create{{venue={}, mandate={}, position={}{}}}",
                         venue(*v),
                         mandate_kind.as_str(),
-                        mandate_position.map_or("(sponsor's ideal)".into(), pos)
+                        position(mandate_position),
+                        if *table_mandate { "" } else { ", not tabled" }
                     ),
                     ProceduralAction::Change {
                         venue: v,

@@ -192,6 +192,11 @@ pub struct RawVenue {
     pub founders: Option<Names>,
     pub founder_blocs: Option<Names>,
     pub founder_tags: Option<Names>,
+    /// Last round (or year) of a venue with a term.
+    pub until: Option<S<i64>>,
+    pub until_year: Option<S<i64>>,
+    /// The venue whose texts this one starts from.
+    pub acquis: Option<S<String>>,
     /// Only in a procedural proposal's `create`.
     pub mandate: Option<S<RawMandate>>,
 }
@@ -200,7 +205,43 @@ pub struct RawVenue {
 #[serde(deny_unknown_fields)]
 pub struct RawMandate {
     pub kind: S<String>,
-    pub position: Option<S<Short<Pair>>>,
+    pub position: Option<S<Short<RawPosition>>>,
+    /// Whether the mandate is tabled in the new venue (default true).
+    pub table: Option<S<bool>>,
+}
+
+/// The full forms of a text's position: `[m, s]`, or `{ rule_of = ["gge"] }` (the short
+/// forms are the names `"sponsor_ideal"` and `"compromise"`).
+#[derive(Debug)]
+pub enum RawPosition {
+    At(Pair),
+    RuleOf(Names),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRuleOf {
+    rule_of: Names,
+}
+
+impl<'de> Deserialize<'de> for RawPosition {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawPosition;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(RawPosition::EXPECTING)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                RawRuleOf::deserialize(MapAccessDeserializer::new(map))
+                    .map(|r| RawPosition::RuleOf(r.rule_of))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Pair::deserialize(SeqAccessDeserializer::new(seq)).map(RawPosition::At)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A change to a venue: a procedural proposal's `change` (events carry the same keys flat).
@@ -221,9 +262,16 @@ pub struct RawChange {
 pub struct RawProposal {
     pub id: S<String>,
     pub kind: S<String>,
-    pub sponsor: S<String>,
+    pub sponsor: Option<S<String>>,
+    /// A chair's text: no sponsor, drafted at the compromise of its venue.
+    pub chair: Option<S<bool>>,
     pub cosponsors: Option<Names>,
-    pub position: Option<S<Short<Pair>>>,
+    pub position: Option<S<Short<RawPosition>>>,
+    /// A recurring text: introduced again each round after it is decided, until then.
+    pub repeat_until: Option<S<i64>>,
+    pub repeat_until_year: Option<S<i64>>,
+    /// The proposal whose adopted text this one adopts in its own venue.
+    pub ratifies: Option<S<String>>,
     pub introduced: Option<S<i64>>,
     pub introduced_year: Option<S<i64>>,
     pub venue: Option<S<String>>,
@@ -324,6 +372,11 @@ impl Expecting for RawDist {
 }
 impl Expecting for Pair {
     const EXPECTING: &'static str = "an array [m, s]";
+    const ARRAY: bool = true;
+}
+impl Expecting for RawPosition {
+    const EXPECTING: &'static str =
+        "[m, s], \"sponsor_ideal\", \"compromise\" or { rule_of = [venue ids] }";
     const ARRAY: bool = true;
 }
 impl Expecting for Box<RawVenue> {

@@ -16,12 +16,12 @@ use toml::Spanned as S;
 
 use super::error::{ScenarioError, Source, Span, did_you_mean};
 use super::population::{self, Attr, Dist, Group};
-use super::raw::{Names, Pair, RawDist, RawPopulation, RawScenario, RawState, Short};
+use super::raw::{Names, Pair, RawDist, RawPopulation, RawPosition, RawScenario, RawState, Short};
 use super::states_csv::{self, csv_error};
 use crate::engine::rng::population_rng;
 use crate::model::{
-    BlocIx, BlocSpec, Params, Pos, ProposalIx, Scenario, StakeholderActor, StateIx, StateSpec,
-    TagIx, VenueIx,
+    BlocIx, BlocSpec, Params, Pos, PositionSpec, ProposalIx, Scenario, StakeholderActor, StateIx,
+    StateSpec, TagIx, VenueIx,
 };
 
 pub(super) type Result<T> = std::result::Result<T, ScenarioError>;
@@ -148,6 +148,46 @@ impl<'s> Builder<'s> {
         Ok(self.int(v, lo, i64::from(u32::MAX), ctx, key)? as u32)
     }
 
+    /// The round of a calendar year (`key` names it in errors).
+    pub fn year_round(&self, y: &S<i64>, ctx: &str, key: &str) -> Result<u32> {
+        let year = *y.get_ref();
+        if year < self.start_year {
+            return Err(self.err(
+                &y.span(),
+                ctx,
+                format!("{key} {year} is before start_year {}", self.start_year),
+            ));
+        }
+        u32::try_from(year - self.start_year).map_err(|_| {
+            self.err(
+                &y.span(),
+                ctx,
+                format!("{key} {year} is too far after start_year"),
+            )
+        })
+    }
+
+    /// A round given either as a round (`key`) or as a calendar year (`key_year`), or
+    /// neither (`None`); both is an error.
+    pub fn round_or_year(
+        &self,
+        round: Option<&S<i64>>,
+        year: Option<&S<i64>>,
+        ctx: &str,
+        key: &str,
+    ) -> Result<Option<u32>> {
+        match (round, year) {
+            (None, None) => Ok(None),
+            (Some(r), None) => self.count(r, 0, ctx, key).map(Some),
+            (None, Some(y)) => self.year_round(y, ctx, &format!("{key}_year")).map(Some),
+            (Some(_), Some(y)) => Err(self.err(
+                &y.span(),
+                ctx,
+                format!("give `{key}` (a round) or `{key}_year`, not both"),
+            )),
+        }
+    }
+
     /// A point `[m, s]` of the policy space.
     pub fn pos(&self, v: &S<Pair>, ctx: &str, key: &str) -> Result<Pos> {
         let [m, s] = *v.get_ref();
@@ -162,21 +202,33 @@ impl<'s> Builder<'s> {
         }
     }
 
-    /// A position that may also be written `"sponsor_ideal"` (→ `None`).
-    pub fn position(&self, v: &S<Short<Pair>>, ctx: &str) -> Result<Option<Pos>> {
+    /// A text's position: `[m, s]`, `"sponsor_ideal"`, `"compromise"` (a chair's text,
+    /// drafted at the room's compromise) or `{ rule_of = [venue ids] }`.
+    pub fn position(&self, v: &S<Short<RawPosition>>, ctx: &str) -> Result<PositionSpec> {
+        const EXPECTED: &str = "position must be [m, s], \"sponsor_ideal\", \"compromise\" or { rule_of = [venue ids] }";
         match v.get_ref() {
-            Short::Full(p) => self.pos(&S::new(v.span(), *p), ctx, "position").map(Some),
-            Short::Name(n) if n == "sponsor_ideal" => Ok(None),
-            Short::Name(n) => Err(self.err(
-                &v.span(),
-                ctx,
-                format!("position must be [m, s] or \"sponsor_ideal\", got \"{n}\""),
-            )),
-            Short::Number(x) => Err(self.err(
-                &v.span(),
-                ctx,
-                format!("position must be [m, s] or \"sponsor_ideal\", got {x}"),
-            )),
+            Short::Full(RawPosition::At(p)) => self
+                .pos(&S::new(v.span(), *p), ctx, "position")
+                .map(PositionSpec::Given),
+            Short::Full(RawPosition::RuleOf(names)) => {
+                if names.get_ref().is_empty() {
+                    return Err(self.err(
+                        &names.span(),
+                        ctx,
+                        "rule_of names no venue: give the venues whose texts this one restates",
+                    ));
+                }
+                let venues = names
+                    .get_ref()
+                    .iter()
+                    .map(|n| self.venue_ref(n, ctx))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(PositionSpec::RuleOf(venues))
+            }
+            Short::Name(n) if n == "sponsor_ideal" => Ok(PositionSpec::SponsorIdeal),
+            Short::Name(n) if n == "compromise" => Ok(PositionSpec::Compromise),
+            Short::Name(n) => Err(self.err(&v.span(), ctx, format!("{EXPECTED}, got \"{n}\""))),
+            Short::Number(x) => Err(self.err(&v.span(), ctx, format!("{EXPECTED}, got {x}"))),
         }
     }
 

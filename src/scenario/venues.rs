@@ -108,6 +108,22 @@ fn venue(b: &mut Builder, v: &RawVenue, origin: Origin) -> Result<VenueSpec> {
         None => 1,
     };
     let founders = founders(b, v, &membership, created, &ctx)?;
+    let until = b.round_or_year(v.until.as_ref(), v.until_year.as_ref(), &ctx, "until")?;
+    let acquis = v
+        .acquis
+        .as_ref()
+        .map(|a| {
+            let ix = b.venue_ref(a, &ctx)?;
+            if b.venue_ix.get(id.as_str()) == Some(&ix) {
+                return Err(b.err(
+                    &a.span(),
+                    &ctx,
+                    "acquis names the venue itself: name its predecessor",
+                ));
+            }
+            Ok(ix)
+        })
+        .transpose()?;
     match (&v.mandate, created) {
         (Some(m), false) => {
             return Err(b.err(
@@ -142,6 +158,8 @@ fn venue(b: &mut Builder, v: &RawVenue, origin: Origin) -> Result<VenueSpec> {
         rules,
         negotiation_rounds,
         founders,
+        until,
+        acquis,
     })
 }
 
@@ -359,12 +377,16 @@ pub(super) fn membership(
                     "unanimity" => Admit::Unanimity,
                     "majority" => Admit::Majority,
                     "supermajority" => Admit::Supermajority,
+                    "invited" => Admit::Invited,
                     other => {
-                        let hint = did_you_mean(other, ["unanimity", "majority", "supermajority"]);
+                        let hint = did_you_mean(
+                            other,
+                            ["unanimity", "majority", "supermajority", "invited"],
+                        );
                         return Err(b.err(
                             &a.span(),
                             ctx,
-                            format!("membership: admit must be `unanimity`, `majority` or `supermajority`, got `{other}`{hint}"),
+                            format!("membership: admit must be `unanimity`, `majority`, `supermajority` or `invited`, got `{other}`{hint}"),
                         ));
                     }
                 },
@@ -464,7 +486,13 @@ fn appointed(
 
 /// A decision rule (MODEL.md §7.6); thresholds default to MODEL.md's.
 pub(super) fn decision(b: &Builder, v: &S<Short<RawDecision>>, ctx: &str) -> Result<Decision> {
-    const TYPES: [&str; 4] = ["consensus", "majority", "supermajority", "rough_consensus"];
+    const TYPES: [&str; 5] = [
+        "consensus",
+        "consensus_first",
+        "majority",
+        "supermajority",
+        "rough_consensus",
+    ];
     let (kind, _, full) = typed(b, v, |d: &RawDecision| &d.kind, ctx, "decision", &TYPES)?;
     let threshold = full.and_then(|d| d.threshold.as_ref());
     if kind == "consensus" {
@@ -477,12 +505,17 @@ pub(super) fn decision(b: &Builder, v: &S<Short<RawDecision>>, ctx: &str) -> Res
         }
         return Ok(Decision::Consensus);
     }
-    let default = if kind == "majority" { 0.5 } else { 2.0 / 3.0 };
+    let default = if kind == "majority" || kind == "consensus_first" {
+        0.5
+    } else {
+        2.0 / 3.0
+    };
     let threshold = threshold
         .map(|t| b.unit(t, ctx, "decision threshold"))
         .transpose()?
         .unwrap_or(default);
     Ok(match kind {
+        "consensus_first" => Decision::ConsensusFirst { threshold },
         "majority" => Decision::Majority { threshold },
         "supermajority" => Decision::Supermajority { threshold },
         _ => Decision::RoughConsensus { threshold },

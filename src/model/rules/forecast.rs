@@ -59,6 +59,7 @@ fn pass_probability_in(
         decision,
         world.venues[v].stakeholders,
         stake,
+        world.break_cost(v),
     )
 }
 
@@ -83,6 +84,48 @@ pub fn substantive_in(
     sponsors: &Sponsors,
     memo: &mut Memo,
 ) -> (Pos, f64) {
+    let t = forecast_tabling(world, v, kind, q, sponsors, memo, false);
+    (t.q2, t.p_pass)
+}
+
+/// What a sponsor foresees of tabling a text in a venue (§7.3, ODD 7.3).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tabling {
+    /// The text after negotiation.
+    pub q2: Pos,
+    /// Its pass probability.
+    pub p_pass: f64,
+    /// The probability that nobody objects: adopted without a vote in a consensus-first
+    /// venue (1 where no vote can split the venue: consensus, rough consensus; 0 where
+    /// every decision is a vote).
+    pub quiet: f64,
+    /// The expected power of the participants voting no if it comes to a vote: they are
+    /// not bound by a text adopted over their dissent (0 for `reach = global` venues).
+    pub dissent: f64,
+}
+
+/// [`substantive_in`] with what a sponsor needs to weigh a split vote: the chance that
+/// nobody objects and the power that would dissent.
+pub fn tabling(
+    world: &World,
+    v: VenueIx,
+    kind: Kind,
+    q: Pos,
+    sponsors: &Sponsors,
+    memo: &mut Memo,
+) -> Tabling {
+    forecast_tabling(world, v, kind, q, sponsors, memo, true)
+}
+
+fn forecast_tabling(
+    world: &World,
+    v: VenueIx,
+    kind: Kind,
+    q: Pos,
+    sponsors: &Sponsors,
+    memo: &mut Memo,
+    split: bool,
+) -> Tabling {
     let venue = &world.venues[v];
     let Memo { base, el, scratch } = memo;
     let el: &Electorate = match with_extra(world, v, sponsors.sponsor, base, el) {
@@ -95,14 +138,41 @@ pub fn substantive_in(
         venue.stakeholders,
         q,
         sponsors.sponsor,
-        venue.negotiation_rounds,
+        venue.bargaining_rounds(),
     );
     let reference = venue.rule(kind).map_or(world.sc.legacy, |r| r.pos);
     let subject = Subject::Rule { q: q2, reference };
-    (
+    let p_pass = pass_probability_in(world, v, el, &subject, sponsors, venue.decision, scratch);
+    let (quiet, votes) = match venue.decision {
+        Decision::ConsensusFirst { .. } if split => (
+            vote::quiet(world, el, &scratch.means, sponsors, world.break_cost(v)),
+            true,
+        ),
+        Decision::Majority { .. } | Decision::Supermajority { .. } => (0.0, true),
+        _ => (1.0, false),
+    };
+    let dissent = if split && votes && venue.reach == Reach::Members {
+        vote::no_power(world, el, &scratch.means, sponsors)
+    } else {
+        0.0
+    };
+    Tabling {
         q2,
-        pass_probability_in(world, v, el, &subject, sponsors, venue.decision, scratch),
-    )
+        p_pass,
+        quiet,
+        dissent,
+    }
+}
+
+/// The compromise of venue `v`'s room as a sponsor drafting for it sees it: its
+/// forecast electorate (with the sponsor, who would join) and the stakeholders.
+pub fn room(world: &World, v: VenueIx, sponsors: &Sponsors, memo: &mut Memo) -> Option<Pos> {
+    let Memo { base, el, .. } = memo;
+    let el: &Electorate = match with_extra(world, v, sponsors.sponsor, base, el) {
+        Some(el) => el,
+        None => &base[v].1,
+    };
+    negotiation::compromise(world, el, world.venues[v].stakeholders)
 }
 
 /// Forecast electorates of the venues, computed once and read by every forecast until the
@@ -143,7 +213,7 @@ impl Memo {
 fn with_extra<'b>(
     world: &World,
     v: VenueIx,
-    extra: StateIx,
+    extra: Option<StateIx>,
     base: &mut Vec<(bool, Electorate)>,
     buf: &'b mut Electorate,
 ) -> Option<&'b Electorate> {
@@ -155,6 +225,7 @@ fn with_extra<'b>(
         Electorate::forecast_into(world, v, b);
         *valid = true;
     }
+    let extra = extra?;
     let pos = b.parts.binary_search(&extra).err()?;
     buf.parts.clone_from(&b.parts);
     buf.weight.clone_from(&b.weight);
@@ -167,13 +238,17 @@ fn with_extra<'b>(
 
 /// What a procedural proposal sponsored by `sponsor` asks voters to weigh (§7.7), at
 /// mandate position `q`.
-pub fn procedural_subject(world: &World, proc_: &Procedural, q: Pos, sponsor: StateIx) -> Subject {
+pub fn procedural_subject(
+    world: &World,
+    proc_: &Procedural,
+    q: Pos,
+    sponsor: Option<StateIx>,
+) -> Subject {
     match &proc_.action {
         ProceduralAction::Create { mandate_kind, .. } => Subject::Create {
             q,
-            reference: world.rule_in_force(*mandate_kind),
             kind: *mandate_kind,
-            camp: world.camp[sponsor],
+            camp: world.camp_of(sponsor),
         },
         ProceduralAction::Change { venue, change } => {
             let v = *venue;
@@ -220,7 +295,7 @@ fn agenda_before_after(
         }
         let sponsors = Sponsors::of(world, pr.sponsor, &pr.cosponsors);
         let rule = venue.rule(pr.kind).map_or(world.sc.legacy, |r| r.pos);
-        let left = negotiation_rounds_left(world, p, venue.negotiation_rounds);
+        let left = negotiation_rounds_left(world, p, venue.bargaining_rounds());
         let qb = negotiation::forecast(
             world,
             &before_el,
@@ -296,13 +371,15 @@ pub fn procedural(world: &World, p: ProposalIx) -> (f64, f64) {
             venue.stakeholders,
             pr.pos,
             pr.sponsor,
-            venue.negotiation_rounds,
+            venue.bargaining_rounds(),
         )
     } else {
         pr.pos
     };
     let subject = procedural_subject(world, proc_, q, pr.sponsor);
-    let gain = vote::raw_delta(world, pr.sponsor, &subject, false);
+    let gain = pr
+        .sponsor
+        .map_or(0.0, |s| vote::raw_delta(world, s, &subject, false));
     (
         pass_probability(world, parent, &el, &subject, &sponsors, venue.decision),
         gain,

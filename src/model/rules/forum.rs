@@ -19,6 +19,9 @@ pub struct Opt {
     pub p_pass: f64,
     /// The venue's rule for the kind was not set by the other camp.
     pub proactive: bool,
+    /// The text the sponsor would table there, where it is not its own: in a
+    /// consensus-first venue it drafts toward the room's compromise (ODD 7.3).
+    pub draft: Option<Pos>,
 }
 
 /// What the sponsor does with a waiting proposal.
@@ -75,8 +78,14 @@ pub fn choose_in(
     if pr.tries >= pr.max_moves {
         return none(Action::Abandon);
     }
-    let s = pr.sponsor;
-    let sponsors = Sponsors::of(world, s, &pr.cosponsors);
+    let Some(s) = pr.sponsor else {
+        // A chair's text goes to its own venue when that venue sits; it does not shop.
+        return match pr.fixed_venue {
+            Some(v) if usable(world, v, pr.kind, None) => none(Action::Table { venue: v }),
+            _ => none(Action::Wait),
+        };
+    };
+    let sponsors = Sponsors::of(world, Some(s), &pr.cosponsors);
     let cost_to_move = world.p.shift_cost * (1.0 - world.sc.states[s].competence);
 
     if let Some(proc_) = &pr.procedural {
@@ -92,6 +101,7 @@ pub fn choose_in(
             eu,
             p_pass: pp,
             proactive: true,
+            draft: None,
         }];
         return if eu > cost_to_move {
             Choice {
@@ -111,19 +121,19 @@ pub fn choose_in(
     let kind = pr.kind;
     // A fixed first venue is used even if its EU is not positive.
     if let (Some(v), None) = (pr.fixed_venue, pr.last_venue) {
-        if !usable(world, v, kind, s) {
+        if !usable(world, v, kind, Some(s)) {
             return none(Action::Wait);
         }
         return Choice {
             action: Action::Table { venue: v },
-            options: vec![venue_option(world, p, v, &sponsors, cost_to_move, memo)],
+            options: vec![venue_option(world, p, s, v, &sponsors, cost_to_move, memo)],
             chosen: Some(0),
         };
     }
 
     let mut options: Vec<Opt> = (0..world.venues.len())
-        .filter(|&v| usable(world, v, kind, s))
-        .map(|v| venue_option(world, p, v, &sponsors, cost_to_move, memo))
+        .filter(|&v| usable(world, v, kind, Some(s)))
+        .map(|v| venue_option(world, p, s, v, &sponsors, cost_to_move, memo))
         .collect();
     let mut create = None;
     if let Some((bloc, charter, eu)) = creation(world, p) {
@@ -133,6 +143,7 @@ pub fn choose_in(
             eu,
             p_pass: 1.0,
             proactive: true,
+            draft: None,
         });
     }
 
@@ -166,35 +177,75 @@ pub fn choose_in(
 
 /// Whether sponsor `s` can table a `kind` proposal in venue `v` now: the venue exists,
 /// hosts the kind, and `s` belongs to it or may enter.
-fn usable(world: &World, v: VenueIx, kind: crate::model::Kind, s: StateIx) -> bool {
+/// A chair (`s = None`) needs only that its venue sits and hosts the kind.
+fn usable(world: &World, v: VenueIx, kind: crate::model::Kind, s: Option<StateIx>) -> bool {
     let venue = &world.venues[v];
-    venue.active && venue.hosts.contains(kind) && (venue.member[s] || venue.may_enter())
+    venue.active
+        && venue.hosts.contains(kind)
+        && s.is_none_or(|s| venue.member[s] || venue.may_enter())
 }
 
-/// The option of tabling proposal `p` in venue `v` (§7.3):
-/// `P × reach × (U_S(q') − U_S(rule)) − moving cost`.
+/// How far toward the room's compromise a sponsor may draft its text in a
+/// consensus-first venue: its own text, a quarter, half, three quarters, the room's.
+const DRAFTS: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
+
+/// The option of tabling proposal `p` of sponsor `s` in venue `v` (§7.3, ODD 7.3):
+/// the expected gain, weighted by the power the adopted text would bind, less the cost
+/// of moving, and in a consensus-first venue less what breaking its consensus costs
+/// when the text comes to a vote:
+///
+/// `EU = gain(q') × (P_quiet × R + (P − P_quiet) × (R − D)) − move − break_cost × (1 − quiet)`
+///
+/// with `R` the forecast reach and `D` the power expected to vote no. In a
+/// consensus-first venue the sponsor drafts for the room: it weighs its own text and
+/// texts moved a quarter, half, three quarters and all the way toward the room's
+/// compromise, and tables the best.
 fn venue_option(
     world: &World,
     p: ProposalIx,
+    s: StateIx,
     v: VenueIx,
     sponsors: &Sponsors,
     cost_to_move: f64,
     memo: &mut forecast::Memo,
 ) -> Opt {
     let pr = &world.proposals[p];
-    let (s, kind) = (pr.sponsor, pr.kind);
-    let (q2, pp) = forecast::substantive_in(world, v, kind, pr.pos, sponsors, memo);
-    let rule = world.venues[v]
-        .rule(kind)
-        .map_or(world.sc.legacy, |r| r.pos);
+    let kind = pr.kind;
+    let venue = &world.venues[v];
+    let rule = venue.rule(kind).map_or(world.sc.legacy, |r| r.pos);
     let moved = pr.last_venue.is_some_and(|last| last != v);
-    let eu = pp * world.forecast_reach(v, Some(s)) * (world.u(s, q2) - world.u(s, rule))
-        - if moved { cost_to_move } else { 0.0 };
+    let reach = world.forecast_reach(v, Some(s));
+    let consensus_first = matches!(venue.decision, Decision::ConsensusFirst { .. });
+    let value = |t: &forecast::Tabling| {
+        let quiet = t.quiet.min(t.p_pass);
+        let gain = world.u(s, t.q2) - world.u(s, rule);
+        let split = if consensus_first {
+            world.p.break_cost * (1.0 - t.quiet)
+        } else {
+            0.0
+        };
+        gain * (quiet * reach + (t.p_pass - quiet) * (reach - t.dissent))
+            - if moved { cost_to_move } else { 0.0 }
+            - split
+    };
+    let own = forecast::tabling(world, v, kind, pr.pos, sponsors, memo);
+    let (mut best, mut eu, mut draft) = (own, value(&own), None);
+    if consensus_first && let Some(c) = forecast::room(world, v, sponsors, memo) {
+        for &t in &DRAFTS[1..] {
+            let q = pr.pos.lerp(c, t * world.p.draft_reach);
+            let f = forecast::tabling(world, v, kind, q, sponsors, memo);
+            let x = value(&f);
+            if x > eu {
+                (best, eu, draft) = (f, x, Some(q));
+            }
+        }
+    }
     Opt {
         venue: Some(v),
         eu,
-        p_pass: pp,
+        p_pass: best.p_pass,
         proactive: proactive(world, v, kind, world.camp[s]),
+        draft,
     }
 }
 
@@ -204,7 +255,7 @@ pub fn creation(world: &World, p: ProposalIx) -> Option<(BlocIx, Pos, f64)> {
     if !world.p.allow_create || pr.last_failed.is_none() || !pr.kind.is_substantive() {
         return None;
     }
-    let s = pr.sponsor;
+    let s = pr.sponsor?;
     let &bloc = world.sc.states[s].blocs.first()?;
     let members = world.bloc_members(bloc);
     let power: f64 = members.iter().map(|&i| world.sc.states[i].power).sum();

@@ -134,6 +134,7 @@ pub fn admitted(admit: Admit, yes: usize, present: usize) -> bool {
         Admit::Unanimity => yes == present,
         Admit::Majority => 2 * yes > present,
         Admit::Supermajority => 3 * yes >= 2 * present,
+        Admit::Invited => false,
     }
 }
 
@@ -172,7 +173,7 @@ pub fn step_with(world: &World, rng: &mut SimRng, why: bool) -> Changes {
                     .agenda
                     .iter()
                     .flat_map(|&p| {
-                        std::iter::once(world.proposals[p].sponsor)
+                        (world.proposals[p].sponsor.into_iter())
                             .chain(world.proposals[p].cosponsors.iter().copied())
                             .map(move |i| (i, p))
                     })
@@ -218,6 +219,10 @@ pub fn step_with(world: &World, rng: &mut SimRng, why: bool) -> Changes {
                     }
                 }
             }
+            // Members invite; the record's invitations are `membership` events.
+            Membership::Invitation {
+                admit: Admit::Invited,
+            } => {}
             Membership::Invitation { admit } => {
                 // Per venue, not per applicant: the rule applicants compare with, and
                 // each member's chance of missing the admission vote.

@@ -3,6 +3,7 @@
 //! is stochastic, `&mut SimRng`; it returns actions that the engine applies in index order.
 
 pub mod attention;
+pub mod drafting;
 pub mod election;
 pub mod forecast;
 pub mod forum;

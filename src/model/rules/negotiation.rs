@@ -28,9 +28,20 @@ pub fn compromise(world: &World, el: &Electorate, stakeholders: Stakeholders) ->
 }
 
 /// One round of negotiation: `q + t λ (C − q)` with the largest `t ≤ 1` at which the
-/// sponsor's utility falls by at most `agenda_power × salience`.
-pub fn step(q: Pos, c: Pos, lambda: f64, sponsor_ideal: Pos, agenda_power: f64, w_s: f64) -> Pos {
+/// sponsor's utility falls by at most `agenda_power × salience`. A chair's text
+/// (`sponsor_ideal = None`) has nobody holding it back: `t = 1`.
+pub fn step(
+    q: Pos,
+    c: Pos,
+    lambda: f64,
+    sponsor_ideal: Option<Pos>,
+    agenda_power: f64,
+    w_s: f64,
+) -> Pos {
     let d = Pos::new(lambda * (c.m - q.m), lambda * (c.s - q.s));
+    let Some(sponsor_ideal) = sponsor_ideal else {
+        return Pos::new(q.m + d.m, q.s + d.s).clamped();
+    };
     // Loss/salience along the step: a t² + b t, with a = |d|²_w, b = 2 (q − θ)·_w d.
     let a = d.m * d.m + w_s * d.s * d.s;
     if a <= 0.0 {
@@ -53,7 +64,7 @@ pub fn forecast(
     el: &Electorate,
     stakeholders: Stakeholders,
     q: Pos,
-    sponsor: StateIx,
+    sponsor: Option<StateIx>,
     rounds: u32,
 ) -> Pos {
     let Some(c) = compromise(world, el, stakeholders) else {
@@ -65,7 +76,7 @@ pub fn forecast(
             q,
             c,
             world.p.lambda,
-            world.ideal[sponsor],
+            sponsor.map(|s| world.ideal[s]),
             world.p.agenda_power,
             world.p.scope_weight,
         );
@@ -81,7 +92,7 @@ mod tests {
     fn a_step_moves_lambda_of_the_way_when_the_sponsor_loses_little() {
         let q = Pos::new(0.5, 0.5);
         let c = Pos::new(0.6, 0.5);
-        let out = step(q, c, 0.3, Pos::new(0.5, 0.5), 0.05, 1.0);
+        let out = step(q, c, 0.3, Some(Pos::new(0.5, 0.5)), 0.05, 1.0);
         assert!((out.m - 0.53).abs() < 1e-12 && (out.s - 0.5).abs() < 1e-12);
     }
 
@@ -90,11 +101,17 @@ mod tests {
         let theta = Pos::new(0.9, 0.9);
         let q = theta;
         let c = Pos::new(0.1, 0.1);
-        let out = step(q, c, 0.3, theta, 0.05, 1.0);
+        let out = step(q, c, 0.3, Some(theta), 0.05, 1.0);
         let loss = theta.dist2(out, 1.0);
         assert!((loss - 0.05).abs() < 1e-9, "{loss}");
         // Moving toward the sponsor is never limited.
-        let back = step(Pos::new(0.1, 0.1), theta, 0.3, theta, 0.0, 1.0);
+        let back = step(Pos::new(0.1, 0.1), theta, 0.3, Some(theta), 0.0, 1.0);
         assert!((back.m - 0.34).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_chairs_text_moves_the_whole_step() {
+        let out = step(Pos::new(0.9, 0.9), Pos::new(0.1, 0.1), 0.3, None, 0.0, 1.0);
+        assert!((out.m - 0.66).abs() < 1e-12 && (out.s - 0.66).abs() < 1e-12);
     }
 }

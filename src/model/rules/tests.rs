@@ -99,17 +99,19 @@ fn a_vote_creating_a_venue_follows_positions_on_its_mandate() {
         action: ProceduralAction::Create {
             venue: SCO,
             mandate_kind: Kind::Norms,
-            mandate_position: None,
+            mandate_position: PositionSpec::SponsorIdeal,
+            table_mandate: true,
         },
         replaces: Vec::new(),
     };
     let mandate = Pos::new(0.8, 0.8);
-    let subject = forecast::procedural_subject(&w, &proc_, mandate, 0);
-    let Subject::Create { q, reference, .. } = subject.clone() else {
+    let subject = forecast::procedural_subject(&w, &proc_, mandate, Some(0));
+    let Subject::Create { q, .. } = subject.clone() else {
         panic!("a creation is a vote on its mandate")
     };
     assert_eq!(q, mandate);
-    assert_eq!(reference, w.rule_in_force(Kind::Norms));
+    // Each voter weighs the mandate against the rule that binds it (departure 32).
+    let reference = w.rule_binding(3, Kind::Norms);
     w.ideal[2] = Pos::new(0.8, 0.8);
     w.ideal[3] = reference;
     assert!(
@@ -124,7 +126,7 @@ fn a_vote_creating_a_venue_follows_positions_on_its_mandate() {
     // what a consensus body would later agree): changing it leaves Δ unchanged.
     let before = vote::raw_delta(&w, 2, &subject, false);
     w.venues[SCO].decision = Decision::Majority { threshold: 0.5 };
-    let again = forecast::procedural_subject(&w, &proc_, mandate, 0);
+    let again = forecast::procedural_subject(&w, &proc_, mandate, Some(0));
     assert_eq!(vote::raw_delta(&w, 2, &again, false), before);
 }
 
@@ -139,9 +141,8 @@ fn parties_to_a_rival_treaty_pay_the_loyalty_cost() {
     let sc = toy();
     let mut w = world(&sc);
     let mandate = Pos::new(0.9, 0.9);
-    let subject = |w: &World| Subject::Create {
+    let subject = |_: &World| Subject::Create {
         q: mandate,
-        reference: w.rule_in_force(Kind::Cybercrime),
         kind: Kind::Cybercrime,
         camp: Camp::Authoritarian,
     };
@@ -248,7 +249,7 @@ fn forecast_and_sampled_votes_agree() {
     // positions from a sure pass to a sure failure.
     let sc = toy();
     let w = world(&sc);
-    let sponsors = Sponsors::of(&w, 6, &[]);
+    let sponsors = Sponsors::of(&w, Some(6), &[]);
     let el = Electorate::forecast(&w, UNGA, None);
     let mut rng = run_rng(11, 0);
     let mut spread = Vec::new();
@@ -302,7 +303,7 @@ fn a_venue_without_a_quorum_forecasts_no_pass() {
     let sc = toy();
     let mut w = world(&sc);
     w.venues[SCO].set_members(&[6, 7]);
-    let sponsors = Sponsors::of(&w, 6, &[]);
+    let sponsors = Sponsors::of(&w, Some(6), &[]);
     let el = Electorate::forecast(&w, SCO, None);
     let subject = Subject::Rule {
         q: w.ideal[6],
@@ -328,7 +329,7 @@ fn forecasts_through_a_shared_memo_equal_fresh_ones_bit_for_bit() {
     let check = |w: &World, memo: &mut forecast::Memo| {
         for v in 0..w.venues.len() {
             for s in [0, 1, 6, 11] {
-                let sponsors = Sponsors::of(w, s, &[]);
+                let sponsors = Sponsors::of(w, Some(s), &[]);
                 let q = Pos::new(0.6, 0.55);
                 let fresh = forecast::substantive(w, v, Kind::Norms, q, &sponsors);
                 let shared = forecast::substantive_in(w, v, Kind::Norms, q, &sponsors, memo);
@@ -364,7 +365,7 @@ fn mean_deltas_equal_the_per_voter_formula_bit_for_bit() {
         q: Pos::new(0.7, 0.4),
         reference: sc.legacy,
     };
-    let sponsors = Sponsors::of(&w, 2, &[5]);
+    let sponsors = Sponsors::of(&w, Some(2), &[5]);
     let raw = vote::raw_deltas(&w, &el, &subject, &sponsors);
     let got = vote::mean_deltas(&w, &el, &raw, &sponsors);
     let stigma = w.p.stigma * (1.0 - sponsors.legitimacy);

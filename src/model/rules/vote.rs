@@ -3,7 +3,7 @@
 //! probability that forecasts (§7.3) use instead of sampling.
 
 use crate::engine::SimRng;
-use crate::engine::record::Vote;
+use crate::engine::record::{How, Vote};
 use crate::model::policy::{Camp, Kind, Pos};
 use crate::model::spec::{Decision, Reach, Stakeholders, StateIx, VenueIx};
 use crate::model::stats::{normal_cdf, prob_positive, std_normal, uniform};
@@ -87,13 +87,16 @@ pub struct Sponsors {
     pub states: Vec<StateIx>,
     /// Lowest legitimacy among sponsor and co-sponsors.
     pub legitimacy: f64,
-    /// The sponsor's own state index (its blocs are exempt from stigma).
-    pub sponsor: StateIx,
+    /// The sponsor's own state index (its blocs are exempt from stigma); `None` for a
+    /// chair's text, reforms and admissions.
+    pub sponsor: Option<StateIx>,
 }
 
 impl Sponsors {
-    pub fn of(world: &World, sponsor: StateIx, cosponsors: &[StateIx]) -> Sponsors {
-        let mut states = vec![sponsor];
+    /// The sponsor side of a proposal; a chair's text (`sponsor = None`) has its
+    /// co-sponsors only (none, as scenarios are validated), and nobody's blocs exempt.
+    pub fn of(world: &World, sponsor: Option<StateIx>, cosponsors: &[StateIx]) -> Sponsors {
+        let mut states: Vec<StateIx> = sponsor.into_iter().collect();
         states.extend_from_slice(cosponsors);
         let legitimacy = states
             .iter()
@@ -113,7 +116,7 @@ impl Sponsors {
         Sponsors {
             states: Vec::new(),
             legitimacy: 1.0,
-            sponsor: usize::MAX,
+            sponsor: None,
         }
     }
 }
@@ -123,15 +126,11 @@ impl Sponsors {
 pub enum Subject {
     /// A rule at `q` replacing `reference` (substantive proposals; mandates, §7.7).
     Rule { q: Pos, reference: Pos },
-    /// A resolution creating a venue for `kind` with mandate `q`, against the rule in
-    /// force `reference` (§7.7), sponsored by `camp`: voted like [`Subject::Rule`], less
-    /// `treaty_loyalty` for voters bound by a rival venue's rule (ODD 7.7, departure 31).
-    Create {
-        q: Pos,
-        reference: Pos,
-        kind: Kind,
-        camp: Camp,
-    },
+    /// A resolution creating a venue for `kind` with mandate `q` (§7.7), sponsored by
+    /// `camp`: each voter weighs the mandate against the rule that binds it now
+    /// ([`World::rule_binding`], departure 32), less `treaty_loyalty` if it is bound
+    /// by a rival venue's rule (departure 31).
+    Create { q: Pos, kind: Kind, camp: Camp },
     /// A change of a venue's membership or decision rule: the expected utility of its
     /// agenda after minus before (§7.7). Items: (P before, q' before, P after, q' after, rule).
     Agenda {
@@ -148,15 +147,10 @@ pub fn raw_delta(world: &World, i: StateIx, subject: &Subject, framed: bool) -> 
             let seen = if framed { world.framed(i, *q) } else { *q };
             world.u(i, seen) - world.u(i, *reference)
         }
-        Subject::Create {
-            q,
-            reference,
-            kind,
-            camp,
-        } => {
+        Subject::Create { q, kind, camp } => {
             let seen = if framed { world.framed(i, *q) } else { *q };
             world.u(i, seen)
-                - world.u(i, *reference)
+                - world.u(i, world.rule_binding(i, *kind))
                 - world.p.treaty_loyalty
                     * f64::from(u8::from(bound_elsewhere(world, i, *kind, *camp, *q)))
         }
@@ -273,10 +267,9 @@ pub fn mean_deltas_into(
         }
     }
     let stigma = world.p.stigma * (1.0 - sponsors.legitimacy);
-    let sponsor_blocs: &[usize] = if sponsors.sponsor < sc.states.len() {
-        &sc.states[sponsors.sponsor].blocs
-    } else {
-        &[]
+    let sponsor_blocs: &[usize] = match sponsors.sponsor {
+        Some(s) => &sc.states[s].blocs,
+        None => &[],
     };
     bs.avg.clear();
     bs.avg.extend(
@@ -327,9 +320,15 @@ pub fn vote_from(delta: f64, band: f64) -> Vote {
 pub fn stakeholder_vote(world: &World, subject: &Subject) -> f64 {
     let sh = world.sc.stakeholder;
     let gain = match subject {
-        Subject::Rule { q, reference } | Subject::Create { q, reference, .. } => {
+        Subject::Rule { q, reference } => {
             crate::model::utility(sh.ideal, sh.salience, *q, world.p.scope_weight)
                 - crate::model::utility(sh.ideal, sh.salience, *reference, world.p.scope_weight)
+        }
+        // The stakeholders belong to no venue: the rule in force is theirs.
+        Subject::Create { q, kind, .. } => {
+            let reference = world.rule_in_force(*kind);
+            crate::model::utility(sh.ideal, sh.salience, *q, world.p.scope_weight)
+                - crate::model::utility(sh.ideal, sh.salience, reference, world.p.scope_weight)
         }
         _ => 0.0,
     };
@@ -342,6 +341,29 @@ pub fn stakeholder_vote(world: &World, subject: &Subject) -> f64 {
     }
 }
 
+/// Draws the positions of a present electorate: `Δ + ε` for everyone but the sponsors,
+/// who stand at `+∞` (they vote yes). One normal per non-sponsor voter, in index order.
+pub fn positions(
+    world: &World,
+    el: &Electorate,
+    means: &[f64],
+    sponsors: &Sponsors,
+    rng: &mut SimRng,
+) -> Vec<f64> {
+    let sd = world.p.vote_noise;
+    el.parts
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            if sponsors.contains(i) {
+                f64::INFINITY
+            } else {
+                means[k] + sd * std_normal(rng)
+            }
+        })
+        .collect()
+}
+
 /// Casts the votes of a present electorate: sponsors yes, everyone else by Δ + ε.
 /// Draws one normal per non-sponsor voter, in index order.
 pub fn cast(
@@ -351,18 +373,47 @@ pub fn cast(
     sponsors: &Sponsors,
     rng: &mut SimRng,
 ) -> Vec<Vote> {
-    let sd = world.p.vote_noise;
-    el.parts
-        .iter()
-        .enumerate()
-        .map(|(k, &i)| {
-            if sponsors.contains(i) {
-                Vote::Yes
-            } else {
-                vote_from(means[k] + sd * std_normal(rng), world.p.abstain_band)
-            }
-        })
-        .collect()
+    ballots(world, &positions(world, el, means, sponsors, rng))
+}
+
+/// The ballots of drawn positions (§7.6 bands).
+pub fn ballots(world: &World, positions: &[f64]) -> Vec<Vote> {
+    let band = world.p.abstain_band;
+    positions.iter().map(|&x| vote_from(x, band)).collect()
+}
+
+/// Whether a participant at `position` calls for a vote in a consensus-first venue: it
+/// would vote no by more than what breaking consensus costs (ODD 7.8). A delegation
+/// that merely leans against a text joins the consensus and explains its position.
+pub fn objects(position: f64, band: f64, break_cost: f64) -> bool {
+    position < -band - break_cost
+}
+
+/// Whether a decision adopts, and how (§7.6, ODD 7.8). `positions` are the drawn
+/// positions behind `votes` (read by consensus-first venues only); `stake_w` is the
+/// weight the full stakeholder actor adds in rough consensus, `stake_vote` its vote.
+#[allow(clippy::too_many_arguments)]
+pub fn decide(
+    decision: Decision,
+    votes: &[Vote],
+    positions: &[f64],
+    weights: &[f64],
+    stake_w: f64,
+    stake_vote: f64,
+    band: f64,
+    break_cost: f64,
+) -> (bool, How) {
+    let quiet = || !positions.iter().any(|&x| objects(x, band, break_cost));
+    match decision {
+        // Consensus: adopted unless somebody objects (with `break_cost = 0`, unless
+        // somebody votes no: MODEL.md's rule).
+        Decision::Consensus => (quiet(), How::Consensus),
+        Decision::ConsensusFirst { .. } if quiet() => (true, How::WithoutVote),
+        _ => (
+            adopts(decision, votes, weights, stake_w, stake_vote),
+            How::Vote,
+        ),
+    }
 }
 
 /// Whether a vote adopts under `decision` (§7.6). `stake_w` is the weight the full
@@ -376,7 +427,9 @@ pub fn adopts(
 ) -> bool {
     match decision {
         Decision::Consensus => !votes.contains(&Vote::No),
-        Decision::Majority { threshold } | Decision::Supermajority { threshold } => {
+        Decision::Majority { threshold }
+        | Decision::Supermajority { threshold }
+        | Decision::ConsensusFirst { threshold } => {
             let yes = votes.iter().filter(|&&v| v == Vote::Yes).count() as f64;
             let no = votes.iter().filter(|&&v| v == Vote::No).count() as f64;
             yes + no > 0.0 && yes / (yes + no) > threshold
@@ -404,6 +457,7 @@ pub fn adopts(
 /// probabilities its normal shock implies, times its presence; consensus is the
 /// product of non-veto probabilities, the other rules a normal approximation of the
 /// Poisson-binomial margin.
+#[allow(clippy::too_many_arguments)]
 pub fn p_pass(
     world: &World,
     el: &Electorate,
@@ -412,6 +466,7 @@ pub fn p_pass(
     decision: Decision,
     stakeholders: Stakeholders,
     stake_vote: f64,
+    break_cost: f64,
 ) -> f64 {
     // A venue that cannot muster a quorum decides nothing (§7.11): no pass to forecast.
     if el.presence.iter().sum::<f64>() < world.p.min_present {
@@ -433,37 +488,15 @@ pub fn p_pass(
         (pres * py, pres * pn)
     };
     match decision {
-        Decision::Consensus => {
-            // Only the veto probabilities matter: the yes side's CDF is not computed.
-            let mut p = 1.0;
-            for (k, &i) in el.parts.iter().enumerate() {
-                let pn = if sponsors.contains(i) {
-                    0.0
-                } else {
-                    let mu = means[k];
-                    let pn = if sd > 0.0 {
-                        normal_cdf((-band - mu) / sd)
-                    } else {
-                        (mu < -band) as u8 as f64
-                    };
-                    el.presence[k] * pn
-                };
-                p *= 1.0 - pn;
-            }
-            p
-        }
+        Decision::Consensus => quiet(world, el, means, sponsors, break_cost),
         Decision::Majority { threshold: t } | Decision::Supermajority { threshold: t } => {
-            let (mut mean, mut var) = (0.0, 0.0);
-            for (k, &i) in el.parts.iter().enumerate() {
-                let (py, pn) = probs(k, i);
-                let (a, b) = (1.0 - t, -t);
-                let m = a * py + b * pn;
-                mean += m;
-                var += a * a * py + b * b * pn - m * m;
-            }
-            // The margin lives on a lattice and a tie fails: continuity correction of half
-            // the smallest step (yes − no ≥ 1 under a simple majority).
-            prob_positive(mean - 0.5 * t.min(1.0 - t), var)
+            majority_pass(el, t, probs)
+        }
+        Decision::ConsensusFirst { threshold: t } => {
+            // Adopted without a vote when nobody objects; otherwise the vote decides. The
+            // two are treated as independent (an objection is one strongly negative draw).
+            let q = quiet(world, el, means, sponsors, break_cost);
+            q + (1.0 - q) * majority_pass(el, t, probs)
         }
         Decision::RoughConsensus { threshold: t } => {
             let (mut mean, mut var) = (0.0, 0.0);
@@ -489,6 +522,72 @@ pub fn p_pass(
             prob_positive(mean + 1e-12, var)
         }
     }
+}
+
+/// The probability that no participant objects (§7.6, ODD 7.8): the product over
+/// non-sponsors of `1 − presence × P(Δ + ε < −abstain_band − break_cost)`, with the
+/// venue's cost of breaking consensus ([`World::break_cost`]). Only the objection
+/// side's CDF is computed.
+pub fn quiet(
+    world: &World,
+    el: &Electorate,
+    means: &[f64],
+    sponsors: &Sponsors,
+    break_cost: f64,
+) -> f64 {
+    let (sd, cut) = (world.p.vote_noise, -world.p.abstain_band - break_cost);
+    let mut p = 1.0;
+    for (k, &i) in el.parts.iter().enumerate() {
+        let po = if sponsors.contains(i) {
+            0.0
+        } else {
+            let mu = means[k];
+            let po = if sd > 0.0 {
+                normal_cdf((cut - mu) / sd)
+            } else {
+                (mu < cut) as u8 as f64
+            };
+            el.presence[k] * po
+        };
+        p *= 1.0 - po;
+    }
+    p
+}
+
+/// The expected power of the participants who would vote no (presence × P(no) ×
+/// power): the part of the world a text adopted by vote would not bind (§2 `reach`).
+pub fn no_power(world: &World, el: &Electorate, means: &[f64], sponsors: &Sponsors) -> f64 {
+    let (sd, band) = (world.p.vote_noise, world.p.abstain_band);
+    let mut d = 0.0;
+    for (k, &i) in el.parts.iter().enumerate() {
+        if sponsors.contains(i) {
+            continue;
+        }
+        let mu = means[k];
+        let pn = if sd > 0.0 {
+            normal_cdf((-band - mu) / sd)
+        } else {
+            (mu < -band) as u8 as f64
+        };
+        d += el.presence[k] * pn * world.sc.states[i].power;
+    }
+    d
+}
+
+/// Pass probability of a head-count vote with threshold `t`: a normal approximation of
+/// the Poisson-binomial margin, `probs(k, i)` giving voter k's (P yes, P no).
+fn majority_pass(el: &Electorate, t: f64, probs: impl Fn(usize, StateIx) -> (f64, f64)) -> f64 {
+    let (mut mean, mut var) = (0.0, 0.0);
+    for (k, &i) in el.parts.iter().enumerate() {
+        let (py, pn) = probs(k, i);
+        let (a, b) = (1.0 - t, -t);
+        let m = a * py + b * pn;
+        mean += m;
+        var += a * a * py + b * b * pn - m * m;
+    }
+    // The margin lives on a lattice and a tie fails: continuity correction of half
+    // the smallest step (yes − no ≥ 1 under a simple majority).
+    prob_positive(mean - 0.5 * t.min(1.0 - t), var)
 }
 
 /// Draws whether each participant of `parts` is absent: used by admissions, which draw
