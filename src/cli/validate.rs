@@ -353,34 +353,30 @@ fn write_facts(w: &mut dyn Write, r: &ValidationReport) -> io::Result<()> {
         .facts
         .iter()
         .map(|f| {
-            let (alt, alt_share) = f
-                .alternative()
-                .map_or(("-".to_string(), "-".to_string()), |(o, n)| {
-                    (o.phrase(), pct(n as f64 / f.runs as f64))
-                });
+            let instead = f.alternative().map_or("-".to_string(), |(o, n)| {
+                format!("{} ({})", o.phrase(), pct(n as f64 / f.runs as f64))
+            });
             vec![
                 years(f),
                 f.id.clone(),
                 f.venue.clone(),
                 f.phrase.clone(),
                 pct(f.share()),
-                alt_share,
-                alt,
+                instead,
             ]
         })
         .collect();
     table::write_columns(
         w,
         2,
-        &[false, false, false, false, true, true, false],
+        &[false, false, false, false, true, false],
         &[
             "years",
             "fact",
             "venue",
             "recorded",
             "reproduced",
-            "instead",
-            "most often",
+            "most often instead",
         ],
         &rows,
     )?;
@@ -395,7 +391,13 @@ fn write_facts(w: &mut dyn Write, r: &ValidationReport) -> io::Result<()> {
             .outcomes
             .iter()
             .filter(|(_, _, ok)| !ok)
-            .map(|(o, n, _)| format!("{} {}", o.phrase(), pct(*n as f64 / f.runs as f64)))
+            .map(|(o, n, _)| {
+                format!(
+                    "{} in {n} run{}",
+                    o.phrase(),
+                    if *n == 1 { "" } else { "s" }
+                )
+            })
             .collect();
         writeln!(w, "    {}", others.join(", "))?;
         for line in i.lines(&f.venue) {
