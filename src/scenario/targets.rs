@@ -284,7 +284,7 @@ fn election_target(
         ctx,
         "an election target",
         &present,
-        &["year", "absent", "source"],
+        &["election", "candidates", "year", "absent", "source"],
     )?;
     let Some(name) = &t.election else {
         return Err(b.err(&t.id.span(), ctx, "an election target needs `election`"));
