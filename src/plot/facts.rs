@@ -150,7 +150,7 @@ pub fn band_colour(b: Band) -> RGBColor {
 /// 21 px tall) with air above and below.
 pub const MIN_PITCH: i32 = 32;
 /// The widest a row gets, so a few facts do not turn into slabs.
-const MAX_PITCH: i32 = 64;
+const MAX_PITCH: i32 = 80;
 /// Room right of the 0–1 axis for the share printed after a full bar.
 const VALUE_ROOM: i32 = 96;
 /// Room above the first row for the guide lines' labels.
@@ -322,8 +322,13 @@ fn draw_column<DB: DrawingBackend>(
         ))
         .map_err(e)?;
     }
-    // Guide lines at 1/2 and 2/3, labelled above the rows.
-    for (share, text) in [(0.5, "1/2"), (2.0 / 3.0, "2/3")] {
+    // Guide lines at 1/2 and 2/3, labelled above the rows: "1/2" to the left of its
+    // line and "2/3" to the right of its, so the two never run into each other on a
+    // short axis.
+    for (share, text, anchor, dx) in [
+        (0.5, "1/2", HPos::Right, -4),
+        (2.0 / 3.0, "2/3", HPos::Left, 4),
+    ] {
         let x = px(share);
         let mut y = top - 4;
         while y < bottom {
@@ -336,8 +341,8 @@ fn draw_column<DB: DrawingBackend>(
         }
         area.draw(&Text::new(
             text.to_string(),
-            (x, top - 6),
-            grey.pos(Pos::new(HPos::Center, VPos::Bottom)),
+            (x + dx, top - 6),
+            grey.pos(Pos::new(anchor, VPos::Bottom)),
         ))
         .map_err(e)?;
     }
@@ -354,15 +359,27 @@ fn draw_column<DB: DrawingBackend>(
         let share = f.share();
         let end = px(share);
         let colour = band_colour(Band::of(f.reproduced, f.runs));
-        if end > x0 {
-            area.draw(&Rectangle::new(
-                [(x0, mid - thick / 2), (end, mid + thick / 2)],
-                colour.filled(),
-            ))
-            .map_err(e)?;
-        }
+        // A share of 0 still shows its band's colour, as a stub on the axis.
+        let end = end.max(x0 + 5);
+        area.draw(&Rectangle::new(
+            [(x0, mid - thick / 2), (end, mid + thick / 2)],
+            colour.filled(),
+        ))
+        .map_err(e)?;
+        // The share on a white ground, so a guide line does not run through it.
+        let value = format!("{:.0} %", 100.0 * share);
+        let (tw, th) = area.estimate_text_size(&value, &grey).map_err(e)?;
+        let (tw, th) = (tw as i32, th as i32);
+        area.draw(&Rectangle::new(
+            [
+                (end + 5, mid - th / 2 - 2),
+                (end + 11 + tw, mid + th / 2 + 2),
+            ],
+            WHITE.filled(),
+        ))
+        .map_err(e)?;
         area.draw(&Text::new(
-            format!("{:.0} %", 100.0 * share),
+            value,
             (end + 8, mid),
             grey.pos(Pos::new(HPos::Left, VPos::Center)),
         ))

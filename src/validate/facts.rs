@@ -712,6 +712,7 @@ mod tests {
         );
         assert_eq!(w.forecast, Some(0.3));
         assert!(w.decided_anywhere);
+        assert!(!w.chosen, "chosen only after the fact's years");
         // Reproduced: nothing to explain.
         let ok = observe(
             &sc,

@@ -25,6 +25,10 @@ pub struct Whereabouts {
     /// The highest pass probability the sponsor forecast for the recorded venue up to
     /// the record's last round; `None` when it never weighed that venue.
     pub forecast: Option<f64>,
+    /// Whether the sponsor chose the recorded venue up to the record's last round (a
+    /// high forecast never chosen says the expected utility, not the odds, kept it
+    /// away).
+    pub chosen: bool,
 }
 
 /// Where proposal `proposal` went in run `res`, relative to venue `venue` in rounds
@@ -56,13 +60,17 @@ pub fn whereabouts(
             w.elsewhere.push(at);
         }
     }
-    w.forecast = res
-        .choices
-        .iter()
-        .filter(|c| c.proposal as usize == proposal && c.venue as usize == venue)
-        .filter(|c| c.round <= last && c.p_pass.is_finite())
+    let weighed = || {
+        res.choices
+            .iter()
+            .filter(|c| c.proposal as usize == proposal && c.venue as usize == venue)
+            .filter(|c| c.round <= last)
+    };
+    w.forecast = weighed()
+        .filter(|c| c.p_pass.is_finite())
         .map(|c| c.p_pass)
         .reduce(f64::max);
+    w.chosen = weighed().any(|c| c.chosen);
     w
 }
 
@@ -78,6 +86,8 @@ pub struct Instead {
     pub nowhere: usize,
     /// Runs in which the sponsor weighed the recorded venue.
     pub weighed: usize,
+    /// Runs in which the sponsor chose it.
+    pub chosen: usize,
     /// The highest forecast pass probability for the recorded venue over these runs;
     /// `None` when no run weighed it.
     pub best_forecast: Option<f64>,
@@ -102,6 +112,7 @@ pub fn sum(runs: &[&Whereabouts]) -> Instead {
         elsewhere,
         nowhere: runs.iter().filter(|w| !w.decided_anywhere).count(),
         weighed: runs.iter().filter(|w| w.forecast.is_some()).count(),
+        chosen: runs.iter().filter(|w| w.chosen).count(),
         best_forecast: runs.iter().filter_map(|w| w.forecast).reduce(f64::max),
     }
 }
@@ -145,10 +156,11 @@ impl Instead {
         }
         out.push(match self.best_forecast {
             Some(p) => format!(
-                "best forecast of passing in {venue}: {:.0} % (weighed there in {} of {} runs)",
+                "best forecast of passing in {venue}: {:.0} % (weighed there in {} of {} runs, chosen in {})",
                 100.0 * p,
                 self.weighed,
-                self.runs
+                self.runs,
+                self.chosen
             ),
             None => format!("its sponsor never weighed {venue} in these runs"),
         });
@@ -165,6 +177,7 @@ mod tests {
             elsewhere: places.iter().map(|&(v, y)| (v.to_string(), y)).collect(),
             decided_anywhere: anywhere,
             forecast,
+            chosen: forecast.is_some_and(|p| p > 0.4),
         }
     }
 
@@ -178,7 +191,7 @@ mod tests {
             s.elsewhere,
             vec![("oewg".into(), 2019, 2), ("unga".into(), 2020, 1)]
         );
-        assert_eq!((s.runs, s.nowhere, s.weighed), (3, 1, 2));
+        assert_eq!((s.runs, s.nowhere, s.weighed, s.chosen), (3, 1, 2, 1));
         assert_eq!(s.best_forecast, Some(0.45));
         assert_eq!(s.places_cell(), "oewg:2019:2;unga:2020:1");
         assert_eq!(s.places(1), "oewg 2019 (2 runs), 1 more");
@@ -189,7 +202,10 @@ mod tests {
             "{said:?}"
         );
         assert_eq!(said[1], "not decided anywhere in 1 of these 3 runs");
-        assert!(said[2].contains("unga: 45 %"), "{said:?}");
+        assert!(
+            said[2].contains("unga: 45 % (weighed there in 2 of 3 runs, chosen in 1)"),
+            "{said:?}"
+        );
         let never = sum(&[&b]);
         assert_eq!(
             never.lines("itu").last().unwrap(),

@@ -573,6 +573,7 @@ mod tests {
             elsewhere: vec![("itu".into(), 2001)],
             decided_anywhere: true,
             forecast: Some(0.25),
+            chosen: false,
         };
         let per_run = vec![
             obs(2, 0, true, vec![Yes, Yes]),
