@@ -431,6 +431,8 @@ fn the_documented_example_loads() {
     assert_eq!(ids, ["assembly", "experts", "club", "tech", "wg", "summit"]);
     assert_eq!(s.proposals.len(), 5);
     assert_eq!(s.events.len(), 7);
+    let facts: Vec<&str> = s.facts.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(facts, ["order-norms-voted-down", "gp1-chair", "club-size"]);
 }
 
 #[test]

@@ -95,7 +95,7 @@ fn validate_prints_the_table_and_writes_the_files() {
     };
     assert_eq!(
         header("validate.csv"),
-        "target,measure,recorded,mean,sd,p05,p95,error"
+        "target,measure,recorded,mean,sd,p05,p95,error,reference"
     );
     assert_eq!(
         header("validate_countries.csv"),
@@ -103,7 +103,7 @@ fn validate_prints_the_table_and_writes_the_files() {
     );
     assert_eq!(
         header("validate_summary.csv"),
-        "target,decided_share,adopted_share,agreement,kappa,baseline_agreement,baseline_kappa,max_abs_error,agreement_voting,baseline_agreement_voting"
+        "target,decided_share,adopted_share,agreement,kappa,baseline_agreement,baseline_kappa,max_abs_error,agreement_voting,baseline_agreement_voting,elsewhere,best_forecast"
     );
     assert_eq!(
         header("confusion.csv"),
@@ -252,7 +252,11 @@ fn a_scenario_without_targets_is_a_usage_error() {
     let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good/csv.toml");
     let o = forumsim(cwd.path(), &["validate", arg(&good), "--runs", "2"]);
     assert_eq!(o.code, 2, "{}", o.show());
-    assert!(o.stderr.contains("no [[target]]"), "{}", o.show());
+    assert!(
+        o.stderr.contains("no [[target]] and no [[fact]]"),
+        "{}",
+        o.show()
+    );
 }
 
 /// Runs `check` on a variant and returns its stderr, asserting exit 2.

@@ -1,5 +1,6 @@
-//! Calibration: tune a scenario's global parameters so that it reproduces one recorded
-//! vote, by a documented, re-runnable search.
+//! Calibration: tune a scenario's global parameters so that it reproduces recorded
+//! votes (one or several `[[target]]`s) and, if asked, its recorded facts, by a
+//! documented, re-runnable search.
 //!
 //! The search is deliberately plain, so anyone can follow and repeat it: a Latin
 //! hypercube over the parameter ranges (the global stage), then a coordinate search
@@ -9,10 +10,17 @@
 //! (run indices `0..runs` of the scenario's seed), so two points differ only by their
 //! parameters (common random numbers), and the whole search is deterministic.
 //!
-//! The objective is `agreement − penalty · max(0, max_error − tolerance) − (1 −
-//! decided)`: the share of countries whose modal simulated vote is their recorded one,
-//! less a price for tallies off by more than `tolerance` votes, less the share of runs
-//! in which the decision was not taken at all.
+//! The objective of one target is `agreement − penalty · max(0, max_error −
+//! tolerance) − (1 − decided)`: the share of countries whose modal simulated vote is
+//! their recorded one, less a price for tallies off by more than `tolerance` votes,
+//! less the share of runs in which the decision was not taken at all. The objective
+//! of a point is the mean of its targets' objectives plus `facts_weight` × the mean
+//! share of runs reproducing the scenario's facts; with one target and no facts
+//! weight it is exactly the one target's objective.
+//!
+//! Leave-one-out (`--leave-out`): [`Calibration::without`] drops one target from the
+//! search, and [`held_out`] reports that target's fit at the best point found
+//! without it — a check that the calibration predicts what it was not tuned to.
 
 pub mod report;
 pub mod spec;
@@ -21,16 +29,19 @@ pub use spec::{Calibration, CalibrationError, Knob};
 
 use crate::model::{Ballot, Scenario};
 use crate::scenario::ScenarioError;
+use crate::validate::facts::FactsSummary;
 use crate::validate::{self, TargetReport};
 
-/// How well one point's runs reproduce the target (from `forumsim validate`'s report).
+/// How well one point's runs reproduce one target (from `forumsim validate`'s report).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fit {
+    pub target: String,
     /// Share of runs in which the decision was taken in the recorded venue and round.
     pub decided: f64,
-    /// Ensemble-mean yes, no, abstain, absent over the runs that decided.
-    pub mean: [f64; 4],
-    /// Largest |mean − recorded| over the four tallies (the recorded total if the
+    /// Each measure's name (`yes`, `no`, `abstain`, `absent`, or a candidate) and its
+    /// ensemble mean over the runs that decided.
+    pub means: Vec<(String, f64)>,
+    /// Largest |mean − recorded| over the measures (the recorded total if the
     /// decision never happened).
     pub max_error: f64,
     /// Share of the states that cast a recorded vote whose modal simulated vote is it
@@ -42,13 +53,17 @@ pub struct Fit {
 
 impl Fit {
     pub fn of(t: &TargetReport) -> Fit {
-        let total: f64 = t.measures.iter().map(|m| f64::from(m.recorded)).sum();
         let countries = t.countries.as_ref();
         Fit {
+            target: t.id.clone(),
             decided: t.decided_share(),
-            mean: [0, 1, 2, 3].map(|k| t.measures[k].mean),
+            means: t
+                .measures
+                .iter()
+                .map(|m| (m.name.clone(), m.mean))
+                .collect(),
             max_error: if t.decided == 0 {
-                total
+                t.recorded_total()
             } else {
                 t.max_abs_error()
             },
@@ -64,14 +79,32 @@ impl Fit {
             }),
         }
     }
+
+    /// The fit of a target the report does not have (cannot happen once
+    /// [`check_targets`] passed; kept as the worst possible fit).
+    fn missing(id: &str) -> Fit {
+        Fit {
+            target: id.to_string(),
+            decided: 0.0,
+            means: Vec::new(),
+            max_error: f64::INFINITY,
+            agreement: 0.0,
+            modal: Vec::new(),
+        }
+    }
 }
 
 /// Whether `sc` has a `[[target]]` with id `id`; the error lists the ids it has.
 pub fn check_target(sc: &Scenario, id: &str) -> Result<(), String> {
-    if sc.targets.iter().any(|t| t.id == id) {
+    let ids: Vec<&str> = sc
+        .targets
+        .iter()
+        .map(|t| t.id.as_str())
+        .chain(sc.election_targets.iter().map(|t| t.id.as_str()))
+        .collect();
+    if ids.contains(&id) {
         return Ok(());
     }
-    let ids: Vec<&str> = sc.targets.iter().map(|t| t.id.as_str()).collect();
     Err(if ids.is_empty() {
         format!("scenario `{}` has no [[target]] to calibrate on", sc.name)
     } else {
@@ -83,6 +116,20 @@ pub fn check_target(sc: &Scenario, id: &str) -> Result<(), String> {
     })
 }
 
+/// Whether `sc` has every target `cal` names, and facts if `cal` weighs them.
+pub fn check_targets(cal: &Calibration, sc: &Scenario) -> Result<(), String> {
+    for id in &cal.targets {
+        check_target(sc, id)?;
+    }
+    if cal.facts_weight > 0.0 && sc.facts.is_empty() {
+        return Err(format!(
+            "facts_weight is {} but scenario `{}` has no [[fact]]",
+            cal.facts_weight, sc.name
+        ));
+    }
+    Ok(())
+}
+
 /// One evaluated point of the search.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
@@ -90,35 +137,72 @@ pub struct Point {
     pub stage: &'static str,
     /// Knob values, in the calibration file's order.
     pub x: Vec<f64>,
-    pub fit: Fit,
+    /// The fit of each calibration target, in the file's order.
+    pub fits: Vec<Fit>,
+    /// The scenario's facts, when it has any.
+    pub facts: Option<FactsSummary>,
     pub objective: f64,
 }
 
-/// The objective of a fit under `cal`'s tolerance and penalty.
-pub fn objective(cal: &Calibration, f: &Fit) -> f64 {
+/// The objective of one target's fit under `cal`'s tolerance and penalty.
+pub fn target_objective(cal: &Calibration, f: &Fit) -> f64 {
     f.agreement - cal.penalty * (f.max_error - cal.tolerance).max(0.0) - (1.0 - f.decided)
 }
 
+/// The objective of a point: the mean of its targets' objectives (0 without
+/// targets), plus `facts_weight` × the facts' mean share (when there are facts).
+pub fn objective(cal: &Calibration, fits: &[Fit], facts: Option<&FactsSummary>) -> f64 {
+    let targets = if fits.is_empty() {
+        0.0
+    } else {
+        fits.iter().map(|f| target_objective(cal, f)).sum::<f64>() / fits.len() as f64
+    };
+    let share = facts.filter(|s| s.facts > 0).map_or(0.0, |s| s.mean_share);
+    targets + cal.facts_weight * share
+}
+
 /// Loads the scenario with the knobs at `x` and validates runs `0..runs` of it (on the
-/// current rayon pool), returning the fit to the calibration target.
-pub fn evaluate(cal: &Calibration, x: &[f64]) -> Result<Fit, ScenarioError> {
+/// current rayon pool): the whole report, every target and fact.
+pub fn evaluate_report(
+    cal: &Calibration,
+    x: &[f64],
+) -> Result<validate::ValidationReport, ScenarioError> {
     let sc = crate::scenario::load_with(&cal.scenario, &cal.sets(x))?;
     let runs: Vec<u64> = (0..u64::from(cal.runs)).collect();
-    let report = validate::evaluate_runs(&sc, &runs);
-    Ok(report
+    Ok(validate::evaluate_runs(&sc, &runs))
+}
+
+/// The fits of `cal`'s targets (in its order) and the facts summary at `x`.
+pub fn evaluate(
+    cal: &Calibration,
+    x: &[f64],
+) -> Result<(Vec<Fit>, Option<FactsSummary>), ScenarioError> {
+    let report = evaluate_report(cal, x)?;
+    let fits = cal
         .targets
         .iter()
-        .find(|t| t.id == cal.target)
-        .map_or_else(
-            || Fit {
-                decided: 0.0,
-                mean: [0.0; 4],
-                max_error: f64::INFINITY,
-                agreement: 0.0,
-                modal: Vec::new(),
-            },
-            Fit::of,
-        ))
+        .map(|id| {
+            report
+                .targets
+                .iter()
+                .find(|t| &t.id == id)
+                .map_or_else(|| Fit::missing(id), Fit::of)
+        })
+        .collect();
+    let facts = (!report.facts.is_empty()).then(|| report.facts_summary());
+    Ok((fits, facts))
+}
+
+/// The full report of target `id` at `x` (for `--leave-out`: the target left out of
+/// the search, evaluated at the best point the search found without it). `None` when
+/// the scenario has no such target.
+pub fn held_out(
+    cal: &Calibration,
+    x: &[f64],
+    id: &str,
+) -> Result<Option<TargetReport>, ScenarioError> {
+    let report = evaluate_report(cal, x)?;
+    Ok(report.targets.into_iter().find(|t| t.id == id))
 }
 
 /// Runs the whole search. `progress` is told about every point as it is evaluated.
@@ -133,12 +217,13 @@ pub fn search(
         if let Some(i) = points.iter().position(|p| p.x == x) {
             return Ok::<_, ScenarioError>(i);
         }
-        let f = evaluate(cal, &x)?;
-        let objective = objective(cal, &f);
+        let (fits, facts) = evaluate(cal, &x)?;
+        let objective = objective(cal, &fits, facts.as_ref());
         points.push(Point {
             stage,
             x,
-            fit: f,
+            fits,
+            facts,
             objective,
         });
         Ok(points.len() - 1)
@@ -198,9 +283,17 @@ pub struct Sensitivity {
     pub at: f64,
     pub low: f64,
     pub high: f64,
-    /// Fits at `low` and `high`.
-    pub fit_low: Fit,
-    pub fit_high: Fit,
+    /// The targets' fits, the facts and the objective at `low` and at `high`.
+    pub side_low: Side,
+    pub side_high: Side,
+}
+
+/// The fit at one side of a [`Sensitivity`] step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Side {
+    pub fits: Vec<Fit>,
+    pub facts: Option<FactsSummary>,
+    pub objective: f64,
 }
 
 /// One-at-a-time sensitivity of the fit around `x` (same seeds as the search).
@@ -216,13 +309,22 @@ pub fn sensitivity(
         let mut hi = x.to_vec();
         lo[k] = spec::snap((x[k] - step).max(knob.lo));
         hi[k] = spec::snap((x[k] + step).min(knob.hi));
+        let side = |x: &[f64]| -> Result<Side, ScenarioError> {
+            let (fits, facts) = evaluate(cal, x)?;
+            let objective = objective(cal, &fits, facts.as_ref());
+            Ok(Side {
+                fits,
+                facts,
+                objective,
+            })
+        };
         out.push(Sensitivity {
             knob: knob.name.clone(),
             at: x[k],
             low: lo[k],
             high: hi[k],
-            fit_low: evaluate(cal, &lo)?,
-            fit_high: evaluate(cal, &hi)?,
+            side_low: side(&lo)?,
+            side_high: side(&hi)?,
         });
     }
     Ok(out)

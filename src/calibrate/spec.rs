@@ -1,5 +1,6 @@
 //! Calibration files (`scenarios/calibration/*.toml`): which scenario, which recorded
-//! vote, which global parameters may move and within what ranges, and how hard to search.
+//! votes (one `target` or several `targets`) and how much the recorded facts weigh,
+//! which global parameters may move and within what ranges, and how hard to search.
 //!
 //! A parameter may drive several override paths at once (`set = [...]`), so one global
 //! value can be carried by several blocs that are real institutions — the five UN
@@ -21,7 +22,12 @@ struct RawCalibration {
     #[serde(default)]
     description: Option<String>,
     scenario: Spanned<String>,
-    target: Spanned<String>,
+    #[serde(default)]
+    target: Option<Spanned<String>>,
+    #[serde(default)]
+    targets: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    facts_weight: Option<Spanned<f64>>,
     runs: Spanned<i64>,
     search_seed: u64,
     samples: Spanned<i64>,
@@ -58,8 +64,12 @@ pub struct Calibration {
     pub description: String,
     /// The scenario, resolved against the calibration file's folder.
     pub scenario: PathBuf,
-    /// Id of the scenario's `[[target]]` to fit.
-    pub target: String,
+    /// Ids of the scenario's `[[target]]`s to fit, in the file's order (`target = "a"`
+    /// is one).
+    pub targets: Vec<String>,
+    /// Weight of the facts in the objective: `facts_weight × mean share of runs
+    /// reproducing the scenario's [[fact]]s` is added to it (0 = facts ignored).
+    pub facts_weight: f64,
     /// Runs (seeds) per evaluated point: run indices `0..runs` of the scenario's seed.
     pub runs: u32,
     pub search_seed: u64,
@@ -75,6 +85,29 @@ pub struct Calibration {
 }
 
 impl Calibration {
+    /// The same calibration without target `id` (`--leave-out`): the search then fits
+    /// the others and the facts. The error lists the targets it has.
+    pub fn without(&self, id: &str) -> Result<Calibration, String> {
+        if !self.targets.iter().any(|t| t == id) {
+            return Err(format!(
+                "--leave-out {id}: not a target of calibration `{}` (its targets: {})",
+                self.name,
+                self.targets.join(", ")
+            ));
+        }
+        let targets: Vec<String> = self.targets.iter().filter(|t| *t != id).cloned().collect();
+        if targets.is_empty() && self.facts_weight == 0.0 {
+            return Err(format!(
+                "--leave-out {id}: nothing is left to calibrate on (no other target, and \
+                 facts_weight is 0)"
+            ));
+        }
+        Ok(Calibration {
+            targets,
+            ..self.clone()
+        })
+    }
+
     /// The `--set` strings that put the knobs at `x`.
     pub fn sets(&self, x: &[f64]) -> Vec<String> {
         self.knobs
@@ -160,6 +193,45 @@ pub fn parse(text: &str, path: &Path) -> Result<Calibration, CalibrationError> {
     };
     let tolerance = nonneg(&raw.tolerance, "tolerance", 8.0)?;
     let penalty = nonneg(&raw.penalty, "penalty", 0.01)?;
+    let facts_weight = nonneg(&raw.facts_weight, "facts_weight", 0.0)?;
+    let targets: Vec<String> = match (&raw.target, &raw.targets) {
+        (Some(t), None) => vec![t.get_ref().clone()],
+        (None, Some(ts)) => {
+            let mut out: Vec<String> = Vec::new();
+            for t in ts.get_ref() {
+                if out.contains(t.get_ref()) {
+                    return Err(at(
+                        t.span(),
+                        format!("targets: `{}` appears twice", t.get_ref()),
+                    ));
+                }
+                out.push(t.get_ref().clone());
+            }
+            if out.is_empty() && facts_weight == 0.0 {
+                return Err(at(
+                    ts.span(),
+                    "targets is empty: name at least one [[target]] id, or set \
+                     facts_weight > 0 to calibrate on the facts alone"
+                        .into(),
+                ));
+            }
+            out
+        }
+        (Some(_), Some(ts)) => {
+            return Err(at(
+                ts.span(),
+                "give `target` (one id) or `targets` (a list), not both".into(),
+            ));
+        }
+        (None, None) => {
+            return Err(at(
+                0..0,
+                "no target: name the recorded votes to fit, `target = \"id\"` or \
+                 `targets = [\"a\", \"b\"]`"
+                    .into(),
+            ));
+        }
+    };
     if raw.parameter.is_empty() {
         return Err(at(
             0..0,
@@ -216,7 +288,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Calibration, CalibrationError> {
         name: raw.name.unwrap_or(stem),
         description: raw.description.unwrap_or_default(),
         scenario: base.join(raw.scenario.get_ref()),
-        target: raw.target.get_ref().clone(),
+        targets,
+        facts_weight,
         runs,
         search_seed: raw.search_seed,
         samples,
@@ -250,6 +323,10 @@ range = [0.0, 1.0]
         assert_eq!(c.scenario, Path::new("cal/../world.toml"));
         assert_eq!((c.refine, c.tolerance, c.penalty), (4, 8.0, 0.01));
         assert_eq!(
+            (c.targets.clone(), c.facts_weight),
+            (vec!["t".to_string()], 0.0)
+        );
+        assert_eq!(
             c.sets(&[0.25]),
             vec!["bloc.afr.cohesion=0.25", "bloc.apg.cohesion=0.25"]
         );
@@ -268,6 +345,44 @@ range = [0.0, 1.0]
         assert!(e.contains(":10:") && e.contains("lo < hi"), "{e}");
         let eq = GOOD.replace("\"bloc.afr.cohesion\"", "\"bloc.afr.cohesion=1\"");
         assert!(parse(&eq, Path::new("c.toml")).is_err());
+    }
+
+    #[test]
+    fn several_targets_facts_weight_and_leave_out() {
+        let several = GOOD.replace(
+            "target = \"t\"",
+            "targets = [\"a\", \"b\"]\nfacts_weight = 0.5",
+        );
+        let c = parse(&several, Path::new("c.toml")).unwrap();
+        assert_eq!(c.targets, ["a", "b"]);
+        assert_eq!(c.facts_weight, 0.5);
+        assert_eq!(c.without("a").unwrap().targets, ["b"]);
+        assert!(c.without("z").unwrap_err().contains("its targets: a, b"));
+        // The last target left out still leaves the facts.
+        let one = c.without("a").unwrap();
+        assert!(one.without("b").unwrap().targets.is_empty());
+        let no_facts = parse(GOOD, Path::new("c.toml")).unwrap();
+        assert!(
+            no_facts
+                .without("t")
+                .unwrap_err()
+                .contains("nothing is left")
+        );
+
+        let both = GOOD.replace("target = \"t\"", "target = \"t\"\ntargets = [\"a\"]");
+        let e = parse(&both, Path::new("c.toml")).unwrap_err().to_string();
+        assert!(e.starts_with("c.toml:4:") && e.contains("not both"), "{e}");
+        let twice = GOOD.replace("target = \"t\"", "targets = [\"a\", \"a\"]");
+        let e = parse(&twice, Path::new("c.toml")).unwrap_err().to_string();
+        assert!(e.contains("`a` appears twice"), "{e}");
+        let none = GOOD.replace("target = \"t\"\n", "");
+        let e = parse(&none, Path::new("c.toml")).unwrap_err().to_string();
+        assert!(e.contains("no target"), "{e}");
+        let negative = GOOD.replace("target = \"t\"", "target = \"t\"\nfacts_weight = -1");
+        let e = parse(&negative, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("facts_weight must be a number >= 0"), "{e}");
     }
 
     #[test]

@@ -90,7 +90,7 @@ pub enum Command {
     /// Tune global parameters to a recorded vote by a documented, repeatable search.
     #[command(after_help = super::calibrate::EXAMPLES)]
     Calibrate(super::calibrate::CalibrateArgs),
-    /// Compare simulated decisions with the recorded ones the scenario marks as [[target]].
+    /// Compare runs with the recorded decisions ([[target]]) and outcomes ([[fact]]) of a scenario.
     #[command(after_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
     /// Sobol' or Morris sensitivity indices of a sweep, with seed noise separated.
@@ -108,16 +108,19 @@ Examples:
   forumsim validate scenarios/world.toml --fail-above 8
 
 Per target: the recorded tally, the simulated mean, sd, 90% interval and error of yes,
-no, abstain and absent over the runs where the decision happened; with a vote file, the
+no, abstain and absent (of each candidate's votes, for an election) over the runs where
+the decision happened, and where the proposal went in the others; with a vote file, the
 share of countries whose modal simulated vote is the recorded one, Cohen's kappa and the
-confusion matrix, for the model and for the naive baseline (an in-sample oracle). Writes
-validate.csv, validate_countries.csv, validate_summary.csv, confusion.csv and
-manifest.json. Exit 0 (a poor fit is a finding), or 1 when --fail-above V is given and
-some target's largest absolute tally error exceeds V. See docs/VALIDATION.md.";
+confusion matrix, for the model and for the naive baseline (an in-sample oracle). Per
+fact: the share of runs that reproduce it and what the others did instead. Writes
+validate.csv, validate_countries.csv, validate_summary.csv, confusion.csv (targets),
+facts.csv, facts_summary.csv (facts), manifest.json and plots/tallies, plots/facts.
+Exit 0 (a poor fit is a finding), or 1 when --fail-above V is given and some target's
+largest absolute tally error exceeds V. See docs/VALIDATION.md.";
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Scenario file (TOML) with [[target]] tables.
+    /// Scenario file (TOML) with [[target]] or [[fact]] tables.
     #[arg(value_name = "SCENARIO")]
     pub scenario: PathBuf,
     /// Number of runs.

@@ -22,7 +22,7 @@ and writes ami, members, rules and outcomes charts. For a `forumsim sweep` folde
 reads manifest.json and runs.csv and writes axis-* (each outcome against each numeric
 axis), heatmap-* (each pair of numeric axes) and variants-* (variants against the
 base) charts. For a `forumsim validate` folder, reads validate.csv and writes the
-tallies chart. PNG (1600x900) and SVG, into DIR/plots/. Exit status: 2 if DIR is not a
+tallies chart, and reads facts.csv and writes the facts chart. PNG (1600x900) and SVG, into DIR/plots/. Exit status: 2 if DIR is not a
 complete run, sweep or validate folder, 1 if writing fails.
 
 With --groups, writes only the groups chart of a run folder (and its numbers,

@@ -1,4 +1,5 @@
-//! `forumsim report DIR`: one self-contained `DIR/report.html` of a run or sweep folder.
+//! `forumsim report DIR`: one self-contained `DIR/report.html` of a run, sweep or
+//! validate folder.
 
 use super::error::CliError;
 use super::print;
@@ -9,15 +10,17 @@ pub const EXAMPLES: &str = "\
 Examples:
   forumsim report outputs/stylized
   forumsim report outputs/quick-grid              # a sweep folder
+  forumsim report outputs/world/validate          # a validate folder: tallies and facts
 
 Writes DIR/report.html: the scenario summary, the manifest, every chart of
-`forumsim plot` as inline SVG and the key tables, in one file that needs no network,
-no server and no fonts (the charts' font is embedded). Exit status: 2 if DIR is not a
-complete run or sweep folder, 1 if writing fails.";
+`forumsim plot` as inline SVG and the key tables (for a validate folder: the targets
+and the facts), in one file that needs no network, no server and no fonts (the charts'
+font is embedded). Exit status: 2 if DIR is not a complete run, sweep or validate
+folder, 1 if writing fails.";
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Output folder of `forumsim run` or `forumsim sweep`.
+    /// Output folder of `forumsim run`, `forumsim sweep` or `forumsim validate`.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
     /// Print nothing on success.

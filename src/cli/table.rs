@@ -60,6 +60,19 @@ pub fn write_aligned(
     header: &[&str],
     rows: &[Vec<String>],
 ) -> io::Result<()> {
+    let right: Vec<bool> = (0..header.len()).map(|i| i >= left).collect();
+    write_columns(w, indent, &right, header, rows)
+}
+
+/// Writes `rows` under `header` as aligned columns, each `indent` spaces in; column
+/// `i` is right-aligned (a number) where `right[i]`, else left-aligned (text).
+pub fn write_columns(
+    w: &mut dyn Write,
+    indent: usize,
+    right: &[bool],
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> io::Result<()> {
     let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {
@@ -75,12 +88,12 @@ pub fn write_aligned(
                 s.push_str("  ");
             }
             let pad = width[i].saturating_sub(c.chars().count());
-            if i < left {
-                s.push_str(c);
+            if right.get(i).copied().unwrap_or(true) {
                 s.push_str(&" ".repeat(pad));
+                s.push_str(c);
             } else {
-                s.push_str(&" ".repeat(pad));
                 s.push_str(c);
+                s.push_str(&" ".repeat(pad));
             }
         }
         writeln!(w, "{}", s.trim_end())

@@ -1,6 +1,7 @@
-//! `forumsim validate`: run a batch, compare it with the scenario's `[[target]]`s,
-//! print the table, write the CSV files, the tallies chart and a manifest, and exit 1 only when
-//! `--fail-above` is given and exceeded (a poor fit is a finding, not an error).
+//! `forumsim validate`: run a batch, compare it with the scenario's `[[target]]`s and
+//! `[[fact]]`s, print the tables, write the CSV files, the tallies and facts charts
+//! and a manifest, and exit 1 only when `--fail-above` is given and exceeded (a poor
+//! fit is a finding, not an error).
 
 use std::io::{self, Write};
 use std::panic::{self, AssertUnwindSafe};
@@ -11,7 +12,8 @@ use forumsim::model::Ballot;
 use forumsim::output::{self, atomic::AtomicFile};
 use forumsim::plot;
 use forumsim::scenario;
-use forumsim::validate::{self, MEASURES, TargetReport, ValidationReport};
+use forumsim::validate::facts::FactReport;
+use forumsim::validate::{self, TargetKind, TargetReport, ValidationReport};
 
 use super::args::ValidateArgs;
 use super::error::CliError;
@@ -31,9 +33,10 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
     }
     let resolved = scenario::load_resolved(&args.scenario, &args.set.values)?;
     let mut sc = resolved.scenario;
-    if sc.targets.is_empty() {
+    if sc.targets.is_empty() && sc.election_targets.is_empty() && sc.facts.is_empty() {
         return Err(CliError::Usage(format!(
-            "{}: the scenario has no [[target]] to validate against; add one (see docs/SCENARIOS.md, section Targets)",
+            "{}: the scenario has no [[target]] and no [[fact]] to validate against; add one \
+             (see docs/SCENARIOS.md, sections Targets and Facts)",
             args.scenario.display()
         )));
     }
@@ -63,8 +66,14 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
     })?;
 
     let files = validate::output::write(&out, &report)?;
-    let tallies = plot::tallies::Tallies::of_report(&sc.name, &report);
-    plot::write_figures(&out, &[tallies], plot::Format::Both)?;
+    if !report.targets.is_empty() {
+        let tallies = plot::tallies::Tallies::of_report(&sc.name, &report);
+        plot::write_figures(&out, &[tallies], plot::Format::Both)?;
+    }
+    if !report.facts.is_empty() {
+        let facts = plot::facts::FactsChart::of_report(&sc.name, &report);
+        plot::write_figures(&out, &[facts], plot::Format::Both)?;
+    }
     write_resolved(&out, &resolved.text)?;
     let batch = output::Batch {
         scenario: &sc,
@@ -146,60 +155,109 @@ fn pct(x: f64) -> String {
     }
 }
 
-/// The terminal report: one block per target.
+/// The terminal report: one block per target, then the facts.
 pub fn write_report(
     w: &mut dyn Write,
     name: &str,
     r: &ValidationReport,
     out: &Path,
 ) -> io::Result<()> {
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     writeln!(
         w,
-        "validate {name}: {} runs, seed {}, {} target{}",
+        "validate {name}: {} runs, seed {}, {}, {}",
         r.runs.len(),
         r.seed,
-        r.targets.len(),
-        if r.targets.len() == 1 { "" } else { "s" }
+        plural(r.targets.len(), "target"),
+        plural(r.facts.len(), "fact")
     )?;
     for t in &r.targets {
         write_target(w, t)?;
     }
-    writeln!(
-        w,
-        "\nfiles: {} (validate.csv, validate_countries.csv, validate_summary.csv, confusion.csv, manifest.json, plots/tallies.png, plots/tallies.svg)",
-        out.display()
-    )
+    if !r.facts.is_empty() {
+        write_facts(w, r)?;
+    }
+    let mut files: Vec<&str> = Vec::new();
+    if !r.targets.is_empty() {
+        files.extend([
+            "validate.csv",
+            "validate_countries.csv",
+            "validate_summary.csv",
+            "confusion.csv",
+        ]);
+    }
+    if !r.facts.is_empty() {
+        files.extend(["facts.csv", "facts_summary.csv"]);
+    }
+    files.push("manifest.json");
+    if !r.targets.is_empty() {
+        files.extend(["plots/tallies.png", "plots/tallies.svg"]);
+    }
+    if !r.facts.is_empty() {
+        files.extend(["plots/facts.png", "plots/facts.svg"]);
+    }
+    writeln!(w, "\nfiles: {} ({})", out.display(), files.join(", "))
 }
 
 fn write_target(w: &mut dyn Write, t: &TargetReport) -> io::Result<()> {
+    let what = match t.kind {
+        TargetKind::Vote => "proposal",
+        TargetKind::Election => "election",
+    };
     writeln!(
         w,
-        "\ntarget {}: proposal {} in {}, round {} ({})",
-        t.id, t.proposal, t.venue, t.round, t.year
+        "\ntarget {}: {what} {} in {}, round {} ({})",
+        t.id, t.subject, t.venue, t.round, t.year
     )?;
     if !t.source.is_empty() {
         writeln!(w, "  source: {}", t.source)?;
     }
+    let (decided, adopted) = match t.kind {
+        TargetKind::Vote => ("decided", "adopted"),
+        TargetKind::Election => ("held", "won by the recorded winner"),
+    };
     writeln!(
         w,
-        "  decided in {} of {} runs ({}), adopted in {} ({})",
+        "  {decided} in {} of {} runs ({}), {adopted} in {} ({})",
         t.decided,
         t.runs,
         pct(t.decided_share()),
         t.adopted,
         pct(t.adopted_share())
     )?;
-    let mut header = vec!["tally", "recorded", "mean", "sd", "90% interval", "error"];
-    if let Some((_, label)) = &t.reference {
+    if let Some(i) = &t.instead {
+        writeln!(
+            w,
+            "  in the {} runs that did not decide it here then:",
+            i.runs
+        )?;
+        for line in i.lines(&t.venue) {
+            writeln!(w, "    {line}")?;
+        }
+    }
+    if t.kind == TargetKind::Election && t.decided < t.runs {
+        writeln!(
+            w,
+            "  not held in {} runs: {} did not exist in {}",
+            t.runs - t.decided,
+            t.venue,
+            t.year
+        )?;
+    }
+    let first = match t.kind {
+        TargetKind::Vote => "tally",
+        TargetKind::Election => "votes",
+    };
+    let mut header = vec![first, "recorded", "mean", "sd", "90% interval", "error"];
+    if let Some(label) = &t.reference {
         header.push(label);
     }
-    let rows: Vec<Vec<String>> = MEASURES
+    let rows: Vec<Vec<String>> = t
+        .measures
         .iter()
-        .zip(&t.measures)
-        .enumerate()
-        .map(|(i, (m, s))| {
+        .map(|s| {
             let mut row = vec![
-                m.to_string(),
+                s.name.clone(),
                 s.recorded.to_string(),
                 num(s.mean, 1),
                 num(s.sd, 1),
@@ -214,8 +272,8 @@ fn write_target(w: &mut dyn Write, t: &TargetReport) -> io::Result<()> {
                     format!("{:+.1}", s.error)
                 },
             ];
-            if let Some((r, _)) = &t.reference {
-                row.push(r.as_array()[i].to_string());
+            if t.reference.is_some() {
+                row.push(s.reference.map_or("-".into(), |n| n.to_string()));
             }
             row
         })
@@ -266,6 +324,85 @@ fn write_target(w: &mut dyn Write, t: &TargetReport) -> io::Result<()> {
             })
             .collect();
         table::write_aligned(w, 4, 1, &["", "Y", "N", "A", "X"], &rows)?;
+    }
+    Ok(())
+}
+
+/// `1998` or `1999-2017`.
+pub fn years(f: &FactReport) -> String {
+    if f.first_year == f.last_year {
+        f.first_year.to_string()
+    } else {
+        format!("{}-{}", f.first_year, f.last_year)
+    }
+}
+
+/// The facts: the summary line, one table row per fact, and for each fact some runs
+/// missed, what those runs did instead.
+fn write_facts(w: &mut dyn Write, r: &ValidationReport) -> io::Result<()> {
+    let s = r.facts_summary();
+    writeln!(
+        w,
+        "\nfacts: {} reproduced in >= 2/3 of runs, {} in >= 1/2, of {}; mean share {}",
+        s.two_thirds,
+        s.half,
+        s.facts,
+        pct(s.mean_share)
+    )?;
+    let rows: Vec<Vec<String>> = r
+        .facts
+        .iter()
+        .map(|f| {
+            let instead = f.alternative().map_or("-".to_string(), |(o, n)| {
+                format!("{} ({})", o.phrase(), pct(n as f64 / f.runs as f64))
+            });
+            vec![
+                years(f),
+                f.id.clone(),
+                f.venue.clone(),
+                f.phrase.clone(),
+                pct(f.share()),
+                instead,
+            ]
+        })
+        .collect();
+    table::write_columns(
+        w,
+        2,
+        &[false, false, false, false, true, false],
+        &[
+            "years",
+            "fact",
+            "venue",
+            "recorded",
+            "reproduced",
+            "most often instead",
+        ],
+        &rows,
+    )?;
+    for f in &r.facts {
+        let Some(i) = &f.instead else { continue };
+        writeln!(
+            w,
+            "  {}, in the {} runs that did not reproduce it:",
+            f.id, i.runs
+        )?;
+        let others: Vec<String> = f
+            .outcomes
+            .iter()
+            .filter(|(_, _, ok)| !ok)
+            .map(|(o, n, _)| {
+                format!(
+                    "{} in {n} run{}",
+                    o.phrase(),
+                    if *n == 1 { "" } else { "s" }
+                )
+            })
+            .collect();
+        writeln!(w, "    {}", others.join(", "))?;
+        for line in i.lines(&f.venue) {
+            writeln!(w, "    {line}")?;
+        }
     }
     Ok(())
 }

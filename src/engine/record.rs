@@ -152,6 +152,25 @@ pub struct DecisionRow {
     pub detail: String,
 }
 
+impl DecisionRow {
+    /// The votes of each candidate of an election row, in candidate order, read from
+    /// `detail` (`USA:139;RUS:25`, as the election step writes it); `None` for other
+    /// rows or a detail not in that form. The engine keeps the tally only as that
+    /// text, so this is the one reader of it (tested against a real election).
+    pub fn election_votes(&self) -> Option<Vec<(&str, u32)>> {
+        if self.what != DecisionKind::Election {
+            return None;
+        }
+        self.detail
+            .split(';')
+            .map(|part| {
+                let (id, n) = part.rsplit_once(':')?;
+                Some((id, n.parse().ok()?))
+            })
+            .collect()
+    }
+}
+
 /// How a decision was taken (the record's "adopted without a vote", "recorded vote",
 /// "consensus" / "no consensus").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -294,4 +313,40 @@ pub struct AdmitRow {
     pub round: u32,
     pub venue: u32,
     pub rule: Admit,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Event, EventSpec, testkit};
+
+    #[test]
+    fn election_votes_reads_the_tally_the_engine_writes() {
+        let mut sc = testkit::toy();
+        sc.events.push(EventSpec {
+            round: 1,
+            event: Event::Election {
+                venue: 0,
+                candidates: vec![0, 6],
+            },
+            label: "e".into(),
+        });
+        let res = crate::engine::run(&sc, 0, RunOptions::default());
+        let row = res
+            .decisions
+            .iter()
+            .find(|d| d.what == DecisionKind::Election)
+            .expect("the unga exists, so the election is held");
+        let votes = row.election_votes().expect("an election detail");
+        let ids: Vec<&str> = votes.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, ["L0", "A0"]);
+        let total: u32 = votes.iter().map(|(_, n)| n).sum();
+        assert_eq!(total, row.yes + row.no);
+        let winner = &res.state_names[row.sponsor as usize];
+        let won = votes.iter().find(|(id, _)| id == winner).unwrap().1;
+        assert_eq!(won, row.yes);
+        let mut other = row.clone();
+        other.what = DecisionKind::Proposal;
+        assert!(other.election_votes().is_none());
+    }
 }

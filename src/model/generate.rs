@@ -118,6 +118,8 @@ pub fn world(size: Size, seed: u64) -> Scenario {
         proposals,
         events: Vec::new(),
         targets: Vec::new(),
+        election_targets: Vec::new(),
+        facts: Vec::new(),
     }
 }
 

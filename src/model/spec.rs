@@ -49,6 +49,11 @@ pub struct Scenario {
     pub events: Vec<EventSpec>,
     /// Recorded decisions that `forumsim validate` compares runs with; no effect on runs.
     pub targets: Vec<TargetSpec>,
+    // ---- recorded facts and elections (validation only; no effect on runs) ----
+    /// Recorded elections (`[[target]]` tables with `election`), in file order.
+    pub election_targets: Vec<ElectionTargetSpec>,
+    /// Recorded outcomes without tallies (`[[fact]]`), in file order.
+    pub facts: Vec<FactSpec>,
 }
 
 /// The aggregate stakeholder actor (MODEL.md §2).
@@ -455,8 +460,130 @@ pub struct TargetSpec {
     pub baseline_file: Option<String>,
     /// Free text: where the record comes from.
     pub source: String,
-    /// Another tally shown beside (e.g. the committee vote), with its label.
-    pub reference: Option<(Tally, String)>,
+    /// Another tally shown beside (e.g. the committee vote); not used in any statistic.
+    pub reference: Option<Reference>,
+}
+
+/// A second recorded tally shown beside a target's (e.g. the committee vote). The
+/// record is often partial (a committee reports only yes and no), so each count is
+/// optional.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// yes, no, abstain, absent, in [`Ballot::ALL`] order; `None` = not recorded.
+    pub counts: [Option<u32>; 4],
+    pub label: String,
+}
+
+// ---- recorded elections and facts (`[[target]]` with `election`, `[[fact]]`) --------
+//
+// Validation only: the engine never reads them. They live beside `TargetSpec` rather
+// than inside it because they have no proposal and no yes/no tally.
+
+/// A recorded election to hold simulated ones against: the votes each candidate got.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ElectionTargetSpec {
+    pub id: String,
+    /// Index in [`Scenario::events`] of the `election` event it records.
+    pub event: usize,
+    /// The event's venue and round (copied so readers need not match on the event).
+    pub venue: VenueIx,
+    pub round: u32,
+    /// Recorded votes per candidate, in the event's candidate order (every candidate).
+    pub candidates: Vec<(StateIx, u32)>,
+    /// Recorded absent / not voting, when the record gives it.
+    pub absent: Option<u32>,
+    pub source: String,
+}
+
+/// A recorded outcome without a tally that runs should reproduce (`[[fact]]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactSpec {
+    /// Unique over facts and targets.
+    pub id: String,
+    pub what: FactWhat,
+    /// First and last round of the inclusive range the fact covers (equal for one year).
+    pub first: u32,
+    pub last: u32,
+    /// Free text: where the record comes from.
+    pub source: String,
+}
+
+/// What a fact is about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FactWhat {
+    /// How `proposal` fared in `venue` in every year of the range.
+    Proposal {
+        proposal: ProposalIx,
+        venue: VenueIx,
+        outcome: ProposalOutcome,
+    },
+    /// `candidate` won the election of event `event` (an index in [`Scenario::events`]).
+    Election {
+        event: usize,
+        venue: VenueIx,
+        candidate: StateIx,
+    },
+    /// `venue` had `members` members at the end of every year of the range.
+    Members { venue: VenueIx, members: u32 },
+}
+
+/// The recorded outcome of a proposal fact (docs/VALIDATION.md, "Facts").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProposalOutcome {
+    /// Adopted in the venue in every year of the range.
+    Adopted,
+    /// Adopted every year, without a vote or by consensus.
+    AdoptedWithoutVote,
+    /// Adopted every year, by a counted vote.
+    AdoptedByVote,
+    /// Decided and not adopted in every year.
+    Rejected,
+    /// The same rule as `Rejected`, under the name the record uses for consensus bodies.
+    NoConsensus,
+    /// Adopted in no year of the range (failed, or never decided there).
+    NotAdopted,
+    /// Decided in no year of the range.
+    NotPutToVote,
+}
+
+impl ProposalOutcome {
+    pub const ALL: [ProposalOutcome; 7] = [
+        ProposalOutcome::Adopted,
+        ProposalOutcome::AdoptedWithoutVote,
+        ProposalOutcome::AdoptedByVote,
+        ProposalOutcome::Rejected,
+        ProposalOutcome::NoConsensus,
+        ProposalOutcome::NotAdopted,
+        ProposalOutcome::NotPutToVote,
+    ];
+
+    /// The name used in scenario files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposalOutcome::Adopted => "adopted",
+            ProposalOutcome::AdoptedWithoutVote => "adopted_without_vote",
+            ProposalOutcome::AdoptedByVote => "adopted_by_vote",
+            ProposalOutcome::Rejected => "rejected",
+            ProposalOutcome::NoConsensus => "no_consensus",
+            ProposalOutcome::NotAdopted => "not_adopted",
+            ProposalOutcome::NotPutToVote => "not_put_to_vote",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ProposalOutcome> {
+        ProposalOutcome::ALL
+            .into_iter()
+            .find(|o| o.as_str() == name)
+    }
+
+    /// Whether the outcome says the proposal was decided in the venue (every year):
+    /// such a fact cannot hold before the venue can decide anything.
+    pub fn needs_decision(self) -> bool {
+        !matches!(
+            self,
+            ProposalOutcome::NotAdopted | ProposalOutcome::NotPutToVote
+        )
+    }
 }
 
 impl Scenario {

@@ -164,5 +164,7 @@ pub fn toy() -> Scenario {
         ],
         events: Vec::new(),
         targets: Vec::new(),
+        election_targets: Vec::new(),
+        facts: Vec::new(),
     }
 }

@@ -106,8 +106,9 @@ pub fn write_scenario(w: &mut dyn Write, sc: &Scenario) -> io::Result<()> {
         )?;
     }
 
-    if !sc.targets.is_empty() {
-        writeln!(w, "\ntargets ({})", sc.targets.len())?;
+    let targets = sc.targets.len() + sc.election_targets.len();
+    if targets > 0 {
+        writeln!(w, "\ntargets ({targets})")?;
     }
     for t in &sc.targets {
         let r = t.recorded;
@@ -129,6 +130,61 @@ pub fn write_scenario(w: &mut dyn Write, sc: &Scenario) -> io::Result<()> {
             r.abstain,
             r.absent
         )?;
+    }
+    for t in &sc.election_targets {
+        let votes: Vec<String> = t
+            .candidates
+            .iter()
+            .map(|&(c, n)| format!("{} {n}", state_id(sc, c)))
+            .collect();
+        let absent = t.absent.map_or(String::new(), |a| format!(" ({a} absent)"));
+        writeln!(
+            w,
+            "  round {} ({})  {}  election {} in {}  recorded {}{absent}",
+            t.round,
+            sc.year(t.round),
+            t.id,
+            sc.events[t.event].label,
+            venue_id(sc, t.venue),
+            votes.join(", ")
+        )?;
+    }
+
+    if !sc.facts.is_empty() {
+        writeln!(w, "\nfacts ({})", sc.facts.len())?;
+    }
+    for f in &sc.facts {
+        let years = if f.first == f.last {
+            sc.year(f.first).to_string()
+        } else {
+            format!("{}-{}", sc.year(f.first), sc.year(f.last))
+        };
+        let what = match &f.what {
+            FactWhat::Proposal {
+                proposal,
+                venue,
+                outcome,
+            } => format!(
+                "{} in {}: {}",
+                sc.proposals[*proposal].id,
+                venue_id(sc, *venue),
+                outcome.as_str()
+            ),
+            FactWhat::Election {
+                event,
+                venue,
+                candidate,
+            } => format!(
+                "election {} in {}: {} elected",
+                sc.events[*event].label,
+                venue_id(sc, *venue),
+                state_id(sc, *candidate)
+            ),
+            FactWhat::Members { venue, members } => {
+                format!("{}: {members} members", venue_id(sc, *venue))
+            }
+        };
+        writeln!(w, "  {years}  {}  {what}", f.id)?;
     }
 
     writeln!(w, "\nparameters (* = changed from the default)")?;

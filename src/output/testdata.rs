@@ -107,6 +107,8 @@ pub(crate) fn scenario() -> Scenario {
             label: "sco-founded".into(),
         }],
         targets: Vec::new(),
+        election_targets: Vec::new(),
+        facts: Vec::new(),
     }
 }
 

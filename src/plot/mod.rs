@@ -7,7 +7,8 @@
 //! `runs.csv` ([`sweepdata`]) and draws outcomes against each axis ([`sweep`]),
 //! two-axis heatmaps ([`heatmap`]) and variants against the base ([`variants`]).
 //! For a `forumsim validate` folder it reads `validate.csv` and draws the recorded
-//! and simulated tallies of each target ([`tallies`]). With `--groups`, [`plot_groups`]
+//! and simulated tallies of each target ([`tallies`]), and reads `facts.csv` and
+//! draws the share of runs reproducing each recorded fact ([`facts`]). With `--groups`, [`plot_groups`]
 //! compares groups of states of a run folder instead ([`groupdata`], [`groups`]).
 //! Files go to `DIR/plots/`, each written atomically. Text uses a font compiled into the binary ([`style`]), so the
 //! PNGs look the same on a machine without any system fonts; the SVGs name the
@@ -19,6 +20,7 @@
 pub mod ami;
 pub mod bands;
 pub mod data;
+pub mod facts;
 pub mod groupdata;
 pub mod groups;
 pub mod heatmap;
@@ -200,8 +202,16 @@ pub fn plot_dir(dir: &Path, format: Format) -> Result<Vec<PathBuf>, PlotError> {
         return write_figures(dir, &figs, format);
     }
     if tallies::is_validate(dir) {
-        let d = tallies::load(dir)?;
-        return write_figures(dir, &[d], format);
+        let has_facts = dir.join(crate::validate::output::FACTS).is_file();
+        let mut written = Vec::new();
+        // A folder of a scenario with facts only has no validate.csv.
+        if !has_facts || dir.join(crate::validate::output::VALIDATE).is_file() {
+            written.extend(write_figures(dir, &[tallies::load(dir)?], format)?);
+        }
+        if has_facts {
+            written.extend(write_figures(dir, &[facts::load(dir)?], format)?);
+        }
+        return Ok(written);
     }
     let d = load(dir)?;
     let figs: Vec<RunFigure<'_>> = Chart::ALL
@@ -363,6 +373,81 @@ pub(crate) mod tests {
                 Some(t.replace("&apos;", "'").replace("&amp;", "&"))
             })
             .collect()
+    }
+
+    /// The box a text of an SVG chart covers, in pixels.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub(crate) struct TextBox {
+        pub x0: f64,
+        pub y0: f64,
+        pub x1: f64,
+        pub y1: f64,
+    }
+
+    impl TextBox {
+        pub(crate) fn overlaps(&self, o: &TextBox) -> bool {
+            self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+        }
+    }
+
+    /// The boxes of the (unrotated) texts of an SVG written by plotters, measured with
+    /// the embedded font as the PNG backend draws it: width from the font's advance
+    /// widths, height from the em (ascent 0.76 em above the baseline, descent 0.24
+    /// em below), placed by the `text-anchor` and `dy` plotters writes (0.76em = top,
+    /// 0.5ex = centre, -0.5ex = bottom; ex taken as 0.55 em, DejaVu's x-height).
+    pub(crate) fn text_boxes(svg: &str) -> Vec<TextBox> {
+        assert!(style::register_font_once());
+        let mut sink = String::new();
+        let area = SVGBackend::with_string(&mut sink, (10, 10)).into_drawing_area();
+        let attr = |t: &str, name: &str| -> Option<String> {
+            let k = t.find(&format!(" {name}=\""))? + name.len() + 3;
+            Some(t[k..k + t[k..].find('"')?].to_string())
+        };
+        let mut out = Vec::new();
+        for el in svg.split("<text").skip(1) {
+            let Some(close) = el.find('>') else { continue };
+            let head = &el[..close];
+            if head.contains("transform=") {
+                continue;
+            }
+            let Some(end) = el.find("</text>") else {
+                continue;
+            };
+            let content = el[close + 1..end]
+                .trim()
+                .replace("&apos;", "'")
+                .replace("&amp;", "&")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"");
+            let num = |n: &str| attr(head, n).and_then(|v| v.parse::<f64>().ok());
+            let (Some(x), Some(y), Some(em)) = (num("x"), num("y"), num("font-size")) else {
+                continue;
+            };
+            let size = (em * 1.24).round();
+            let font: TextStyle = (style::FAMILY, size).into_font().into();
+            let w = area
+                .estimate_text_size(&content, &font)
+                .map_or(0.0, |(w, _)| f64::from(w));
+            let (x0, x1) = match attr(head, "text-anchor").as_deref() {
+                Some("middle") => (x - w / 2.0, x + w / 2.0),
+                Some("end") => (x - w, x),
+                _ => (x, x + w),
+            };
+            let baseline = match attr(head, "dy").as_deref() {
+                Some("0.76em") => y + 0.76 * em,
+                Some("0.5ex") => y + 0.5 * 0.55 * em,
+                Some("-0.5ex") => y - 0.5 * 0.55 * em,
+                _ => y,
+            };
+            out.push(TextBox {
+                x0,
+                y0: baseline - 0.76 * em,
+                x1,
+                y1: baseline + 0.24 * em,
+            });
+        }
+        out
     }
 
     fn has(svg: &str, text: &str) -> bool {

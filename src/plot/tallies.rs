@@ -2,18 +2,19 @@
 //! (`forumsim validate`, docs/VALIDATION.md).
 //!
 //! One panel per target (a grid when there are several), one group of bars per tally
-//! (yes, no, abstain, absent): the recorded count as a solid bar, the simulated mean
-//! as a lighter bar with a whisker over the runs' 90 % interval (p05–p95), and the
-//! optional reference tally (e.g. the Third Committee vote) as a dot on the recorded
-//! bar. The chart is drawn from a [`Tallies`] built either from the in-memory
+//! (yes, no, abstain, absent; for an election, each candidate's votes and absent if
+//! recorded): the recorded count as a solid bar, the simulated mean as a lighter bar
+//! with a whisker over the runs' 90 % interval (p05–p95), and the optional reference
+//! tally (e.g. the Third Committee vote, possibly only some of its counts) as a dot
+//! on the recorded bar. The chart is drawn from a [`Tallies`] built either from the in-memory
 //! [`ValidationReport`] (by `validate`) or from a validate folder's `validate.csv`
 //! (by `forumsim plot DIR`), so both draw the same picture from the same numbers.
 
 use super::data::{describe, read};
 use super::style::{self, Swatch};
 use super::{DrawResult, Figure, PlotError};
+use crate::validate::ValidationReport;
 use crate::validate::output::VALIDATE;
-use crate::validate::{MEASURES, ValidationReport};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -24,12 +25,16 @@ pub const NAME: &str = "tallies";
 
 /// One tally of one target, as drawn. Simulated figures are NaN when no run decided
 /// the target.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
+    /// `yes`, `no`, `abstain`, `absent`, or a candidate.
+    pub name: String,
     pub recorded: f64,
     pub mean: f64,
     pub p05: f64,
     pub p95: f64,
+    /// The reference tally's count, where it gives one.
+    pub reference: Option<f64>,
 }
 
 /// One target's panel.
@@ -38,10 +43,10 @@ pub struct Panel {
     pub id: String,
     /// Where the record comes from; empty when unknown.
     pub source: String,
-    /// yes, no, abstain, absent.
-    pub bars: [Bar; 4],
-    /// A second recorded tally and its label.
-    pub reference: Option<([f64; 4], String)>,
+    /// In the target's measure order.
+    pub bars: Vec<Bar>,
+    /// The label of the reference tally, when the target has one.
+    pub reference: Option<String>,
 }
 
 /// Everything the chart draws.
@@ -63,16 +68,19 @@ impl Tallies {
             .map(|t| Panel {
                 id: t.id.clone(),
                 source: t.source.clone(),
-                bars: t.measures.map(|m| Bar {
-                    recorded: f64::from(m.recorded),
-                    mean: m.mean,
-                    p05: m.p05,
-                    p95: m.p95,
-                }),
-                reference: t
-                    .reference
-                    .as_ref()
-                    .map(|(tally, label)| (tally.as_array().map(f64::from), label.clone())),
+                bars: t
+                    .measures
+                    .iter()
+                    .map(|m| Bar {
+                        name: m.name.clone(),
+                        recorded: f64::from(m.recorded),
+                        mean: m.mean,
+                        p05: m.p05,
+                        p95: m.p95,
+                        reference: m.reference.map(f64::from),
+                    })
+                    .collect(),
+                reference: t.reference.clone(),
             })
             .collect();
         Tallies {
@@ -85,18 +93,29 @@ impl Tallies {
 }
 
 /// Whether `dir` is a `forumsim validate` folder (manifest kind `validate`, or a
-/// `validate.csv`).
+/// `validate.csv` or `facts.csv`).
 pub fn is_validate(dir: &Path) -> bool {
-    if dir.join(VALIDATE).is_file() {
+    if dir.join(VALIDATE).is_file() || dir.join(crate::validate::output::FACTS).is_file() {
         return true;
     }
     manifest(dir).is_some_and(|m| m["kind"].as_str() == Some("validate"))
 }
 
-fn manifest(dir: &Path) -> Option<serde_json::Value> {
+pub(crate) fn manifest(dir: &Path) -> Option<serde_json::Value> {
     std::fs::read(dir.join(crate::output::MANIFEST))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
+}
+
+/// The number of runs a validate folder's manifest records, when it can be read.
+pub(crate) fn manifest_runs(dir: &Path) -> Option<usize> {
+    manifest(dir).and_then(|m| {
+        let r = &m["runs"];
+        r["count"]
+            .as_u64()
+            .map(|n| n as usize)
+            .or_else(|| r.as_array().map(Vec::len))
+    })
 }
 
 /// Reads a validate folder: the tallies from `validate.csv` (required); scenario,
@@ -107,71 +126,46 @@ pub fn load(dir: &Path) -> Result<Tallies, PlotError> {
     let mut panels: Vec<Panel> = Vec::new();
     read(dir, VALIDATE, &names, |c| {
         let id = c.text(0).to_string();
-        let measure = c.text(1);
-        let k = MEASURES.iter().position(|m| *m == measure).ok_or_else(|| {
-            format!(
-                "column `measure`: {measure:?} is not one of {}",
-                MEASURES.join(", ")
-            )
-        })?;
         let bar = Bar {
+            name: c.text(1).to_string(),
             recorded: c.parse(2)?,
             mean: c.num(3)?,
             p05: c.num(4)?,
             p95: c.num(5)?,
+            reference: None,
         };
+        if bar.name.is_empty() {
+            return Err("column `measure`: empty".to_string());
+        }
         if panels.last().is_none_or(|p| p.id != id) {
-            let nan = Bar {
-                recorded: f64::NAN,
-                mean: f64::NAN,
-                p05: f64::NAN,
-                p95: f64::NAN,
-            };
+            if panels.iter().any(|p| p.id == id) {
+                return Err(format!(
+                    "the rows of target `{id}` are not together (is this file as `forumsim validate` wrote it?)"
+                ));
+            }
             panels.push(Panel {
                 id,
                 source: String::new(),
-                bars: [nan; 4],
+                bars: Vec::new(),
                 reference: None,
             });
         }
-        panels.last_mut().expect("just pushed").bars[k] = bar;
+        panels.last_mut().expect("just pushed").bars.push(bar);
         Ok(())
     })?;
-    let path = dir.join(VALIDATE);
     if panels.is_empty() {
         return Err(PlotError::Parse {
-            path,
+            path: dir.join(VALIDATE),
             line: 1,
             msg: "no rows (did `forumsim validate` finish?)".into(),
         });
     }
-    if let Some(p) = panels
-        .iter()
-        .find(|p| p.bars.iter().any(|b| b.recorded.is_nan()))
-    {
-        return Err(PlotError::Parse {
-            path,
-            line: 1,
-            msg: format!(
-                "target `{}` lacks a row for one of {}",
-                p.id,
-                MEASURES.join(", ")
-            ),
-        });
-    }
     describe_targets(dir, &mut panels);
     let (scenario, seed) = describe(dir);
-    let runs = manifest(dir).and_then(|m| {
-        let r = &m["runs"];
-        r["count"]
-            .as_u64()
-            .map(|n| n as usize)
-            .or_else(|| r.as_array().map(Vec::len))
-    });
     Ok(Tallies {
         scenario,
         seed,
-        runs,
+        runs: manifest_runs(dir),
         panels,
     })
 }
@@ -197,20 +191,24 @@ fn describe_targets(dir: &Path, panels: &mut [Panel]) {
         if let Some(s) = t.get("source").and_then(|v| v.as_str()) {
             p.source = s.to_string();
         }
-        p.reference = t.get("reference").and_then(|r| {
-            let count = |k: &str| r.get(k).and_then(|v| v.as_integer()).map(|n| n as f64);
-            let tally = [
-                count("yes")?,
-                count("no")?,
-                count("abstain")?,
-                count("absent")?,
-            ];
+        let Some(r) = t.get("reference") else {
+            continue;
+        };
+        let mut any = false;
+        for bar in &mut p.bars {
+            bar.reference = r
+                .get(bar.name.as_str())
+                .and_then(|v| v.as_integer())
+                .map(|n| n as f64);
+            any |= bar.reference.is_some();
+        }
+        if any {
             let label = r
                 .get("label")
                 .and_then(|v| v.as_str())
                 .unwrap_or("reference");
-            Some((tally, label.to_string()))
-        });
+            p.reference = Some(label.to_string());
+        }
     }
 }
 
@@ -267,7 +265,7 @@ impl Figure for Tallies {
         let labels: Vec<&str> = self
             .panels
             .iter()
-            .filter_map(|p| p.reference.as_ref().map(|(_, l)| l.as_str()))
+            .filter_map(|p| p.reference.as_deref())
             .collect();
         if let Some(first) = labels.first() {
             let label = if labels.iter().all(|l| l == first) {
@@ -342,8 +340,7 @@ fn draw_panel<DB: DrawingBackend>(
     let top = p
         .bars
         .iter()
-        .flat_map(|b| [b.recorded, b.mean, b.p95])
-        .chain(p.reference.iter().flat_map(|(r, _)| r.iter().copied()))
+        .flat_map(|b| [b.recorded, b.mean, b.p95, b.reference.unwrap_or(f64::NAN)])
         .filter_map(finite)
         .fold(1.0_f64, f64::max);
     let mut chart = ChartBuilder::on(&plot)
@@ -351,7 +348,7 @@ fn draw_panel<DB: DrawingBackend>(
         .margin_right(30)
         .x_label_area_size(50)
         .y_label_area_size(100)
-        .build_cartesian_2d(-0.5..3.5, 0.0..top * 1.15)
+        .build_cartesian_2d(-0.5..p.bars.len().max(1) as f64 - 0.5, 0.0..top * 1.15)
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
@@ -378,7 +375,7 @@ fn draw_panel<DB: DrawingBackend>(
         (x - base.0, y - base.1)
     };
     let decided = p.bars.iter().any(|b| b.mean.is_finite());
-    for (i, (b, name)) in p.bars.iter().zip(MEASURES).enumerate() {
+    for (i, b) in p.bars.iter().enumerate() {
         let x = i as f64;
         let (rec_x0, rec_x1) = (x - 0.38, x - 0.02);
         let (sim_x0, sim_x1) = (x + 0.02, x + 0.38);
@@ -392,8 +389,8 @@ fn draw_panel<DB: DrawingBackend>(
         let (px, mut py) = px_of((x - 0.2, b.recorded));
         py -= 4;
         // Above the reference dot too, when it stands on or over the bar's top.
-        if let Some((r, _)) = &p.reference {
-            py = py.min(px_of((x, r[i])).1 - DOT - 4);
+        if let Some(r) = b.reference {
+            py = py.min(px_of((x, r)).1 - DOT - 4);
         }
         area.draw(&Text::new(
             format!("{:.0}", b.recorded),
@@ -438,8 +435,8 @@ fn draw_panel<DB: DrawingBackend>(
             ))
             .map_err(e)?;
         }
-        if let Some((r, _)) = &p.reference {
-            let at = (x - 0.2, r[i]);
+        if let Some(r) = b.reference {
+            let at = (x - 0.2, r);
             chart
                 .plotting_area()
                 .draw(&Circle::new(at, DOT, REFERENCE.filled()))
@@ -451,14 +448,14 @@ fn draw_panel<DB: DrawingBackend>(
         }
         let (px, py) = px_of((x, 0.0));
         area.draw(&Text::new(
-            name.to_string(),
+            b.name.clone(),
             (px, py + 10),
             style::font(style::TICK).pos(below),
         ))
         .map_err(e)?;
     }
     if !decided {
-        let (px, py) = px_of((1.5, top * 0.9));
+        let (px, py) = px_of(((p.bars.len().max(1) - 1) as f64 / 2.0, top * 0.9));
         area.draw(&Text::new(
             "no run decided this target",
             (px, py),
@@ -474,13 +471,16 @@ mod tests {
     use super::*;
     use crate::plot::svg_of;
     use crate::plot::tests::texts;
+    use crate::validate::MEASURES;
 
-    fn bar(recorded: f64, mean: f64) -> Bar {
+    fn bar(name: &str, recorded: f64, mean: f64, reference: Option<f64>) -> Bar {
         Bar {
+            name: name.into(),
             recorded,
             mean,
             p05: mean - 5.0,
             p95: mean + 5.0,
+            reference,
         }
     }
 
@@ -493,18 +493,21 @@ mod tests {
                 Panel {
                     id: "ares74-247".into(),
                     source: "A/RES/74/247, UNGA plenary".into(),
-                    bars: [
-                        bar(79.0, 81.5),
-                        bar(60.0, 55.0),
-                        bar(33.0, 30.0),
-                        bar(21.0, 26.0),
+                    bars: vec![
+                        bar("yes", 79.0, 81.5, Some(88.0)),
+                        bar("no", 60.0, 55.0, Some(58.0)),
+                        bar("abstain", 33.0, 30.0, Some(34.0)),
+                        bar("absent", 21.0, 26.0, Some(13.0)),
                     ],
-                    reference: Some(([88.0, 58.0, 34.0, 13.0], "Third Committee".into())),
+                    reference: Some("Third Committee".into()),
                 },
                 Panel {
                     id: "never".into(),
                     source: String::new(),
-                    bars: [bar(10.0, f64::NAN); 4],
+                    bars: MEASURES
+                        .iter()
+                        .map(|m| bar(m, 10.0, f64::NAN, None))
+                        .collect(),
                     reference: None,
                 },
             ],
@@ -581,34 +584,50 @@ mod tests {
         for m in MEASURES {
             csv += &format!("t2,{m},3,,,,,\n");
         }
+        // An election target: one bar per candidate, no absent recorded.
+        csv += "e1,USA,139,120.5,3,115,125,-18.5\ne1,RUS,25,40,3,35,45,15\n";
         std::fs::write(dir.path().join(VALIDATE), csv).unwrap();
+        // A partial reference: only yes and no.
         std::fs::write(
             dir.path().join(crate::output::RESOLVED),
             "name = \"x\"\n[[target]]\nid = \"t1\"\nsource = \"the record\"\n\
-             reference = { yes = 1, no = 2, abstain = 3, absent = 4, label = \"3C\" }\n",
+             reference = { yes = 1, no = 2, label = \"3C\" }\n",
         )
         .unwrap();
         assert!(is_validate(dir.path()));
         let d = load(dir.path()).unwrap();
-        assert_eq!(d.panels.len(), 2);
+        assert_eq!(d.panels.len(), 3);
         assert_eq!(d.panels[0].bars[1].recorded, 60.0);
         assert_eq!(d.panels[0].bars[1].p95, 60.0);
         assert_eq!(d.panels[0].source, "the record");
-        assert_eq!(
-            d.panels[0].reference,
-            Some(([1.0, 2.0, 3.0, 4.0], "3C".to_string()))
-        );
+        assert_eq!(d.panels[0].reference.as_deref(), Some("3C"));
+        let refs: Vec<Option<f64>> = d.panels[0].bars.iter().map(|b| b.reference).collect();
+        assert_eq!(refs, [Some(1.0), Some(2.0), None, None]);
         assert!(d.panels[1].bars[0].mean.is_nan() && d.panels[1].reference.is_none());
-        svg_of(&d).unwrap();
+        let names: Vec<&str> = d.panels[2].bars.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, ["USA", "RUS"]);
+        let s = svg_of(&d).unwrap();
+        let t = texts(&s);
+        assert!(
+            t.iter().any(|x| x == "USA") && t.iter().any(|x| x == "RUS"),
+            "{t:?}"
+        );
+        // Two reference dots in the plot (yes, no) and one in the legend.
+        let dots = s
+            .split("<circle")
+            .skip(1)
+            .filter(|c| c.contains("fill=\"#E69F00\""))
+            .count();
+        assert_eq!(dots, 3);
 
         std::fs::write(
             dir.path().join(VALIDATE),
-            "target,measure,recorded,mean,sd,p05,p95,error\nt1,maybe,1,,,,,\n",
+            "target,measure,recorded,mean,sd,p05,p95,error\nt1,yes,many,,,,,\n",
         )
         .unwrap();
         let err = load(dir.path()).unwrap_err();
         assert!(
-            err.is_bad_input() && err.to_string().contains("maybe"),
+            err.is_bad_input() && err.to_string().contains("many"),
             "{err}"
         );
     }

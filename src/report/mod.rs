@@ -1,5 +1,5 @@
-//! `forumsim report DIR`: one self-contained `DIR/report.html` for a run or sweep
-//! folder — something a teacher can email to a class.
+//! `forumsim report DIR`: one self-contained `DIR/report.html` for a run, sweep or
+//! validate folder — something a teacher can email to a class.
 //!
 //! The page holds the scenario summary (re-loaded from the scenario file the manifest
 //! names, or from the folder's `scenario.resolved.toml`, and it says which), the
@@ -14,11 +14,14 @@ pub mod html;
 use crate::experiment::summary::describe;
 use crate::output::atomic::AtomicFile;
 use crate::output::{MANIFEST, OutputError, RESOLVED, sha256_hex};
+use crate::plot::data::read;
 use crate::plot::sweepdata::{MeanCi, SweepData};
 use crate::plot::{
     self, Chart, Figure, PlotError, RunData, RunFigure, bands::median, members, outcomes, style,
     sweep, variants,
 };
+use crate::validate::facts::{Band, phrase_of};
+use crate::validate::output::{FACTS, SUMMARY, VALIDATE};
 use html::{Cell, esc, fix, num, table, text};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -66,7 +69,24 @@ pub fn build(dir: &Path) -> Result<Report, PlotError> {
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or(Value::Null);
     let mut body = String::new();
-    let (title, charts) = if plot::is_sweep(dir) {
+    let (title, charts) = if plot::tallies::is_validate(dir) {
+        let (name, _) = plot::data::describe(dir);
+        let title = format!("forumsim report: validation of {name}");
+        let _ = writeln!(body, "<h1>{}</h1>", esc(&title));
+        intro(&mut body, dir, &manifest, "validation");
+        let sc = &manifest["scenario"];
+        let overrides = strings(&sc["overrides"]);
+        scenario_section(
+            &mut body,
+            dir,
+            sc["path"].as_str(),
+            sc["sha256"].as_str(),
+            &overrides,
+        );
+        let charts = validate_section(&mut body, dir)?;
+        manifest_section(&mut body, &manifest);
+        (title, charts)
+    } else if plot::is_sweep(dir) {
         let d = plot::load_sweep(dir)?;
         let title = format!("forumsim report: sweep {}", d.name);
         let _ = writeln!(body, "<h1>{}</h1>", esc(&title));
@@ -360,22 +380,197 @@ fn charts_section<F: Figure>(out: &mut String, figs: &[F]) -> Result<(), PlotErr
         );
     }
     for fig in figs {
-        let name = fig.name();
-        let svg = plot::svg_of(fig).map_err(|msg| PlotError::Draw {
-            path: PathBuf::from(format!("{name}.svg")),
-            msg,
-        })?;
-        let start = svg.find("<svg").unwrap_or(0);
-        let _ = writeln!(
-            out,
-            "<figure id=\"{}\">\n{}\n<figcaption>{} (<code>plots/{}.svg</code> and \
-             <code>.png</code> with <code>forumsim plot</code>)</figcaption>\n</figure>",
-            esc(&name),
-            svg[start..].trim_end(),
-            esc(&name),
-            esc(&name)
-        );
+        figure(out, fig)?;
     }
+    Ok(())
+}
+
+/// One chart as an inline SVG with its caption.
+fn figure<F: Figure>(out: &mut String, fig: &F) -> Result<(), PlotError> {
+    let name = fig.name();
+    let svg = plot::svg_of(fig).map_err(|msg| PlotError::Draw {
+        path: PathBuf::from(format!("{name}.svg")),
+        msg,
+    })?;
+    let start = svg.find("<svg").unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "<figure id=\"{}\">\n{}\n<figcaption>{} (<code>plots/{}.svg</code> and \
+         <code>.png</code> with <code>forumsim plot</code>)</figcaption>\n</figure>",
+        esc(&name),
+        svg[start..].trim_end(),
+        esc(&name),
+        esc(&name)
+    );
+    Ok(())
+}
+
+/// A validate folder's charts and tables: the tallies chart and a table per target
+/// when it has `validate.csv`, the facts chart and table when it has `facts.csv`.
+/// Returns the number of charts.
+fn validate_section(out: &mut String, dir: &Path) -> Result<usize, PlotError> {
+    let has_targets = dir.join(VALIDATE).is_file();
+    let has_facts = dir.join(FACTS).is_file();
+    if !has_targets && !has_facts {
+        return Err(PlotError::Read {
+            path: dir.join(VALIDATE),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "a validate folder without validate.csv or facts.csv",
+            ),
+        });
+    }
+    out.push_str("<h2>Charts</h2>\n");
+    let mut charts = 0;
+    if has_targets {
+        figure(out, &plot::tallies::load(dir)?)?;
+        charts += 1;
+    }
+    if has_facts {
+        figure(out, &plot::facts::load(dir)?)?;
+        charts += 1;
+    }
+    out.push_str("<h2>Tables</h2>\n");
+    if dir.join(SUMMARY).is_file() {
+        targets_table(out, dir)?;
+    }
+    if has_facts {
+        facts_table(out, dir)?;
+    }
+    Ok(charts)
+}
+
+fn pct(v: f64) -> String {
+    if v.is_nan() {
+        "–".into()
+    } else {
+        format!("{:.1} %", 100.0 * v)
+    }
+}
+
+/// The targets as `validate_summary.csv` holds them.
+fn targets_table(out: &mut String, dir: &Path) -> Result<(), PlotError> {
+    out.push_str("<h3>Targets: recorded decisions</h3>\n");
+    let names = [
+        "target",
+        "decided_share",
+        "adopted_share",
+        "max_abs_error",
+        "agreement_voting",
+        "kappa",
+        "baseline_agreement_voting",
+    ];
+    let mut rows = Vec::new();
+    read(dir, SUMMARY, &names, |c| {
+        rows.push(vec![
+            text(c.text(0)),
+            num(pct(c.num(1)?)),
+            num(pct(c.num(2)?)),
+            num(fix(c.num(3)?, 1)),
+            num(pct(c.num(4)?)),
+            num(fix(c.num(5)?, 3)),
+            num(pct(c.num(6)?)),
+        ]);
+        Ok(())
+    })?;
+    table(
+        out,
+        &[
+            "target",
+            "decided in",
+            "adopted in",
+            "largest |error| (votes)",
+            "agreement among voters",
+            "kappa",
+            "baseline agreement",
+        ],
+        &rows,
+    );
+    Ok(())
+}
+
+/// The facts as `facts.csv` holds them, with the summary line above.
+fn facts_table(out: &mut String, dir: &Path) -> Result<(), PlotError> {
+    let names = [
+        "id",
+        "venue",
+        "outcome",
+        "first_year",
+        "last_year",
+        "runs",
+        "reproduced",
+        "alternative",
+        "alternative_share",
+        "best_forecast",
+        "elsewhere",
+        "source",
+    ];
+    let mut rows = Vec::new();
+    let mut counts: Vec<(usize, usize)> = Vec::new();
+    read(dir, FACTS, &names, |c| {
+        let (first, last): (i32, i32) = (c.parse(3)?, c.parse(4)?);
+        let years = if first == last {
+            first.to_string()
+        } else {
+            format!("{first}–{last}")
+        };
+        let (runs, reproduced): (usize, usize) = (c.parse(5)?, c.parse(6)?);
+        counts.push((reproduced, runs));
+        let share = if runs == 0 {
+            f64::NAN
+        } else {
+            reproduced as f64 / runs as f64
+        };
+        let alternative = match c.text(7) {
+            "" => "–".to_string(),
+            alt => format!("{} ({})", phrase_of(alt), pct(c.num(8)?)),
+        };
+        rows.push(vec![
+            text(years),
+            text(c.text(0)),
+            text(c.text(1)),
+            text(phrase_of(c.text(2))),
+            num(pct(share)),
+            text(alternative),
+            num(pct(c.num(9)?)),
+            text(c.text(10).replace(';', ", ")),
+            text(c.text(11)),
+        ]);
+        Ok(())
+    })?;
+    let bands: Vec<Band> = counts.iter().map(|&(k, n)| Band::of(k, n)).collect();
+    let shares: Vec<f64> = counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|&(k, n)| k as f64 / n as f64)
+        .collect();
+    let _ = writeln!(
+        out,
+        "<h3>Facts: recorded outcomes</h3>\n<p class=\"note\">{} facts: reproduced in at least \
+         2/3 of runs {}, in at least 1/2 {}; mean share {}. <em>Instead</em> is the most \
+         common outcome of the runs that did not reproduce the fact; <em>forecast</em> the \
+         best pass probability its sponsor saw in the venue in those runs; <em>elsewhere</em> \
+         where they decided it instead (venue:year:runs).</p>",
+        rows.len(),
+        bands.iter().filter(|b| **b == Band::High).count(),
+        bands.iter().filter(|b| **b != Band::Low).count(),
+        pct(crate::validate::stats::mean(&shares)),
+    );
+    table(
+        out,
+        &[
+            "years",
+            "fact",
+            "venue",
+            "recorded",
+            "reproduced in",
+            "instead",
+            "forecast",
+            "elsewhere",
+            "source",
+        ],
+        &rows,
+    );
     Ok(())
 }
 

@@ -10,8 +10,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{
-    Decision, Event, KindSet, Membership, Origin, PARAM_DEFS, Pos, PositionSpec, ProceduralAction,
-    Reach, Scenario, Stakeholders, Target, VenueChange,
+    Decision, Event, FactWhat, KindSet, Membership, Origin, PARAM_DEFS, Pos, PositionSpec,
+    ProceduralAction, Reach, Scenario, Stakeholders, Target, VenueChange,
 };
 
 /// One difference: a key and its value on either side (`None` = absent there).
@@ -362,10 +362,76 @@ impl Facts {
             put(format!("{k}.source"), t.source.clone());
             put(
                 format!("{k}.reference"),
-                t.reference
-                    .as_ref()
-                    .map_or("(none)".into(), |(r, l)| format!("{} {l}", tally(*r))),
+                t.reference.as_ref().map_or("(none)".into(), |r| {
+                    let counts: Vec<String> = r
+                        .counts
+                        .iter()
+                        .map(|c| c.map_or("?".into(), |n| n.to_string()))
+                        .collect();
+                    format!("{} {}", counts.join("-"), r.label)
+                }),
             );
+            entities.insert(k);
+        }
+        for t in &sc.election_targets {
+            let k = format!("target.{}", t.id);
+            put(format!("{k}.election"), sc.events[t.event].label.clone());
+            put(
+                format!("{k}.candidates"),
+                t.candidates
+                    .iter()
+                    .map(|&(c, n)| format!("{}:{n}", state(c)))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+            put(
+                format!("{k}.absent"),
+                t.absent.map_or("(not recorded)".into(), |a| a.to_string()),
+            );
+            put(format!("{k}.source"), t.source.clone());
+            entities.insert(k);
+        }
+        for fa in &sc.facts {
+            let k = format!("fact.{}", fa.id);
+            let (what, fields): (&str, Vec<(&str, String)>) = match &fa.what {
+                FactWhat::Proposal {
+                    proposal,
+                    venue: v,
+                    outcome,
+                } => (
+                    "proposal",
+                    vec![
+                        ("proposal", sc.proposals[*proposal].id.clone()),
+                        ("venue", venue(*v).to_string()),
+                        ("outcome", outcome.as_str().to_string()),
+                    ],
+                ),
+                FactWhat::Election {
+                    event, candidate, ..
+                } => (
+                    "election",
+                    vec![
+                        ("election", sc.events[*event].label.clone()),
+                        ("candidate", state(*candidate).to_string()),
+                    ],
+                ),
+                FactWhat::Members { venue: v, members } => (
+                    "members",
+                    vec![
+                        ("venue", venue(*v).to_string()),
+                        ("members", members.to_string()),
+                    ],
+                ),
+            };
+            put(format!("{k}.what"), what.to_string());
+            for (field, value) in fields {
+                put(format!("{k}.{field}"), value);
+            }
+            put(
+                format!("{k}.years"),
+                format!("{}-{}", sc.year(fa.first), sc.year(fa.last)),
+            );
+            put(format!("{k}.source"), fa.source.clone());
             entities.insert(k);
         }
         for e in &sc.events {

@@ -32,6 +32,8 @@ pub(crate) const EXTENDS: &str = "extends";
 pub(crate) const REMOVE: &str = "remove";
 
 /// Lists of tables merged by id: (key, id key, keys a table needs to be a new one).
+/// A `[[target]]` or `[[fact]]` comes in several shapes, each with its own keys: see
+/// [`required_keys`].
 const LISTS: &[(&str, &str, &[&str])] = &[
     ("bloc", "id", &[]),
     ("state", "id", &["regime", "power", "competence", "ict"]),
@@ -48,7 +50,20 @@ const LISTS: &[(&str, &str, &[&str])] = &[
     ("proposal", "id", &["kind", "sponsor"]),
     ("event", "id", &["type"]),
     ("target", "id", &["venue", "proposal"]),
+    ("fact", "id", &["outcome"]),
 ];
+
+/// The keys a new table of `coll` needs, given the keys it has: the shape of a
+/// `[[target]]` (a vote, or an election) or a `[[fact]]` (a member count has no
+/// `outcome`) depends on them.
+fn required_keys<'r>(coll: &str, required: &'r [&'r str], t: &DeTable<'_>) -> &'r [&'r str] {
+    match coll {
+        "target" if t.contains_key("election") => &["candidates"],
+        "fact" if t.contains_key("members") => &["venue"],
+        "fact" if t.contains_key("election") => &["candidate", "outcome"],
+        _ => required,
+    }
+}
 
 /// Top-level tables merged key by key (all other top-level values are replaced).
 const MERGED_TABLES: &[&str] = &["parameters", "stakeholder"];
@@ -378,7 +393,7 @@ fn merge_list<'a>(
         if let Some((id, span)) = id_of(&el, id_key)
             && let Some(t) = el.get_ref().as_table()
         {
-            let missing: Vec<&str> = required
+            let missing: Vec<&str> = required_keys(coll, required, t)
                 .iter()
                 .copied()
                 .filter(|k| t.get(*k).is_none())

@@ -21,6 +21,7 @@ mod error;
 /// Shared by the other file formats' located errors (experiments, calibrations).
 pub(crate) use error::line_col;
 mod extends;
+mod facts;
 mod overrides;
 mod population;
 mod raw;
@@ -182,6 +183,7 @@ fn contexts(doc: &DeTable, text_len: usize) -> Vec<(Span, String)> {
         ("proposal", "id"),
         ("event", "id"),
         ("target", "id"),
+        ("fact", "id"),
     ] {
         for (n, el) in list(coll).into_iter().enumerate() {
             if let Some(span) = extent(el, text_len) {

@@ -37,6 +37,7 @@ const COLLECTIONS: &[(&str, &str)] = &[
     ("population", "id_prefix"),
     ("event", "id"),
     ("target", "id"),
+    ("fact", "id"),
 ];
 
 /// Read access to a TOML tree, so one resolver serves both tree types.

@@ -51,6 +51,8 @@ pub struct RawScenario {
     pub event: Vec<S<RawEvent>>,
     #[serde(default)]
     pub target: Vec<S<RawTarget>>,
+    #[serde(default)]
+    pub fact: Vec<S<RawFact>>,
 }
 
 /// The keys of [`RawScenario`], for "did you mean" on `--set` paths (a unit test
@@ -74,6 +76,7 @@ pub const TOP_KEYS: &[&str] = &[
     "proposal",
     "event",
     "target",
+    "fact",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -311,34 +314,59 @@ pub struct RawEvent {
     pub candidates: Option<Names>,
 }
 
-/// A recorded decision to compare simulated ones with (`forumsim validate`).
+/// A recorded decision to compare simulated ones with (`forumsim validate`): a vote
+/// on a proposal (`venue`, `proposal`, the four tallies) or an election (`election`,
+/// `candidates`, optionally `absent`). Which keys go together is checked in
+/// validation, so that a wrong mix can be told in words.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTarget {
     pub id: S<String>,
-    pub venue: S<String>,
-    pub proposal: S<String>,
+    pub venue: Option<S<String>>,
+    pub proposal: Option<S<String>>,
     pub year: Option<S<i64>>,
     pub round: Option<S<i64>>,
-    pub yes: S<i64>,
-    pub no: S<i64>,
-    pub abstain: S<i64>,
-    pub absent: S<i64>,
+    pub yes: Option<S<i64>>,
+    pub no: Option<S<i64>>,
+    pub abstain: Option<S<i64>>,
+    pub absent: Option<S<i64>>,
     pub votes: Option<S<String>>,
     pub baseline: Option<S<String>>,
     pub source: Option<S<String>>,
     pub reference: Option<S<RawReference>>,
+    // ---- election targets ----
+    pub election: Option<S<String>>,
+    pub candidates: Option<S<BTreeMap<S<String>, S<i64>>>>,
 }
 
-/// Another recorded tally shown beside a target's (e.g. the committee vote).
+/// Another recorded tally shown beside a target's (e.g. the committee vote); any
+/// subset of the four counts.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawReference {
-    pub yes: S<i64>,
-    pub no: S<i64>,
-    pub abstain: S<i64>,
-    pub absent: S<i64>,
+    pub yes: Option<S<i64>>,
+    pub no: Option<S<i64>>,
+    pub abstain: Option<S<i64>>,
+    pub absent: Option<S<i64>>,
     pub label: Option<S<String>>,
+}
+
+/// A recorded outcome without a tally (`[[fact]]`): a proposal's fate in a venue, an
+/// election's winner or a venue's membership. Which keys go together is checked in
+/// validation (`facts.rs`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFact {
+    pub id: S<String>,
+    pub proposal: Option<S<String>>,
+    pub venue: Option<S<String>>,
+    pub election: Option<S<String>>,
+    pub candidate: Option<S<String>>,
+    pub members: Option<S<i64>>,
+    pub year: Option<S<i64>>,
+    pub years: Option<S<Vec<S<i64>>>>,
+    pub outcome: Option<S<String>>,
+    pub source: Option<S<String>>,
 }
 
 /// A value that may be written in short form (a name or a number) or in full (a

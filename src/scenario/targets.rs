@@ -1,6 +1,7 @@
 //! `[[target]]` tables: recorded decisions (venue, proposal, round, tallies, and
-//! optionally per-country votes and regime categories) that `forumsim validate`
-//! holds simulated runs against. They have no effect on a run.
+//! optionally per-country votes and regime categories) and recorded elections
+//! (the votes of each candidate) that `forumsim validate` holds simulated runs
+//! against. They have no effect on a run.
 //!
 //! The files a target names are read here, at load time, so a bad row is reported
 //! like any other scenario error (`votes.csv:14: …`) before any run starts, and the
@@ -10,19 +11,22 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::error::did_you_mean;
+use super::facts::{self, Known};
 use super::raw::{RawReference, RawScenario, RawTarget};
 use super::states_csv::csv_error;
 use super::validate::{Builder, Result};
-use crate::model::{Ballot, StateIx, Tally, TargetSpec};
+use crate::model::{Ballot, ElectionTargetSpec, Event, Reference, StateIx, Tally, TargetSpec};
 
-/// Validates every `[[target]]`; `rounds` is the scenario's length.
+/// Validates every `[[target]]`: the votes on proposals, then the elections, each in
+/// file order.
 pub(super) fn targets(
     b: &Builder,
     raw: &RawScenario,
-    rounds: u32,
+    known: &Known,
     base_dir: &Path,
-) -> Result<Vec<TargetSpec>> {
+) -> Result<(Vec<TargetSpec>, Vec<ElectionTargetSpec>)> {
     let mut out: Vec<TargetSpec> = Vec::new();
+    let mut elections: Vec<ElectionTargetSpec> = Vec::new();
     let mut first: HashMap<String, toml::Spanned<String>> = HashMap::new();
     for t in &raw.target {
         let t = t.get_ref();
@@ -39,9 +43,33 @@ pub(super) fn targets(
             ));
         }
         first.insert(id.clone(), t.id.clone());
-        out.push(target(b, t, id, &ctx, rounds, base_dir)?);
+        if t.election.is_some() {
+            elections.push(election_target(b, t, id, &ctx, known)?);
+        } else {
+            out.push(target(b, t, id, &ctx, known, base_dir)?);
+        }
     }
-    Ok(out)
+    Ok((out, elections))
+}
+
+/// A required key of a vote target, or an error that says what a target needs.
+fn need<'t, T>(
+    b: &Builder,
+    t: &RawTarget,
+    v: &'t Option<T>,
+    ctx: &str,
+    key: &str,
+) -> Result<&'t T> {
+    v.as_ref().ok_or_else(|| {
+        b.err(
+            &t.id.span(),
+            ctx,
+            format!(
+                "missing key `{key}`: a target records a vote on a proposal (`venue`, `proposal`, \
+                 `yes`, `no`, `abstain`, `absent`) or an election (`election`, `candidates`)"
+            ),
+        )
+    })
 }
 
 fn target(
@@ -49,25 +77,20 @@ fn target(
     t: &RawTarget,
     id: String,
     ctx: &str,
-    rounds: u32,
+    known: &Known,
     base_dir: &Path,
 ) -> Result<TargetSpec> {
-    let venue = b.venue_ref(&t.venue, ctx)?;
-    let proposal = b
-        .proposal_ix
-        .get(t.proposal.get_ref().as_str())
-        .copied()
-        .ok_or_else(|| {
-            let hint = did_you_mean(
-                t.proposal.get_ref(),
-                b.proposal_ix.keys().map(String::as_str),
-            );
-            b.err(
-                &t.proposal.span(),
-                ctx,
-                format!("unknown proposal `{}`{hint}", t.proposal.get_ref()),
-            )
-        })?;
+    if let Some(c) = &t.candidates {
+        return Err(b.err(
+            &c.span(),
+            ctx,
+            "`candidates` goes with `election`: a vote on a proposal has yes/no/abstain/absent",
+        ));
+    }
+    let venue_name = need(b, t, &t.venue, ctx, "venue")?;
+    let venue = b.venue_ref(venue_name, ctx)?;
+    let proposal = facts::proposal_ref(b, need(b, t, &t.proposal, ctx, "proposal")?, ctx)?;
+    let rounds = known.rounds;
     let last = i64::from(rounds) - 1;
     let round = match (&t.year, &t.round) {
         (Some(y), None) => {
@@ -94,12 +117,29 @@ fn target(
             ));
         }
     };
-    let count = |v: &toml::Spanned<i64>, key: &str| b.count(v, 0, ctx, key);
+    let when = t
+        .year
+        .as_ref()
+        .map(toml::Spanned::span)
+        .or(t.round.as_ref().map(toml::Spanned::span))
+        .unwrap_or(t.id.span());
+    facts::check_decidable(
+        b,
+        known,
+        (proposal, venue),
+        (round, round),
+        true,
+        &when,
+        ctx,
+    )?;
+    let count = |key: &str, v: &Option<toml::Spanned<i64>>| -> Result<u32> {
+        b.count(need(b, t, v, ctx, key)?, 0, ctx, key)
+    };
     let recorded = Tally {
-        yes: count(&t.yes, "yes")?,
-        no: count(&t.no, "no")?,
-        abstain: count(&t.abstain, "abstain")?,
-        absent: count(&t.absent, "absent")?,
+        yes: count("yes", &t.yes)?,
+        no: count("no", &t.no)?,
+        abstain: count("abstain", &t.abstain)?,
+        absent: count("absent", &t.absent)?,
     };
     let reference = t
         .reference
@@ -198,21 +238,125 @@ fn target(
     })
 }
 
-fn reference(b: &Builder, r: &RawReference, ctx: &str) -> Result<(Tally, String)> {
+/// A reference tally: any subset of the four counts (a record often gives only some).
+fn reference(b: &Builder, r: &RawReference, ctx: &str) -> Result<Reference> {
     let ctx = format!("{ctx}: reference");
-    let count = |v: &toml::Spanned<i64>, key: &str| b.count(v, 0, &ctx, key);
-    Ok((
-        Tally {
-            yes: count(&r.yes, "yes")?,
-            no: count(&r.no, "no")?,
-            abstain: count(&r.abstain, "abstain")?,
-            absent: count(&r.absent, "absent")?,
-        },
-        r.label
+    let count = |v: &Option<toml::Spanned<i64>>, key: &str| {
+        v.as_ref().map(|v| b.count(v, 0, &ctx, key)).transpose()
+    };
+    Ok(Reference {
+        counts: [
+            count(&r.yes, "yes")?,
+            count(&r.no, "no")?,
+            count(&r.abstain, "abstain")?,
+            count(&r.absent, "absent")?,
+        ],
+        label: r
+            .label
             .as_ref()
             .map(|l| l.get_ref().clone())
             .unwrap_or_else(|| "reference".to_string()),
-    ))
+    })
+}
+
+/// A recorded election: `election` names an `election` event, `candidates` gives
+/// each of its candidates' votes, `absent` optionally the members recorded absent.
+fn election_target(
+    b: &Builder,
+    t: &RawTarget,
+    id: String,
+    ctx: &str,
+    known: &Known,
+) -> Result<ElectionTargetSpec> {
+    let present = [
+        ("venue", t.venue.as_ref().map(toml::Spanned::span)),
+        ("proposal", t.proposal.as_ref().map(toml::Spanned::span)),
+        ("round", t.round.as_ref().map(toml::Spanned::span)),
+        ("yes", t.yes.as_ref().map(toml::Spanned::span)),
+        ("no", t.no.as_ref().map(toml::Spanned::span)),
+        ("abstain", t.abstain.as_ref().map(toml::Spanned::span)),
+        ("votes", t.votes.as_ref().map(toml::Spanned::span)),
+        ("baseline", t.baseline.as_ref().map(toml::Spanned::span)),
+        ("reference", t.reference.as_ref().map(toml::Spanned::span)),
+    ];
+    super::venues::only(
+        b,
+        ctx,
+        "an election target",
+        &present,
+        &["election", "candidates", "year", "absent", "source"],
+    )?;
+    let Some(name) = &t.election else {
+        return Err(b.err(&t.id.span(), ctx, "an election target needs `election`"));
+    };
+    let event = facts::election_ref(b, known, name, ctx)?;
+    let spec = &known.events[event];
+    let Event::Election { venue, candidates } = &spec.event else {
+        return Err(b.err(&name.span(), ctx, "not an election event"));
+    };
+    facts::check_event_year(b, known, event, t.year.as_ref(), &name.span(), ctx)?;
+    let Some(given) = &t.candidates else {
+        return Err(b.err(
+            &t.id.span(),
+            ctx,
+            "an election target needs `candidates`, the recorded votes of each, as \
+             `candidates = { USA = 139, RUS = 25 }`",
+        ));
+    };
+    let ids: Vec<&str> = candidates
+        .iter()
+        .map(|&c| b.states[c].id.as_str())
+        .collect();
+    let mut votes: Vec<Option<u32>> = vec![None; candidates.len()];
+    for (k, v) in given.get_ref() {
+        let Some(i) = ids.iter().position(|c| c == k.get_ref()) else {
+            return Err(b.err(
+                &k.span(),
+                ctx,
+                format!(
+                    "`{}` is not a candidate of election `{}` (its candidates: {}){}",
+                    k.get_ref(),
+                    name.get_ref(),
+                    ids.join(", "),
+                    did_you_mean(k.get_ref(), ids.iter().copied())
+                ),
+            ));
+        };
+        votes[i] = Some(b.count(v, 0, ctx, &format!("candidates.{}", k.get_ref()))?);
+    }
+    if let Some(i) = votes.iter().position(Option::is_none) {
+        return Err(b.err(
+            &given.span(),
+            ctx,
+            format!(
+                "`candidates` lacks `{}`: give the recorded votes of every candidate of election `{}` ({})",
+                ids[i],
+                name.get_ref(),
+                ids.join(", ")
+            ),
+        ));
+    }
+    Ok(ElectionTargetSpec {
+        id,
+        event,
+        venue: *venue,
+        round: spec.round,
+        candidates: candidates
+            .iter()
+            .zip(votes)
+            .map(|(&c, v)| (c, v.unwrap_or(0)))
+            .collect(),
+        absent: t
+            .absent
+            .as_ref()
+            .map(|a| b.count(a, 0, ctx, "absent"))
+            .transpose()?,
+        source: t
+            .source
+            .as_ref()
+            .map(|s| s.get_ref().clone())
+            .unwrap_or_default(),
+    })
 }
 
 /// Rows of a two-column CSV file with a fixed header (first column `iso3`, the

@@ -928,7 +928,19 @@ pub(crate) fn validate(raw: &RawScenario, src: &Source, base_dir: &Path) -> Resu
     let proposals = super::agenda::proposals(&mut b, &plan, &venues)?;
     let events = super::agenda::events(&mut b, &plan, raw)?;
     check_tags(&b)?;
-    let targets = super::targets::targets(&b, raw, rounds, base_dir)?;
+    let known = super::facts::Known {
+        venues: &venues,
+        proposals: &proposals,
+        events: &events,
+        rounds,
+    };
+    let (targets, election_targets) = super::targets::targets(&b, raw, &known, base_dir)?;
+    let target_ids: Vec<&str> = targets
+        .iter()
+        .map(|t| t.id.as_str())
+        .chain(election_targets.iter().map(|t| t.id.as_str()))
+        .collect();
+    let facts = super::facts::facts(&b, raw, &known, &target_ids)?;
 
     Ok(Scenario {
         name,
@@ -947,6 +959,8 @@ pub(crate) fn validate(raw: &RawScenario, src: &Source, base_dir: &Path) -> Resu
         proposals,
         events,
         targets,
+        election_targets,
+        facts,
     })
 }
 

@@ -1,9 +1,11 @@
 //! The CSV files of `forumsim validate` (tidy, one fact per row, written atomically
-//! in the project's number format; NaN = empty cell).
+//! in the project's number format; NaN = empty cell): the target tables when the
+//! scenario has `[[target]]`s, the fact tables when it has `[[fact]]`s.
 
 use std::path::Path;
 
-use super::{MEASURES, ValidationReport};
+use super::instead::Instead;
+use super::{TargetReport, ValidationReport};
 use crate::model::Ballot;
 use crate::output::csvfile::CsvFile;
 use crate::output::{FileInfo, OutputError};
@@ -12,9 +14,19 @@ pub const VALIDATE: &str = "validate.csv";
 pub const COUNTRIES: &str = "validate_countries.csv";
 pub const SUMMARY: &str = "validate_summary.csv";
 pub const CONFUSION: &str = "confusion.csv";
+pub const FACTS: &str = "facts.csv";
+pub const FACTS_SUMMARY: &str = "facts_summary.csv";
 
-pub const VALIDATE_HEADER: [&str; 8] = [
-    "target", "measure", "recorded", "mean", "sd", "p05", "p95", "error",
+pub const VALIDATE_HEADER: [&str; 9] = [
+    "target",
+    "measure",
+    "recorded",
+    "mean",
+    "sd",
+    "p05",
+    "p95",
+    "error",
+    "reference",
 ];
 pub const COUNTRIES_HEADER: [&str; 11] = [
     "target",
@@ -29,7 +41,7 @@ pub const COUNTRIES_HEADER: [&str; 11] = [
     "model_correct",
     "baseline_correct",
 ];
-pub const SUMMARY_HEADER: [&str; 10] = [
+pub const SUMMARY_HEADER: [&str; 12] = [
     "target",
     "decided_share",
     "adopted_share",
@@ -40,31 +52,76 @@ pub const SUMMARY_HEADER: [&str; 10] = [
     "max_abs_error",
     "agreement_voting",
     "baseline_agreement_voting",
+    "elsewhere",
+    "best_forecast",
 ];
 pub const CONFUSION_HEADER: [&str; 5] = ["target", "predictor", "recorded", "predicted", "count"];
 
-/// Writes the four tables into `dir` (which must exist); returns them in order.
+pub const FACTS_HEADER: [&str; 15] = [
+    "id",
+    "venue",
+    "what",
+    "subject",
+    "outcome",
+    "first_year",
+    "last_year",
+    "runs",
+    "reproduced",
+    "share",
+    "alternative",
+    "alternative_share",
+    "best_forecast",
+    "elsewhere",
+    "source",
+];
+pub const FACTS_SUMMARY_HEADER: [&str; 5] = [
+    "facts",
+    "runs",
+    "reproduced_two_thirds",
+    "reproduced_half",
+    "mean_share",
+];
+
+/// Writes the tables into `dir` (which must exist): the four target tables when the
+/// report has targets, then the two fact tables when it has facts; returns them in
+/// order.
 pub fn write(dir: &Path, r: &ValidationReport) -> Result<Vec<FileInfo>, OutputError> {
-    Ok(vec![
-        write_measures(dir, r)?,
-        write_countries(dir, r)?,
-        write_summary(dir, r)?,
-        write_confusion(dir, r)?,
-    ])
+    let mut files = Vec::new();
+    if !r.targets.is_empty() {
+        files.push(write_measures(dir, VALIDATE, &r.targets)?);
+        files.push(write_countries(dir, r)?);
+        files.push(write_summary(dir, SUMMARY, &r.targets)?);
+        files.push(write_confusion(dir, r)?);
+    }
+    if !r.facts.is_empty() {
+        files.push(write_facts(dir, r)?);
+        files.push(write_facts_summary(dir, r)?);
+    }
+    Ok(files)
 }
 
-fn write_measures(dir: &Path, r: &ValidationReport) -> Result<FileInfo, OutputError> {
-    let mut f = CsvFile::create(dir, VALIDATE, &VALIDATE_HEADER)?;
-    for t in &r.targets {
-        for (name, m) in MEASURES.iter().zip(&t.measures) {
+/// `name` in the layout of `validate.csv`: one row per target and measure. Also
+/// used for a calibration's left-out target (`loo.csv`).
+pub fn write_measures(
+    dir: &Path,
+    name: &'static str,
+    targets: &[TargetReport],
+) -> Result<FileInfo, OutputError> {
+    let mut f = CsvFile::create(dir, name, &VALIDATE_HEADER)?;
+    for t in targets {
+        for m in &t.measures {
             f.str(&t.id)?;
-            f.str(name)?;
+            f.str(&m.name)?;
             f.uint(m.recorded.into())?;
             f.float(m.mean)?;
             f.float(m.sd)?;
             f.float(m.p05)?;
             f.float(m.p95)?;
             f.float(m.error)?;
+            match m.reference {
+                Some(n) => f.uint(n.into())?,
+                None => f.str("")?,
+            }
             f.end()?;
         }
     }
@@ -99,9 +156,15 @@ fn write_countries(dir: &Path, r: &ValidationReport) -> Result<FileInfo, OutputE
     f.finish()
 }
 
-fn write_summary(dir: &Path, r: &ValidationReport) -> Result<FileInfo, OutputError> {
-    let mut f = CsvFile::create(dir, SUMMARY, &SUMMARY_HEADER)?;
-    for t in &r.targets {
+/// `name` in the layout of `validate_summary.csv`: one row per target. Also used
+/// for a calibration's left-out target (`loo_summary.csv`).
+pub fn write_summary(
+    dir: &Path,
+    name: &'static str,
+    targets: &[TargetReport],
+) -> Result<FileInfo, OutputError> {
+    let mut f = CsvFile::create(dir, name, &SUMMARY_HEADER)?;
+    for t in targets {
         let c = t.countries.as_ref();
         let model = c.and_then(|c| c.model);
         let base = c.and_then(|c| c.baseline);
@@ -115,8 +178,55 @@ fn write_summary(dir: &Path, r: &ValidationReport) -> Result<FileInfo, OutputErr
         f.float(t.max_abs_error())?;
         f.float(model.map_or(f64::NAN, |m| m.agreement_voting))?;
         f.float(base.map_or(f64::NAN, |m| m.agreement_voting))?;
+        let instead = t.instead.as_ref();
+        f.str(&instead.map_or(String::new(), Instead::places_cell))?;
+        f.float(instead.and_then(|i| i.best_forecast).unwrap_or(f64::NAN))?;
         f.end()?;
     }
+    f.finish()
+}
+
+fn write_facts(dir: &Path, r: &ValidationReport) -> Result<FileInfo, OutputError> {
+    let mut f = CsvFile::create(dir, FACTS, &FACTS_HEADER)?;
+    for x in &r.facts {
+        f.str(&x.id)?;
+        f.str(&x.venue)?;
+        f.str(x.what)?;
+        f.str(&x.subject)?;
+        f.str(&x.outcome)?;
+        f.int(x.first_year.into())?;
+        f.int(x.last_year.into())?;
+        f.uint(x.runs as u64)?;
+        f.uint(x.reproduced as u64)?;
+        f.float(x.share())?;
+        match x.alternative() {
+            Some((o, n)) => {
+                f.str(&o.to_string())?;
+                f.float(n as f64 / x.runs as f64)?;
+            }
+            None => {
+                f.str("")?;
+                f.str("")?;
+            }
+        }
+        let instead = x.instead.as_ref();
+        f.float(instead.and_then(|i| i.best_forecast).unwrap_or(f64::NAN))?;
+        f.str(&instead.map_or(String::new(), Instead::places_cell))?;
+        f.str(&x.source)?;
+        f.end()?;
+    }
+    f.finish()
+}
+
+fn write_facts_summary(dir: &Path, r: &ValidationReport) -> Result<FileInfo, OutputError> {
+    let mut f = CsvFile::create(dir, FACTS_SUMMARY, &FACTS_SUMMARY_HEADER)?;
+    let s = r.facts_summary();
+    f.uint(s.facts as u64)?;
+    f.uint(r.runs.len() as u64)?;
+    f.uint(s.two_thirds as u64)?;
+    f.uint(s.half as u64)?;
+    f.float(s.mean_share)?;
+    f.end()?;
     f.finish()
 }
 
