@@ -97,7 +97,7 @@ define_params! {
     stigma = 0.3, [0.0, 10.0], "penalty on proposals from sponsors with lost legitimacy (§7.6)";
     vote_noise = 0.05, [0.0, 10.0], "sd of the vote shock (§7.6)";
     abstain_band = 0.15, [0.0, 10.0], "voters abstain when |Δ| is within this band (§7.6)";
-    break_cost = 0.0, [0.0, 10.0], "what breaking consensus costs: a member objects (blocks a consensus, calls for a vote in a consensus-first venue) only when its position is below -(abstain_band + break_cost) (ODD 7.8; 0 = MODEL.md, any no vote)";
+    break_cost = 0.0, [0.0, 10.0], "what breaking consensus costs: a member objects (blocks a consensus, calls for a vote in a consensus-first venue) only when its position is below min(-abstain_band, -abstain_band - break_cost + yes_bias) (ODD 7.8; 0 = MODEL.md, any no vote)";
     erosion = 0.0, [0.0, 1.0], "share of a consensus-first venue's practice of consensus a recorded vote wears away (ODD 7.8; 0 = it never erodes)";
     recovery = 0.0, [0.0, 1.0], "share of the lost practice an adoption without a vote restores (ODD 7.8)";
     draft_reach = 1.0, [0.0, 1.0], "how far toward the room's compromise a sponsor may draft its text before tabling it in a consensus-first venue (ODD 7.3; 0 = its own text)";

@@ -423,34 +423,6 @@ impl<'a> World<'a> {
         }
     }
 
-    /// The rule for `kind` that binds state `i` now: the reach-weighted mean of the rules
-    /// of the active venues hosting it that `i` belongs to and did not dissent from
-    /// (ODD 7.8, departure 32); `legacy` where none binds it. A state weighs a new
-    /// venue's mandate against the texts it is itself held to, not against a world
-    /// average that includes clubs it is not in.
-    pub fn rule_binding(&self, i: StateIx, kind: Kind) -> Pos {
-        let (mut m, mut s, mut w) = (0.0, 0.0, 0.0);
-        for (v, venue) in self.venues.iter().enumerate() {
-            if !venue.active || !venue.hosts.contains(kind) || !venue.member[i] {
-                continue;
-            }
-            let rule = venue.rule(kind);
-            if rule.is_some_and(|r| r.dissent.contains(&i)) {
-                continue;
-            }
-            let r = self.reach(v, kind);
-            let pos = rule.map_or(self.sc.legacy, |x| x.pos);
-            m += r * pos.m;
-            s += r * pos.s;
-            w += r;
-        }
-        if w > 0.0 {
-            Pos::new(m / w, s / w)
-        } else {
-            self.sc.legacy
-        }
-    }
-
     /// The weighted mean ideal of `states` with plain weights (bloc charters, §7.3).
     pub fn weighted_ideal(&self, states: &[StateIx]) -> Pos {
         let (mut m, mut s, mut w) = (0.0, 0.0, 0.0);

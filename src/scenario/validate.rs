@@ -1141,7 +1141,7 @@ hosts = ["procedural", "norms"]
         );
         fails(
             &format!("{p}kind = \"norms\"\nposition = \"median\"\n"),
-            "position must be [m, s] or \"sponsor_ideal\"",
+            "position must be [m, s], \"sponsor_ideal\", \"compromise\" or { rule_of = [venue ids] }",
         );
         let create = "parent = \"v\"\ncreate = { id = \"new\", membership = \"open\", decision = \"consensus\", \
                       transparency = 0.5, hosts = [\"norms\"], mandate = { kind = \"norms\" } }\n";

@@ -110,8 +110,8 @@ fn a_vote_creating_a_venue_follows_positions_on_its_mandate() {
         panic!("a creation is a vote on its mandate")
     };
     assert_eq!(q, mandate);
-    // Each voter weighs the mandate against the rule that binds it (departure 32).
-    let reference = w.rule_binding(3, Kind::Norms);
+    // Each voter weighs the mandate against the rule in force (§7.7).
+    let reference = w.rule_in_force(Kind::Norms);
     w.ideal[2] = Pos::new(0.8, 0.8);
     w.ideal[3] = reference;
     assert!(
@@ -413,4 +413,222 @@ fn forecast_weights_are_eff_weight_and_presence_bit_for_bit() {
             assert_eq!(pr[i].to_bits(), (1.0 - w.p_absent(i, v)).to_bits());
         }
     }
+}
+
+// ---- The UN's practice (ODD 7.3, 7.8): consensus first, objections, drafting ----------
+
+/// Consensus first: a text nobody objects to is adopted without a vote whatever the
+/// ballots; one objection brings the vote, which the head count decides.
+#[test]
+fn consensus_first_adopts_without_a_vote_unless_someone_objects() {
+    use crate::engine::record::How;
+    let d = Decision::ConsensusFirst { threshold: 0.5 };
+    let (band, bias, cost) = (0.15, 0.1, 0.3);
+    let w = [1.0; 3];
+    // Positions: two mild no's (−0.2, −0.3: ballots "no") but nobody below −0.15 − 0.3
+    // once the courtesy 0.1 is taken off (the cut is −0.35): adopted without a vote.
+    let pos = [0.5, -0.2, -0.3];
+    let votes: Vec<Vote> = pos.iter().map(|&x| vote::vote_from(x, band)).collect();
+    assert_eq!(
+        vote::decide(d, &votes, &pos, &w, 0.0, 0.0, band, bias, cost),
+        (true, How::WithoutVote)
+    );
+    // −0.4 < −0.35: an objection. The vote: 1 yes, 2 no: rejected.
+    let pos = [0.5, -0.2, -0.4];
+    let votes: Vec<Vote> = pos.iter().map(|&x| vote::vote_from(x, band)).collect();
+    assert_eq!(
+        vote::decide(d, &votes, &pos, &w, 0.0, 0.0, band, bias, cost),
+        (false, How::Vote)
+    );
+    // With break_cost = 0 and no courtesy, consensus is MODEL.md's "no one votes no".
+    let pos = [0.5, 0.0, -0.16];
+    let votes: Vec<Vote> = pos.iter().map(|&x| vote::vote_from(x, band)).collect();
+    assert_eq!(
+        vote::decide(
+            Decision::Consensus,
+            &votes,
+            &pos,
+            &w,
+            0.0,
+            0.0,
+            band,
+            0.0,
+            0.0
+        ),
+        (false, How::Consensus)
+    );
+    assert!(vote::objects(-0.16, 0.0, band, 0.0));
+    // An objector always votes no: with a courtesy above the break cost, the cut is the
+    // no vote's.
+    assert_eq!(vote::objection_cut(0.5, band, 0.3), -band);
+    assert!(!vote::objects(-0.1, 0.5, band, 0.3));
+}
+
+/// The forecast of a consensus-first decision (no objection, else the vote) matches the
+/// frequency of sampled decisions.
+#[test]
+fn consensus_first_forecast_matches_sampled_decisions() {
+    let mut sc = toy();
+    sc.venues[UNGA].decision = Decision::ConsensusFirst { threshold: 0.5 };
+    sc.params.break_cost = 0.2;
+    sc.params.vote_noise = 0.2;
+    let w = world(&sc);
+    let sponsors = Sponsors::of(&w, Some(6), &[]);
+    let el = Electorate::forecast(&w, UNGA, None);
+    let mut rng = run_rng(5, 0);
+    for q in [Pos::new(0.3, 0.3), Pos::new(0.55, 0.5), Pos::new(0.8, 0.8)] {
+        let subject = Subject::Rule {
+            q,
+            reference: sc.legacy,
+        };
+        let p =
+            forecast::pass_probability(&w, UNGA, &el, &subject, &sponsors, w.venues[UNGA].decision);
+        let raw = vote::raw_deltas(&w, &el, &subject, &sponsors);
+        let means = vote::mean_deltas(&w, &el, &raw, &sponsors);
+        let n = 4000;
+        let mut adopted = 0;
+        for _ in 0..n {
+            // Presence as forecast: every participant present with its probability.
+            let pos = vote::positions(&w, &el, &means, &sponsors, &mut rng);
+            let present: Vec<usize> = (0..el.parts.len())
+                .filter(|&k| crate::model::stats::uniform(&mut rng) < el.presence[k])
+                .collect();
+            let pos: Vec<f64> = present.iter().map(|&k| pos[k]).collect();
+            let votes = vote::ballots(&w, &pos);
+            let wts = vec![1.0; pos.len()];
+            let (ok, _) = vote::decide(
+                w.venues[UNGA].decision,
+                &votes,
+                &pos,
+                &wts,
+                0.0,
+                0.0,
+                w.p.abstain_band,
+                w.p.yes_bias,
+                w.break_cost(UNGA),
+            );
+            adopted += ok as u32;
+        }
+        let freq = f64::from(adopted) / f64::from(n);
+        assert!(
+            (freq - p).abs() < 0.08,
+            "at {q:?}: forecast {p:.3}, sampled {freq:.3}"
+        );
+    }
+}
+
+/// A sponsor in a consensus-first venue drafts toward the room when its own text would
+/// be objected to and split the venue: it tables a text between its ideal and the room's
+/// compromise, and never a text the room would object to more than its own.
+#[test]
+fn a_sponsor_drafts_for_a_consensus_first_room() {
+    let mut sc = toy();
+    sc.venues[UNGA].decision = Decision::ConsensusFirst { threshold: 0.5 };
+    sc.params.break_cost = 0.3;
+    sc.params.vote_noise = 0.05;
+    let mut w = world(&sc);
+    let p = 0; // east-norms, sponsored by the authoritarian great power
+    w.proposals[p].status = Status::Waiting;
+    w.proposals[p].fixed_venue = Some(UNGA);
+    let choice = forum::choose(&w, p, &mut run_rng(1, 0));
+    let opt = &choice.options[0];
+    let draft = opt.draft.expect("the sponsor drafts toward the room");
+    let own = w.proposals[p].pos;
+    assert!(
+        draft.m < own.m && draft.s < own.s,
+        "drafted {draft:?} from {own:?}"
+    );
+    // With drafting off, the own text is tabled.
+    w.p.draft_reach = 0.0;
+    let choice = forum::choose(&w, p, &mut run_rng(1, 0));
+    assert_eq!(choice.options[0].draft, None);
+}
+
+/// Chairs draft for the rule that decides: a head count where the venue votes, the
+/// negotiated compromise where it decides by consensus.
+#[test]
+fn a_chair_drafts_for_the_rule_that_decides() {
+    use super::drafting;
+    let mut sc = toy();
+    sc.params.absence = 0.0;
+    let mut w = world(&sc);
+    // Make the liberal great power weigh far more than anyone else.
+    w.w_state[0] *= 50.0;
+    let mean_ideal = {
+        let n = w.n_states() as f64;
+        Pos::new(
+            w.ideal.iter().map(|p| p.m).sum::<f64>() / n,
+            w.ideal.iter().map(|p| p.s).sum::<f64>() / n,
+        )
+    };
+    w.venues[UNGA].decision = Decision::ConsensusFirst { threshold: 0.5 };
+    let heads = drafting::chair_text(&w, UNGA).unwrap();
+    assert!((heads.m - mean_ideal.m).abs() < 1e-9 && (heads.s - mean_ideal.s).abs() < 1e-9);
+    w.venues[UNGA].decision = Decision::Consensus;
+    let weighted = drafting::chair_text(&w, UNGA).unwrap();
+    assert!(
+        weighted.dist(w.ideal[0]) < heads.dist(w.ideal[0]),
+        "the heavy member pulls a consensus draft"
+    );
+}
+
+/// A text that endorses venues' work stands at the mean of their rules; venues that
+/// never existed are left out; with none, the sponsor's ideal.
+#[test]
+fn an_endorsing_text_restates_the_venues_it_names() {
+    use super::drafting;
+    let sc = toy();
+    let mut w = world(&sc);
+    let p = 1;
+    w.proposals[p].place = PositionSpec::RuleOf(vec![UNGA, SCO]);
+    w.venues[UNGA].rules[Kind::Norms.index()] = Some(crate::model::world::RuleState {
+        pos: Pos::new(0.2, 0.4),
+        camp: crate::model::Camp::Liberal,
+        dissent: vec![],
+    });
+    // Suppose the SCO has not existed yet: only the Assembly's text counts.
+    w.venues[SCO].existed = false;
+    assert_eq!(drafting::introduced(&w, p), Pos::new(0.2, 0.4));
+    w.venues[SCO].existed = true;
+    w.venues[SCO].rules[Kind::Norms.index()] = Some(crate::model::world::RuleState {
+        pos: Pos::new(0.6, 0.8),
+        camp: crate::model::Camp::Authoritarian,
+        dissent: vec![],
+    });
+    let q = drafting::introduced(&w, p);
+    assert!((q.m - 0.4).abs() < 1e-12 && (q.s - 0.6).abs() < 1e-12);
+    w.proposals[p].place = PositionSpec::RuleOf(vec![2]);
+    assert_eq!(
+        drafting::introduced(&w, p),
+        w.ideal[0],
+        "the sponsor's own text"
+    );
+}
+
+/// A venue whose members invite (`admit = "invited"`) hears no applications: its
+/// membership changes only by events.
+#[test]
+fn an_invited_only_venue_hears_no_applications() {
+    let sc = toy();
+    let mut w = world(&sc);
+    w.venues[SCO].active = true;
+    w.venues[SCO].set_members(&(6..12).collect::<Vec<_>>());
+    for r in w.venues[SCO].rules.iter_mut().flatten() {
+        r.pos = Pos::new(0.5, 0.5);
+    }
+    for i in 0..6 {
+        w.ideal[i] = Pos::new(0.5, 0.5);
+    }
+    let applied = |w: &World| {
+        membership::step(w, &mut run_rng(1, 0))
+            .admissions
+            .iter()
+            .filter(|a| a.venue == SCO)
+            .count()
+    };
+    assert!(applied(&w) > 0, "by unanimity, close states apply");
+    w.venues[SCO].membership = Membership::Invitation {
+        admit: Admit::Invited,
+    };
+    assert_eq!(applied(&w), 0);
 }

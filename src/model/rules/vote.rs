@@ -127,9 +127,8 @@ pub enum Subject {
     /// A rule at `q` replacing `reference` (substantive proposals; mandates, §7.7).
     Rule { q: Pos, reference: Pos },
     /// A resolution creating a venue for `kind` with mandate `q` (§7.7), sponsored by
-    /// `camp`: each voter weighs the mandate against the rule that binds it now
-    /// ([`World::rule_binding`], departure 32), less `treaty_loyalty` if it is bound
-    /// by a rival venue's rule (departure 31).
+    /// `camp`: each voter weighs the mandate against the rule in force (§7.7), less
+    /// `treaty_loyalty` if it is bound by a rival venue's rule (departure 31).
     Create { q: Pos, kind: Kind, camp: Camp },
     /// A change of a venue's membership or decision rule: the expected utility of its
     /// agenda after minus before (§7.7). Items: (P before, q' before, P after, q' after, rule).
@@ -150,7 +149,7 @@ pub fn raw_delta(world: &World, i: StateIx, subject: &Subject, framed: bool) -> 
         Subject::Create { q, kind, camp } => {
             let seen = if framed { world.framed(i, *q) } else { *q };
             world.u(i, seen)
-                - world.u(i, world.rule_binding(i, *kind))
+                - world.u(i, world.rule_in_force(*kind))
                 - world.p.treaty_loyalty
                     * f64::from(u8::from(bound_elsewhere(world, i, *kind, *camp, *q)))
         }
@@ -382,11 +381,21 @@ pub fn ballots(world: &World, positions: &[f64]) -> Vec<Vote> {
     positions.iter().map(|&x| vote_from(x, band)).collect()
 }
 
-/// Whether a participant at `position` calls for a vote in a consensus-first venue: it
-/// would vote no by more than what breaking consensus costs (ODD 7.8). A delegation
-/// that merely leans against a text joins the consensus and explains its position.
-pub fn objects(position: f64, band: f64, break_cost: f64) -> bool {
-    position < -band - break_cost
+/// Whether a participant at `position` objects — blocks a consensus, or calls for a
+/// vote in a consensus-first venue (ODD 7.8): it would vote no, and its position
+/// without the courtesy of `yes_bias` falls below `−(abstain_band + break_cost)`.
+/// Deference decides how a delegation votes on a text it will not stop; whether it
+/// stops it depends on its stakes, and a delegation that merely leans against a text
+/// joins the consensus and explains its position. With `break_cost = 0` (MODEL.md)
+/// every no vote objects.
+pub fn objects(position: f64, yes_bias: f64, band: f64, break_cost: f64) -> bool {
+    position < objection_cut(yes_bias, band, break_cost)
+}
+
+/// The position below which a participant objects: `min(−band, −band − break_cost +
+/// yes_bias)` (see [`objects`]).
+pub fn objection_cut(yes_bias: f64, band: f64, break_cost: f64) -> f64 {
+    (-band).min(-band - break_cost + yes_bias)
 }
 
 /// Whether a decision adopts, and how (§7.6, ODD 7.8). `positions` are the drawn
@@ -401,9 +410,14 @@ pub fn decide(
     stake_w: f64,
     stake_vote: f64,
     band: f64,
+    yes_bias: f64,
     break_cost: f64,
 ) -> (bool, How) {
-    let quiet = || !positions.iter().any(|&x| objects(x, band, break_cost));
+    let quiet = || {
+        !positions
+            .iter()
+            .any(|&x| objects(x, yes_bias, band, break_cost))
+    };
     match decision {
         // Consensus: adopted unless somebody objects (with `break_cost = 0`, unless
         // somebody votes no: MODEL.md's rule).
@@ -535,7 +549,10 @@ pub fn quiet(
     sponsors: &Sponsors,
     break_cost: f64,
 ) -> f64 {
-    let (sd, cut) = (world.p.vote_noise, -world.p.abstain_band - break_cost);
+    let (sd, cut) = (
+        world.p.vote_noise,
+        objection_cut(world.p.yes_bias, world.p.abstain_band, break_cost),
+    );
     let mut p = 1.0;
     for (k, &i) in el.parts.iter().enumerate() {
         let po = if sponsors.contains(i) {
