@@ -8,7 +8,7 @@
 
 use forumsim::engine::RunOptions;
 use forumsim::engine::record::{DecisionKind, DecisionRow, How, RunResult, Vote};
-use forumsim::model::{Camp, Scenario};
+use forumsim::model::Scenario;
 use std::path::Path;
 use std::sync::OnceLock;
 

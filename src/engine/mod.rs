@@ -151,11 +151,15 @@ impl Engine<'_> {
         let round = self.w.round;
         for v in 0..self.w.venues.len() {
             let venue = &self.w.venues[v];
-            if !venue.active || venue.until != Some(round) {
+            if !venue.active || venue.until.is_none_or(|u| round < u) {
                 continue;
             }
             for p in venue.agenda.clone() {
                 self.withdraw(p, v);
+                // Nobody takes a chair's text elsewhere: it lapses with its venue.
+                if self.w.proposals[p].sponsor.is_none() {
+                    self.w.proposals[p].status = Status::Abandoned;
+                }
             }
             let venue = &mut self.w.venues[v];
             venue.active = false;
@@ -400,7 +404,15 @@ impl Engine<'_> {
             let Status::Agenda { venue: v, rounds } = self.w.proposals[p].status else {
                 continue;
             };
-            if self.w.proposals[p].is_negotiated() && self.w.venues[v].bargaining_rounds() > 0 {
+            // In a consensus-first venue the first session's bargaining went into the
+            // sponsor's draft (ODD 7.3): the text is bargained over in the later
+            // sessions only, as `bargaining_rounds` (and so the forecasts) count them.
+            let venue = &self.w.venues[v];
+            let bargains = venue.bargaining_rounds();
+            if self.w.proposals[p].is_negotiated()
+                && bargains > 0
+                && rounds >= venue.negotiation_rounds - bargains
+            {
                 let el = Electorate::present(&self.w, v);
                 if let Some(c) =
                     negotiation::compromise(&self.w, &el, self.w.venues[v].stakeholders)
@@ -1080,6 +1092,14 @@ introduced_year = 2003
         assert_eq!(decided(&r, "report1").len(), 1);
         assert!(decided(&r, "report1")[0].1, "adopted by consensus");
         assert!(decided(&r, "late").is_empty());
+        let late = sc.proposals.iter().position(|p| p.id == "late").unwrap();
+        let mut stepper = Stepper::new(&sc, 0, RunOptions::default());
+        while stepper.step() {}
+        assert_eq!(
+            stepper.world().proposals[late].status,
+            Status::Abandoned,
+            "a chair's text lapses with its venue"
+        );
         let active = |year: i32, id: &str| {
             r.venues
                 .iter()

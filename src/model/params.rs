@@ -101,7 +101,7 @@ define_params! {
     erosion = 0.0, [0.0, 1.0], "share of a consensus-first venue's practice of consensus a recorded vote wears away (ODD 7.8; 0 = it never erodes)";
     recovery = 0.0, [0.0, 1.0], "share of the lost practice an adoption without a vote restores (ODD 7.8)";
     draft_reach = 1.0, [0.0, 1.0], "how far toward the room's compromise a sponsor may draft its text before tabling it in a consensus-first venue (ODD 7.3; 0 = its own text)";
-    treaty_loyalty = 0.0, [0.0, 2.0], "cost, in a vote creating a venue, to parties of a rival binding venue for the same kind whose rule the other camp did not set (ODD 7.7; 0 = off)";
+    treaty_loyalty = 0.0, [0.0, 2.0], "cost, in a vote creating a venue, to parties of a rival binding venue for the same kind whose rule the other camp did not set (ODD 7.8, departure 31; 0 = off)";
     framing = 0.2, [0.0, 1.0], "how much narrower a broad scope reads to an incompetent delegation (§7.6)";
     socialisation = 0.0, [0.0, 1.0], "drift of members' ideals toward adopted rules (§7.8)";
     camp_threshold = 0.4, [0.0, 1.0], "states with regime below this are in the authoritarian camp (§7.11)";

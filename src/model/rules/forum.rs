@@ -220,7 +220,7 @@ fn venue_option(
         let quiet = t.quiet.min(t.p_pass);
         let gain = world.u(s, t.q2) - world.u(s, rule);
         let split = if consensus_first {
-            world.p.break_cost * (1.0 - t.quiet)
+            world.break_cost(v) * (1.0 - t.quiet)
         } else {
             0.0
         };

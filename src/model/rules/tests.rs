@@ -130,7 +130,7 @@ fn a_vote_creating_a_venue_follows_positions_on_its_mandate() {
     assert_eq!(vote::raw_delta(&w, 2, &again, false), before);
 }
 
-/// Treaty loyalty (ODD 7.7): a party to a binding venue whose rule for the kind the
+/// Treaty loyalty (ODD 7.8, departure 31): a party to a binding venue whose rule for the kind the
 /// sponsor's camp did not set pays `treaty_loyalty` when voting to create a rival venue
 /// for that kind — only if it prefers its venue's rule to the mandate, and never for a
 /// universal venue or a venue the sponsor's camp ruled.
