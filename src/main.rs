@@ -2,7 +2,7 @@
 
 mod cli;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use cli::args::{CheckArgs, Cli, Command, MergeArgs, RunArgs, SweepArgs};
 use cli::error::CliError;
 use cli::{plan, print};
@@ -15,7 +15,12 @@ use std::time::Instant;
 
 fn main() -> ExitCode {
     // clap prints help/version (exit 0) and its own usage errors (exit 2) itself.
-    let result = match Cli::parse().command {
+    // `--seed -1` is a bad value for `--seed`, not an unknown argument `-1`: so say it.
+    let matches = Cli::command()
+        .mut_subcommands(|c| c.allow_negative_numbers(true))
+        .get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let result = match cli.command {
         Command::Run(args) => run(args),
         Command::Check(args) => check(args),
         Command::Params(args) => cli::params::params(args),

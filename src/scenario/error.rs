@@ -92,6 +92,13 @@ pub(crate) struct Source<'a> {
     pub parents: Vec<(usize, &'a Path, &'a str)>,
     /// Each `--set` string with the virtual span its values and keys were given.
     pub sets: Vec<(Span, &'a str)>,
+    /// Where each line starts, for the scenario (first) and each parent: a state's
+    /// line is found by binary search, so locating every state of a large world stays
+    /// linear in its size (it was a scan from the top per state: quadratic).
+    lines: Vec<LineIndex>,
+    /// What a child's `remove` deleted from its parents: (list, id, span of the id in
+    /// the `remove`), so that a reference left dangling is reported at the `remove`.
+    removed: std::cell::RefCell<Vec<(String, String, Span)>>,
 }
 
 impl<'a> Source<'a> {
@@ -101,7 +108,25 @@ impl<'a> Source<'a> {
             text,
             parents: Vec::new(),
             sets: Vec::new(),
+            lines: vec![LineIndex::new(text)],
+            removed: std::cell::RefCell::new(Vec::new()),
         }
+    }
+
+    /// Records that a `remove` at `span` deleted `id` from the list `coll` (`state`).
+    pub fn note_removed(&self, coll: &str, id: &str, span: Span) {
+        self.removed
+            .borrow_mut()
+            .push((coll.to_string(), id.to_string(), span));
+    }
+
+    /// Where a `remove` deleted `id` of the list `coll`, if one did.
+    pub fn removed_at(&self, coll: &str, id: &str) -> Option<Span> {
+        self.removed
+            .borrow()
+            .iter()
+            .find(|(c, i, _)| c == coll && i == id)
+            .map(|(_, _, s)| s.clone())
     }
 
     /// End of the virtual range of the files (scenario and parents).
@@ -117,18 +142,20 @@ impl<'a> Source<'a> {
         debug_assert!(self.sets.is_empty(), "parents come before overrides");
         let base = self.files_end() + 1;
         self.parents.push((base, file, text));
+        self.lines.push(LineIndex::new(text));
         base
     }
 
-    /// The file, its text and the offset of its first byte, for a span in the files.
-    fn file_at(&self, at: usize) -> (&'a Path, &'a str, usize) {
-        self.parents
-            .iter()
-            .rev()
-            .find(|(base, _, _)| *base <= at)
-            .map_or((self.file, self.text, 0), |&(base, file, text)| {
-                (file, text, base)
-            })
+    /// The file, its text, the offset of its first byte and its line index, for a span
+    /// in the files.
+    fn file_at(&self, at: usize) -> (&'a Path, &'a str, usize, &LineIndex) {
+        match self.parents.iter().rposition(|(base, _, _)| *base <= at) {
+            Some(i) => {
+                let (base, file, text) = self.parents[i];
+                (file, text, base, &self.lines[i + 1])
+            }
+            None => (self.file, self.text, 0, &self.lines[0]),
+        }
     }
 
     /// Where `span` is, in words, for "already defined at …" messages: `line 12`
@@ -137,8 +164,8 @@ impl<'a> Source<'a> {
         if let Some(set) = self.set_at(span) {
             return format!("--set {set}");
         }
-        let (file, text, base) = self.file_at(span.start);
-        let line = line_col(text, span.start - base).0;
+        let (file, text, base, lines) = self.file_at(span.start);
+        let line = lines.line(text, span.start - base);
         if base == 0 {
             format!("line {line}")
         } else {
@@ -175,8 +202,8 @@ impl<'a> Source<'a> {
                 message,
             };
         }
-        let (file, text, base) = self.file_at(span.start);
-        let (line, col) = line_col(text, span.start - base);
+        let (file, text, base, lines) = self.file_at(span.start);
+        let (line, col) = lines.line_col(text, span.start - base);
         ScenarioError::At {
             file: file.to_path_buf(),
             line,
@@ -193,6 +220,142 @@ impl<'a> Source<'a> {
             message: message.into(),
         }
     }
+}
+
+/// The byte offsets at which the lines of a text start: 1-based line of an offset by
+/// binary search (O(log n)), its column by counting the characters of that line only.
+#[derive(Debug, Clone)]
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// 1-based line of byte offset `at` of `text` (the text this index was made of).
+    pub fn line(&self, text: &str, at: usize) -> usize {
+        // Lines that start at or before `at`; the first always does.
+        self.starts.partition_point(|&s| s <= at.min(text.len()))
+    }
+
+    /// 1-based line and column (in characters), as [`line_col`].
+    pub fn line_col(&self, text: &str, at: usize) -> (usize, usize) {
+        let mut at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let line = self.line(text, at);
+        let start = self.starts[line - 1];
+        (line, text[start..at].chars().count() + 1)
+    }
+}
+
+/// Largest input file forumsim reads as text (scenario, state table, vote or category
+/// file, experiment): far above the largest real input (a 1,000,000-state table is
+/// about 60 MB), low enough that naming `/dev/zero` or a disk image fails at once
+/// instead of filling memory.
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Why a text file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TextError {
+    /// Not readable, or larger than [`MAX_INPUT_BYTES`]: the message says which.
+    Io(String),
+    /// Not UTF-8: where the first bad byte is, and a message saying so.
+    Utf8 {
+        line: usize,
+        col: usize,
+        message: String,
+    },
+}
+
+/// Reads the text file at `path`: at most [`MAX_INPUT_BYTES`], and UTF-8 (the place
+/// of the first bad byte is reported, never replaced silently).
+pub(crate) fn read_text(path: &Path) -> Result<String, TextError> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| TextError::Io(e.to_string()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| TextError::Io(e.to_string()))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(TextError::Io(format!(
+            "larger than {} MiB, the limit for an input file",
+            MAX_INPUT_BYTES >> 20
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        // The prefix is valid UTF-8 by definition.
+        let text = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
+        let (line, col) = line_col(text, good);
+        TextError::Utf8 {
+            line,
+            col,
+            message: format!(
+                "not UTF-8: byte 0x{:02x} cannot start a character here; save the file as UTF-8",
+                bytes[good]
+            ),
+        }
+    })
+}
+
+/// At most [`EXCERPT_CHARS`] characters of `s`, control characters escaped: how a
+/// message quotes input it could not read, so that naming the wrong file (a binary,
+/// `/proc/self/environ`) never dumps its contents.
+pub(crate) fn excerpt(s: &str) -> String {
+    let mut out = String::new();
+    let mut len = 0;
+    for c in s.chars() {
+        let esc: Vec<char> = if c.is_control() {
+            c.escape_default().collect()
+        } else {
+            vec![c]
+        };
+        if len + esc.len() > EXCERPT_CHARS {
+            out.push('…');
+            break;
+        }
+        len += esc.len();
+        out.extend(esc);
+    }
+    out
+}
+
+/// Longest excerpt of input quoted in a message.
+pub(crate) const EXCERPT_CHARS: usize = 40;
+
+/// `message` with every `` `quoted` `` part shortened to an [`excerpt`], and control
+/// characters escaped everywhere: for messages about files that may not be what the
+/// user meant to name.
+pub(crate) fn sanitize(message: &str) -> String {
+    message
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                excerpt(part)
+            } else {
+                part.chars()
+                    .flat_map(|c| {
+                        let esc: Vec<char> = if c.is_control() {
+                            c.escape_default().collect()
+                        } else {
+                            vec![c]
+                        };
+                        esc
+                    })
+                    .collect()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
 }
 
 /// 1-based line and column (in characters) of byte offset `at` in `text`.
@@ -312,6 +475,21 @@ mod tests {
         assert_eq!(line_col(text, 6), (2, 1));
         assert_eq!(line_col(text, 9), (2, 3));
         assert_eq!(line_col(text, 1000), (3, 1));
+        let ix = LineIndex::new(text);
+        for at in 0..=text.len() + 2 {
+            assert_eq!(ix.line_col(text, at), line_col(text, at), "at {at}");
+        }
+    }
+
+    #[test]
+    fn excerpts_are_short_and_escaped() {
+        let long = "A=1\0B=2\0".repeat(100);
+        let e = excerpt(&long);
+        assert!(e.chars().count() <= EXCERPT_CHARS + 1, "{e}");
+        assert!(!e.contains('\0'), "{e}");
+        let m = sanitize(&format!("unknown column `{long}` (column 1)"));
+        assert!(m.len() < 150 && m.ends_with("` (column 1)"), "{m}");
+        assert_eq!(sanitize("got `x`"), "got `x`");
     }
 
     #[test]

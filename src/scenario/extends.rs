@@ -91,9 +91,16 @@ pub(crate) fn parse<'a>(
 ) -> Result<Spanned<DeTable<'a>>, ScenarioError> {
     DeTable::parse(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
+        let mut message = super::first_lowercase(e.message());
+        // The parser says "duplicate key" at the key: name it.
+        if message.starts_with("duplicate key")
+            && let Some(key) = text.get(span.clone()).filter(|k| !k.trim().is_empty())
+        {
+            message = format!("duplicate key `{}`", super::excerpt(key.trim()));
+        }
         src.error(
             &(span.start + base..span.end + base),
-            format!("invalid TOML: {}", super::first_lowercase(e.message())),
+            format!("invalid TOML: {message}"),
         )
     })
 }
@@ -160,14 +167,15 @@ pub(crate) fn read_parents(path: &Path, text: &str) -> Result<Vec<Parent>, Scena
                 format!("extends: a chain of more than {MAX_DEPTH} parents"),
             ));
         }
-        let parent_text = std::fs::read_to_string(&parent_path).map_err(|e| {
-            src.error(
+        let parent_text = super::read_scenario(&parent_path).map_err(|e| match e {
+            ScenarioError::Read { message, .. } => src.error(
                 &span,
                 format!(
-                    "extends: cannot read the parent scenario {}: {e}",
+                    "extends: cannot read the parent scenario {}: {message}",
                     parent_path.display()
                 ),
-            )
+            ),
+            located => located,
         })?;
         let rel_dir = from_rel.join(Path::new(&ext).parent().unwrap_or(Path::new("")));
         seen.push(id);
@@ -485,6 +493,7 @@ fn apply_removals(
                     ),
                 ));
             }
+            src.note_removed(coll, name, id.span());
             gone.insert(name.to_string());
         }
         if let Some(DeValue::Array(items)) = parent.get_mut(coll).map(Spanned::get_mut) {

@@ -22,6 +22,7 @@ mod error;
 pub(crate) use error::line_col;
 mod extends;
 mod facts;
+pub mod limits;
 mod overrides;
 mod population;
 mod raw;
@@ -40,7 +41,9 @@ pub use overrides::{apply_override, parse_value};
 pub use validate::LEGACY as DEFAULT_LEGACY;
 
 use crate::model::Scenario;
+pub use error::MAX_INPUT_BYTES;
 use error::{Source, Span, rewrite_serde_message};
+pub(crate) use error::{TextError, excerpt, read_text};
 
 /// Loads and validates the scenario at `path`.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
@@ -50,10 +53,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
 /// Loads the scenario at `path` with `overrides`: `path=value` strings from `--set`
 /// (the value is parsed as a TOML value; a bare word is taken as a string).
 pub fn load_with(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Read {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let text = read_scenario(path)?;
     from_str(&text, path, overrides)
 }
 
@@ -77,11 +77,25 @@ pub struct Resolved {
 
 /// Loads the scenario at `path` with `overrides`, and its resolved TOML text.
 pub fn load_resolved(path: &Path, overrides: &[String]) -> Result<Resolved, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Read {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let text = read_scenario(path)?;
     resolved_from_str(&text, path, overrides)
+}
+
+/// The text of the scenario file at `path` (see [`error::read_text`]: size-limited,
+/// and a byte that is not UTF-8 is an error at its line and column).
+pub fn read_scenario(path: &Path) -> Result<String, ScenarioError> {
+    error::read_text(path).map_err(|e| match e {
+        TextError::Io(message) => ScenarioError::Read {
+            path: path.to_path_buf(),
+            message,
+        },
+        TextError::Utf8 { line, col, message } => ScenarioError::At {
+            file: path.to_path_buf(),
+            line,
+            col: Some(col),
+            message,
+        },
+    })
 }
 
 /// [`load_resolved`] for a scenario text in memory.
@@ -103,11 +117,9 @@ fn load_text(
     let mut src = Source::new(path, text);
     let mut doc = extends::parse(&src, text, 0)?;
     extends::resolve(&mut src, &mut doc, &parents)?;
-    let resolved = if want_text {
-        to_toml(&doc, path)?
-    } else {
-        String::new()
-    };
+    // The texts are written after validation: a value the writer cannot take (a number
+    // that overflows) is then reported where it is, as `check` reports it.
+    let before_overrides = (want_text && !overrides.is_empty()).then(|| doc.clone());
     let contexts = contexts(doc.get_ref(), src.files_end());
     for set in overrides {
         let span = src.add_set(set);
@@ -115,11 +127,7 @@ fn load_text(
         overrides::apply_spanned(doc.get_mut(), key, overrides::parse_set_value(value), &span)
             .map_err(|m| src.set_error(set, m))?;
     }
-    let with_overrides = if want_text && !overrides.is_empty() {
-        to_toml(&doc, path)?
-    } else {
-        resolved.clone()
-    };
+    let text_doc = want_text.then(|| doc.clone());
     let raw = raw::RawScenario::deserialize(toml::de::Deserializer::from(doc)).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let ctx = innermost(&contexts, &span).unwrap_or_default();
@@ -130,6 +138,14 @@ fn load_text(
         src.error(&span, validate::with_ctx(ctx, msg))
     })?;
     let scenario = validate::validate(&raw, &src, extends::folder(path))?;
+    let (resolved, with_overrides) = match (&before_overrides, &text_doc) {
+        (Some(before), Some(after)) => (to_toml(before, path)?, to_toml(after, path)?),
+        (None, Some(doc)) => {
+            let t = to_toml(doc, path)?;
+            (t.clone(), t)
+        }
+        _ => (String::new(), String::new()),
+    };
     Ok(Resolved {
         scenario,
         text: resolved,

@@ -33,6 +33,7 @@ pub struct RawScenario {
     pub seed: S<i64>,
     pub population_seed: Option<S<i64>>,
     pub runs: Option<S<i64>>,
+    #[serde(default, deserialize_with = "pair")]
     pub legacy: Option<S<Pair>>,
     pub parameters: Option<S<BTreeMap<S<String>, S<toml::Value>>>>,
     pub stakeholder: Option<S<RawStakeholderActor>>,
@@ -82,6 +83,7 @@ pub const TOP_KEYS: &[&str] = &[
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStakeholderActor {
+    #[serde(default, deserialize_with = "pair")]
     pub ideal: Option<S<Pair>>,
     pub salience: Option<S<f64>>,
 }
@@ -91,6 +93,7 @@ pub struct RawStakeholderActor {
 pub struct RawBloc {
     pub id: S<String>,
     pub name: Option<S<String>>,
+    #[serde(default, deserialize_with = "pair")]
     pub shift: Option<S<Pair>>,
     pub cohesion: Option<S<f64>>,
 }
@@ -106,6 +109,7 @@ pub struct RawState {
     pub ict: S<f64>,
     pub tags: Option<Names>,
     pub blocs: Option<Names>,
+    #[serde(default, deserialize_with = "pair")]
     pub ideal: Option<S<Pair>>,
     pub salience: Option<S<f64>>,
 }
@@ -190,6 +194,7 @@ pub struct RawVenue {
     pub privilege: Option<S<f64>>,
     pub hosts: Names,
     pub reach: Option<S<String>>,
+    #[serde(default, deserialize_with = "pair_map")]
     pub rules: Option<S<BTreeMap<S<String>, S<Pair>>>>,
     pub negotiation_rounds: Option<S<i64>>,
     pub founders: Option<Names>,
@@ -240,7 +245,8 @@ impl<'de> Deserialize<'de> for RawPosition {
                     .map(|r| RawPosition::RuleOf(r.rule_of))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                Pair::deserialize(SeqAccessDeserializer::new(seq)).map(RawPosition::At)
+                // Exactly two numbers: a third is an error, not dropped.
+                Exact2::deserialize(SeqAccessDeserializer::new(seq)).map(|p| RawPosition::At(p.0))
             }
         }
         d.deserialize_any(V)
@@ -385,6 +391,8 @@ pub trait Expecting {
     /// Whether the full form is an array (`[m, s]`) rather than a table. Tables are
     /// not accepted as arrays: serde would otherwise fill a struct positionally.
     const ARRAY: bool = false;
+    /// The length of that array: more elements are an error, not dropped.
+    const LEN: usize = 0;
 }
 impl Expecting for RawMembership {
     const EXPECTING: &'static str = "a membership type or table";
@@ -401,11 +409,13 @@ impl Expecting for RawDist {
 impl Expecting for Pair {
     const EXPECTING: &'static str = "an array [m, s]";
     const ARRAY: bool = true;
+    const LEN: usize = 2;
 }
 impl Expecting for RawPosition {
     const EXPECTING: &'static str =
         "[m, s], \"sponsor_ideal\", \"compromise\" or { rule_of = [venue ids] }";
     const ARRAY: bool = true;
+    const LEN: usize = 2;
 }
 impl Expecting for Box<RawVenue> {
     const EXPECTING: &'static str = "a venue id or a venue table";
@@ -438,11 +448,77 @@ impl<'de, T: Deserialize<'de> + Expecting> Deserialize<'de> for Short<T> {
                 if !T::ARRAY {
                     return Err(de::Error::invalid_type(de::Unexpected::Seq, &self));
                 }
-                T::deserialize(SeqAccessDeserializer::new(seq)).map(Short::Full)
+                let mut seq = seq;
+                let full = T::deserialize(SeqAccessDeserializer::new(&mut seq))?;
+                let extra = rest(&mut seq)?;
+                if extra > 0 {
+                    return Err(de::Error::invalid_length(T::LEN + extra, &self));
+                }
+                Ok(Short::Full(full))
             }
         }
         d.deserialize_any(V(PhantomData))
     }
+}
+
+/// Exactly two numbers: serde's own `[f64; 2]` stops reading after two, so a third
+/// value (`[0.2, 0.3, 0.4]`) would be dropped without a word.
+struct Exact2(Pair);
+
+impl<'de> Deserialize<'de> for Exact2 {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Pair;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an array [m, s] of two numbers")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Pair, A::Error> {
+                let m = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+                let s = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::invalid_length(1, &self))?;
+                let extra = rest(&mut seq)?;
+                if extra > 0 {
+                    return Err(de::Error::invalid_length(2 + extra, &self));
+                }
+                Ok([m, s])
+            }
+        }
+        d.deserialize_seq(V).map(Exact2)
+    }
+}
+
+/// Reads what is left of a sequence; returns how many elements that was.
+fn rest<'de, A: SeqAccess<'de>>(seq: &mut A) -> Result<usize, A::Error> {
+    let mut n = 0;
+    while seq.next_element::<de::IgnoredAny>()?.is_some() {
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// An optional `[m, s]` key, exactly two numbers (see [`Exact2`]).
+fn pair<'de, D: Deserializer<'de>>(d: D) -> Result<Option<S<Pair>>, D::Error> {
+    let v = Option::<S<Exact2>>::deserialize(d)?;
+    Ok(v.map(|p| S::new(p.span(), p.into_inner().0)))
+}
+
+/// An optional table of `[m, s]` values (a venue's `rules`).
+type PairMap = BTreeMap<S<String>, S<Pair>>;
+fn pair_map<'de, D: Deserializer<'de>>(d: D) -> Result<Option<S<PairMap>>, D::Error> {
+    let v = Option::<S<BTreeMap<S<String>, S<Exact2>>>>::deserialize(d)?;
+    Ok(v.map(|m| {
+        let span = m.span();
+        let map = m
+            .into_inner()
+            .into_iter()
+            .map(|(k, p)| (k, S::new(p.span(), p.into_inner().0)))
+            .collect();
+        S::new(span, map)
+    }))
 }
 
 #[cfg(test)]

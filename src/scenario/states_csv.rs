@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::error::{ScenarioError, all_of, did_you_mean};
+use super::error::{ScenarioError, TextError, all_of, did_you_mean, read_text, sanitize};
 use crate::model::Pos;
 
 const REQUIRED: [&str; 6] = ["id", "name", "regime", "power", "competence", "ict"];
@@ -31,21 +31,32 @@ pub struct CsvState {
     pub salience: Option<f64>,
 }
 
-/// An error at `line` of the CSV file `file`.
+/// An error at `line` of the CSV file `file`. What it quotes of the file is cut to a
+/// short excerpt ([`sanitize`]): the file may not be a table at all.
 pub fn csv_error(file: &Path, line: usize, message: impl Into<String>) -> ScenarioError {
     ScenarioError::At {
         file: file.to_path_buf(),
         line,
         col: None,
-        message: message.into(),
+        message: sanitize(&message.into()),
+    }
+}
+
+/// Reads a CSV input file (a state table, a vote or category file). Read failures are
+/// returned as the `Err(String)` of the outer result so the caller can point at the
+/// key that names the file; text that is not UTF-8 is an error at its line.
+pub fn read_csv_text(file: &Path) -> Result<Result<String, ScenarioError>, String> {
+    match read_text(file) {
+        Ok(text) => Ok(Ok(text)),
+        Err(TextError::Io(m)) => Err(m),
+        Err(TextError::Utf8 { line, message, .. }) => Ok(Err(csv_error(file, line, message))),
     }
 }
 
 /// Reads the state table at `file`. Read failures are returned as the `Err(String)`
 /// of the outer result so the caller can point at the `states_csv` key instead.
 pub fn read(file: &Path) -> Result<Result<Vec<CsvState>, ScenarioError>, String> {
-    let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
-    Ok(parse(&text, file))
+    Ok(read_csv_text(file)?.and_then(|text| parse(&text, file)))
 }
 
 /// Parses the text of a state table; `file` is used in messages.
@@ -214,6 +225,7 @@ fn from_csv(file: &Path, e: &csv::Error) -> ScenarioError {
             format!("this row has {len} fields but the header has {expected_len}")
         }
         csv::ErrorKind::Utf8 { .. } => "the file is not valid UTF-8".to_string(),
+        // The csv crate's other messages name positions, not contents.
         _ => e.to_string(),
     };
     csv_error(file, line, message)

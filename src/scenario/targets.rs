@@ -150,13 +150,13 @@ fn target(
     let mut votes = Vec::new();
     if let Some(v) = &t.votes {
         let path = base_dir.join(v.get_ref());
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let text = super::states_csv::read_csv_text(&path).map_err(|e| {
             b.err(
                 &v.span(),
                 ctx,
                 format!("votes: cannot read `{}`: {e}", path.display()),
             )
-        })?;
+        })??;
         votes = parse_votes(&text, &path, |iso3| b.state_by_id(iso3))?;
         let mut counted = Tally::default();
         for (_, ballot) in &votes {
@@ -197,13 +197,13 @@ fn target(
             ));
         }
         let path = base_dir.join(c.get_ref());
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let text = super::states_csv::read_csv_text(&path).map_err(|e| {
             b.err(
                 &c.span(),
                 ctx,
                 format!("baseline: cannot read `{}`: {e}", path.display()),
             )
-        })?;
+        })??;
         categories = parse_categories(&text, &path, |iso3| b.state_by_id(iso3))?;
         let have: BTreeMap<StateIx, u32> = categories.iter().copied().collect();
         if let Some((s, _)) = votes.iter().find(|(s, _)| !have.contains_key(s)) {

@@ -15,6 +15,7 @@ use std::path::Path;
 use toml::Spanned as S;
 
 use super::error::{ScenarioError, Source, Span, did_you_mean};
+use super::limits;
 use super::population::{self, Attr, Dist, Group};
 use super::raw::{Names, Pair, RawDist, RawPopulation, RawPosition, RawScenario, RawState, Short};
 use super::states_csv::{self, csv_error};
@@ -32,6 +33,14 @@ pub const LEGACY: Pos = Pos::new(0.15, 0.2);
 /// Largest group a `[[population]]` may draw: far above the 20,000-state synthetic
 /// worlds the engine targets, low enough that a typo cannot exhaust memory.
 const MAX_POPULATION: i64 = 1_000_000;
+
+/// The message for a world of `n` states, more than [`limits::MAX_STATES`].
+fn too_many_states(n: usize) -> String {
+    format!(
+        "the world would have {n} states, more than the limit of {} (docs/SCENARIOS.md, Limits)",
+        limits::MAX_STATES
+    )
+}
 
 /// `ctx: message`, or just `message` at top level.
 pub(super) fn with_ctx(ctx: &str, msg: impl Display) -> String {
@@ -252,6 +261,19 @@ impl<'s> Builder<'s> {
         ctx: &str,
     ) -> Result<T> {
         map.get(name).copied().ok_or_else(|| {
+            // Deleted by a child's `remove`: the place to fix is that `remove`.
+            if let Some(at) = self.src.removed_at(what, name) {
+                let by = match site {
+                    Site::Toml(span) => self.place(span),
+                    Site::Csv(file, line) => format!("{}:{line}", file.display()),
+                };
+                let who = if ctx.is_empty() { "a table" } else { ctx };
+                return self.err(
+                    &at,
+                    "",
+                    format!("remove: {what} `{name}` is still named by {who} at {by}; remove that too, or keep the {what}"),
+                );
+            }
             let hint = did_you_mean(name, map.keys().map(String::as_str));
             self.site_err(site, ctx, format!("unknown {what} `{name}`{hint}"))
         })
@@ -502,11 +524,24 @@ impl<'s> Builder<'s> {
             self.add_state(state, &Site::Toml(s.get_ref().id.span()), here, &mut first)?;
         }
 
+        if self.states.len() > limits::MAX_STATES {
+            let span = raw.states_csv.as_ref().map_or(0..0, |c| c.span());
+            return Err(self.err(&span, "", too_many_states(self.states.len())));
+        }
         let mut rng = population_rng(population_seed);
         for p in &raw.population {
             let p = p.get_ref();
             let group = self.group(p)?;
             let ctx = format!("population \"{}\"", group.label);
+            // Refused before drawing: the states would be made first.
+            let total = self.states.len() + group.count;
+            if total > limits::MAX_STATES {
+                return Err(self.err(
+                    &p.count.span(),
+                    &ctx,
+                    format!("count: {}", too_many_states(total)),
+                ));
+            }
             for state in population::draw(&group, &mut rng) {
                 if !state.power.is_finite() {
                     return Err(self.err(
@@ -873,7 +908,7 @@ pub(crate) fn validate(raw: &RawScenario, src: &Source, base_dir: &Path) -> Resu
         .as_ref()
         .map(|d| d.get_ref().clone())
         .unwrap_or_default();
-    let rounds = b.count(&raw.rounds, 1, "", "rounds")?;
+    let rounds = b.int(&raw.rounds, 1, limits::MAX_ROUNDS, "", "rounds")? as u32;
     let start_year = match &raw.start_year {
         Some(y) => b.int(
             y,
@@ -925,6 +960,7 @@ pub(crate) fn validate(raw: &RawScenario, src: &Source, base_dir: &Path) -> Resu
 
     let plan = super::agenda::Plan::new(&mut b, raw)?;
     let venues = super::venues::venues(&mut b, &plan)?;
+    check_world_size(&b, raw, venues.len())?;
     let proposals = super::agenda::proposals(&mut b, &plan, &venues)?;
     let events = super::agenda::events(&mut b, &plan, raw)?;
     check_tags(&b)?;
@@ -962,6 +998,30 @@ pub(crate) fn validate(raw: &RawScenario, src: &Source, base_dir: &Path) -> Resu
         election_targets,
         facts,
     })
+}
+
+/// States × venues within [`limits::MAX_STATE_VENUES`]; the error points at the first
+/// `[[venue]]` past the limit (or the first one).
+fn check_world_size(b: &Builder, raw: &RawScenario, venues: usize) -> Result<()> {
+    let states = b.states.len() as u64;
+    let cells = states * venues as u64;
+    if cells <= limits::MAX_STATE_VENUES {
+        return Ok(());
+    }
+    let fit = (limits::MAX_STATE_VENUES / states.max(1)) as usize;
+    let span = raw
+        .venue
+        .get(fit)
+        .or(raw.venue.first())
+        .map_or(0..0, |v| v.get_ref().id.span());
+    Err(b.err(
+        &span,
+        "",
+        format!(
+            "{states} states and {venues} venues make {cells} state-venue pairs, more than the limit of {} (docs/SCENARIOS.md, Limits); use fewer states or venues",
+            limits::MAX_STATE_VENUES
+        ),
+    ))
 }
 
 /// Reserved tags must be carried by some state (at round 0 or through a `tag`

@@ -104,7 +104,13 @@ fn venue(b: &mut Builder, v: &RawVenue, origin: Origin) -> Result<VenueSpec> {
         }
     }
     let negotiation_rounds = match &v.negotiation_rounds {
-        Some(n) => b.count(n, 1, &ctx, "negotiation_rounds")?,
+        Some(n) => b.int(
+            n,
+            1,
+            super::limits::MAX_NEGOTIATION_ROUNDS,
+            &ctx,
+            "negotiation_rounds",
+        )? as u32,
         None => 1,
     };
     let founders = founders(b, v, &membership, created, &ctx)?;

@@ -1,0 +1,306 @@
+//! Issue #15: no abort or hang on any accepted input, a run folder never half old and
+//! half new, reads confined to what the user named, and located messages. Each test
+//! is named after the item of the issue it covers; the scenario fixtures of the issue
+//! are in `tests/fixtures/bad/` (`limit_*`, `pair_*`, `syntax_duplicate_key`).
+
+mod common;
+
+use common::{BIN, arg, forumsim, stderr};
+use forumsim::experiment::design;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn stylized() -> String {
+    arg(&root().join("scenarios/stylized.toml"))
+}
+
+fn code(o: &Output) -> Option<i32> {
+    o.status.code()
+}
+
+/// Runs `forumsim ARGS`, killing it after `limit`: `None` if it had to be killed.
+fn within(limit: Duration, args: &[&str]) -> Option<Output> {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("forumsim starts");
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if child.try_wait().expect("wait").is_some() {
+            return Some(child.wait_with_output().expect("output"));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+/// A scenario with `n` `[[state]]` tables (and one venue).
+fn many_states(n: usize) -> String {
+    let mut s = String::from("name = \"many\"\nrounds = 2\nseed = 1\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "\n[[state]]\nid = \"S{i}\"\nregime = 0.5\npower = 1\ncompetence = 0.5\nict = 0.5\n"
+        ));
+    }
+    s.push_str("\n[[venue]]\nid = \"v\"\nmembership = \"open\"\ndecision = \"majority\"\ntransparency = 0.5\nhosts = [\"norms\"]\n");
+    s
+}
+
+// ---- 1, 2: sizes refused up front, designs that stream, no hang on inf ---------------
+
+#[test]
+fn issue15_1_huge_rounds_are_refused_not_aborted() {
+    let o = forumsim(&["run", &stylized(), "--set", "rounds=1000000000", "-q"]);
+    assert_eq!(code(&o), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--set rounds=1000000000: rounds must be at most 100000"),
+        "{}",
+        stderr(&o)
+    );
+    let o = forumsim(&["check", &stylized(), "--set", "rounds=4294967295"]);
+    assert_eq!(code(&o), Some(2));
+    assert!(
+        stderr(&o).contains("rounds must be at most 100000"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn issue15_2_huge_negotiation_rounds_are_refused() {
+    let o = within(
+        Duration::from_secs(30),
+        &[
+            "run",
+            &stylized(),
+            "--set",
+            "venue.gge.negotiation_rounds=4294967295",
+            "--out",
+            "/nonexistent/never-written",
+        ],
+    )
+    .expect("refused at once, not run for ever");
+    assert_eq!(code(&o), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("negotiation_rounds must be at most 10000"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+fn experiment(dir: &Path, body: &str) -> PathBuf {
+    let path = dir.join("exp.toml");
+    let text = format!("scenario = {:?}\n{body}", stylized());
+    fs::write(&path, text).unwrap();
+    path
+}
+
+// ---- 3: large worlds load in linear time ---------------------------------------------
+
+#[test]
+fn issue15_3_thirty_thousand_states_load_in_seconds() {
+    let text = many_states(30_000);
+    let t = Instant::now();
+    let sc = forumsim::scenario::from_str(&text, Path::new("many.toml"), &[]).unwrap();
+    assert_eq!(sc.states.len(), 30_000);
+    // Quadratic (a scan from the top per state), this took ~50 s.
+    assert!(
+        t.elapsed() < Duration::from_secs(8),
+        "took {:?}",
+        t.elapsed()
+    );
+    let dup = format!(
+        "{text}\n[[state]]\nid = \"S7\"\nregime = 0.5\npower = 1\ncompetence = 0.5\nict = 0.5\n"
+    );
+    let e = forumsim::scenario::from_str(&dup, Path::new("many.toml"), &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("duplicate state id `S7` (first defined at line 55)"),
+        "{e}"
+    );
+}
+
+// ---- 4, 5: a run folder is the old one or the new one, and user files stay --------------
+
+fn run_into(out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "run".to_string(),
+        stylized(),
+        "--out".into(),
+        arg(out),
+        "-q".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    forumsim(&args)
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+// ---- 6: merge of damaged input -----------------------------------------------------
+
+fn shards(tmp: &Path) -> Vec<PathBuf> {
+    let exp = "scenarios/experiments/quick-grid.toml";
+    (1..=2)
+        .map(|k| {
+            let d = tmp.join(format!("s{k}"));
+            let o = forumsim(&[
+                "sweep",
+                exp,
+                "--out",
+                &arg(&d),
+                "--shard",
+                &format!("{k}/2"),
+                "-q",
+            ]);
+            assert_eq!(code(&o), Some(0), "{}", stderr(&o));
+            d
+        })
+        .collect()
+}
+
+// ---- 7: verify reads only its folder, and every table ------------------------------------
+
+fn edit_manifest(dir: &Path, f: impl FnOnce(&mut serde_json::Value)) {
+    let path = dir.join("manifest.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    f(&mut m);
+    fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+}
+
+// ---- 8: short, sanitised excerpts -------------------------------------------------------
+
+#[test]
+fn issue15_8_errors_never_dump_a_file_that_is_not_a_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let secret = "forumsim-secret-value-that-must-not-leak";
+    let proc_env = "/proc/self/environ";
+    if !Path::new(proc_env).exists() {
+        return; // not Linux
+    }
+    let validate = root().join("tests/fixtures/validate");
+    let target = fs::read_to_string(validate.join("target.toml")).unwrap();
+    for (what, text) in [
+        (
+            "states_csv",
+            target.replace(
+                "states_csv = \"states.csv\"",
+                &format!("states_csv = {proc_env:?}"),
+            ),
+        ),
+        (
+            "votes",
+            target.replace("votes = \"votes.csv\"", &format!("votes = {proc_env:?}")),
+        ),
+        (
+            "baseline",
+            target.replace(
+                "baseline = \"categories.csv\"",
+                &format!("baseline = {proc_env:?}"),
+            ),
+        ),
+    ] {
+        let path = validate.join(format!("leak-{what}-{}.toml", std::process::id()));
+        fs::write(&path, text).unwrap();
+        let o = Command::new(BIN)
+            .args(["check", &arg(&path)])
+            .env("FORUMSIM_TEST_SECRET", secret)
+            .output()
+            .unwrap();
+        let _ = fs::remove_file(&path);
+        let e = stderr(&o);
+        assert_eq!(code(&o), Some(2), "{what}: {e}");
+        assert!(!e.contains(secret), "{what} leaks the environment: {e}");
+        assert!(e.len() < 400, "{what}: {} bytes: {e}", e.len());
+        assert!(!e.contains('\0'), "{what}: {e}");
+    }
+    let _ = tmp;
+}
+
+// ---- 9: locations kept ---------------------------------------------------------------
+
+#[test]
+fn issue15_9_a_number_that_overflows_is_located_by_every_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("x.toml");
+    let text = fs::read_to_string(root().join("tests/fixtures/good/inline.toml")).unwrap();
+    let bad = text.replacen("transparency = ", "transparency = 1e999 #", 1);
+    assert_ne!(bad, text);
+    fs::write(&path, bad).unwrap();
+    for args in [
+        vec!["check", "--resolved"],
+        vec!["run", "-q", "--out", "/nonexistent/x"],
+        vec!["check"],
+    ] {
+        let mut a = args.clone();
+        let p = arg(&path);
+        a.insert(1, &p);
+        let o = forumsim(&a);
+        let e = stderr(&o);
+        assert_eq!(code(&o), Some(2), "{args:?}: {e}");
+        assert!(
+            e.contains(&format!("{p}:")) && !e.contains("a bug in forumsim"),
+            "{args:?}: {e}"
+        );
+    }
+}
+
+#[test]
+fn issue15_9_non_utf8_bytes_are_located() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("x.toml");
+    fs::write(&path, b"name = \"x\"\nrounds = 1\xff\n").unwrap();
+    let o = forumsim(&["check", &arg(&path)]);
+    assert_eq!(code(&o), Some(2));
+    assert!(
+        stderr(&o).contains("x.toml:2:11: not UTF-8: byte 0xff"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn issue15_9_a_child_remove_that_breaks_its_parent_is_reported_at_the_remove() {
+    let o = forumsim(&["check", "tests/fixtures/extends/remove_dangling.toml"]);
+    assert_eq!(code(&o), Some(2));
+    assert!(
+        stderr(&o).contains("remove_dangling.toml:5:21: remove: state `GP2` is still named by"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn issue15_9_negative_numbers_to_numeric_flags_name_the_flag() {
+    for (flag, value) in [("--seed", "-1"), ("--runs", "-3")] {
+        let o = forumsim(&["run", &stylized(), flag, value]);
+        assert_eq!(code(&o), Some(2));
+        assert!(
+            stderr(&o).contains(&format!("invalid value '{value}' for '{flag}")),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+// ---- 10: what was accepted silently ---------------------------------------------------
