@@ -71,8 +71,9 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     }
     let runs = plan::run_indices(args.runs, args.run_index, sc.runs)?;
     let out = plan::out_dir(args.out.as_deref(), &sc.name)?;
-    // Fail on an unwritable folder now, not after the batch.
-    output::prepare_dir(&out)?;
+    // Fail on an unwritable folder now, not after the batch (the folder itself is
+    // left as it is until the new batch is complete).
+    output::check_out_dir(&out)?;
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.map_or(0, |n| n as usize)) // 0 = all cores

@@ -107,6 +107,12 @@ fn plot_of_a_missing_folder_or_garbled_table_exits_2() {
         "run,year,venue\n0,1998,unga\n",
     )
     .unwrap();
+    // Without checksums in the manifest (as an older forumsim wrote it), the garbled
+    // table reaches the reader, which must locate the problem.
+    let mpath = tmp.path().join("manifest.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&fs::read(&mpath).unwrap()).unwrap();
+    m.as_object_mut().unwrap().remove("sha256");
+    fs::write(&mpath, serde_json::to_vec(&m).unwrap()).unwrap();
     let o = forumsim(&["plot", &arg(tmp.path())]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);

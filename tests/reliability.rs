@@ -157,6 +157,131 @@ fn listing(dir: &Path) -> Vec<String> {
     v
 }
 
+#[test]
+fn issue15_4_kill_during_a_run_leaves_the_old_or_the_new_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = run_into(
+        &out,
+        &["--runs", "60", "--votes", "--states", "--seed", "1"],
+    );
+    assert_eq!(code(&o), Some(0), "{}", stderr(&o));
+    let first = fs::read(out.join("rounds.csv")).unwrap();
+    for (trial, ms) in [150u64, 400, 700, 1000, 1500, 2500].into_iter().enumerate() {
+        let mut child = Command::new(BIN)
+            .args([
+                "run",
+                &stylized(),
+                "--out",
+                &arg(&out),
+                "-q",
+                "--runs",
+                "60",
+            ])
+            .args(["--votes", "--states", "--seed", &(2 + trial).to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        assert!(
+            out.join("manifest.json").is_file(),
+            "trial {trial}: no manifest"
+        );
+        forumsim::output::vouch::check(&out)
+            .unwrap_or_else(|e| panic!("trial {trial}: a mixed folder: {e}"));
+        // Still the first batch, or wholly a new one (its manifest vouches for it).
+        let m: serde_json::Value =
+            serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+        if m["seed"] == 1 {
+            assert_eq!(
+                fs::read(out.join("rounds.csv")).unwrap(),
+                first,
+                "trial {trial}"
+            );
+        }
+    }
+    // The next run cleans up what the killed ones left (their staging folders).
+    let o = run_into(&out, &["--runs", "2"]);
+    assert_eq!(code(&o), Some(0), "{}", stderr(&o));
+    assert_eq!(listing(tmp.path()), ["out"]);
+    assert!(
+        !listing(&out).iter().any(|n| n.starts_with('.')),
+        "{:?}",
+        listing(&out)
+    );
+}
+
+#[test]
+fn issue15_4_plot_report_and_animate_refuse_a_mixed_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    assert_eq!(
+        code(&run_into(&a, &["--runs", "2", "--seed", "1"])),
+        Some(0)
+    );
+    assert_eq!(
+        code(&run_into(&b, &["--runs", "2", "--seed", "2"])),
+        Some(0)
+    );
+    fs::copy(b.join("rounds.csv"), a.join("rounds.csv")).unwrap();
+    for cmd in ["plot", "report", "animate"] {
+        let o = forumsim(&[cmd, &arg(&a), "-q"]);
+        assert_eq!(code(&o), Some(2), "{cmd}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("rounds.csv: not the table manifest.json describes"),
+            "{cmd}: {}",
+            stderr(&o)
+        );
+    }
+    fs::remove_file(b.join("manifest.json")).unwrap();
+    let o = forumsim(&["plot", &arg(&b), "-q"]);
+    assert_eq!(code(&o), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no manifest.json"), "{}", stderr(&o));
+}
+
+#[test]
+fn issue15_4_stale_temp_files_and_staging_folders_are_cleaned() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_eq!(code(&run_into(&out, &["--runs", "2"])), Some(0));
+    // What a writer killed by an older forumsim (or this one) leaves behind.
+    fs::write(out.join(".rounds.csv.999999999-0.tmp"), "half").unwrap();
+    fs::create_dir(tmp.path().join(".out.new-999999999-0")).unwrap();
+    assert_eq!(code(&run_into(&out, &["--runs", "2"])), Some(0));
+    assert_eq!(listing(tmp.path()), ["out"]);
+    assert!(!out.join(".rounds.csv.999999999-0.tmp").exists());
+}
+
+#[test]
+fn issue15_5_files_forumsim_did_not_list_are_never_deleted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("votes.csv"), "my own votes\n").unwrap();
+    fs::write(out.join("attention.csv"), "my own notes\n").unwrap();
+    assert_eq!(code(&run_into(&out, &["--runs", "2"])), Some(0));
+    assert_eq!(
+        fs::read_to_string(out.join("votes.csv")).unwrap(),
+        "my own votes\n"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("attention.csv")).unwrap(),
+        "my own notes\n"
+    );
+    // Tables of forumsim's own earlier batch, listed in its manifest, do go.
+    let other = tmp.path().join("other");
+    assert_eq!(
+        code(&run_into(&other, &["--runs", "2", "--votes"])),
+        Some(0)
+    );
+    assert!(other.join("votes.csv").is_file());
+    assert_eq!(code(&run_into(&other, &["--runs", "2"])), Some(0));
+    assert!(!other.join("votes.csv").exists());
+}
+
 // ---- 6: merge of damaged input -----------------------------------------------------
 
 fn shards(tmp: &Path) -> Vec<PathBuf> {

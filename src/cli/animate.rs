@@ -40,6 +40,7 @@ pub struct AnimateArgs {
 }
 
 pub fn animate(args: AnimateArgs) -> Result<(), CliError> {
+    forumsim::output::vouch::check(&args.dir)?;
     let path = animate::animate(&args.dir, args.run, args.out.as_deref(), args.still)?;
     if args.quiet {
         return Ok(());

@@ -5,6 +5,7 @@ use forumsim::animate::AnimateError;
 use forumsim::experiment::sweep::SweepError;
 use forumsim::output::OutputError;
 use forumsim::output::verify::VerifyError;
+use forumsim::output::vouch::VouchError;
 use forumsim::plot::PlotError;
 use forumsim::scenario::InputFileError;
 use forumsim::scenario::ScenarioError;
@@ -49,6 +50,9 @@ pub enum CliError {
     /// The output folder cannot be verified (no manifest, no scenario copy, …).
     #[error(transparent)]
     Verify(#[from] VerifyError),
+    /// The folder's manifest does not vouch for its tables (`plot`, `report`, `animate`).
+    #[error(transparent)]
+    Vouch(#[from] VouchError),
     #[error(transparent)]
     Plot(#[from] PlotError),
     #[error(transparent)]
@@ -95,6 +99,7 @@ impl CliError {
             | CliError::Usage(_)
             | CliError::Read { .. }
             | CliError::Verify(_)
+            | CliError::Vouch(_)
             | CliError::InputFile(_) => 2,
             CliError::Sweep(e) if e.is_usage() => 2,
             CliError::Interrupted { .. } => 130,

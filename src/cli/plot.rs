@@ -66,6 +66,7 @@ impl From<FormatArg> for Format {
 }
 
 pub fn plot(args: PlotArgs) -> Result<(), CliError> {
+    forumsim::output::vouch::check(&args.dir)?;
     match &args.groups {
         Some(groups) => {
             let written = plot::plot_groups(&args.dir, &groups.0, args.format.into())?;

@@ -29,6 +29,7 @@ pub struct ReportArgs {
 }
 
 pub fn report(args: ReportArgs) -> Result<(), CliError> {
+    forumsim::output::vouch::check(&args.dir)?;
     let (path, charts) = forumsim::report::write_report(&args.dir)?;
     if args.quiet {
         return Ok(());

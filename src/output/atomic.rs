@@ -110,8 +110,15 @@ impl Drop for AtomicFile {
 /// Makes the rename itself durable. Best effort: some file systems refuse to fsync a
 /// folder, and the data is already safe in the renamed file by then.
 fn sync_parent(path: &Path) {
-    #[cfg(unix)]
     if let Some(dir) = path.parent() {
+        sync_dir(dir);
+    }
+}
+
+/// Syncs a folder's entries (renames into it), best effort as [`sync_parent`].
+pub(crate) fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    {
         let dir = if dir.as_os_str().is_empty() {
             Path::new(".")
         } else {
@@ -122,7 +129,7 @@ fn sync_parent(path: &Path) {
         }
     }
     #[cfg(not(unix))]
-    let _ = path;
+    let _ = dir;
 }
 
 #[cfg(test)]

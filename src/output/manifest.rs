@@ -10,6 +10,7 @@ use crate::model::{PARAM_DEFS, Pos, Scenario};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -43,6 +44,10 @@ pub struct Manifest {
     pub counts: Counts,
     /// Data files written, in writing order.
     pub files: Vec<FileInfo>,
+    /// SHA-256 of each file of `files`, by name: how readers (`plot`, `report`,
+    /// `animate`) know the tables in the folder are the ones this manifest describes.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub sha256: BTreeMap<String, String>,
     /// Wall time; the one field that differs between identical batches. Keep it last.
     pub timing: Timing,
 }
@@ -212,6 +217,7 @@ impl Manifest {
                 events: sc.events.len(),
             },
             files,
+            sha256: BTreeMap::new(),
             timing: Timing { wall_seconds },
         }
     }

@@ -1,18 +1,22 @@
 //! CSV and JSON writers; every file is written atomically (temp file + rename).
 //!
 //! One batch goes into one folder: the CSV tables of [`tables`], the resolved
-//! scenario (`scenario.resolved.toml`), then `manifest.json` ([`Manifest`]) last. Writing a batch first removes an old
-//! manifest, so a folder with a manifest always holds one complete batch and the
-//! manifest lists exactly its files. Identical batches give identical bytes in every
-//! file, except the manifest's final `timing` field.
+//! scenario (`scenario.resolved.toml`), then `manifest.json` ([`Manifest`]) last, with
+//! the SHA-256 of every table. The batch is written beside the folder and swapped in
+//! whole ([`publish`]), so the folder always holds one complete batch, the old or the
+//! new, and readers check that the manifest vouches for its tables ([`vouch`]).
+//! Identical batches give identical bytes in every file, except the manifest's final
+//! `timing` field.
 
 pub mod atomic;
 pub(crate) mod csvfile;
 pub mod manifest;
+pub mod publish;
 pub mod reference;
 pub mod summary;
 pub mod tables;
 pub mod verify;
+pub mod vouch;
 
 pub use manifest::{Manifest, sha256_hex};
 pub use tables::{ATTENTION, CHOICES, DECISIONS, ROUNDS, RULES, VENUES, VOTES};
@@ -119,14 +123,33 @@ pub fn prepare_dir(dir: &Path) -> Result<(), OutputError> {
     remove_if_present(&dir.join(MANIFEST))
 }
 
-/// Writes every table of `results` (in run order) and then the manifest into `dir`.
-/// Returns the manifest written.
+/// Checks, before a long batch, that [`write_batch`] will be able to write `dir`
+/// (creating its parents), and removes what writers that died left beside it. Unlike
+/// [`prepare_dir`] it leaves `dir` itself untouched.
+pub fn check_out_dir(dir: &Path) -> Result<(), OutputError> {
+    publish::stage(dir).map(drop)
+}
+
+/// Writes every table of `results` (in run order) and then the manifest into `dir`,
+/// atomically as a whole: `dir` holds the previous batch until the new one is
+/// complete ([`publish`]). Returns the manifest written.
 pub fn write_batch(
     dir: &Path,
     batch: &Batch<'_>,
     results: &[RunResult],
 ) -> Result<Manifest, OutputError> {
-    prepare_dir(dir)?;
+    let staged = publish::stage(dir)?;
+    let manifest = write_tables(staged.path(), batch, results)?;
+    staged.publish()?;
+    Ok(manifest)
+}
+
+/// [`write_batch`]'s files, written into the (new, empty) folder `dir`.
+fn write_tables(
+    dir: &Path,
+    batch: &Batch<'_>,
+    results: &[RunResult],
+) -> Result<Manifest, OutputError> {
     let year = batch.scenario.start_year;
     let mut files = vec![
         tables::write_rounds(dir, year, results)?,
@@ -135,19 +158,23 @@ pub fn write_batch(
         tables::write_decisions(dir, year, results)?,
         tables::write_choices(dir, year, results)?,
     ];
-    // An optional table left from an earlier batch would pass for this batch's.
+    // The folder is new: an optional table of an earlier batch is not carried over
+    // (the old manifest lists it), so it cannot pass for this batch's.
     if batch.tables.votes {
         files.push(tables::write_votes(dir, year, results)?);
-    } else {
-        remove_if_present(&dir.join(VOTES))?;
     }
     if batch.tables.states {
         files.push(tables::write_attention(dir, year, results)?);
-    } else {
-        remove_if_present(&dir.join(ATTENTION))?;
     }
     write_resolved(dir, batch.resolved)?;
-    let manifest = Manifest::new(batch, files, batch.started.elapsed().as_secs_f64());
+    let mut manifest = Manifest::new(batch, files, batch.started.elapsed().as_secs_f64());
+    for f in &manifest.files {
+        let path = dir.join(&f.name);
+        let sum =
+            vouch::sha256_file(&path).map_err(|source| OutputError::Write { path, source })?;
+        manifest.sha256.insert(f.name.clone(), sum);
+    }
+    manifest.timing.wall_seconds = batch.started.elapsed().as_secs_f64();
     manifest.write(dir)?;
     Ok(manifest)
 }
@@ -292,8 +319,9 @@ mod tests {
             write_batch(dir.path(), &batch(&sc, &[0], Tables::default()), &[bad]).unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("venues.csv") && msg.contains("#99"), "{msg}");
-        // rounds.csv was complete and stays; venues.csv never appeared; no temp files; no manifest.
-        assert_eq!(listing(dir.path()), vec![ROUNDS.to_string()]);
+        // The batch is written beside the folder and swapped in only when complete:
+        // the folder is as it was (empty), and no staging folder or temp file is left.
+        assert_eq!(listing(dir.path()), Vec::<String>::new());
     }
 
     #[test]
