@@ -107,6 +107,87 @@ fn experiment(dir: &Path, body: &str) -> PathBuf {
     path
 }
 
+#[test]
+fn issue15_1_a_huge_grid_is_refused_before_it_is_expanded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let values = (0..10)
+        .map(|i| format!("0.{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let axes: String = (0..11)
+        .map(|i| format!("[[axis]]\npath = \"parameters.p{i}\"\nvalues = [{values}]\n"))
+        .collect();
+    let path = experiment(
+        tmp.path(),
+        &format!("design = \"grid\"\nreplicates = 1\nseed = 1\n{axes}"),
+    );
+    let e = design::load(&path).unwrap_err().to_string();
+    assert!(
+        e.contains("100000000000 points") && e.contains("more than the limit"),
+        "{e}"
+    );
+}
+
+#[test]
+fn issue15_1_large_designs_stream_their_first_runs_start_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = experiment(
+        tmp.path(),
+        "design = \"lhs\"\nsamples = 1000000\nreplicates = 1\nseed = 1\nchunk = 1\nset = { rounds = 2 }\n\
+         [[axis]]\npath = \"parameters.legit_cost\"\nrange = [0.1, 0.9]\n",
+    );
+    let t = Instant::now();
+    let (exp, _, _) = design::load(&path).unwrap();
+    assert_eq!(exp.points.len(), 1_000_000);
+    let loaded = t.elapsed();
+    // Every point was validated before the first run: > 20 s.
+    assert!(loaded < Duration::from_secs(5), "loading took {loaded:?}");
+    let o = Command::new(BIN)
+        .args([
+            "sweep",
+            &arg(&path),
+            "--out",
+            &arg(&tmp.path().join("out")),
+            "-q",
+        ])
+        .env("FORUMSIM_SWEEP_STOP_AFTER", "1")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), Some(130), "{}", stderr(&o));
+    let done = fs::read_dir(tmp.path().join("out/chunks")).unwrap().count();
+    assert!(done >= 1, "no chunk was run");
+}
+
+#[test]
+fn issue15_2_plot_and_report_do_not_hang_on_inf() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sweep");
+    let o = forumsim(&[
+        "sweep",
+        "tests/fixtures/experiments/lhs-tiny.toml",
+        "--out",
+        &arg(&out),
+        "-q",
+    ]);
+    assert_eq!(code(&o), Some(0), "{}", stderr(&o));
+    let runs = fs::read_to_string(out.join("runs.csv")).unwrap();
+    let mut lines: Vec<String> = runs.lines().map(String::from).collect();
+    for (i, l) in lines.iter_mut().enumerate().skip(1) {
+        let mut cells: Vec<String> = l.split(',').map(String::from).collect();
+        let n = cells.len();
+        cells[5] = if i % 2 == 0 { "inf" } else { "-inf" }.into();
+        cells[n - 1] = "inf".into();
+        cells[n - 3] = "-inf".into();
+        *l = cells.join(",");
+    }
+    fs::write(out.join("runs.csv"), lines.join("\n") + "\n").unwrap();
+    for cmd in ["plot", "report"] {
+        let o = within(Duration::from_secs(60), &[cmd, &arg(&out), "-q"])
+            .unwrap_or_else(|| panic!("`forumsim {cmd}` hangs on inf in runs.csv"));
+        assert!(matches!(code(&o), Some(0 | 2)), "{cmd}: {}", stderr(&o));
+    }
+}
+
 // ---- 3: large worlds load in linear time ---------------------------------------------
 
 #[test]
@@ -304,6 +385,44 @@ fn shards(tmp: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+#[test]
+fn issue15_6_merge_of_a_damaged_chunk_exits_2_names_it_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = shards(tmp.path());
+    let chunk = s[1].join("chunks/chunk-000001.csv");
+    let text = fs::read_to_string(&chunk).unwrap();
+    fs::write(&chunk, &text[..text.len() / 2]).unwrap();
+    let merged = tmp.path().join("merged");
+    let o = forumsim(&[
+        "merge",
+        &arg(&s[0]),
+        &arg(&s[1]),
+        "--out",
+        &arg(&merged),
+        "-q",
+    ]);
+    assert_eq!(code(&o), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&arg(&chunk)), "{}", stderr(&o));
+    assert!(!merged.join("runs.csv").exists(), "a partial runs.csv");
+    // A damaged sweep.json is named too.
+    fs::write(&chunk, text).unwrap();
+    fs::write(s[1].join("sweep.json"), "{ \"forumsim\": ").unwrap();
+    let o = forumsim(&[
+        "merge",
+        &arg(&s[0]),
+        &arg(&s[1]),
+        "--out",
+        &arg(&merged),
+        "-q",
+    ]);
+    assert_eq!(code(&o), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&arg(&s[1].join("sweep.json"))),
+        "{}",
+        stderr(&o)
+    );
+}
+
 // ---- 7: verify reads only its folder, and every table ------------------------------------
 
 fn edit_manifest(dir: &Path, f: impl FnOnce(&mut serde_json::Value)) {
@@ -429,3 +548,58 @@ fn issue15_9_negative_numbers_to_numeric_flags_name_the_flag() {
 }
 
 // ---- 10: what was accepted silently ---------------------------------------------------
+
+#[test]
+fn issue15_10_sobol_samples_must_be_a_power_of_two() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = experiment(
+        tmp.path(),
+        "design = \"sobol\"\nsamples = 1000\nreplicates = 1\nseed = 1\n\
+         [[axis]]\npath = \"parameters.legit_cost\"\nrange = [0.1, 0.9]\n",
+    );
+    let e = design::load(&path).unwrap_err().to_string();
+    assert!(
+        e.contains("exp.toml:3:11: samples (base samples N) must be a power of two"),
+        "{e}"
+    );
+    assert!(e.contains("use 1024"), "{e}");
+}
+
+#[test]
+fn issue15_10_non_utf8_experiment_files_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("exp.toml");
+    let mut bytes =
+        format!("scenario = {:?}\ndesign = \"grid\"\nname = \"a", stylized()).into_bytes();
+    bytes.extend(b"\xfe\"\nreplicates = 1\nseed = 1\n");
+    fs::write(&path, bytes).unwrap();
+    let e = design::load(&path).unwrap_err().to_string();
+    assert!(e.contains("exp.toml:3:10: not UTF-8: byte 0xfe"), "{e}");
+}
+
+#[test]
+fn issue15_10_salib_bounds_with_lo_above_hi_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ext = tmp.path().join("ext");
+    let o = forumsim(&[
+        "design",
+        "tests/fixtures/sensitivity/ishigami-noise.toml",
+        "--export",
+        "salib",
+        "--out",
+        &arg(&ext),
+        "-q",
+    ]);
+    assert_eq!(code(&o), Some(0), "{}", stderr(&o));
+    let pp = ext.join("problem.json");
+    let mut p: serde_json::Value = serde_json::from_slice(&fs::read(&pp).unwrap()).unwrap();
+    p["bounds"][0] = serde_json::json!([1.0, -1.0]);
+    fs::write(&pp, serde_json::to_vec(&p).unwrap()).unwrap();
+    let o = forumsim(&["sensitivity", &arg(&ext), "--no-plots", "-q"]);
+    assert_eq!(code(&o), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("lo <= hi, got [1, -1]"),
+        "{}",
+        stderr(&o)
+    );
+}

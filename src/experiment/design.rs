@@ -12,7 +12,8 @@
 
 use super::sensdesign::{self, Method, SensInfo};
 use crate::engine::SimRng;
-use crate::scenario::{self, ScenarioError, line_col};
+use crate::scenario::limits::MAX_DESIGN_VALUES;
+use crate::scenario::{self, ScenarioError, TextError, line_col};
 use rand::{RngExt, SeedableRng};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -36,6 +37,10 @@ pub const DEFAULT_METRICS: &[&str] = &[
     "moves",
     "venues_created",
 ];
+
+/// Designs of at most this many point × variant pairs are checked whole before any
+/// run; larger ones are checked as they run (see [`load`]).
+pub const CHECK_ALL_PAIRS: usize = 256;
 
 /// Why an experiment file is not usable (`FILE:LINE:COL: message`).
 pub type ExperimentError = crate::scenario::InputFileError;
@@ -380,12 +385,20 @@ fn sets_of(map: &BTreeMap<String, toml::Value>) -> Vec<String> {
 /// Reads and validates the experiment at `path`, loading every axis value, every
 /// variant and every point × variant of the base scenario. Nothing runs.
 pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentError> {
-    let bytes = std::fs::read(path).map_err(|e| ExperimentError::Read {
-        what: "experiment",
-        path: path.to_path_buf(),
-        message: e.to_string(),
+    let text = scenario::read_text(path).map_err(|e| match e {
+        TextError::Io(message) => ExperimentError::Read {
+            what: "experiment",
+            path: path.to_path_buf(),
+            message,
+        },
+        TextError::Utf8 { line, col, message } => ExperimentError::At {
+            file: path.to_path_buf(),
+            line,
+            col,
+            message,
+        },
     })?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let bytes = text.clone().into_bytes();
     let cx = Ctx {
         file: path,
         text: &text,
@@ -447,14 +460,22 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
             DesignKind::Grid
         }
         "sobol" => match raw.samples.as_ref().map(|s| (s.span(), *s.get_ref())) {
-            Some((_, n)) if (2..=1 << 20).contains(&n) => DesignKind::Sobol {
-                samples: n as u32,
-                second_order: raw.second_order.as_ref().is_some_and(|b| *b.get_ref()),
-            },
+            Some((_, n)) if (2..=1 << 20).contains(&n) && (n as u64).is_power_of_two() => {
+                DesignKind::Sobol {
+                    samples: n as u32,
+                    second_order: raw.second_order.as_ref().is_some_and(|b| *b.get_ref()),
+                }
+            }
             Some((span, n)) => {
                 return Err(cx.at(
                     span,
-                    format!("samples (base samples N) must be in 2..=1048576, got {n}; a power of two is best"),
+                    format!(
+                        "samples (base samples N) must be a power of two in 2..=1048576 (Saltelli's estimators are balanced only then), got {n}{}",
+                        match n {
+                            2..=1048576 => format!("; use {}", (n as u64).next_power_of_two()),
+                            _ => String::new(),
+                        }
+                    ),
                 ));
             }
             None => {
@@ -701,7 +722,46 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
             )
         })?
     };
-    let scenario_text = String::from_utf8_lossy(&scenario_bytes).into_owned();
+    let scenario_text = match String::from_utf8(scenario_bytes.clone()) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let (line, col) = line_col(&String::from_utf8_lossy(&scenario_bytes[..good]), good);
+            return Err(cx.at(
+                scenario_span,
+                format!(
+                    "the scenario {} is not UTF-8 (line {line}, column {col}); save it as UTF-8",
+                    scenario_path.display()
+                ),
+            ));
+        }
+    };
+
+    // The design's size, refused before anything is expanded.
+    let d = axes.len() as u64;
+    let size = match &design {
+        DesignKind::Grid => axes
+            .iter()
+            .try_fold(1u64, |n, a| n.checked_mul(a.values.len() as u64)),
+        DesignKind::Lhs { samples } => Some(u64::from(*samples)),
+        DesignKind::Sobol {
+            samples,
+            second_order,
+        } => Some(u64::from(*samples) * (if *second_order { 2 * d + 2 } else { d + 2 })),
+        DesignKind::Morris { trajectories, .. } => Some(u64::from(*trajectories) * (d + 1)),
+    };
+    match size.and_then(|n| n.checked_mul(d.max(1))) {
+        Some(values) if values <= MAX_DESIGN_VALUES => {}
+        _ => {
+            let points = size.map_or_else(|| "more than 2^64".into(), |n| n.to_string());
+            return Err(cx.at(
+                raw.design.span(),
+                format!(
+                    "the design has {points} points of {d} axes, more than the limit of {MAX_DESIGN_VALUES} values (points × axes; docs/SCENARIOS.md, Limits); use fewer values, samples or axes, or split the experiment"
+                ),
+            ));
+        }
+    }
 
     let points = match &design {
         DesignKind::Grid => grid_points(&axes.iter().map(|a| a.values.clone()).collect::<Vec<_>>()),
@@ -856,7 +916,16 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
             )
         })?;
     }
-    for p in 0..exp.points.len() as u32 {
+    // Every point × variant of a small design now; a large one streams: point 0 here,
+    // the others as their chunks run (an error then names the point), so the first
+    // runs start at once whatever the design's size.
+    let pairs = exp.points.len() * exp.variants.len();
+    let checked = if pairs <= CHECK_ALL_PAIRS {
+        exp.points.len()
+    } else {
+        1
+    };
+    for p in 0..checked as u32 {
         for (k, v) in exp.variants.iter().enumerate() {
             exp.load(&scenario_text, p, k as u32).map_err(|e| {
                 let span = if k == 0 {

@@ -214,6 +214,14 @@ fn load_external(dir: &Path, metrics: &[String]) -> Result<(SensData, Source), S
             ),
         ));
     }
+    for (name, &[lo, hi]) in prob.names.iter().zip(&prob.bounds) {
+        if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
+            return Err(input(
+                &pp,
+                format!("bounds of `{name}` must be [lo, hi] with lo <= hi, got [{lo}, {hi}]"),
+            ));
+        }
+    }
     let dp = dir.join(DESIGN);
     let dbytes = read(&dp)?;
     let mut rd = csv::ReaderBuilder::new()

@@ -77,7 +77,8 @@ pub enum SweepError {
 impl SweepError {
     /// True for mistakes of the user (exit 2), false for I/O and bugs (exit 1).
     pub fn is_usage(&self) -> bool {
-        matches!(self, SweepError::Usage(_))
+        // A damaged chunk or state file is bad input too: the file is named.
+        matches!(self, SweepError::Usage(_) | SweepError::Corrupt { .. })
     }
 }
 
@@ -345,10 +346,18 @@ impl Scenarios<'_> {
         if let Some(s) = cache.get(&(id.point, id.variant)) {
             return Ok(s.clone());
         }
+        // Large designs are checked as they run (see `design::load`): name the point.
         let mut sc = self
             .exp
             .load(&self.text, id.point, id.variant)
-            .map_err(|e| SweepError::Usage(e.to_string()))?;
+            .map_err(|e| {
+                SweepError::Usage(format!(
+                    "{}: point {} with variant `{}`: {e}",
+                    self.exp.path.display(),
+                    id.point,
+                    self.exp.variants[id.variant as usize].name
+                ))
+            })?;
         sc.seed = self.exp.seed;
         let sc = Arc::new(sc);
         cache.insert((id.point, id.variant), sc.clone());
@@ -872,24 +881,74 @@ pub fn merge(dirs: &[PathBuf], out: &Path, traces: bool) -> Result<Manifest, Swe
             p.display()
         )));
     }
-    fs::create_dir_all(out).map_err(|source| OutputError::CreateDir {
-        path: out.to_path_buf(),
-        source,
-    })?;
-    match fs::remove_file(out.join(crate::output::MANIFEST)) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => {
-            return Err(io_err(&out.join(crate::output::MANIFEST), "cannot remove")(
-                e,
-            ));
-        }
-        _ => {}
+    // Every chunk is read before anything is written: a damaged one is named, and
+    // `out` is left as it was.
+    let pl = state.plan();
+    for (c, path) in chunks.iter().enumerate() {
+        check_chunk(&state, pl, c as u64, path)?;
     }
-    state.write(out)?;
-    finish(
-        out,
+    // Written beside `out` and swapped in whole (as `run` does): never a partial
+    // runs.csv in `out`, and a previous merge stays until this one is complete.
+    let staged = crate::output::publish::stage(out)?;
+    state.write(staged.path())?;
+    let m = finish(
+        staged.path(),
         &state,
         &chunks,
         traces.then_some(&trace_files[..]),
         started,
-    )
+    )?;
+    staged.publish()?;
+    Ok(m)
+}
+
+/// Checks that the chunk file `path` holds exactly the rows of chunk `c`, in order,
+/// each with the sweep's columns.
+fn check_chunk(state: &State, pl: Plan, c: u64, path: &Path) -> Result<(), SweepError> {
+    let bytes = fs::read(path).map_err(io_err(path, "cannot read the chunk file"))?;
+    let width = 5 + state.axes.len() + state.metrics.len();
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes.as_slice());
+    let mut runs = pl.chunk_runs(c);
+    for (i, rec) in rdr.records().enumerate() {
+        let bad = |m: String| SweepError::Corrupt {
+            path: path.to_path_buf(),
+            message: format!("line {}: {m}", i + 1),
+        };
+        let rec = rec.map_err(|e| bad(e.to_string()))?;
+        let Some(k) = runs.next() else {
+            return Err(bad(format!(
+                "more rows than the {} runs of chunk {c}",
+                pl.chunk_runs(c).count()
+            )));
+        };
+        if rec.len() != width {
+            return Err(bad(format!("{} fields, expected {width}", rec.len())));
+        }
+        let id = pl.run_at(k);
+        let want = [
+            id.point.to_string(),
+            state.variants[id.variant as usize].name.clone(),
+            id.replicate.to_string(),
+        ];
+        if (0..3).any(|j| rec.get(j) != Some(want[j].as_str())) {
+            return Err(bad(format!(
+                "expected the row of point {}, variant `{}`, replicate {}",
+                want[0], want[1], want[2]
+            )));
+        }
+    }
+    if runs.next().is_some() {
+        return Err(SweepError::Corrupt {
+            path: path.to_path_buf(),
+            message: format!(
+                "{} rows, but chunk {c} has {} runs",
+                bytes.iter().filter(|&&b| b == b'\n').count(),
+                pl.chunk_runs(c).count()
+            ),
+        });
+    }
+    Ok(())
 }

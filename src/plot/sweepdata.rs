@@ -189,9 +189,12 @@ pub fn load_sweep(dir: &Path) -> Result<SweepData, PlotError> {
                     )
                 })?;
                 let axis_text: Vec<String> = c_axes.iter().map(|&c| cell(c).to_string()).collect();
+                // `inf` is no place on an axis nor a value to average: read as missing
+                // (an infinite range would never end the tick computation).
+                let finite = |x: f64| if x.is_finite() { x } else { f64::NAN };
                 let axis = axis_text
                     .iter()
-                    .map(|t| t.parse::<f64>().unwrap_or(f64::NAN))
+                    .map(|t| t.parse::<f64>().map_or(f64::NAN, finite))
                     .collect();
                 let values = c_metrics
                     .iter()
@@ -201,7 +204,7 @@ pub fn load_sweep(dir: &Path) -> Result<SweepData, PlotError> {
                         if t.is_empty() {
                             return Ok(f64::NAN);
                         }
-                        t.parse::<f64>().map_err(|_| {
+                        t.parse::<f64>().map(finite).map_err(|_| {
                             parse_err(&path, line, format!("column `{name}`: cannot read {t:?}"))
                         })
                     })
