@@ -432,6 +432,32 @@ fn edit_manifest(dir: &Path, f: impl FnOnce(&mut serde_json::Value)) {
     fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
 }
 
+#[test]
+fn issue15_7_verify_is_confined_to_the_folder_and_checks_every_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    assert_eq!(code(&run_into(&out, &["--runs", "2"])), Some(0));
+    edit_manifest(&out, |m| {
+        m["files"][0]["name"] = "../../../../etc/passwd".into();
+    });
+    let o = forumsim(&["verify", &arg(&out)]);
+    assert_eq!(code(&o), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not a file of this folder"),
+        "{}",
+        stderr(&o)
+    );
+
+    assert_eq!(code(&run_into(&out, &["--runs", "2"])), Some(0));
+    edit_manifest(&out, |m| m["files"] = serde_json::json!([]));
+    fs::write(out.join("rounds.csv"), "run,seed\n").unwrap();
+    let o = forumsim(&["verify", &arg(&out)]);
+    assert_eq!(code(&o), Some(1), "{}", String::from_utf8_lossy(&o.stdout));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("UNLISTED rounds.csv"), "{text}");
+    assert!(text.contains("MISMATCH"), "{text}");
+}
+
 // ---- 8: short, sanitised excerpts -------------------------------------------------------
 
 #[test]

@@ -52,6 +52,11 @@ pub fn verify(args: VerifyArgs) -> Result<(), CliError> {
             match &f.outcome {
                 Outcome::Same => writeln!(w, "  same     {}", f.name)?,
                 Outcome::Missing => writeln!(w, "  MISSING  {}", f.name)?,
+                Outcome::Unlisted => writeln!(
+                    w,
+                    "  UNLISTED {} (a run writes it, the manifest does not list it)",
+                    f.name
+                )?,
                 Outcome::Altered => writeln!(
                     w,
                     "  DIFFERS  {} (not the scenario the manifest recorded; nothing re-run)",

@@ -8,7 +8,10 @@
 //! and run list).
 
 use super::manifest::{BuildInfo, KIND_RUN};
-use super::{Batch, MANIFEST, OutputError, RESOLVED, Tables, sha256_hex};
+use super::{
+    ATTENTION, Batch, CHOICES, DECISIONS, MANIFEST, OutputError, RESOLVED, ROUNDS, RULES, Tables,
+    VENUES, VOTES, sha256_hex,
+};
 use crate::engine::RunOptions;
 use crate::experiment;
 use crate::model::Scenario;
@@ -51,6 +54,8 @@ pub enum Outcome {
     Same,
     /// Listed in the manifest but not in the folder.
     Missing,
+    /// A table the run writes that the manifest does not list.
+    Unlisted,
     /// Differs; the first differing line of the folder's file (1-based) and the runs
     /// whose rows differ.
     Differs { line: usize, runs: Vec<u64> },
@@ -127,8 +132,19 @@ pub fn verify(dir: &Path, sample: Option<usize>, seed: u64) -> Result<Report, Ve
         .as_array()
         .ok_or_else(|| bad(&mpath, "missing `files`"))?
         .iter()
-        .filter_map(|f| f["name"].as_str().map(str::to_string))
-        .collect();
+        .map(|f| f["name"].as_str().map(str::to_string))
+        .collect::<Option<_>>()
+        .ok_or_else(|| bad(&mpath, "a `files` entry has no `name`"))?;
+    // Only files of this folder: a listed `../x` is never read.
+    if let Some(name) = files.iter().find(|n| !super::publish::plain_name(n)) {
+        return Err(bad(
+            &mpath,
+            format!(
+                "lists `{}`, which is not a file of this folder",
+                crate::scenario::excerpt(name)
+            ),
+        ));
+    }
 
     let mut notes = Vec::new();
     let now = BuildInfo::current();
@@ -220,8 +236,18 @@ impl<'m> Recorded<'m> {
                 .and_then(Value::as_str)
                 .ok_or_else(|| bad(mpath, format!("missing `{}`", &ptr[1..].replace('/', "."))))
         };
+        let resolved = str_at("/scenario/resolved")?;
+        if !super::publish::plain_name(resolved) {
+            return Err(bad(
+                mpath,
+                format!(
+                    "`scenario.resolved` is `{}`, which is not a file of this folder",
+                    crate::scenario::excerpt(resolved)
+                ),
+            ));
+        }
         Ok(Recorded {
-            resolved: str_at("/scenario/resolved")?,
+            resolved,
             resolved_sha256: str_at("/scenario/resolved_sha256")?,
             path: str_at("/scenario/path")?,
             overrides: m["scenario"]["overrides"]
@@ -332,6 +358,23 @@ pub fn check_runs(
     let whole = runs.len() == recorded;
     let selected: BTreeSet<u64> = runs.iter().copied().collect();
     let mut out = Vec::new();
+    // Every table a run with these options writes must be listed: a folder whose
+    // manifest lists nothing would otherwise verify as "0 files identical".
+    let mut expected = vec![ROUNDS, VENUES, RULES, DECISIONS, CHOICES];
+    if tables.votes {
+        expected.push(VOTES);
+    }
+    if tables.states {
+        expected.push(ATTENTION);
+    }
+    for name in expected {
+        if !files.iter().any(|f| f == name) {
+            out.push(FileCheck {
+                name: name.to_string(),
+                outcome: Outcome::Unlisted,
+            });
+        }
+    }
     for name in files {
         let Ok(old) = std::fs::read(dir.join(name)) else {
             out.push(FileCheck {
