@@ -5,6 +5,8 @@ pub mod calibrate;
 pub mod engine;
 pub mod experiment;
 pub mod explain;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod model;
 pub mod output;
 pub mod plot;
