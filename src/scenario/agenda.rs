@@ -165,7 +165,12 @@ pub(super) fn proposals(
         .map(|p| proposal(b, p, venues))
         .collect::<Result<_>>()?;
     // A ratifying text adopts another text of its kind; one ratifier per text.
-    for (src, p) in plan.proposals.iter().zip(&out) {
+    // (Counted once: a check per text that scanned every text was quadratic.)
+    let mut ratifiers = vec![0usize; out.len()];
+    for r in out.iter().filter_map(|p| p.ratifies) {
+        ratifiers[r] += 1;
+    }
+    for (i, (src, p)) in plan.proposals.iter().zip(&out).enumerate() {
         let (Some(r), Some(span)) = (p.ratifies, src.raw.ratifies.as_ref()) else {
             continue;
         };
@@ -183,9 +188,9 @@ pub(super) fn proposals(
                 "ratifies `{}`, which itself ratifies another text",
                 other.id
             ))
-        } else if r == out.iter().position(|x| x.id == p.id).unwrap_or(usize::MAX) {
+        } else if r == i {
             Some("a text cannot ratify itself".to_string())
-        } else if out.iter().filter(|x| x.ratifies == Some(r)).count() > 1 {
+        } else if ratifiers[r] > 1 {
             Some(format!("`{}` is ratified by more than one text", other.id))
         } else {
             None

@@ -7,7 +7,7 @@
 //! never decide the proposal — such a record could never be reproduced, so it is
 //! almost always a typo in a year, a venue or a proposal id.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use toml::Spanned as S;
 
@@ -16,7 +16,7 @@ use super::raw::{RawFact, RawScenario};
 use super::validate::{Builder, Result};
 use super::venues::only;
 use crate::model::{
-    Event, EventSpec, FactSpec, FactWhat, Kind, Origin, ProceduralAction, ProposalIx,
+    Event, EventSpec, FactSpec, FactWhat, Kind, KindSet, Origin, ProceduralAction, ProposalIx,
     ProposalOutcome, ProposalSpec, VenueIx, VenueSpec,
 };
 
@@ -27,6 +27,56 @@ pub(super) struct Known<'a> {
     /// Sorted by round, as in [`crate::model::Scenario::events`].
     pub events: &'a [EventSpec],
     pub rounds: u32,
+    /// Per venue, the kinds it hosts at the start or gains by a venue change (an event
+    /// or a procedural proposal): computed once, so that checking every record stays
+    /// linear in the scenario's size.
+    hosts_ever: Vec<KindSet>,
+    /// The first `election` event of each label (index in `events`).
+    elections: HashMap<&'a str, usize>,
+}
+
+impl<'a> Known<'a> {
+    pub fn new(
+        venues: &'a [VenueSpec],
+        proposals: &'a [ProposalSpec],
+        events: &'a [EventSpec],
+        rounds: u32,
+    ) -> Known<'a> {
+        let mut hosts_ever: Vec<KindSet> = venues.iter().map(|v| v.hosts).collect();
+        let mut gain = |venue: VenueIx, hosts: Option<KindSet>| {
+            if let (Some(h), Some(set)) = (hosts, hosts_ever.get_mut(venue)) {
+                for k in h.iter() {
+                    set.insert(k);
+                }
+            }
+        };
+        for e in events {
+            if let Event::VenueChange { venue, change } = &e.event {
+                gain(*venue, change.hosts);
+            }
+        }
+        for p in proposals {
+            if let Some(pr) = &p.procedural
+                && let ProceduralAction::Change { venue, change } = &pr.action
+            {
+                gain(*venue, change.hosts);
+            }
+        }
+        let mut elections = HashMap::new();
+        for (i, e) in events.iter().enumerate() {
+            if matches!(e.event, Event::Election { .. }) {
+                elections.entry(e.label.as_str()).or_insert(i);
+            }
+        }
+        Known {
+            venues,
+            proposals,
+            events,
+            rounds,
+            hosts_ever,
+            elections,
+        }
+    }
 }
 
 /// The index of the proposal named `v`, or an error with a did-you-mean.
@@ -48,11 +98,7 @@ pub(super) fn proposal_ref(b: &Builder, v: &S<String>, ctx: &str) -> Result<Prop
 pub(super) fn election_ref(b: &Builder, known: &Known, v: &S<String>, ctx: &str) -> Result<usize> {
     let name = v.get_ref().as_str();
     let is_election = |e: &EventSpec| matches!(e.event, Event::Election { .. });
-    if let Some(i) = known
-        .events
-        .iter()
-        .position(|e| e.label == name && is_election(e))
-    {
+    if let Some(&i) = known.elections.get(name) {
         return Ok(i);
     }
     if known.events.iter().any(|e| e.label == name) {
@@ -140,16 +186,7 @@ fn earliest(known: &Known, v: VenueIx) -> (u32, String) {
 /// Whether venue `v` hosts `kind` at the start or gains it by a venue change (an
 /// event or a procedural proposal).
 fn may_host(known: &Known, v: VenueIx, kind: Kind) -> bool {
-    let changes_to = |hosts: Option<crate::model::KindSet>| hosts.is_some_and(|h| h.contains(kind));
-    known.venues[v].hosts.contains(kind)
-        || known.events.iter().any(|e| {
-            matches!(&e.event, Event::VenueChange { venue, change } if *venue == v && changes_to(change.hosts))
-        })
-        || known.proposals.iter().any(|p| {
-            p.procedural.as_ref().is_some_and(|pr| {
-                matches!(&pr.action, ProceduralAction::Change { venue, change } if *venue == v && changes_to(change.hosts))
-            })
-        })
+    known.hosts_ever[v].contains(kind)
 }
 
 /// Checks that venue `v` can exist when the record says: in every round of `range`
@@ -248,6 +285,7 @@ pub(super) fn facts(
 ) -> Result<Vec<FactSpec>> {
     let mut out = Vec::new();
     let mut first: HashMap<String, Span> = HashMap::new();
+    let target_ids: HashSet<&str> = target_ids.iter().copied().collect();
     for f in &raw.fact {
         let f = f.get_ref();
         let id = b.id(&f.id, "fact", "id")?;

@@ -167,7 +167,9 @@ impl<'s> Builder<'s> {
                 format!("{key} {year} is before start_year {}", self.start_year),
             ));
         }
-        u32::try_from(year - self.start_year).map_err(|_| {
+        // `year` is any i64: the difference may not fit one (a hostile `--set`).
+        let rounds = year.checked_sub(self.start_year).unwrap_or(i64::MAX);
+        u32::try_from(rounds).map_err(|_| {
             self.err(
                 &y.span(),
                 ctx,
@@ -964,12 +966,7 @@ pub(crate) fn validate(raw: &RawScenario, src: &Source, base_dir: &Path) -> Resu
     let proposals = super::agenda::proposals(&mut b, &plan, &venues)?;
     let events = super::agenda::events(&mut b, &plan, raw)?;
     check_tags(&b)?;
-    let known = super::facts::Known {
-        venues: &venues,
-        proposals: &proposals,
-        events: &events,
-        rounds,
-    };
+    let known = super::facts::Known::new(&venues, &proposals, &events, rounds);
     let (targets, election_targets) = super::targets::targets(&b, raw, &known, base_dir)?;
     let target_ids: Vec<&str> = targets
         .iter()
