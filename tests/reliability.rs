@@ -401,6 +401,63 @@ fn issue15_4_plot_report_and_animate_refuse_a_mixed_folder() {
 }
 
 #[test]
+fn issue15_4_a_validate_folder_is_swapped_in_whole_and_vouched_for() {
+    // `validate` folders are read by `report` and `plot` (issue #13): written like a
+    // run folder, beside the old one, with the SHA-256 of each table in the manifest.
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let facts = arg(&root().join("tests/fixtures/validate/facts.toml"));
+    let o = forumsim(&[
+        "validate",
+        &facts,
+        "--runs",
+        "3",
+        "--seed",
+        "2",
+        "--out",
+        &arg(&a),
+        "-q",
+    ]);
+    assert_eq!(code(&o), Some(0), "{}", stderr(&o));
+    let notes = a.join("notes.txt");
+    fs::write(&notes, "mine").unwrap();
+    let m: serde_json::Value =
+        serde_json::from_slice(&fs::read(a.join("manifest.json")).unwrap()).unwrap();
+    for table in ["validate.csv", "facts.csv"] {
+        assert!(m["sha256"][table].is_string(), "{table}: {m}");
+    }
+    // Again into `a`: the user's file stays, no staging folder is left.
+    let o = forumsim(&[
+        "validate",
+        &facts,
+        "--runs",
+        "3",
+        "--seed",
+        "1",
+        "--out",
+        &arg(&a),
+        "-q",
+    ]);
+    assert_eq!(code(&o), Some(0), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(&notes).unwrap(), "mine");
+    assert_eq!(listing(tmp.path()), ["a"], "staging folders left behind");
+    assert_eq!(code(&forumsim(&["report", &arg(&a), "-q"])), Some(0));
+    // A table of another batch (here: one row more) is refused.
+    let table = fs::read_to_string(a.join("facts.csv")).unwrap();
+    let last = table.lines().last().unwrap().to_string();
+    fs::write(a.join("facts.csv"), format!("{table}{last}\n")).unwrap();
+    for cmd in ["plot", "report"] {
+        let o = forumsim(&[cmd, &arg(&a), "-q"]);
+        assert_eq!(code(&o), Some(2), "{cmd}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("facts.csv: not the table manifest.json describes"),
+            "{cmd}: {}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
 fn issue15_4_stale_temp_files_and_staging_folders_are_cleaned() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");

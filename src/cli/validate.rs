@@ -51,7 +51,10 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
         Some(dir) => dir.clone(),
         None => plan::out_dir(None, &sc.name)?.join("validate"),
     };
-    output::prepare_dir(&out)?;
+    // Written beside `out` and swapped in whole, as a run folder (issue #15): `out`
+    // holds the previous complete report until the new one is (readers such as
+    // `report` and `plot` check the manifest's SHA-256s).
+    let staged = output::publish::stage(&out)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.map_or(0, |n| n as usize))
         .build()
@@ -65,16 +68,17 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
         runs: runs.clone(),
     })?;
 
-    let files = validate::output::write(&out, &report)?;
+    let dir = staged.path();
+    let files = validate::output::write(dir, &report)?;
     if !report.targets.is_empty() {
         let tallies = plot::tallies::Tallies::of_report(&sc.name, &report);
-        plot::write_figures(&out, &[tallies], plot::Format::Both)?;
+        plot::write_figures(dir, &[tallies], plot::Format::Both)?;
     }
     if !report.facts.is_empty() {
         let facts = plot::facts::FactsChart::of_report(&sc.name, &report);
-        plot::write_figures(&out, &[facts], plot::Format::Both)?;
+        plot::write_figures(dir, &[facts], plot::Format::Both)?;
     }
-    write_resolved(&out, &resolved.text)?;
+    write_resolved(dir, &resolved.text)?;
     let batch = output::Batch {
         scenario: &sc,
         scenario_path: &args.scenario,
@@ -88,7 +92,14 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
     };
     let mut manifest = output::Manifest::new(&batch, files, started.elapsed().as_secs_f64());
     manifest.kind = KIND_VALIDATE.to_string();
-    manifest.write(&out)?;
+    for f in &manifest.files {
+        let path = dir.join(&f.name);
+        let sum =
+            output::vouch::sha256_file(&path).map_err(|source| CliError::Write { path, source })?;
+        manifest.sha256.insert(f.name.clone(), sum);
+    }
+    manifest.write(dir)?;
+    staged.publish()?;
 
     if !args.quiet {
         print(|w| write_report(w, &sc.name, &report, &out))?;
