@@ -20,7 +20,8 @@ use crate::output::atomic::AtomicFile;
 use crate::output::{FileInfo, OutputError, sha256_hex};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::fs;
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -325,6 +326,28 @@ fn trace_path(dir: &Path, c: u64) -> PathBuf {
     dir.join(CHUNKS).join(format!("traces-{c:06}.csv"))
 }
 
+/// The files in `dir/chunks`, from one listing: which chunks are done is then known
+/// without a `stat` per chunk (a million-chunk design spent seconds on them before its
+/// first run, and again after its last).
+fn chunk_files(dir: &Path) -> HashSet<OsString> {
+    let mut out = HashSet::new();
+    let Ok(entries) = fs::read_dir(dir.join(CHUNKS)) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let file = match e.file_type() {
+            // What a link points at, as `Path::is_file` would see it.
+            Ok(t) if t.is_symlink() => e.path().is_file(),
+            Ok(t) => t.is_file(),
+            Err(_) => false,
+        };
+        if file {
+            out.insert(e.file_name());
+        }
+    }
+    out
+}
+
 /// Scenarios of point × variant: all loaded up front when the design is small,
 /// else loaded per chunk.
 struct Scenarios<'e> {
@@ -394,9 +417,16 @@ pub fn run(
 
     let pl = exp.plan();
     let mine: Vec<u64> = (0..pl.chunks()).filter(|c| c % n == k - 1).collect();
-    let is_done =
-        |c: u64| chunk_path(dir, c).is_file() && (!opts.traces || trace_path(dir, c).is_file());
-    let todo: Vec<u64> = mine.iter().copied().filter(|&c| !is_done(c)).collect();
+    let is_done = |files: &HashSet<OsString>, c: u64| {
+        let has = |p: PathBuf| p.file_name().is_some_and(|f| files.contains(f));
+        has(chunk_path(dir, c)) && (!opts.traces || has(trace_path(dir, c)))
+    };
+    let files = chunk_files(dir);
+    let todo: Vec<u64> = mine
+        .iter()
+        .copied()
+        .filter(|&c| !is_done(&files, c))
+        .collect();
     let runs_in = |cs: &[u64]| -> u64 { cs.iter().map(|&c| pl.chunk_runs(c).count() as u64).sum() };
     let done_runs = runs_in(&mine) - runs_in(&todo);
     opts.progress.start(done_runs, runs_in(&todo));
@@ -431,7 +461,8 @@ pub fn run(
         run_chunk(&scen, &state, pl, c, dir, opts)
     })?;
 
-    let missing = mine.iter().filter(|&&c| !is_done(c)).count() as u64;
+    let files = chunk_files(dir);
+    let missing = mine.iter().filter(|&&c| !is_done(&files, c)).count() as u64;
     if missing > 0 {
         return Ok(Outcome::Interrupted {
             done: mine.len() as u64 - missing,
