@@ -8,7 +8,7 @@
 
 pub mod observe;
 pub mod record;
-pub mod rng;
+pub use crate::model::rng;
 pub mod setup;
 
 pub use record::*;

@@ -14,7 +14,7 @@
 use super::params::Params;
 use super::policy::{Kind, KindSet, Pos};
 use super::spec::*;
-use crate::engine::run_rng;
+use crate::model::rng::run_rng;
 use crate::model::stats::{std_normal, uniform};
 
 /// RNG stream of the generator (apart from the runs' streams and the population stream).

@@ -8,6 +8,8 @@ pub use params::{PARAM_DEFS, ParamDef, Params};
 pub use policy::{Camp, Kind, KindSet, Pos, utility};
 pub use spec::*;
 pub mod generate;
+pub mod outcome;
+pub mod rng;
 pub mod rules;
 pub mod stats;
 pub mod testkit;

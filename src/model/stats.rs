@@ -2,7 +2,7 @@
 //! not change when a dependency changes its sampling method, so the normal draw and the
 //! normal CDF are written out here.
 
-use crate::engine::SimRng;
+use crate::model::rng::SimRng;
 use rand::RngExt;
 
 /// A uniform draw in [0, 1).
@@ -80,7 +80,7 @@ pub fn softmax(scores: &[f64], temperature: f64, out: &mut Vec<f64>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::run_rng;
+    use crate::model::rng::run_rng;
 
     #[test]
     fn normal_cdf_matches_known_values() {

@@ -1,7 +1,7 @@
 //! Elections (MODEL.md §7.9): each present member votes for the candidate closest to its
 //! ideal, discounted by the candidate's lost legitimacy unless they share a bloc.
 
-use crate::engine::SimRng;
+use crate::model::rng::SimRng;
 use crate::model::spec::{StateIx, VenueIx};
 use crate::model::stats::std_normal;
 use crate::model::world::World;

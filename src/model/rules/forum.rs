@@ -4,8 +4,8 @@
 
 use super::forecast;
 use super::vote::Sponsors;
-use crate::engine::SimRng;
 use crate::model::policy::{Camp, Pos};
+use crate::model::rng::SimRng;
 use crate::model::spec::*;
 use crate::model::stats::softmax_pick;
 use crate::model::world::{Status, World};

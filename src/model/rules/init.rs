@@ -1,9 +1,9 @@
 //! Initialisation of states (MODEL.md §2, §5): derived ideals (noise drawn once per run),
 //! derived salience, and the weights that do not change during a run.
 
-use crate::engine::SimRng;
 use crate::model::params::Params;
 use crate::model::policy::Pos;
+use crate::model::rng::SimRng;
 use crate::model::spec::Scenario;
 use crate::model::stats::std_normal;
 

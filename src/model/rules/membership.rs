@@ -4,8 +4,8 @@
 
 use super::vote::{Subject, raw_delta};
 use super::{forecast, seats};
-use crate::engine::SimRng;
-use crate::engine::record::{AdmitRow, Choice, JoinRow, Vote};
+use crate::model::outcome::{AdmitRow, Choice, JoinRow, Vote};
+use crate::model::rng::SimRng;
 use crate::model::spec::*;
 use crate::model::world::World;
 

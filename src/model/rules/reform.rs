@@ -3,8 +3,8 @@
 //! stakeholder weight); members vote on openness alone; effective weight decides, except
 //! that privileged members of highly privileged venues hold a veto.
 
-use crate::engine::SimRng;
-use crate::engine::record::Vote;
+use crate::model::outcome::Vote;
+use crate::model::rng::SimRng;
 use crate::model::spec::{StateIx, VenueIx};
 use crate::model::stats::uniform;
 use crate::model::world::World;

@@ -2,7 +2,7 @@
 //! across quota blocs by largest remainder and drawn without replacement, weighted by
 //! `power^0.5 × competence`.
 
-use crate::engine::SimRng;
+use crate::model::rng::SimRng;
 use crate::model::spec::{BlocIx, Membership, StateIx};
 use crate::model::stats::uniform;
 use crate::model::world::World;

@@ -2,9 +2,10 @@
 
 use super::vote::{self, Electorate, Sponsors, Subject};
 use super::{attention, forecast, forum, membership, reform};
-use crate::engine::record::Vote;
-use crate::engine::{run_rng, setup};
+use crate::engine::setup;
+use crate::model::outcome::Vote;
 use crate::model::policy::{Kind, KindSet, Pos};
+use crate::model::rng::run_rng;
 use crate::model::spec::*;
 use crate::model::testkit::toy;
 use crate::model::world::{Status, World};
@@ -421,7 +422,7 @@ fn forecast_weights_are_eff_weight_and_presence_bit_for_bit() {
 /// ballots; one objection brings the vote, which the head count decides.
 #[test]
 fn consensus_first_adopts_without_a_vote_unless_someone_objects() {
-    use crate::engine::record::How;
+    use crate::model::outcome::How;
     let d = Decision::ConsensusFirst { threshold: 0.5 };
     let (band, bias, cost) = (0.15, 0.1, 0.3);
     let w = [1.0; 3];

@@ -2,9 +2,9 @@
 //! stigma pull on it, the sampled vote, the decision rules, and the analytic pass
 //! probability that forecasts (§7.3) use instead of sampling.
 
-use crate::engine::SimRng;
-use crate::engine::record::{How, Vote};
+use crate::model::outcome::{How, Vote};
 use crate::model::policy::{Camp, Kind, Pos};
+use crate::model::rng::SimRng;
 use crate::model::spec::{Decision, Reach, Stakeholders, StateIx, VenueIx};
 use crate::model::stats::{normal_cdf, prob_positive, std_normal, uniform};
 use crate::model::world::World;
