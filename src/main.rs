@@ -9,7 +9,6 @@ use cli::{plan, print};
 use forumsim::engine::RunOptions;
 use forumsim::{experiment, output, scenario};
 use std::io::Write;
-use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -60,53 +59,26 @@ fn check(args: CheckArgs) -> Result<(), CliError> {
 fn run(args: RunArgs) -> Result<(), CliError> {
     let started = Instant::now();
     plan::check_run_flags(args.runs, args.run_index)?;
-    let resolved = scenario::load_resolved(&args.scenario, &args.set.values)?;
-    let mut sc = resolved.scenario;
-    let bytes = std::fs::read(&args.scenario).map_err(|source| CliError::Read {
-        path: args.scenario.clone(),
-        source,
-    })?;
-    if let Some(seed) = args.seed {
-        sc.seed = seed;
-    }
+    let loaded = plan::load(&args.scenario, &args.set.values, args.seed)?;
+    let sc = &loaded.scenario;
     let runs = plan::run_indices(args.runs, args.run_index, sc.runs)?;
     let out = plan::out_dir(args.out.as_deref(), &sc.name)?;
     // Fail on an unwritable folder now, not after the batch (the folder itself is
     // left as it is until the new batch is complete).
     output::check_out_dir(&out)?;
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.map_or(0, |n| n as usize)) // 0 = all cores
-        .build()
-        .map_err(CliError::Pool)?;
+    let pool = plan::pool(args.threads)?;
     let opts = RunOptions {
         votes: args.votes,
         states: args.states,
         why: false,
     };
-    // A panic in a run is a bug, not bad input: its message is already on stderr; exit 1.
-    let results = panic::catch_unwind(AssertUnwindSafe(|| {
-        pool.install(|| experiment::run_batch(&sc, &runs, opts))
-    }))
-    .map_err(|_| CliError::Crash {
-        seed: sc.seed,
-        runs: runs.clone(),
-    })?;
-
-    let batch = output::Batch {
-        scenario: &sc,
-        scenario_path: &args.scenario,
-        scenario_bytes: &bytes,
-        resolved: &resolved.text,
-        overrides: &args.set.values,
-        runs: &runs,
-        threads: pool.current_num_threads(),
-        tables: output::Tables {
-            votes: args.votes,
-            states: args.states,
-        },
-        started,
+    let results = loaded.guarded(&pool, &runs, || experiment::run_batch(sc, &runs, opts))?;
+    let tables = output::Tables {
+        votes: args.votes,
+        states: args.states,
     };
+    let batch = loaded.batch(&runs, pool.current_num_threads(), tables, started);
     let manifest = output::write_batch(&out, &batch, &results)?;
     if !args.quiet {
         print(|w| output::summary::write_results(w, &manifest, &out, &results))?;
@@ -127,10 +99,7 @@ fn sweep(args: SweepArgs) -> Result<(), CliError> {
 
     let (exp, exp_bytes, sc_bytes) = experiment::design::load(&args.experiment)?;
     let out = plan::out_dir(args.out.as_deref(), &exp.name)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.map_or(0, |n| n as usize))
-        .build()
-        .map_err(CliError::Pool)?;
+    let pool = plan::pool(args.threads)?;
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = stop.clone();

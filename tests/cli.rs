@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_forumsim");
+mod common;
+use common::{Out, forumsim_in, root};
 
 /// Keeps runs short.
 const SHORT: [&str; 2] = ["--set", "rounds=5"];
@@ -42,10 +42,6 @@ const CSV_HEADERS: [(&str, &str); 7] = [
     ("attention.csv", "run,seed,round,year,state,venue,attention"),
 ];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn stylized() -> PathBuf {
     root().join("scenarios/stylized.toml")
 }
@@ -53,35 +49,6 @@ fn stylized() -> PathBuf {
 /// A path as an argument (test paths are UTF-8).
 fn arg(p: &Path) -> String {
     p.to_str().expect("UTF-8 path").to_string()
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn show(&self) -> String {
-        format!(
-            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn forumsim_in<S: AsRef<OsStr>>(cwd: &Path, args: &[S]) -> Out {
-    let o = Command::new(BIN)
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("start forumsim");
-    Out {
-        // No code = killed by a signal: never a valid outcome.
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
 }
 
 fn forumsim<S: AsRef<OsStr>>(args: &[S]) -> Out {

@@ -4,19 +4,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_forumsim");
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+mod common;
+use common::{Out, forumsim_in, root};
 
 fn forumsim<I, S>(args: I) -> Out
 where
@@ -24,23 +14,6 @@ where
     S: AsRef<std::ffi::OsStr>,
 {
     forumsim_in(&root(), args)
-}
-
-fn forumsim_in<I, S>(dir: &Path, args: I) -> Out
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<std::ffi::OsStr>,
-{
-    let out = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the forumsim binary runs");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
 }
 
 // ---- parameter reference ---------------------------------------------------------------

@@ -4,9 +4,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_forumsim");
+mod common;
+use common::forumsim_in as forumsim;
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/validate")
@@ -14,34 +14,6 @@ fn fixture_dir() -> PathBuf {
 
 fn fixture() -> PathBuf {
     fixture_dir().join("target.toml")
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn show(&self) -> String {
-        format!(
-            "exit {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn forumsim(cwd: &Path, args: &[&str]) -> Out {
-    let o = Command::new(BIN)
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run forumsim");
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
 }
 
 fn arg(p: &Path) -> &str {

@@ -14,11 +14,10 @@ pub mod frames;
 use crate::engine::{self, RunOptions, RunResult};
 use crate::model::Scenario;
 use crate::output::OutputError;
-use crate::output::atomic::AtomicFile;
-use crate::output::verify::{self, VerifyError};
+use crate::output::atomic;
 use crate::plot::style;
+use crate::verify::{self, VerifyError};
 use plotters::prelude::*;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Hundredths of a second each year is shown; the last year stays longer.
@@ -30,7 +29,7 @@ pub enum AnimateError {
     /// The folder has no usable manifest or scenario copy.
     #[error(transparent)]
     Folder(#[from] VerifyError),
-    #[error("{}: run {run} is not in this folder (it holds runs {})", dir.display(), list(recorded))]
+    #[error("{}: run {run} is not in this folder (it holds runs {})", dir.display(), crate::output::summary::runs_text(recorded))]
     NotRecorded {
         dir: PathBuf,
         run: u64,
@@ -55,18 +54,6 @@ impl AnimateError {
                 | AnimateError::NotRecorded { .. }
                 | AnimateError::NoYear { .. }
         )
-    }
-}
-
-fn list(runs: &[u64]) -> String {
-    match runs {
-        [] => "none".into(),
-        [first, .., last] if runs.len() > 8 => format!("{first} to {last}"),
-        _ => runs
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
     }
 }
 
@@ -193,11 +180,6 @@ pub fn animate(
             source,
         })?;
     }
-    let mut f = AtomicFile::create(&path)?;
-    f.write_all(&bytes).map_err(|source| OutputError::Write {
-        path: path.clone(),
-        source,
-    })?;
-    f.commit()?;
+    atomic::write(&path, &bytes)?;
     Ok(path)
 }

@@ -155,7 +155,8 @@ pub fn objective(cal: &Calibration, fits: &[Fit], facts: Option<&FactsSummary>) 
     let targets = if fits.is_empty() {
         0.0
     } else {
-        fits.iter().map(|f| target_objective(cal, f)).sum::<f64>() / fits.len() as f64
+        let each: Vec<f64> = fits.iter().map(|f| target_objective(cal, f)).collect();
+        crate::stats::mean(&each)
     };
     let share = facts.filter(|s| s.facts > 0).map_or(0.0, |s| s.mean_share);
     targets + cal.facts_weight * share

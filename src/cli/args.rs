@@ -1,6 +1,7 @@
 //! The raw command line, one field per flag (clap derive). No validation beyond
 //! types and ranges here; [`super::plan`] does the rest.
 
+use super::set::SetArgs;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -259,21 +260,6 @@ pub struct CheckArgs {
     pub resolved: bool,
 }
 
-#[derive(Debug, Args)]
-pub struct SetArgs {
-    /// Override a scenario value, e.g. parameters.legit_cost=0.5 (repeatable).
-    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_set)]
-    pub values: Vec<String>,
-}
-
-/// Checks the shape only; the scenario module resolves the path and the value.
-fn parse_set(s: &str) -> Result<String, String> {
-    match s.split_once('=') {
-        Some((path, _)) if !path.trim().is_empty() => Ok(s.to_string()),
-        _ => Err("expected PATH=VALUE, e.g. parameters.legit_cost=0.5".to_string()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,14 +268,6 @@ mod tests {
     #[test]
     fn the_clap_definition_is_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn set_needs_a_path_and_an_equals_sign() {
-        assert!(parse_set("parameters.alpha=0.3").is_ok());
-        assert!(parse_set("name=").is_ok());
-        assert!(parse_set("alpha").is_err());
-        assert!(parse_set("=0.3").is_err());
     }
 
     #[test]

@@ -60,10 +60,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
         PathBuf::from("outputs/calibration").join(name)
     });
     forumsim::output::prepare_dir(&out)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.map_or(0, |n| n as usize))
-        .build()
-        .map_err(CliError::Pool)?;
+    let pool = super::plan::pool(args.threads.map(u32::from))?;
     // Load once up front, with every knob at the middle of its range, so a wrong
     // scenario, override path, target or facts weight fails before any search.
     let mid: Vec<f64> = cal.knobs.iter().map(|k| (k.lo + k.hi) / 2.0).collect();
@@ -82,9 +79,8 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
             .zip(&p.x)
             .map(|(k, v)| format!("{k}={}", calibrate::spec::fmt_value(*v)))
             .collect();
-        let agreement = forumsim::validate::stats::mean(
-            &p.fits.iter().map(|f| f.agreement).collect::<Vec<_>>(),
-        );
+        let agreement =
+            forumsim::stats::mean(&p.fits.iter().map(|f| f.agreement).collect::<Vec<_>>());
         let error = p.fits.iter().map(|f| f.max_error).fold(f64::NAN, f64::max);
         let facts = p
             .facts

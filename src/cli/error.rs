@@ -4,11 +4,11 @@
 use forumsim::animate::AnimateError;
 use forumsim::experiment::sweep::SweepError;
 use forumsim::output::OutputError;
-use forumsim::output::verify::VerifyError;
 use forumsim::output::vouch::VouchError;
 use forumsim::plot::PlotError;
 use forumsim::scenario::InputFileError;
 use forumsim::scenario::ScenarioError;
+use forumsim::verify::VerifyError;
 use std::error::Error;
 use std::fmt::Write as _;
 use std::io;
@@ -68,23 +68,9 @@ pub enum CliError {
     /// A run panicked: a bug in forumsim. Says how to reproduce it.
     #[error(
         "a run crashed, a bug in forumsim (its panic message is above): seed {seed}, runs {}",
-        runs_text(runs)
+        forumsim::output::summary::runs_text(runs)
     )]
     Crash { seed: u64, runs: Vec<u64> },
-}
-
-/// Run indices for a message: all of them when few, else the span.
-fn runs_text(runs: &[u64]) -> String {
-    match runs {
-        [] => "none".into(),
-        [one] => one.to_string(),
-        [first, .., last] if runs.len() > 8 => format!("{first} to {last}"),
-        _ => runs
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
 }
 
 impl CliError {

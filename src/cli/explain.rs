@@ -1,8 +1,8 @@
 //! `forumsim explain SCENARIO`: one run told round by round, for reading aloud.
 
-use super::args::SetArgs;
 use super::error::CliError;
 use super::print;
+use super::set::SetArgs;
 use clap::Args;
 use forumsim::engine::{self, RunOptions};
 use forumsim::explain::{self, Style};

@@ -1,7 +1,96 @@
-//! The validated form of `run`'s flags: which run indices, which output folder.
+//! The validated form of the batch commands' flags (which run indices, which output
+//! folder, how many threads) and what `run` and `validate` both do before and around a
+//! batch: load the scenario with its bytes and resolved text, run it on a pool with a
+//! panic turned into an internal error, and describe it for the manifest.
 
 use super::error::CliError;
+use forumsim::model::Scenario;
+use forumsim::output::{Batch, Tables};
+use forumsim::scenario;
+use std::panic::{self, AssertUnwindSafe};
 use std::path::{Component, Path, PathBuf};
+use std::time::Instant;
+
+/// A scenario as a batch command loads it: validated (with `--set` and `--seed`), the
+/// file's bytes (hashed in the manifest) and the resolved text (copied beside the
+/// outputs so that `verify` can run the batch again).
+pub struct Loaded<'a> {
+    pub scenario: Scenario,
+    pub path: &'a Path,
+    pub bytes: Vec<u8>,
+    pub resolved: String,
+    pub overrides: &'a [String],
+}
+
+/// Loads `path` with the `--set` values `overrides`; `seed` replaces the scenario's.
+pub fn load<'a>(
+    path: &'a Path,
+    overrides: &'a [String],
+    seed: Option<u64>,
+) -> Result<Loaded<'a>, CliError> {
+    let resolved = scenario::load_resolved(path, overrides)?;
+    let mut sc = resolved.scenario;
+    let bytes = std::fs::read(path).map_err(|source| CliError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if let Some(seed) = seed {
+        sc.seed = seed;
+    }
+    Ok(Loaded {
+        scenario: sc,
+        path,
+        bytes,
+        resolved: resolved.text,
+        overrides,
+    })
+}
+
+impl Loaded<'_> {
+    /// The batch of `runs` for the manifest.
+    pub fn batch<'b>(
+        &'b self,
+        runs: &'b [u64],
+        threads: usize,
+        tables: Tables,
+        started: Instant,
+    ) -> Batch<'b> {
+        Batch {
+            scenario: &self.scenario,
+            scenario_path: self.path,
+            scenario_bytes: &self.bytes,
+            resolved: &self.resolved,
+            overrides: self.overrides,
+            runs,
+            threads,
+            tables,
+            started,
+        }
+    }
+
+    /// Runs `f` (a batch of `runs`) on `pool`. A panic in a run is a bug, not bad input:
+    /// its message is already on stderr, and it becomes [`CliError::Crash`] (exit 1),
+    /// naming the seed and runs to report.
+    pub fn guarded<T: Send>(
+        &self,
+        pool: &rayon::ThreadPool,
+        runs: &[u64],
+        f: impl FnOnce() -> T + Send,
+    ) -> Result<T, CliError> {
+        panic::catch_unwind(AssertUnwindSafe(|| pool.install(f))).map_err(|_| CliError::Crash {
+            seed: self.scenario.seed,
+            runs: runs.to_vec(),
+        })
+    }
+}
+
+/// A pool of `--threads N` workers (all cores without the flag).
+pub fn pool(threads: Option<u32>) -> Result<rayon::ThreadPool, CliError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.map_or(0, |n| n as usize)) // 0 = all cores
+        .build()
+        .map_err(CliError::Pool)
+}
 
 /// Rejects `--run-index R` outside an explicit `--runs N` batch; done before loading
 /// the scenario so that a flag mistake does not wait for a large scenario to load.

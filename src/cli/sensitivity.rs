@@ -8,7 +8,7 @@ use forumsim::experiment::sensdesign::Method;
 use forumsim::experiment::sensio::{self, SensError};
 use forumsim::experiment::sensitivity::{self, Analysis, Options};
 use forumsim::output::OutputError;
-use forumsim::output::atomic::AtomicFile;
+use forumsim::output::atomic;
 use forumsim::plot::sensitivity as charts;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -267,17 +267,6 @@ fn slug(s: &str) -> String {
         .collect()
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let mut f = AtomicFile::create(path)?;
-    f.write_all(bytes).map_err(|source| {
-        CliError::Output(OutputError::Write {
-            path: path.to_path_buf(),
-            source,
-        })
-    })?;
-    Ok(f.commit()?)
-}
-
 fn draw(
     dir: &Path,
     info: &forumsim::experiment::sensdesign::SensInfo,
@@ -298,10 +287,10 @@ fn draw(
             CliError::Plot(forumsim::plot::PlotError::Draw { path, msg })
         };
         let p = out.join(format!("{name}.png"));
-        write_atomic(&p, &png.map_err(|m| bad(p.clone(), m))?)?;
+        atomic::write(&p, &png.map_err(|m| bad(p.clone(), m))?)?;
         written.push(p);
         let p = out.join(format!("{name}.svg"));
-        write_atomic(&p, svg.map_err(|m| bad(p.clone(), m))?.as_bytes())?;
+        atomic::write(&p, svg.map_err(|m| bad(p.clone(), m))?.as_bytes())?;
         written.push(p);
         Ok(())
     };

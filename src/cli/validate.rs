@@ -4,14 +4,12 @@
 //! fit is a finding, not an error).
 
 use std::io::{self, Write};
-use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::time::Instant;
 
 use forumsim::model::Ballot;
-use forumsim::output::{self, atomic::AtomicFile};
+use forumsim::output::{self, atomic};
 use forumsim::plot;
-use forumsim::scenario;
 use forumsim::validate::facts::FactReport;
 use forumsim::validate::{self, TargetKind, TargetReport, ValidationReport};
 
@@ -31,21 +29,14 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
             "--fail-above must be a number of votes >= 0, got {v}"
         )));
     }
-    let resolved = scenario::load_resolved(&args.scenario, &args.set.values)?;
-    let mut sc = resolved.scenario;
+    let loaded = plan::load(&args.scenario, &args.set.values, args.seed)?;
+    let sc = &loaded.scenario;
     if sc.targets.is_empty() && sc.election_targets.is_empty() && sc.facts.is_empty() {
         return Err(CliError::Usage(format!(
             "{}: the scenario has no [[target]] and no [[fact]] to validate against; add one \
              (see docs/SCENARIOS.md, sections Targets and Facts)",
             args.scenario.display()
         )));
-    }
-    let bytes = std::fs::read(&args.scenario).map_err(|source| CliError::Read {
-        path: args.scenario.clone(),
-        source,
-    })?;
-    if let Some(seed) = args.seed {
-        sc.seed = seed;
     }
     let out = match &args.out {
         Some(dir) => dir.clone(),
@@ -55,18 +46,9 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
     // holds the previous complete report until the new one is (readers such as
     // `report` and `plot` check the manifest's SHA-256s).
     let staged = output::publish::stage(&out)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.map_or(0, |n| n as usize))
-        .build()
-        .map_err(CliError::Pool)?;
+    let pool = plan::pool(args.threads)?;
     let runs: Vec<u64> = (0..u64::from(args.runs)).collect();
-    let report = panic::catch_unwind(AssertUnwindSafe(|| {
-        pool.install(|| validate::evaluate_runs(&sc, &runs))
-    }))
-    .map_err(|_| CliError::Crash {
-        seed: sc.seed,
-        runs: runs.clone(),
-    })?;
+    let report = loaded.guarded(&pool, &runs, || validate::evaluate_runs(sc, &runs))?;
 
     let dir = staged.path();
     let files = validate::output::write(dir, &report)?;
@@ -78,18 +60,13 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
         let facts = plot::facts::FactsChart::of_report(&sc.name, &report);
         plot::write_figures(dir, &[facts], plot::Format::Both)?;
     }
-    write_resolved(dir, &resolved.text)?;
-    let batch = output::Batch {
-        scenario: &sc,
-        scenario_path: &args.scenario,
-        scenario_bytes: &bytes,
-        resolved: &resolved.text,
-        overrides: &args.set.values,
-        runs: &runs,
-        threads: pool.current_num_threads(),
-        tables: output::Tables::default(),
+    atomic::write(&dir.join(output::RESOLVED), loaded.resolved.as_bytes())?;
+    let batch = loaded.batch(
+        &runs,
+        pool.current_num_threads(),
+        output::Tables::default(),
         started,
-    };
+    );
     let mut manifest = output::Manifest::new(&batch, files, started.elapsed().as_secs_f64());
     manifest.kind = KIND_VALIDATE.to_string();
     for f in &manifest.files {
@@ -139,15 +116,6 @@ pub fn failures(r: &ValidationReport, limit: f64) -> Vec<String> {
             }
         })
         .collect()
-}
-
-fn write_resolved(dir: &Path, text: &str) -> Result<(), CliError> {
-    let path = dir.join(output::RESOLVED);
-    let mut f = AtomicFile::create(&path)?;
-    f.write_all(text.as_bytes())
-        .map_err(|source| CliError::Write { path, source })?;
-    f.commit()?;
-    Ok(())
 }
 
 fn num(x: f64, digits: usize) -> String {

@@ -5,7 +5,7 @@
 use super::error::CliError;
 use super::print;
 use clap::Args;
-use forumsim::output::verify::{self, Outcome};
+use forumsim::verify::{self, Outcome};
 use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "\
@@ -91,14 +91,12 @@ pub fn verify(args: VerifyArgs) -> Result<(), CliError> {
     }
 }
 
+/// The runs checked, as `verify` has always printed them ("runs 0 to 99" for a span).
 fn runs_text(runs: &[u64]) -> String {
-    match runs {
-        [] => "none".into(),
-        [first, .., last] if runs.len() > 8 => format!("runs {first} to {last}"),
-        _ => runs
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
+    let text = forumsim::output::summary::runs_text(runs);
+    if runs.len() > 8 {
+        format!("runs {text}")
+    } else {
+        text
     }
 }

@@ -9,7 +9,6 @@
 pub mod observe;
 pub mod record;
 pub use crate::model::rng;
-pub mod setup;
 
 pub use record::*;
 pub use rng::{SimRng, population_rng, run_rng};
@@ -20,6 +19,7 @@ use crate::model::rules::vote::{self, Electorate, Sponsors, Subject};
 use crate::model::rules::{
     attention, drafting, election, forecast, membership, negotiation, reform,
 };
+use crate::model::setup;
 use crate::model::spec::*;
 use crate::model::stats::uniform;
 use crate::model::world::{ProposalState, RuleState, Status, World};
@@ -890,307 +890,35 @@ impl Engine<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
-
-    fn join_or_abstain() -> Scenario {
-        let path =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/teaching/join-or-abstain.toml");
-        crate::scenario::load(&path).expect("the teaching scenario loads")
-    }
+    use crate::model::{Event, EventSpec, testkit};
 
     #[test]
-    fn recording_why_changes_nothing_else() {
-        let sc = join_or_abstain();
-        for run in 0..2 {
-            let plain = super::run(
-                &sc,
-                run,
-                RunOptions {
-                    votes: true,
-                    states: true,
-                    why: false,
-                },
-            );
-            let mut with = super::run(
-                &sc,
-                run,
-                RunOptions {
-                    votes: true,
-                    states: true,
-                    why: true,
-                },
-            );
-            assert_eq!(plain.why, Why::default());
-            assert!(!with.why.joins.is_empty() && !with.why.admissions.is_empty());
-            assert!(!with.why.seatings.is_empty(), "the GGE's terms");
-            with.why = Why::default();
-            assert_eq!(plain, with, "run {run}");
-        }
-    }
-
-    #[test]
-    fn the_reasons_agree_with_the_memberships() {
-        let sc = join_or_abstain();
-        let opts = RunOptions {
-            votes: false,
-            states: true,
-            why: true,
-        };
-        let r = super::run(&sc, 0, opts);
-        let member = |round: u32, v: u32, i: u32| {
-            r.attention
-                .iter()
-                .any(|a| a.round == round && a.venue == v && a.state == i)
-        };
-        for j in &r.why.joins {
-            let was = j.round > 0 && member(j.round - 1, j.venue, j.state);
-            let is = member(j.round, j.venue, j.state);
-            match j.choice {
-                Choice::Joined => assert!(j.value() > 0.0 && is, "{j:?}"),
-                Choice::Left => assert!(j.value() < j.threshold && was && !is, "{j:?}"),
-                Choice::Sponsor(_) => assert!(j.value() < j.threshold && is, "{j:?}"),
-                Choice::StayedOut => {
-                    assert!(j.value() <= 0.0 && j.weight * j.stake > 0.0 && !is, "{j:?}")
-                }
-            }
-        }
-        let thresholds: Vec<f64> = r
-            .why
-            .joins
+    fn election_votes_reads_the_tally_the_engine_writes() {
+        let mut sc = testkit::toy();
+        sc.events.push(EventSpec {
+            round: 1,
+            event: Event::Election {
+                venue: 0,
+                candidates: vec![0, 6],
+            },
+            label: "e".into(),
+        });
+        let res = run(&sc, 0, RunOptions::default());
+        let row = res
+            .decisions
             .iter()
-            .filter(|j| j.choice == Choice::Left)
-            .map(|j| j.threshold)
-            .collect();
-        assert!(!thresholds.is_empty());
-        assert!(thresholds.iter().all(|&t| t == -sc.params.exit_cost));
-    }
-}
-
-/// The record's institutions (ODD 7.8, 7.11): terms, successors, recurring and
-/// ratifying texts, chair's texts, the practice of consensus.
-#[cfg(test)]
-mod practice_tests {
-    use super::*;
-    use std::path::Path;
-
-    /// Eight states in two camps, an assembly that decides consensus first, and
-    /// `extra` TOML appended.
-    fn scenario(extra: &str, params: &str) -> Scenario {
-        let mut text = String::from(
-            r#"
-name = "practice"
-rounds = 8
-start_year = 2000
-seed = 3
-[parameters]
-absence = 0.0
-vote_noise = 0.05
-"#,
-        );
-        text.push_str(params);
-        text.push_str(
-            r#"
-[[bloc]]
-id = "west"
-[[bloc]]
-id = "east"
-"#,
-        );
-        for k in 0..4 {
-            text.push_str(&format!(
-                "[[state]]\nid = \"W{k}\"\nregime = 0.9\npower = 1\ncompetence = 0.8\nict = 0.8\nblocs = [\"west\"]\n"
-            ));
-            text.push_str(&format!(
-                "[[state]]\nid = \"E{k}\"\nregime = 0.1\npower = 1\ncompetence = 0.8\nict = 0.5\nblocs = [\"east\"]\n"
-            ));
-        }
-        text.push_str(
-            r#"
-[[venue]]
-id = "assembly"
-membership = { type = "open", initial = "all" }
-decision = { type = "consensus_first", threshold = 0.5 }
-transparency = 0.5
-hosts = ["procedural", "norms"]
-"#,
-        );
-        text.push_str(extra);
-        crate::scenario::from_str(&text, Path::new("practice.toml"), &[]).expect("loads")
-    }
-
-    fn decided(r: &RunResult, id: &str) -> Vec<(i32, bool, How, String)> {
-        r.decisions
-            .iter()
-            .filter(|d| {
-                d.what == DecisionKind::Proposal
-                    && r.proposal_names
-                        .get(d.proposal as usize)
-                        .map(String::as_str)
-                        == Some(id)
-            })
-            .map(|d| {
-                (
-                    2000 + d.round as i32,
-                    d.adopted,
-                    d.how,
-                    r.venue_names[d.venue as usize].clone(),
-                )
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_recurring_text_is_decided_every_year_until_its_last() {
-        let sc = scenario(
-            r#"
-[[proposal]]
-id = "annual"
-kind = "norms"
-sponsor = "E0"
-venue = "assembly"
-position = [0.4, 0.4]
-introduced_year = 2001
-repeat_until_year = 2004
-"#,
-            "",
-        );
-        let r = run(&sc, 0, RunOptions::default());
-        let years: Vec<i32> = decided(&r, "annual").iter().map(|d| d.0).collect();
-        assert_eq!(years, [2001, 2002, 2003, 2004]);
-    }
-
-    #[test]
-    fn a_venue_with_a_term_dissolves_and_its_successor_takes_up_its_text() {
-        let sc = scenario(
-            r#"
-[[event]]
-type = "new_venue"
-year = 2000
-venue = { id = "group1", membership = { type = "appointed", seats = 4, term = 9 }, decision = "consensus", transparency = 0.3, hosts = ["norms"], negotiation_rounds = 2, until_year = 2003 }
-[[event]]
-type = "new_venue"
-year = 2002
-venue = { id = "group2", membership = { type = "appointed", seats = 4, term = 9 }, decision = "consensus", transparency = 0.3, hosts = ["norms"], until_year = 2006, acquis = "group1" }
-[[proposal]]
-id = "report1"
-kind = "norms"
-chair = true
-venue = "group1"
-introduced_year = 2002
-[[proposal]]
-id = "late"
-kind = "norms"
-chair = true
-venue = "group1"
-introduced_year = 2003
-"#,
-            "break_cost = 1.0\n",
-        );
-        let r = run(&sc, 0, RunOptions::default());
-        // The first group reports in 2003 (two rounds); a text tabled in its last year
-        // lapses with it.
-        assert_eq!(decided(&r, "report1").len(), 1);
-        assert!(decided(&r, "report1")[0].1, "adopted by consensus");
-        assert!(decided(&r, "late").is_empty());
-        let late = sc.proposals.iter().position(|p| p.id == "late").unwrap();
-        let mut stepper = Stepper::new(&sc, 0, RunOptions::default());
-        while stepper.step() {}
-        assert_eq!(
-            stepper.world().proposals[late].status,
-            Status::Abandoned,
-            "a chair's text lapses with its venue"
-        );
-        let active = |year: i32, id: &str| {
-            r.venues
-                .iter()
-                .any(|v| 2000 + v.round as i32 == year && r.venue_names[v.venue as usize] == id)
-        };
-        assert!(active(2003, "group1") && !active(2004, "group1"));
-        // The second group, created before the first reported, holds its report.
-        let rule = |year: i32, id: &str| {
-            r.rules
-                .iter()
-                .find(|x| 2000 + x.round as i32 == year && r.venue_names[x.venue as usize] == id)
-                .map(|x| x.rule)
-        };
-        assert_eq!(rule(2004, "group2"), rule(2003, "group1"));
-        assert_ne!(rule(2002, "group2"), rule(2003, "group1"));
-    }
-
-    #[test]
-    fn a_ratifying_text_is_voted_right_after_the_text_it_ratifies() {
-        let sc = scenario(
-            r#"
-[[event]]
-type = "new_venue"
-year = 2000
-venue = { id = "committee", membership = { type = "open", initial = "all" }, decision = "consensus", transparency = 0.4, hosts = ["norms"], negotiation_rounds = 2 }
-[[proposal]]
-id = "convention"
-kind = "norms"
-chair = true
-venue = "committee"
-introduced_year = 2001
-[[proposal]]
-id = "adoption"
-kind = "norms"
-chair = true
-venue = "assembly"
-ratifies = "convention"
-"#,
-            "break_cost = 1.0\n",
-        );
-        let r = run(&sc, 0, RunOptions::default());
-        let c = decided(&r, "convention");
-        let a = decided(&r, "adoption");
-        assert_eq!(c.len(), 1);
-        assert!(c[0].1);
-        assert_eq!(a.len(), 1, "ratified once");
-        assert_eq!((a[0].0, a[0].3.as_str()), (c[0].0, "assembly"), "same year");
-        let pos = |id: &str| {
-            r.decisions
-                .iter()
-                .find(|d| {
-                    d.what == DecisionKind::Proposal && r.proposal_names[d.proposal as usize] == id
-                })
-                .map(|d| d.position)
-        };
-        assert_eq!(pos("adoption"), pos("convention"), "at the adopted text");
-    }
-
-    #[test]
-    fn recorded_votes_wear_the_practice_of_consensus_down() {
-        // Two camp texts a year: each splits the assembly. With erosion, later
-        // sessions split more easily; without, the practice holds at 1.
-        let texts = r#"
-[[proposal]]
-id = "east"
-kind = "norms"
-sponsor = "E0"
-venue = "assembly"
-introduced_year = 2001
-repeat_until_year = 2006
-[[proposal]]
-id = "west"
-kind = "norms"
-sponsor = "W0"
-venue = "assembly"
-introduced_year = 2001
-repeat_until_year = 2006
-"#;
-        let params = "break_cost = 0.5\ndraft_reach = 0.0\nerosion = 0.5\n";
-        let sc = scenario(texts, params);
-        let mut st = Stepper::new(&sc, 0, RunOptions::default());
-        for _ in 0..4 {
-            st.step();
-        }
-        let eroded = st.world().venues[0].practice;
-        let sc = scenario(texts, "break_cost = 0.5\ndraft_reach = 0.0\n");
-        let mut st = Stepper::new(&sc, 0, RunOptions::default());
-        for _ in 0..4 {
-            st.step();
-        }
-        assert_eq!(st.world().venues[0].practice, 1.0);
-        assert!(eroded < 0.5, "practice after split sessions: {eroded}");
+            .find(|d| d.what == DecisionKind::Election)
+            .expect("the unga exists, so the election is held");
+        let votes = row.election_votes().expect("an election detail");
+        let ids: Vec<&str> = votes.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, ["L0", "A0"]);
+        let total: u32 = votes.iter().map(|(_, n)| n).sum();
+        assert_eq!(total, row.yes + row.no);
+        let winner = &res.state_names[row.sponsor as usize];
+        let won = votes.iter().find(|(id, _)| id == winner).unwrap().1;
+        assert_eq!(won, row.yes);
+        let mut other = row.clone();
+        other.what = DecisionKind::Proposal;
+        assert!(other.election_votes().is_none());
     }
 }

@@ -88,6 +88,26 @@ pub struct VenueRow {
     pub adoptions: u32,
 }
 
+#[cfg(test)]
+impl VenueRow {
+    /// A venue row for the unit tests of readers of records (metrics, facts): the
+    /// counts given, the rest at neutral values.
+    pub fn sample(round: u32, venue: u32, members: u32, adoptions: u32) -> VenueRow {
+        VenueRow {
+            round,
+            venue,
+            members,
+            mean_regime: 0.5,
+            share_autocratic: 0.5,
+            stakeholder_weight: 0.0,
+            transparency: 0.5,
+            privilege: 0.0,
+            agenda: 0,
+            adoptions,
+        }
+    }
+}
+
 /// A venue's rule for one hosted substantive kind at the end of a round.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RuleRow {
@@ -222,40 +242,4 @@ pub struct Why {
     pub admissions: Vec<AdmitRow>,
     /// Appointed venues whose seats were drawn anew: (round, venue).
     pub seatings: Vec<(u32, u32)>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{Event, EventSpec, testkit};
-
-    #[test]
-    fn election_votes_reads_the_tally_the_engine_writes() {
-        let mut sc = testkit::toy();
-        sc.events.push(EventSpec {
-            round: 1,
-            event: Event::Election {
-                venue: 0,
-                candidates: vec![0, 6],
-            },
-            label: "e".into(),
-        });
-        let res = crate::engine::run(&sc, 0, RunOptions::default());
-        let row = res
-            .decisions
-            .iter()
-            .find(|d| d.what == DecisionKind::Election)
-            .expect("the unga exists, so the election is held");
-        let votes = row.election_votes().expect("an election detail");
-        let ids: Vec<&str> = votes.iter().map(|(id, _)| *id).collect();
-        assert_eq!(ids, ["L0", "A0"]);
-        let total: u32 = votes.iter().map(|(_, n)| n).sum();
-        assert_eq!(total, row.yes + row.no);
-        let winner = &res.state_names[row.sponsor as usize];
-        let won = votes.iter().find(|(id, _)| id == winner).unwrap().1;
-        assert_eq!(won, row.yes);
-        let mut other = row.clone();
-        other.what = DecisionKind::Proposal;
-        assert!(other.election_votes().is_none());
-    }
 }

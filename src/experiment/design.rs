@@ -26,18 +26,6 @@ pub const LHS_STREAM: u64 = u64::MAX - 1;
 /// Runs per chunk file when the experiment does not say.
 pub const DEFAULT_CHUNK: u32 = 50;
 
-/// The default outcome metrics (`adoptions.<venue>` and `members.<venue>` follow).
-pub const DEFAULT_METRICS: &[&str] = &[
-    "ami",
-    "scope_index",
-    "fragmentation",
-    "adopted",
-    "failed",
-    "abandoned",
-    "moves",
-    "venues_created",
-];
-
 /// Designs of at most this many point × variant pairs are checked whole before any
 /// run; larger ones are checked as they run (see [`load`]).
 pub const CHECK_ALL_PAIRS: usize = 256;

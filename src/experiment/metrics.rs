@@ -9,7 +9,17 @@
 use crate::engine::RunResult;
 use crate::model::Scenario;
 
-use super::design::DEFAULT_METRICS;
+/// The default outcome metrics (`adoptions.<venue>` and `members.<venue>` follow).
+pub const DEFAULT_METRICS: &[&str] = &[
+    "ami",
+    "scope_index",
+    "fragmentation",
+    "adopted",
+    "failed",
+    "abandoned",
+    "moves",
+    "venues_created",
+];
 
 /// Every metric name for `scenario`, in column order; `requested` filters and orders.
 pub fn metric_names(scenario: &Scenario, requested: Option<&[String]>) -> Vec<String> {
@@ -91,21 +101,6 @@ mod tests {
         }
     }
 
-    fn venue(round: u32, venue: u32, members: u32, adoptions: u32) -> VenueRow {
-        VenueRow {
-            round,
-            venue,
-            members,
-            mean_regime: 0.5,
-            share_autocratic: 0.5,
-            stakeholder_weight: 0.0,
-            transparency: 0.5,
-            privilege: 0.0,
-            agenda: 0,
-            adoptions,
-        }
-    }
-
     fn result() -> RunResult {
         RunResult {
             run: 3,
@@ -114,7 +109,11 @@ mod tests {
             proposal_names: vec![],
             state_names: vec![],
             rounds: vec![round(0, 0.3, 2, 1, 0), round(1, 0.6, 1, 2, 1)],
-            venues: vec![venue(0, 0, 190, 2), venue(1, 0, 191, 0), venue(1, 2, 5, 1)],
+            venues: vec![
+                VenueRow::sample(0, 0, 190, 2),
+                VenueRow::sample(1, 0, 191, 0),
+                VenueRow::sample(1, 2, 5, 1),
+            ],
             rules: vec![],
             decisions: vec![],
             choices: vec![],
@@ -132,21 +131,19 @@ mod tests {
     fn finals_totals_and_venues() {
         let m = compute(
             &result(),
-            &names(&[
-                "ami",
-                "scope_index",
-                "fragmentation",
-                "adopted",
-                "failed",
-                "abandoned",
-                "moves",
-                "venues_created",
-                "adoptions.unga",
-                "members.unga",
-                "members.oewg",
-                "adoptions.oewg",
-                "members.nowhere",
-            ]),
+            &names(
+                &[
+                    DEFAULT_METRICS,
+                    &[
+                        "adoptions.unga",
+                        "members.unga",
+                        "members.oewg",
+                        "adoptions.oewg",
+                        "members.nowhere",
+                    ],
+                ]
+                .concat(),
+            ),
         );
         assert_eq!(
             m,

@@ -17,10 +17,10 @@ use super::sensdesign::{Method, SensInfo};
 use super::sensitivity::{Analysis, SensData};
 use super::sweep::{RUNS, STATE, State};
 use crate::output::OutputError;
-use crate::output::atomic::AtomicFile;
+use crate::output::atomic;
 use serde::Deserialize;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 pub const SOBOL_CSV: &str = "sensitivity_sobol.csv";
@@ -380,13 +380,7 @@ fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<(), S
         w.write_record(r).map_err(err)?;
     }
     let bytes = w.into_inner().map_err(|e| err(e.into_error().into()))?;
-    let mut f = AtomicFile::create(path)?;
-    f.write_all(&bytes).map_err(|source| SensError::Io {
-        path: path.to_path_buf(),
-        message: "cannot write".into(),
-        source,
-    })?;
-    Ok(f.commit()?)
+    Ok(atomic::write(path, &bytes)?)
 }
 
 /// Writes the tidy CSV files into `dir`; returns their paths.
@@ -567,17 +561,7 @@ pub fn export_salib(exp: &Experiment, out: &Path) -> Result<Vec<PathBuf>, SensEr
         }
     });
     let pp = out.join(PROBLEM);
-    let mut f = AtomicFile::create(&pp)?;
-    let io_err = |source| SensError::Io {
-        path: pp.clone(),
-        message: "cannot write".into(),
-        source,
-    };
-    serde_json::to_writer_pretty(&mut f, &problem)
-        .map_err(io::Error::from)
-        .and_then(|()| f.write_all(b"\n"))
-        .map_err(io_err)?;
-    f.commit()?;
+    atomic::write_json(&pp, &problem)?;
     let rows: Vec<Vec<String>> = exp
         .points
         .iter()

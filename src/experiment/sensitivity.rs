@@ -19,8 +19,8 @@
 //! resamples are collected in order, so the results do not depend on threads.
 
 use super::sensdesign::{Method, SensInfo};
-use super::summary::quantile_sorted;
 use crate::engine::{SimRng, run_rng};
+use crate::stats::quantile_sorted;
 use rand::RngExt;
 use rayon::prelude::*;
 

@@ -16,7 +16,7 @@ use super::design::{Experiment, Plan, RunId, value_cell};
 use super::{metrics, summary};
 use crate::engine::{self, RunOptions};
 use crate::model::Scenario;
-use crate::output::atomic::AtomicFile;
+use crate::output::atomic::{self, AtomicFile};
 use crate::output::{FileInfo, OutputError, sha256_hex};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -250,12 +250,7 @@ impl State {
 }
 
 fn write_json(path: &Path, v: &impl Serialize) -> Result<(), SweepError> {
-    let mut f = AtomicFile::create(path)?;
-    serde_json::to_writer_pretty(&mut f, v)
-        .map_err(io::Error::from)
-        .and_then(|()| f.write_all(b"\n"))
-        .map_err(io_err(path, "cannot write"))?;
-    Ok(f.commit()?)
+    Ok(atomic::write_json(path, v)?)
 }
 
 /// Progress reports from the runner (called from worker threads).
@@ -569,20 +564,22 @@ fn run_chunk(
     for k in pl.chunk_runs(c) {
         let id = pl.run_at(k);
         let run_index = pl.run_index(id);
+        // Every row of the run starts with its design coordinates and the point's values.
+        let mut lead = vec![
+            id.point.to_string(),
+            state.variants[id.variant as usize].name.clone(),
+            id.replicate.to_string(),
+            state.seed.to_string(),
+            run_index.to_string(),
+        ];
+        lead.extend(state.points[id.point as usize].iter().cloned());
         if let Some(f) = &scen.exp.function {
             // A method check: the same row, with the function's value as its metric.
             let x: Vec<f64> = scen.exp.points[id.point as usize]
                 .iter()
                 .map(|v| v.as_float().unwrap_or(f64::NAN))
                 .collect();
-            let mut row = vec![
-                id.point.to_string(),
-                state.variants[id.variant as usize].name.clone(),
-                id.replicate.to_string(),
-                state.seed.to_string(),
-                run_index.to_string(),
-            ];
-            row.extend(state.points[id.point as usize].iter().cloned());
+            let mut row = lead;
             row.push(num(f.eval(&x, state.seed, run_index)));
             rows.write_record(&row).map_err(csv_io)?;
             opts.progress.run_done();
@@ -597,14 +594,6 @@ fn run_chunk(
             variant: state.variants[id.variant as usize].name.clone(),
             replicate: id.replicate,
         })?;
-        let mut lead = vec![
-            id.point.to_string(),
-            state.variants[id.variant as usize].name.clone(),
-            id.replicate.to_string(),
-            state.seed.to_string(),
-            run_index.to_string(),
-        ];
-        lead.extend(state.points[id.point as usize].iter().cloned());
         let mut row = lead.clone();
         row.extend(
             metrics::compute(&result, &state.metrics)
@@ -655,9 +644,7 @@ fn csv_io(e: csv::Error) -> SweepError {
 }
 
 fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), SweepError> {
-    let mut f = AtomicFile::create(path)?;
-    f.write_all(bytes).map_err(io_err(path, "cannot write"))?;
-    Ok(f.commit()?)
+    Ok(atomic::write(path, bytes)?)
 }
 
 /// Writes `header` then every file of `parts` in order; returns the data rows.

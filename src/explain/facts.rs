@@ -28,14 +28,8 @@ pub struct Breaker {
     pub bloc_vote: Vote,
 }
 
-/// Counted votes of one decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Tally {
-    pub yes: u32,
-    pub no: u32,
-    pub abstain: u32,
-    pub absent: u32,
-}
+/// Counted votes of one decision (the model's tally).
+pub use crate::model::Tally;
 
 /// How a venue came into being during the run.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,6 +11,7 @@ pub mod generate;
 pub mod outcome;
 pub mod rng;
 pub mod rules;
+pub mod setup;
 pub mod stats;
 pub mod testkit;
 pub mod world;

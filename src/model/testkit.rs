@@ -1,4 +1,5 @@
-//! Small hand-built worlds for unit tests and examples, without going through TOML.
+//! Small hand-built worlds and spec constructors with defaults, without going through TOML:
+//! for unit tests, examples and the generated worlds of [`super::generate`].
 //!
 //! `toy()` is a 12-state world with a liberal and an authoritarian camp, a universal
 //! majority venue, an IETF-like individuals venue, an ITU-like universal venue and an

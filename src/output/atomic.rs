@@ -6,7 +6,7 @@
 //! renamed over the destination. If anything fails, or the writer is dropped without
 //! [`AtomicFile::commit`], the temp file is removed and the destination is untouched.
 
-use super::OutputError;
+use super::folder::OutputError;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -107,6 +107,31 @@ impl Drop for AtomicFile {
     }
 }
 
+/// Writes `bytes` to `dest` atomically: the one way every command writes a whole file
+/// it holds in memory (a chart, a report, a table).
+pub fn write(dest: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let mut f = AtomicFile::create(dest)?;
+    f.write_all(bytes).map_err(|source| OutputError::Write {
+        path: dest.to_path_buf(),
+        source,
+    })?;
+    f.commit()
+}
+
+/// Writes `value` to `dest` atomically as pretty-printed JSON with a final newline
+/// (manifests, `sweep.json`, SALib's `problem.json`).
+pub fn write_json(dest: &Path, value: &impl serde::Serialize) -> Result<(), OutputError> {
+    let mut f = AtomicFile::create(dest)?;
+    serde_json::to_writer_pretty(&mut f, value)
+        .map_err(io::Error::from)
+        .and_then(|()| f.write_all(b"\n"))
+        .map_err(|source| OutputError::Write {
+            path: dest.to_path_buf(),
+            source,
+        })?;
+    f.commit()
+}
+
 /// Makes the rename itself durable. Best effort: some file systems refuse to fsync a
 /// folder, and the data is already safe in the renamed file by then.
 fn sync_parent(path: &Path) {
@@ -135,15 +160,7 @@ pub(crate) fn sync_dir(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn entries(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        v.sort();
-        v
-    }
+    use crate::output::testdata::listing;
 
     #[test]
     fn commit_renames_and_leaves_no_temp_file() {
@@ -154,7 +171,7 @@ mod tests {
         assert!(!dest.exists(), "the destination appears only on commit");
         f.commit().unwrap();
         assert_eq!(fs::read(&dest).unwrap(), b"x,y\n");
-        assert_eq!(entries(dir.path()), vec!["a.csv"]);
+        assert_eq!(listing(dir.path()), vec!["a.csv"]);
     }
 
     #[test]
@@ -166,7 +183,7 @@ mod tests {
         f.write_all(b"half a fi").unwrap();
         drop(f);
         assert_eq!(fs::read(&dest).unwrap(), b"old");
-        assert_eq!(entries(dir.path()), vec!["a.csv"]);
+        assert_eq!(listing(dir.path()), vec!["a.csv"]);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! are `true`/`false`, and quoting happens only where CSV requires it.
 
 use super::atomic::AtomicFile;
-use super::{FileInfo, OutputError};
+use super::folder::{FileInfo, OutputError};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

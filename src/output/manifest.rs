@@ -4,14 +4,12 @@
 //! batches give identical bytes up to `timing`, the only field allowed to differ,
 //! which is therefore last.
 
-use super::atomic::AtomicFile;
-use super::{Batch, FileInfo, MANIFEST, OutputError};
+use super::folder::{Batch, FileInfo, MANIFEST, OutputError, RESOLVED, Tables};
 use crate::model::{PARAM_DEFS, Pos, Scenario};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 /// What a `run` folder's manifest says in [`Manifest::kind`].
@@ -38,7 +36,7 @@ pub struct Manifest {
     pub runs: RunSet,
     pub threads: usize,
     /// Optional tables written (`--votes`, `--states`).
-    pub tables: super::Tables,
+    pub tables: Tables,
     /// Every resolved parameter, numeric ones in `PARAM_DEFS` order.
     pub parameters: Parameters,
     pub counts: Counts,
@@ -197,7 +195,7 @@ impl Manifest {
                 name: sc.name.clone(),
                 path: batch.scenario_path.display().to_string(),
                 sha256: sha256_hex(batch.scenario_bytes),
-                resolved: super::RESOLVED.to_string(),
+                resolved: RESOLVED.to_string(),
                 resolved_sha256: sha256_hex(batch.resolved.as_bytes()),
                 overrides: batch.overrides.to_vec(),
                 rounds: sc.rounds,
@@ -225,12 +223,7 @@ impl Manifest {
     /// Writes `dir/manifest.json` atomically (pretty JSON, trailing newline).
     pub fn write(&self, dir: &Path) -> Result<(), OutputError> {
         let path = dir.join(MANIFEST);
-        let mut f = AtomicFile::create(&path)?;
-        serde_json::to_writer_pretty(&mut f, self)
-            .map_err(std::io::Error::from)
-            .and_then(|()| f.write_all(b"\n"))
-            .map_err(|source| OutputError::Write { path, source })?;
-        f.commit()
+        super::atomic::write_json(&path, self)
     }
 }
 

@@ -12,7 +12,7 @@
 //! nothing is copied), so the swap never deletes them. Hidden staging folders and temp
 //! files of writers that are no longer running are removed at the next write.
 
-use super::{MANIFEST, OutputError, RESOLVED};
+use super::folder::{MANIFEST, OutputError, RESOLVED};
 use std::collections::BTreeSet;
 use std::fs;
 use std::io;
@@ -340,15 +340,7 @@ fn clean_stale(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn names(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        v.sort();
-        v
-    }
+    use crate::output::testdata::listing;
 
     #[test]
     fn a_new_folder_replaces_the_old_and_keeps_foreign_files() {
@@ -375,7 +367,7 @@ mod tests {
         // votes.csv was listed before and is not written now: gone. attention.csv and
         // notes.txt were never listed: the user's, kept.
         assert_eq!(
-            names(&dir),
+            listing(&dir),
             [
                 "a.csv",
                 "attention.csv",
@@ -387,7 +379,7 @@ mod tests {
         assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "new");
         assert_eq!(fs::read_to_string(dir.join("notes.txt")).unwrap(), "old");
         assert!(dir.join("plots").join("x.png").is_file());
-        assert_eq!(names(root.path()), ["out"], "no staging folder is left");
+        assert_eq!(listing(root.path()), ["out"], "no staging folder is left");
     }
 
     #[test]
@@ -400,7 +392,7 @@ mod tests {
         fs::write(s.path().join("a.csv"), "half").unwrap();
         drop(s);
         assert_eq!(fs::read_to_string(dir.join("a.csv")).unwrap(), "old");
-        assert_eq!(names(root.path()), ["out"]);
+        assert_eq!(listing(root.path()), ["out"]);
     }
 
     #[test]

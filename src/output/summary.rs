@@ -1,11 +1,26 @@
 //! Human-readable summaries for the terminal: what a scenario contains (`check`) and
 //! what a batch produced (`run`). Plain `key=value` text, so it is easy to grep.
 
-use super::Manifest;
+use super::manifest::Manifest;
 use crate::engine::RunResult;
 use crate::model::*;
 use std::io::{self, Write};
 use std::path::Path;
+
+/// Run indices for a message (`0, 1, 2`; `0 to 99` when more than eight): the one
+/// way every command names runs.
+pub fn runs_text(runs: &[u64]) -> String {
+    match runs {
+        [] => "none".into(),
+        [one] => one.to_string(),
+        [first, .., last] if runs.len() > 8 => format!("{first} to {last}"),
+        _ => runs
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
 
 /// Writes what `sc` contains, parameters last with the changed ones marked.
 pub fn write_scenario(w: &mut dyn Write, sc: &Scenario) -> io::Result<()> {
@@ -287,7 +302,7 @@ pub fn final_ami_mean(results: &[RunResult]) -> Option<f64> {
         .filter_map(|r| r.rounds.last())
         .map(|row| row.ami)
         .collect();
-    (!last.is_empty()).then(|| last.iter().sum::<f64>() / last.len() as f64)
+    (!last.is_empty()).then(|| crate::stats::mean(&last))
 }
 
 // Lookups below fall back to `#ix` instead of panicking: the scenario is validated,

@@ -5,7 +5,7 @@
 //! table's bytes depend only on the results, never on scheduling.
 
 use super::csvfile::CsvFile;
-use super::{FileInfo, OutputError};
+use super::folder::{FileInfo, OutputError};
 use crate::engine::DecisionRow;
 use crate::engine::RunResult;
 use std::path::{Path, PathBuf};

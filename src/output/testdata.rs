@@ -1,21 +1,24 @@
 //! Hand-built scenario and run results for the writers' unit tests (no engine needed).
 
 use crate::engine::*;
+use crate::model::testkit;
 use crate::model::*;
 
+/// The names in `dir`, sorted: what a reader of an output folder sees.
+pub fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
 fn state(id: &str, regime: f64, blocs: Vec<BlocIx>) -> StateSpec {
-    StateSpec {
-        id: id.into(),
-        name: id.into(),
-        regime,
-        power: 0.5,
-        competence: 0.8,
-        ict: 0.5,
-        tags: vec![0],
-        blocs,
-        ideal: None,
-        salience: None,
-    }
+    let mut s = testkit::state(id, regime, 0.5, 0.8, blocs);
+    s.ict = 0.5;
+    s.tags = vec![0];
+    s
 }
 
 /// Two states, two venues (one created by an event), one proposal, one event.
@@ -52,54 +55,34 @@ pub(crate) fn scenario() -> Scenario {
         states: vec![state("USA", 0.9, vec![0]), state("RUS", 0.1, vec![1])],
         venues: vec![
             VenueSpec {
-                id: "unga".into(),
                 name: "UN General Assembly".into(),
-                origin: Origin::Initial,
-                membership: Membership::Open { universal: true },
-                decision: Decision::Majority { threshold: 0.5 },
-                stakeholders: Stakeholders::None,
-                transparency: 0.5,
-                privilege: 0.0,
-                hosts: KindSet::of(&[Kind::Norms, Kind::Procedural]),
-                reach: Reach::Members,
-                rules: vec![],
-                negotiation_rounds: 1,
-                founders: vec![],
-                until: None,
-                acquis: None,
+                ..testkit::venue(
+                    "unga",
+                    Membership::Open { universal: true },
+                    Decision::Majority { threshold: 0.5 },
+                    &[Kind::Norms, Kind::Procedural],
+                )
             },
             VenueSpec {
-                id: "sco".into(),
                 name: "Shanghai Cooperation Organisation".into(),
                 origin: Origin::Event { round: 1 },
-                membership: Membership::Invitation {
-                    admit: Admit::Unanimity,
-                },
-                decision: Decision::Consensus,
                 stakeholders: Stakeholders::Consultative { weight: 0.1 },
                 transparency: 0.1,
                 privilege: 0.5,
-                hosts: KindSet::of(&[Kind::Norms]),
-                reach: Reach::Members,
-                rules: vec![],
-                negotiation_rounds: 1,
                 founders: vec![1],
-                until: None,
-                acquis: None,
+                ..testkit::venue(
+                    "sco",
+                    Membership::Invitation {
+                        admit: Admit::Unanimity,
+                    },
+                    Decision::Consensus,
+                    &[Kind::Norms],
+                )
             },
         ],
         proposals: vec![ProposalSpec {
-            id: "p1".into(),
-            kind: Kind::Norms,
-            sponsor: Some(1),
-            cosponsors: vec![],
-            position: PositionSpec::SponsorIdeal,
-            repeat_until: None,
-            ratifies: None,
-            introduced: 0,
             venue: Some(0),
-            max_moves: 3,
-            procedural: None,
+            ..testkit::proposal("p1", Kind::Norms, 1, None)
         }],
         events: vec![EventSpec {
             round: 1,

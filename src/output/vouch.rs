@@ -3,9 +3,10 @@
 //! a folder that holds tables of two batches, or tables without the manifest that
 //! describes them.
 
+use super::folder::MANIFEST;
 use super::manifest::KIND_RUN;
 use super::publish::plain_name;
-use super::{CHOICES, DECISIONS, MANIFEST, ROUNDS, RULES, VENUES};
+use super::tables::{CHOICES, DECISIONS, ROUNDS, RULES, VENUES};
 use sha2::{Digest, Sha256};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};

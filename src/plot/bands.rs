@@ -2,23 +2,12 @@
 //!
 //! A batch is an ensemble; its charts show the median and the bands that hold the
 //! middle 50 % and 90 % of runs, so one odd run neither hides nor dominates the picture.
-//! Quantiles interpolate linearly between order statistics (R's type 7, numpy's
-//! default), so the numbers match what a modeler computes in pandas or R.
+//! Quantiles are [`crate::stats`]' type 7 (R's and numpy's default), so the numbers
+//! match what a modeler computes in pandas or R.
 
+pub use crate::stats::median;
+use crate::stats::quantile_sorted as quantile;
 use std::collections::BTreeMap;
-
-/// The `q`-quantile (0 ≤ q ≤ 1) of `sorted` (ascending, no NaN); NaN when empty.
-pub fn quantile(sorted: &[f64], q: f64) -> f64 {
-    match sorted.len() {
-        0 => f64::NAN,
-        n => {
-            let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
-            let lo = h.floor() as usize;
-            let hi = h.ceil() as usize;
-            sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-        }
-    }
-}
 
 /// Quantiles of one year's values across runs.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,29 +48,9 @@ pub fn bands(points: impl IntoIterator<Item = (i32, f64)>) -> Vec<Band> {
         .collect()
 }
 
-/// The median of `values` (any order); NaN when empty.
-pub fn median(values: impl IntoIterator<Item = f64>) -> f64 {
-    let mut v: Vec<f64> = values.into_iter().filter(|x| !x.is_nan()).collect();
-    v.sort_by(f64::total_cmp);
-    quantile(&v, 0.5)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quantiles_interpolate_like_numpy() {
-        let v = [1.0, 2.0, 3.0, 4.0];
-        assert_eq!(quantile(&v, 0.0), 1.0);
-        assert_eq!(quantile(&v, 1.0), 4.0);
-        assert_eq!(quantile(&v, 0.5), 2.5);
-        // numpy.quantile([1, 2, 3, 4], 0.25) == 1.75; 0.05 -> 1.15
-        assert!((quantile(&v, 0.25) - 1.75).abs() < 1e-12);
-        assert!((quantile(&v, 0.05) - 1.15).abs() < 1e-12);
-        assert_eq!(quantile(&[7.0], 0.9), 7.0);
-        assert!(quantile(&[], 0.5).is_nan());
-    }
 
     #[test]
     fn bands_group_by_year_in_order_and_nest() {

@@ -12,8 +12,8 @@
 pub mod html;
 
 use crate::experiment::summary::describe;
-use crate::output::atomic::AtomicFile;
-use crate::output::{MANIFEST, OutputError, RESOLVED, sha256_hex};
+use crate::output::atomic;
+use crate::output::{MANIFEST, RESOLVED, sha256_hex};
 use crate::plot::data::read;
 use crate::plot::sweepdata::{MeanCi, SweepData};
 use crate::plot::{
@@ -26,7 +26,6 @@ use html::{Cell, esc, fix, num, table, text};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// File name of the report inside the folder.
@@ -46,13 +45,7 @@ pub struct Report {
 pub fn write_report(dir: &Path) -> Result<(PathBuf, usize), PlotError> {
     let r = build(dir)?;
     let path = dir.join(REPORT);
-    let mut f = AtomicFile::create(&path)?;
-    f.write_all(r.html.as_bytes())
-        .map_err(|source| OutputError::Write {
-            path: path.clone(),
-            source,
-        })?;
-    f.commit()?;
+    atomic::write(&path, r.html.as_bytes())?;
     Ok((path, r.charts))
 }
 
@@ -72,16 +65,13 @@ pub fn build(dir: &Path) -> Result<Report, PlotError> {
     let (title, charts) = if plot::tallies::is_validate(dir) {
         let (name, _) = plot::data::describe(dir);
         let title = format!("forumsim report: validation of {name}");
-        let _ = writeln!(body, "<h1>{}</h1>", esc(&title));
-        intro(&mut body, dir, &manifest, "validation");
-        let sc = &manifest["scenario"];
-        let overrides = strings(&sc["overrides"]);
-        scenario_section(
+        head(
             &mut body,
             dir,
-            sc["path"].as_str(),
-            sc["sha256"].as_str(),
-            &overrides,
+            &manifest,
+            &title,
+            "validation",
+            &manifest["scenario"],
         );
         let charts = validate_section(&mut body, dir)?;
         manifest_section(&mut body, &manifest);
@@ -89,16 +79,13 @@ pub fn build(dir: &Path) -> Result<Report, PlotError> {
     } else if plot::is_sweep(dir) {
         let d = plot::load_sweep(dir)?;
         let title = format!("forumsim report: sweep {}", d.name);
-        let _ = writeln!(body, "<h1>{}</h1>", esc(&title));
-        intro(&mut body, dir, &manifest, "sweep");
-        let overrides = strings(&manifest["common"]);
-        scenario_section(
-            &mut body,
-            dir,
-            manifest["scenario_path"].as_str(),
-            manifest["scenario_sha256"].as_str(),
-            &overrides,
-        );
+        // A sweep's manifest names its scenario at the top level.
+        let sc = serde_json::json!({
+            "path": manifest["scenario_path"],
+            "sha256": manifest["scenario_sha256"],
+            "overrides": manifest["common"],
+        });
+        head(&mut body, dir, &manifest, &title, "sweep", &sc);
         let figs = sweep::figures(&d);
         charts_section(&mut body, &figs)?;
         sweep_tables(&mut body, &d);
@@ -107,16 +94,13 @@ pub fn build(dir: &Path) -> Result<Report, PlotError> {
     } else {
         let d = plot::load(dir)?;
         let title = format!("forumsim report: {}", d.scenario);
-        let _ = writeln!(body, "<h1>{}</h1>", esc(&title));
-        intro(&mut body, dir, &manifest, "run");
-        let sc = &manifest["scenario"];
-        let overrides = strings(&sc["overrides"]);
-        scenario_section(
+        head(
             &mut body,
             dir,
-            sc["path"].as_str(),
-            sc["sha256"].as_str(),
-            &overrides,
+            &manifest,
+            &title,
+            "run",
+            &manifest["scenario"],
         );
         let figs: Vec<RunFigure<'_>> = Chart::ALL
             .iter()
@@ -156,6 +140,21 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .note { color: #555; }
 code { font-size: 0.9em; }
 ";
+
+/// The page's heading, introduction and scenario section, the same for every kind of
+/// folder; `sc` holds the scenario's `path`, `sha256` and `overrides`.
+fn head(body: &mut String, dir: &Path, manifest: &Value, title: &str, kind: &str, sc: &Value) {
+    let _ = writeln!(body, "<h1>{}</h1>", esc(title));
+    intro(body, dir, manifest, kind);
+    let overrides = strings(&sc["overrides"]);
+    scenario_section(
+        body,
+        dir,
+        sc["path"].as_str(),
+        sc["sha256"].as_str(),
+        &overrides,
+    );
+}
 
 fn strings(v: &Value) -> Vec<String> {
     v.as_array()
@@ -554,7 +553,7 @@ fn facts_table(out: &mut String, dir: &Path) -> Result<(), PlotError> {
         rows.len(),
         bands.iter().filter(|b| **b == Band::High).count(),
         bands.iter().filter(|b| **b != Band::Low).count(),
-        pct(crate::validate::stats::mean(&shares)),
+        pct(crate::stats::mean(&shares)),
     );
     table(
         out,

@@ -375,7 +375,7 @@ pub struct FactReport {
 impl FactReport {
     /// Share of runs that reproduce the fact (NaN without runs).
     pub fn share(&self) -> f64 {
-        super::share(self.reproduced, self.runs)
+        crate::stats::share(self.reproduced, self.runs)
     }
 
     /// The most common outcome of the runs that did not reproduce the fact.
@@ -473,7 +473,7 @@ pub fn summary(facts: &[FactReport]) -> FactsSummary {
         facts: facts.len(),
         two_thirds: facts.iter().filter(|f| f.band() == Band::High).count(),
         half: facts.iter().filter(|f| f.band() != Band::Low).count(),
-        mean_share: super::stats::mean(&shares),
+        mean_share: crate::stats::mean(&shares),
     }
 }
 
@@ -548,21 +548,6 @@ mod tests {
             sponsor: winner,
             detail: detail.into(),
             ..decided(0, 2, round, true, How::Vote)
-        }
-    }
-
-    fn venue_row(round: u32, venue: u32, members: u32) -> VenueRow {
-        VenueRow {
-            round,
-            venue,
-            members,
-            mean_regime: 0.5,
-            share_autocratic: 0.5,
-            stakeholder_weight: 0.0,
-            transparency: 0.5,
-            privilege: 0.0,
-            agenda: 0,
-            adoptions: 0,
         }
     }
 
@@ -775,19 +760,22 @@ mod tests {
             observe(&sc, &f, &r)
         };
         let ok = with(vec![
-            venue_row(0, 3, 5),
-            venue_row(1, 3, 6),
-            venue_row(2, 3, 6),
-            venue_row(2, 0, 12),
+            VenueRow::sample(0, 3, 5, 0),
+            VenueRow::sample(1, 3, 6, 0),
+            VenueRow::sample(2, 3, 6, 0),
+            VenueRow::sample(2, 0, 12, 0),
         ]);
         assert!(ok.reproduced, "{ok:?}");
-        let grew = with(vec![venue_row(1, 3, 6), venue_row(2, 3, 8)]);
+        let grew = with(vec![
+            VenueRow::sample(1, 3, 6, 0),
+            VenueRow::sample(2, 3, 8, 0),
+        ]);
         assert_eq!(grew.outcome, Outcome::Members { min: 6, max: 8 });
         assert_eq!(grew.outcome.to_string(), "members=6..8");
         assert!(!grew.reproduced);
-        let late = with(vec![venue_row(2, 3, 6)]);
+        let late = with(vec![VenueRow::sample(2, 3, 6, 0)]);
         assert_eq!(late.outcome, Outcome::Inactive { all: false });
-        let never = with(vec![venue_row(1, 0, 12)]);
+        let never = with(vec![VenueRow::sample(1, 0, 12, 0)]);
         assert_eq!(never.outcome, Outcome::Inactive { all: true });
         assert!(!never.reproduced);
     }

@@ -155,10 +155,10 @@ pub struct TargetReport {
 
 impl TargetReport {
     pub fn decided_share(&self) -> f64 {
-        share(self.decided, self.runs)
+        crate::stats::share(self.decided, self.runs)
     }
     pub fn adopted_share(&self) -> f64 {
-        share(self.adopted, self.runs)
+        crate::stats::share(self.adopted, self.runs)
     }
     /// The largest |mean − recorded| over the measures; NaN when never decided.
     pub fn max_abs_error(&self) -> f64 {
@@ -174,14 +174,6 @@ impl TargetReport {
     /// calibration).
     pub fn recorded_total(&self) -> f64 {
         self.measures.iter().map(|m| f64::from(m.recorded)).sum()
-    }
-}
-
-fn share(k: usize, n: usize) -> f64 {
-    if n == 0 {
-        f64::NAN
-    } else {
-        k as f64 / n as f64
     }
 }
 
@@ -370,14 +362,19 @@ fn measure(
     i: usize,
 ) -> Measure {
     let xs: Vec<f64> = obs.iter().map(|o| f64::from(o.counts[i])).collect();
-    let mean = stats::mean(&xs);
+    let mean = crate::stats::mean(&xs);
     Measure {
         name: name.to_string(),
         recorded,
         mean,
-        sd: stats::sd(&xs),
-        p05: stats::percentile(&xs, 0.05),
-        p95: stats::percentile(&xs, 0.95),
+        // One decided run has no spread: 0 (docs/VALIDATION.md), not undefined.
+        sd: if xs.len() == 1 {
+            0.0
+        } else {
+            crate::stats::sd(&xs)
+        },
+        p05: crate::stats::quantile(&xs, 0.05),
+        p95: crate::stats::quantile(&xs, 0.95),
         error: mean - f64::from(recorded),
         reference,
     }
@@ -461,7 +458,7 @@ fn countries(sc: &Scenario, t: &TargetSpec, obs: &[&Observation]) -> Countries {
                 state: sc.states[s].id.clone(),
                 recorded,
                 modal: stats::modal(c),
-                shares: c.map(|k| share(k as usize, n)),
+                shares: c.map(|k| crate::stats::share(k as usize, n)),
                 baseline: baseline.as_ref().map(|b| b[i]),
             }
         })

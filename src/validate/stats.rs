@@ -1,46 +1,12 @@
-//! The statistics of `forumsim validate`, as pure functions: mean, sd, percentiles,
-//! the modal vote, the confusion matrix and Cohen's kappa.
+//! The statistics of votes in `forumsim validate`, as pure functions: the modal vote,
+//! the confusion matrix and Cohen's kappa (means, sds and percentiles of tallies are
+//! [`crate::stats`]').
 //!
-//! Conventions (documented in docs/VALIDATION.md): the sd is the sample sd (n − 1);
-//! percentiles interpolate linearly between order statistics (numpy's default,
-//! Hyndman–Fan type 7); modal-vote ties are broken in the fixed order Y, N, A, X;
-//! kappa is NaN where it is undefined (chance agreement 1, or no countries).
+//! Conventions (documented in docs/VALIDATION.md): modal-vote ties are broken in the
+//! fixed order Y, N, A, X; kappa is NaN where it is undefined (chance agreement 1, or
+//! no countries).
 
 use crate::model::Ballot;
-
-/// Mean of `xs`; NaN when empty.
-pub fn mean(xs: &[f64]) -> f64 {
-    if xs.is_empty() {
-        return f64::NAN;
-    }
-    xs.iter().sum::<f64>() / xs.len() as f64
-}
-
-/// Sample standard deviation (n − 1); 0 for one value, NaN when empty.
-pub fn sd(xs: &[f64]) -> f64 {
-    match xs.len() {
-        0 => f64::NAN,
-        1 => 0.0,
-        n => {
-            let m = mean(xs);
-            (xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1) as f64).sqrt()
-        }
-    }
-}
-
-/// The `q`-quantile (q in [0, 1]) with linear interpolation between order
-/// statistics (type 7): position `q (n − 1)` in the sorted values. NaN when empty.
-pub fn percentile(xs: &[f64], q: f64) -> f64 {
-    if xs.is_empty() {
-        return f64::NAN;
-    }
-    let mut v = xs.to_vec();
-    v.sort_by(f64::total_cmp);
-    let pos = q.clamp(0.0, 1.0) * (v.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = pos.ceil() as usize;
-    v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
-}
 
 /// The most frequent ballot in `counts` (indexed in [`Ballot::ALL`] order), ties
 /// broken by that order (Y before N before A before X); `None` when all are 0.
@@ -118,27 +84,6 @@ pub fn kappa(m: &Confusion) -> f64 {
 mod tests {
     use super::*;
     use Ballot::*;
-
-    #[test]
-    fn mean_sd_of_a_small_sample() {
-        let xs = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0];
-        assert_eq!(mean(&xs), 5.0);
-        // sum of squares 32, n − 1 = 7
-        assert!((sd(&xs) - (32.0f64 / 7.0).sqrt()).abs() < 1e-12);
-        assert_eq!(sd(&[3.0]), 0.0);
-        assert!(mean(&[]).is_nan() && sd(&[]).is_nan());
-    }
-
-    #[test]
-    fn percentiles_interpolate_like_numpy() {
-        // numpy.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [5, 50, 95]) = 1.45, 5.5, 9.55
-        let xs: Vec<f64> = (1..=10).rev().map(f64::from).collect();
-        assert!((percentile(&xs, 0.05) - 1.45).abs() < 1e-12);
-        assert!((percentile(&xs, 0.5) - 5.5).abs() < 1e-12);
-        assert!((percentile(&xs, 0.95) - 9.55).abs() < 1e-12);
-        assert_eq!(percentile(&[7.0], 0.05), 7.0);
-        assert!(percentile(&[], 0.5).is_nan());
-    }
 
     #[test]
     fn modal_vote_breaks_ties_in_y_n_a_x_order() {

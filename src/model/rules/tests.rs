@@ -2,10 +2,10 @@
 
 use super::vote::{self, Electorate, Sponsors, Subject};
 use super::{attention, forecast, forum, membership, reform};
-use crate::engine::setup;
 use crate::model::outcome::Vote;
 use crate::model::policy::{Kind, KindSet, Pos};
 use crate::model::rng::run_rng;
+use crate::model::setup;
 use crate::model::spec::*;
 use crate::model::testkit::toy;
 use crate::model::world::{Status, World};

@@ -1,8 +1,8 @@
 //! Building the world of a run (MODEL.md §5) and the structural changes the schedule
 //! applies: bringing venues into being, changing their rules, creating bloc venues.
 
-use super::SimRng;
 use crate::model::policy::{Camp, Kind, KindSet, Pos};
+use crate::model::rng::SimRng;
 use crate::model::rules::{init, seats};
 use crate::model::spec::*;
 use crate::model::world::{ProposalState, RuleState, Status, VenueState, World};

@@ -7,14 +7,14 @@
 //! overrides and its runs, checked the same way ([`check_runs`] takes any scenario
 //! and run list).
 
-use super::manifest::{BuildInfo, KIND_RUN};
-use super::{
-    ATTENTION, Batch, CHOICES, DECISIONS, MANIFEST, OutputError, RESOLVED, ROUNDS, RULES, Tables,
-    VENUES, VOTES, sha256_hex,
-};
 use crate::engine::RunOptions;
 use crate::experiment;
 use crate::model::Scenario;
+use crate::output::manifest::{BuildInfo, KIND_RUN};
+use crate::output::{
+    ATTENTION, Batch, CHOICES, DECISIONS, MANIFEST, OutputError, RESOLVED, ROUNDS, RULES, Tables,
+    VENUES, VOTES, sha256_hex,
+};
 use crate::scenario::{self, ScenarioError};
 use rand::RngExt as _;
 use serde_json::Value;
@@ -97,9 +97,8 @@ fn bad(path: &Path, message: impl Into<String>) -> VerifyError {
     }
 }
 
-/// Verifies the output folder `dir`: all its runs, or `sample` of them chosen by a
-/// generator seeded with `seed`.
-pub fn verify(dir: &Path, sample: Option<usize>, seed: u64) -> Result<Report, VerifyError> {
+/// The path and the parsed JSON of `dir`'s manifest.
+fn manifest(dir: &Path) -> Result<(PathBuf, Value), VerifyError> {
     let mpath = dir.join(MANIFEST);
     let text = std::fs::read_to_string(&mpath).map_err(|source| VerifyError::NoManifest {
         path: mpath.clone(),
@@ -107,6 +106,13 @@ pub fn verify(dir: &Path, sample: Option<usize>, seed: u64) -> Result<Report, Ve
     })?;
     let m: Value = serde_json::from_str(&text)
         .map_err(|e| bad(&mpath, format!("not a valid manifest: {e}")))?;
+    Ok((mpath, m))
+}
+
+/// Verifies the output folder `dir`: all its runs, or `sample` of them chosen by a
+/// generator seeded with `seed`.
+pub fn verify(dir: &Path, sample: Option<usize>, seed: u64) -> Result<Report, VerifyError> {
+    let (mpath, m) = manifest(dir)?;
     match m["kind"].as_str() {
         Some(KIND_RUN) => {}
         Some(other) => {
@@ -136,7 +142,10 @@ pub fn verify(dir: &Path, sample: Option<usize>, seed: u64) -> Result<Report, Ve
         .collect::<Option<_>>()
         .ok_or_else(|| bad(&mpath, "a `files` entry has no `name`"))?;
     // Only files of this folder: a listed `../x` is never read.
-    if let Some(name) = files.iter().find(|n| !super::publish::plain_name(n)) {
+    if let Some(name) = files
+        .iter()
+        .find(|n| !crate::output::publish::plain_name(n))
+    {
         return Err(bad(
             &mpath,
             format!(
@@ -198,13 +207,7 @@ pub fn verify(dir: &Path, sample: Option<usize>, seed: u64) -> Result<Report, Ve
 /// overrides and seed) and the runs it holds: enough to re-run any of them exactly,
 /// as `forumsim animate` does. Unlike [`verify`], an altered copy is an error here.
 pub fn recorded(dir: &Path) -> Result<(Scenario, Vec<u64>), VerifyError> {
-    let mpath = dir.join(MANIFEST);
-    let text = std::fs::read_to_string(&mpath).map_err(|source| VerifyError::NoManifest {
-        path: mpath.clone(),
-        source,
-    })?;
-    let m: Value = serde_json::from_str(&text)
-        .map_err(|e| bad(&mpath, format!("not a valid manifest: {e}")))?;
+    let (mpath, m) = manifest(dir)?;
     if m["kind"].as_str() != Some(KIND_RUN) {
         return Err(bad(&mpath, "not the manifest of a `forumsim run` folder"));
     }
@@ -237,7 +240,7 @@ impl<'m> Recorded<'m> {
                 .ok_or_else(|| bad(mpath, format!("missing `{}`", &ptr[1..].replace('/', "."))))
         };
         let resolved = str_at("/scenario/resolved")?;
-        if !super::publish::plain_name(resolved) {
+        if !crate::output::publish::plain_name(resolved) {
             return Err(bad(
                 mpath,
                 format!(
@@ -296,7 +299,7 @@ fn run_list(v: &Value) -> Option<Vec<u64>> {
 
 /// `k` of `runs`, chosen by a ChaCha generator seeded with `seed`, in run order.
 fn choose(runs: &[u64], k: usize, seed: u64) -> Vec<u64> {
-    let mut rng = crate::engine::rng::run_rng(seed, 0);
+    let mut rng = crate::model::rng::run_rng(seed, 0);
     let mut pool = runs.to_vec();
     // Partial Fisher–Yates: the first k slots end up a uniform sample.
     for i in 0..k.min(pool.len()) {
@@ -354,7 +357,7 @@ pub fn check_runs(
         tables,
         started: Instant::now(),
     };
-    super::write_batch(&tmp.0, &batch, &results).map_err(VerifyError::Output)?;
+    crate::output::write_batch(&tmp.0, &batch, &results).map_err(VerifyError::Output)?;
     let whole = runs.len() == recorded;
     let selected: BTreeSet<u64> = runs.iter().copied().collect();
     let mut out = Vec::new();
