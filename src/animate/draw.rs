@@ -8,7 +8,8 @@
 
 use super::frames::{CLASSES, Frame, VenueMark};
 use crate::model::Kind;
-use crate::plot::rules::place_labels;
+use crate::plot::plane;
+use crate::plot::render::DrawResult;
 use crate::plot::style::{self, Marker};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -53,8 +54,6 @@ pub struct Heading {
     /// Number of states, the full length of a venue's bar.
     pub states: usize,
 }
-
-type DrawResult = Result<(), String>;
 
 /// Draws `f` on `root` (1600×900).
 pub fn draw<DB: DrawingBackend>(
@@ -165,32 +164,19 @@ fn wrap<DB: DrawingBackend>(
 }
 
 fn draw_plane<DB: DrawingBackend>(
-    plane: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
     root: &DrawingArea<DB, Shift>,
     f: &Frame,
 ) -> DrawResult {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let mut chart = ChartBuilder::on(plane)
-        .margin(10)
-        .margin_right(20)
-        .x_label_area_size(70)
-        .y_label_area_size(100)
-        .build_cartesian_2d(0.0..1.0, 0.0..1.0)
-        .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .x_desc("modality: 0 multistakeholder → 1 state-centric")
-        .y_desc("scope: 0 technical → 1 infosec")
-        .axis_desc_style(style::font(style::TICK))
-        .label_style(style::font(style::TICK))
-        .x_labels(6)
-        .y_labels(6)
-        .x_label_formatter(&|v| format!("{v:.1}"))
-        .y_label_formatter(&|v| format!("{v:.1}"))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.12))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    let chart = plane::plane(
+        area,
+        (10, 20),
+        (
+            "modality: 0 multistakeholder → 1 state-centric",
+            "scope: 0 technical → 1 infosec",
+        ),
+    )?;
     // States: liberal classes first, so the autocratic dots (the model's protagonists
     // in most demos) are never hidden under the crowd.
     let edge = ShapeStyle::from(&BLACK.mix(0.55)).stroke_width(1);
@@ -225,21 +211,9 @@ fn draw_plane<DB: DrawingBackend>(
             texts.push(text);
         }
     }
-    let area = chart.plotting_area();
-    let (l, t) = area.get_base_pixel();
-    let (pw, ph) = area.dim_in_pixel();
-    let spots = place_labels(&anchors, &sizes, (l, t, l + pw as i32, t + ph as i32));
-    for ((text, spot), size) in texts.iter().zip(spots).zip(&sizes) {
-        root.draw(&Rectangle::new(
-            [
-                (spot.0 - 4, spot.1 - 2),
-                (spot.0 + size.0 + 4, spot.1 + size.1 + 2),
-            ],
-            WHITE.mix(0.85).filled(),
-        ))
-        .map_err(e)?;
-        root.draw(&Text::new(text.clone(), spot, label_font.clone()))
-            .map_err(e)?;
+    let spots = plane::place_in_plot(&chart, &anchors, &sizes);
+    for ((text, spot), &size) in texts.iter().zip(spots).zip(&sizes) {
+        plane::draw_label(root, text, spot, size, (4, 2), 0.85, &label_font)?;
     }
     Ok(())
 }

@@ -15,9 +15,8 @@ use crate::engine::{self, RunOptions, RunResult};
 use crate::model::Scenario;
 use crate::output::OutputError;
 use crate::output::atomic;
-use crate::plot::style;
+use crate::plot::{render, style};
 use crate::verify::{self, VerifyError};
-use plotters::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Hundredths of a second each year is shown; the last year stays longer.
@@ -101,14 +100,7 @@ fn heading(sc: &Scenario, r: &RunResult) -> draw::Heading {
 
 /// One frame as RGB pixels of [`style::SIZE`].
 pub fn rgb(f: &frames::Frame, h: &draw::Heading) -> Result<Vec<u8>, String> {
-    let (w, ht) = style::SIZE;
-    let mut pixels = vec![0u8; (w * ht * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut pixels, style::SIZE).into_drawing_area();
-        draw::draw(&root, f, h)?;
-        root.present().map_err(|e| e.to_string())?;
-    }
-    Ok(pixels)
+    render::rgb_with(|root| draw::draw(root, f, h))
 }
 
 /// The whole run as GIF bytes: one frame per round.
@@ -141,17 +133,7 @@ pub fn still(sc: &Scenario, r: &RunResult, year: i32) -> Result<Vec<u8>, Animate
         msg,
     };
     let pixels = rgb(f, &heading(sc, r)).map_err(draw_err)?;
-    let (w, h) = style::SIZE;
-    let mut png = Vec::new();
-    let mut enc = png::Encoder::new(&mut png, w, h);
-    enc.set_color(png::ColorType::Rgb);
-    enc.set_depth(png::BitDepth::Eight);
-    let mut writer = enc.write_header().map_err(|e| draw_err(e.to_string()))?;
-    writer
-        .write_image_data(&pixels)
-        .map_err(|e| draw_err(e.to_string()))?;
-    writer.finish().map_err(|e| draw_err(e.to_string()))?;
-    Ok(png)
+    render::encode_png(&pixels).map_err(draw_err)
 }
 
 /// Animates run `run` of `dir` into `out` (a GIF, or the PNG of year `still`).

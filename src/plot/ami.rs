@@ -6,14 +6,13 @@
 
 use super::bands::{Band, bands};
 use super::data::RunData;
+use super::render::DrawResult;
 use super::style::{self, Swatch};
-use super::{DrawResult, subtitle};
+use super::titles::subtitle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> DrawResult {
-    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    root.fill(&WHITE).map_err(e)?;
     let sub = format!(
         "{}: median across runs, with the middle 50 % and 90 % of runs",
         subtitle(d)

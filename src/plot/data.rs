@@ -4,7 +4,7 @@
 //! breaking the plots. A missing file, a missing column or an unparsable cell is a
 //! [`PlotError`] naming the file (and line), never a panic: the folder is user input.
 
-use super::PlotError;
+use super::error::PlotError;
 use crate::output::{DECISIONS, MANIFEST, ROUNDS, RULES, VENUES};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -133,9 +133,7 @@ pub fn load(dir: &Path) -> Result<RunData, PlotError> {
 /// Scenario name and seed from `manifest.json`; the folder name when there is none.
 /// Only titles use them, so an unreadable manifest is not an error.
 pub(crate) fn describe(dir: &Path) -> (String, Option<u64>) {
-    let manifest = std::fs::read(dir.join(MANIFEST))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok());
+    let manifest = manifest(dir);
     let name = manifest
         .as_ref()
         .and_then(|m| m["scenario"]["name"].as_str().map(str::to_string));
@@ -147,6 +145,24 @@ pub(crate) fn describe(dir: &Path) -> (String, Option<u64>) {
             .unwrap_or_else(|| dir.display().to_string())
     };
     (name.unwrap_or_else(folder), seed)
+}
+
+/// `manifest.json` of `dir`, when it can be read and parsed.
+pub(crate) fn manifest(dir: &Path) -> Option<serde_json::Value> {
+    std::fs::read(dir.join(MANIFEST))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+}
+
+/// The number of runs a folder's manifest records, when it can be read.
+pub(crate) fn manifest_runs(dir: &Path) -> Option<usize> {
+    manifest(dir).and_then(|m| {
+        let r = &m["runs"];
+        r["count"]
+            .as_u64()
+            .map(|n| n as usize)
+            .or_else(|| r.as_array().map(Vec::len))
+    })
 }
 
 /// The requested cells of one record, in the order the columns were asked for.

@@ -12,10 +12,11 @@
 //! from a validate folder's `facts.csv` (by `forumsim plot DIR`), so both draw the
 //! same picture from the same numbers.
 
-use super::data::{describe, read};
-use super::style::{self, Swatch};
-use super::tallies::{fit, manifest_runs};
-use super::{DrawResult, Figure, PlotError};
+use super::data::read;
+use super::error::PlotError;
+use super::render::{DrawResult, Figure};
+use super::style::{self, Swatch, fit};
+use super::titles::Batch;
 use crate::validate::ValidationReport;
 use crate::validate::facts::{Band, phrase_of};
 use crate::validate::output::FACTS;
@@ -61,9 +62,7 @@ impl FactBar {
 /// Everything the chart draws.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FactsChart {
-    pub scenario: String,
-    pub seed: Option<u64>,
-    pub runs: Option<usize>,
+    pub batch: Batch,
     /// In file order; the chart sorts them by year.
     pub facts: Vec<FactBar>,
 }
@@ -72,9 +71,7 @@ impl FactsChart {
     /// The chart of a validation just computed.
     pub fn of_report(scenario: &str, r: &ValidationReport) -> FactsChart {
         FactsChart {
-            scenario: scenario.to_string(),
-            seed: Some(r.seed),
-            runs: Some(r.runs.len()),
+            batch: Batch::of_report(scenario, r),
             facts: r
                 .facts
                 .iter()
@@ -127,11 +124,8 @@ pub fn load(dir: &Path) -> Result<FactsChart, PlotError> {
             msg: "no rows (did `forumsim validate` finish?)".into(),
         });
     }
-    let (scenario, seed) = describe(dir);
     Ok(FactsChart {
-        scenario,
-        seed,
-        runs: manifest_runs(dir),
+        batch: Batch::of_folder(dir),
         facts,
     })
 }
@@ -176,16 +170,9 @@ impl Figure for FactsChart {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-        root.fill(&WHITE).map_err(e)?;
-        let runs = match self.runs {
-            Some(1) => ", 1 run".to_string(),
-            Some(n) => format!(", {n} runs"),
-            None => String::new(),
-        };
-        let seed = self.seed.map_or(String::new(), |s| format!(", seed {s}"));
         let sub = format!(
-            "{}{seed}{runs}: share of runs that reproduce each fact",
-            self.scenario
+            "{}: share of runs that reproduce each fact",
+            self.batch.text()
         );
         let body = style::titled(root, "Recorded facts reproduced by the model", &sub)?;
         let (w, h) = body.dim_in_pixel();
@@ -391,8 +378,8 @@ fn draw_column<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::svg_of;
-    use crate::plot::tests::{text_boxes, texts};
+    use crate::plot::render::svg_of;
+    use crate::plot::svgtest::{assert_texts, fill_count, text_boxes, texts};
 
     fn fact(id: &str, year: i32, phrase: &str, reproduced: usize) -> FactBar {
         FactBar {
@@ -424,41 +411,35 @@ mod tests {
             ));
         }
         FactsChart {
-            scenario: "world".into(),
-            seed: Some(42),
-            runs: Some(30),
+            batch: Batch {
+                scenario: "world".into(),
+                seed: Some(42),
+                runs: Some(30),
+            },
             facts,
         }
-    }
-
-    fn fill_count(svg: &str, c: RGBColor) -> usize {
-        let hex = format!("fill=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2);
-        svg.split("<rect")
-            .skip(1)
-            .filter(|r| r.contains(&hex))
-            .count()
     }
 
     #[test]
     fn one_row_per_fact_by_year_with_bands_guides_and_legend() {
         let s = svg_of(&sample(4)).unwrap();
-        let t = texts(&s);
-        for label in [
-            "Recorded facts reproduced by the model",
-            "1998  unga-1998-infosec — adopted without a vote",
-            "2004–2017  gge-groups — not adopted",
-            "2017  sco-members-2017 — 8 members",
-            "2022  itu-election-2022 — USA elected",
-            "1/2",
-            "2/3",
-            "83 %",
-            "10 %",
-            "in at least 2/3 of runs",
-            "in 1/2 to 2/3",
-            "in less than 1/2",
-        ] {
-            assert!(t.iter().any(|x| x == label), "{label}: {t:?}");
-        }
+        let t = assert_texts(
+            &s,
+            &[
+                "Recorded facts reproduced by the model",
+                "1998  unga-1998-infosec — adopted without a vote",
+                "2004–2017  gge-groups — not adopted",
+                "2017  sco-members-2017 — 8 members",
+                "2022  itu-election-2022 — USA elected",
+                "1/2",
+                "2/3",
+                "83 %",
+                "10 %",
+                "in at least 2/3 of runs",
+                "in 1/2 to 2/3",
+                "in less than 1/2",
+            ],
+        );
         // Ordered by year: 1998, 2004–2017, 2017, 2022.
         let pos = |p: &str| t.iter().position(|x| x.starts_with(p)).unwrap();
         assert!(

@@ -12,8 +12,8 @@
 //! confidence interval of the mean (`experiment::summary::describe`), in run order, so
 //! the numbers do not depend on thread count or on the order of the groups.
 
-use super::PlotError;
 use super::data::{describe, read};
+use super::error::PlotError;
 use crate::experiment::summary;
 use crate::output::{ATTENTION, DECISIONS, RESOLVED, VOTES};
 use std::collections::{BTreeMap, BTreeSet};

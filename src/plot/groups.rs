@@ -9,18 +9,15 @@
 //! all carry a contrast.
 
 use super::groupdata::{GroupData, MeasureStats};
-use super::style::{self, Swatch};
-use super::tallies::fit;
-use super::{DrawResult, Figure};
+use super::render::{DrawResult, Figure};
+use super::style::{self, Swatch, fit};
+use super::titles::batch;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// File stem of the chart.
 pub const NAME: &str = "groups";
-
-/// Stroke width of the interval whiskers (tests count them by it).
-pub use super::style::WHISKER_WIDTH;
 
 impl GroupData {
     /// The measures that get a panel, in [`Measure::ALL`](super::groupdata::Measure)
@@ -60,15 +57,9 @@ impl Figure for GroupData {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-        root.fill(&WHITE).map_err(e)?;
-        let runs = match self.runs {
-            1 => "1 run".to_string(),
-            n => format!("{n} runs"),
-        };
-        let seed = self.seed.map_or(String::new(), |s| format!(", seed {s}"));
         let sub = format!(
-            "{}{seed}, {runs}: mean per state and run, whisker = 95 % CI of the mean across runs",
-            self.scenario
+            "{}: mean per state and run, whisker = 95 % CI of the mean across runs",
+            batch(&self.scenario, self.seed, Some(self.runs))
         );
         let body = style::titled(root, "Groups of states compared", &sub)?;
         let (shown, left_out) = self.shown();
@@ -250,8 +241,8 @@ impl GroupData {
 mod tests {
     use super::*;
     use crate::plot::groupdata::{Measure, Stat};
-    use crate::plot::svg_of;
-    use crate::plot::tests::texts;
+    use crate::plot::render::svg_of;
+    use crate::plot::svgtest::{assert_texts, fill_count, texts, whisker_count};
 
     fn st(mean: f64, half: f64) -> Stat {
         Stat {
@@ -289,37 +280,29 @@ mod tests {
         }
     }
 
-    fn fill_count(svg: &str, c: RGBColor) -> usize {
-        let hex = format!("fill=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2);
-        svg.split("<rect")
-            .skip(1)
-            .filter(|r| r.contains(&hex))
-            .count()
-    }
-
     #[test]
     fn one_panel_per_nonzero_measure_one_bar_per_group() {
         let d = sample();
         let s = svg_of(&d).unwrap();
-        let t = texts(&s);
-        for label in [
-            "Groups of states compared",
-            "years holding a seat",
-            "in gge (appointed)",
-            "reforms tabled",
-            "reforms passed",
-            "ballots missed",
-            "% of the group's ballots",
-            "SK* (6 states)",
-            "SU* (6 states)",
-            "95 % CI",
-            "2.33",
-            "0.38",
-            "12.8 %",
-            "not shown, zero for every group: proposals tabled, proposals adopted",
-        ] {
-            assert!(t.iter().any(|x| x == label), "{label}: {t:?}");
-        }
+        let t = assert_texts(
+            &s,
+            &[
+                "Groups of states compared",
+                "years holding a seat",
+                "in gge (appointed)",
+                "reforms tabled",
+                "reforms passed",
+                "ballots missed",
+                "% of the group's ballots",
+                "SK* (6 states)",
+                "SU* (6 states)",
+                "95 % CI",
+                "2.33",
+                "0.38",
+                "12.8 %",
+                "not shown, zero for every group: proposals tabled, proposals adopted",
+            ],
+        );
         assert!(!t.iter().any(|x| x == "proposals adopted"), "no zero panel");
         assert!(t.iter().any(|x| x.contains("seed 42, 40 runs")), "{t:?}");
         // Group names under the bars of each of the 4 panels.
@@ -327,13 +310,7 @@ mod tests {
         // 4 panels x 1 bar + the legend swatch, per group colour.
         assert_eq!(fill_count(&s, style::colour(0)), 5);
         assert_eq!(fill_count(&s, style::colour(1)), 5);
-        let whisker = format!("stroke-width=\"{WHISKER_WIDTH}\"");
-        let whiskers = s
-            .split("<polyline")
-            .skip(1)
-            .filter(|p| p.contains(&whisker) && p.contains("stroke=\"#000000\""))
-            .count();
-        assert_eq!(whiskers, 8);
+        assert_eq!(whisker_count(&s), 8);
     }
 
     #[test]

@@ -8,10 +8,10 @@
 //! deficiencies and in greyscale; each panel scales from its own minimum to maximum,
 //! so compare panels by their colour-bar labels, not by their colours.
 
+use super::panels::{fmt_num, panel_grid, sweep_subtitle, unit};
+use super::render::DrawResult;
 use super::style;
-use super::sweep::{fmt_num, panel_grid, sweep_subtitle};
 use super::sweepdata::{MeanCi, SweepData};
-use super::{DrawResult, sweep};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -91,7 +91,6 @@ pub fn draw<DB: DrawingBackend>(
     page: usize,
 ) -> DrawResult {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    root.fill(&WHITE).map_err(e)?;
     let (xa, ya) = (&d.axes[axes.0], &d.axes[axes.1]);
     let all = d.varying_metrics().len();
     let mut title = format!("{ya} × {xa}");
@@ -132,7 +131,7 @@ pub fn draw<DB: DrawingBackend>(
         let (plot, bar) = cell.split_horizontally(cell.dim_in_pixel().0 as i32 - bar_w);
         let mut chart = ChartBuilder::on(&plot)
             .caption(
-                format!("{} ({})", d.metrics[m], sweep::unit(&d.metrics[m])),
+                format!("{} ({})", d.metrics[m], unit(&d.metrics[m])),
                 style::font(style::TICK),
             )
             .margin(8)
@@ -259,10 +258,9 @@ pub fn draw<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::svg_of;
-    use crate::plot::sweep::{SweepChart, SweepFigure};
+    use crate::plot::render::svg_with;
+    use crate::plot::svgtest::assert_texts;
     use crate::plot::sweepdata::{load_sweep, tests::write_sweep};
-    use crate::plot::tests::texts;
 
     #[test]
     fn viridis_runs_from_purple_to_yellow() {
@@ -282,31 +280,22 @@ mod tests {
         // Base at a = 0.6, b = 3: 0.6 + 0.3 + (0 + 0.01) / 2.
         assert!((g[1][2].unwrap().mean - 0.905).abs() < 1e-12);
         assert_eq!(g[0][0].unwrap().n, 2);
-        let fig = SweepFigure {
-            chart: SweepChart::Heatmap {
-                x: 0,
-                y: 1,
-                metrics: vec![0],
-                page: 1,
-            },
-            data: &d,
-        };
-        let s = svg_of(&fig).unwrap();
-        let t = texts(&s);
-        for label in [
-            "venue.x.b × parameters.a",
-            "m (value)",
-            "a",
-            "b",
-            "0.20",
-            "0.60",
-            "1.0",
-            "3.0",
-            "0.90",
-            "0.31",
-        ] {
-            assert!(t.iter().any(|x| x == label), "{label}: {t:?}");
-        }
+        let s = svg_with(|r| draw(r, &d, (0, 1), &[0], 1)).unwrap();
+        assert_texts(
+            &s,
+            &[
+                "venue.x.b × parameters.a",
+                "m (value)",
+                "a",
+                "b",
+                "0.20",
+                "0.60",
+                "1.0",
+                "3.0",
+                "0.90",
+                "0.31",
+            ],
+        );
         // The lowest cell is the darkest colour, the highest the brightest.
         assert!(s.contains("fill=\"#440154\""), "min cell");
         assert!(s.contains("fill=\"#FDE725\""), "max cell");

@@ -8,8 +8,9 @@
 
 use super::bands::median;
 use super::data::RunData;
+use super::render::DrawResult;
 use super::style::{self, Swatch};
-use super::{DrawResult, subtitle};
+use super::titles::subtitle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -103,7 +104,6 @@ pub const STACK_PX: f64 = 5.0;
 
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> DrawResult {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    root.fill(&WHITE).map_err(e)?;
     let sub = format!(
         "{}: median across the runs in which the venue exists",
         subtitle(d)

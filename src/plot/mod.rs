@@ -14,27 +14,42 @@
 //! PNGs look the same on a machine without any system fonts; the SVGs name the
 //! family `sans-serif` and let the viewer render it.
 //!
+//! What several charts share sits in files below them, so that imports run one way
+//! (this file → the charts → the shared files), never back: [`error`], [`render`]
+//! ([`Figure`], SVG and PNG rendering), [`titles`], [`panels`] (the sweep charts'
+//! panel grid and axes), [`plane`] (the policy plane of `rules` and the animation)
+//! and [`style`].
+//!
 //! Drawing is generic over the plotters backend, so tests render to an SVG string and
 //! inspect it instead of comparing PNG bytes.
 
 pub mod ami;
 pub mod bands;
 pub mod data;
+pub mod error;
 pub mod facts;
 pub mod groupdata;
 pub mod groups;
 pub mod heatmap;
 pub mod members;
 pub mod outcomes;
+pub mod panels;
+pub mod plane;
+pub mod render;
 pub mod rules;
 pub mod sensitivity;
 pub mod style;
+#[cfg(test)]
+pub(crate) mod svgtest;
 pub mod sweep;
 pub mod sweepdata;
 pub mod tallies;
+pub mod titles;
 pub mod variants;
 
 pub use data::{RunData, load};
+pub use error::PlotError;
+pub use render::{DrawResult, Figure, png_of, svg_of};
 pub use sweepdata::{SweepData, is_sweep, load_sweep};
 
 use crate::output::OutputError;
@@ -46,52 +61,6 @@ use std::path::{Path, PathBuf};
 
 /// Name of the folder, inside a run folder, that receives the charts.
 pub const PLOTS: &str = "plots";
-
-/// Why a folder could not be plotted.
-#[derive(Debug, thiserror::Error)]
-pub enum PlotError {
-    /// A table is missing or unreadable: not a (complete) run folder.
-    #[error("{}: cannot read (is this a `forumsim run` or `sweep` output folder?)", path.display())]
-    Read {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
-    /// A table is there but not as `forumsim run` writes it.
-    #[error("{}:{line}: {msg}", path.display())]
-    Parse {
-        path: PathBuf,
-        line: u64,
-        msg: String,
-    },
-    /// A sweep folder whose sweep has not finished (no manifest or runs yet).
-    #[error("{}: {msg}", path.display())]
-    Unfinished { path: PathBuf, msg: String },
-    /// `plot --groups` cannot compare these groups in this folder (a table it needs is
-    /// missing, or a group matches no state); the message says what to do.
-    #[error("{}: {msg}", path.display())]
-    Groups { path: PathBuf, msg: String },
-    /// plotters failed while drawing (a bug, or out of memory).
-    #[error("{}: cannot draw the chart: {msg}", path.display())]
-    Draw { path: PathBuf, msg: String },
-    #[error("the font compiled into forumsim cannot be loaded (a build bug)")]
-    Font,
-    #[error(transparent)]
-    Write(#[from] OutputError),
-}
-
-impl PlotError {
-    /// Whether the input folder is at fault (not the machine or forumsim).
-    pub fn is_bad_input(&self) -> bool {
-        matches!(
-            self,
-            PlotError::Read { .. }
-                | PlotError::Parse { .. }
-                | PlotError::Unfinished { .. }
-                | PlotError::Groups { .. }
-        )
-    }
-}
 
 /// Which file formats to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -148,18 +117,6 @@ impl Chart {
     }
 }
 
-/// Chart modules report plotters' errors as text: the backend error types differ,
-/// and the message is all the caller can use.
-pub type DrawResult = Result<(), String>;
-
-/// One chart with its data, ready to draw on any backend: what [`svg_of`] and
-/// [`png_of`] render and [`plot_dir`] writes as `name().png` / `name().svg`.
-pub trait Figure {
-    /// File stem (`ami`, `axis-parameters-legit_cost-1`, ...).
-    fn name(&self) -> String;
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult;
-}
-
 /// A run chart of a run folder's data.
 pub struct RunFigure<'a> {
     pub chart: Chart,
@@ -172,18 +129,6 @@ impl Figure for RunFigure<'_> {
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         self.chart.draw(root, self.data)
-    }
-}
-
-/// "stylized, seed 42, 20 runs": what a title says about the batch.
-pub fn subtitle(d: &RunData) -> String {
-    let runs = match d.runs.len() {
-        1 => "1 run".to_string(),
-        n => format!("{n} runs"),
-    };
-    match d.seed {
-        Some(seed) => format!("{}, seed {seed}, {runs}", d.scenario),
-        None => format!("{}, {runs}", d.scenario),
     }
 }
 
@@ -281,7 +226,7 @@ pub fn write_figures<F: Figure>(
 }
 
 fn draw_error(path: &Path, msg: String) -> PlotError {
-    if msg == FONT_ERROR {
+    if msg == render::FONT_ERROR {
         return PlotError::Font;
     }
     PlotError::Draw {
@@ -289,8 +234,6 @@ fn draw_error(path: &Path, msg: String) -> PlotError {
         msg,
     }
 }
-
-const FONT_ERROR: &str = "embedded font";
 
 /// The run chart as an SVG document.
 pub fn render_svg(chart: Chart, d: &RunData) -> Result<String, String> {
@@ -300,44 +243,6 @@ pub fn render_svg(chart: Chart, d: &RunData) -> Result<String, String> {
 /// The run chart as PNG bytes (8-bit RGB).
 pub fn render_png(chart: Chart, d: &RunData) -> Result<Vec<u8>, String> {
     png_of(&RunFigure { chart, data: d })
-}
-
-/// A figure as an SVG document.
-pub fn svg_of(fig: &impl Figure) -> Result<String, String> {
-    if !style::register_font_once() {
-        return Err(FONT_ERROR.into());
-    }
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, style::SIZE).into_drawing_area();
-        fig.draw(&root)?;
-        root.present().map_err(|e| e.to_string())?;
-    }
-    Ok(svg)
-}
-
-/// A figure as PNG bytes (8-bit RGB).
-pub fn png_of(fig: &impl Figure) -> Result<Vec<u8>, String> {
-    if !style::register_font_once() {
-        return Err(FONT_ERROR.into());
-    }
-    let (w, h) = style::SIZE;
-    let mut pixels = vec![0u8; (w * h * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut pixels, style::SIZE).into_drawing_area();
-        fig.draw(&root)?;
-        root.present().map_err(|e| e.to_string())?;
-    }
-    let mut png = Vec::new();
-    let mut enc = png::Encoder::new(&mut png, w, h);
-    enc.set_color(png::ColorType::Rgb);
-    enc.set_depth(png::BitDepth::Eight);
-    let mut writer = enc.write_header().map_err(|e| e.to_string())?;
-    writer
-        .write_image_data(&pixels)
-        .map_err(|e| e.to_string())?;
-    writer.finish().map_err(|e| e.to_string())?;
-    Ok(png)
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
@@ -352,6 +257,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::plot::svgtest::texts;
 
     fn sample() -> RunData {
         let dir = tempfile::tempdir().unwrap();
@@ -361,93 +267,6 @@ pub(crate) mod tests {
 
     fn svg(chart: Chart) -> String {
         render_svg(chart, &sample()).unwrap()
-    }
-
-    /// Text elements of an SVG, as the viewer shows them (entities decoded enough).
-    pub(crate) fn texts(svg: &str) -> Vec<String> {
-        svg.split("<text")
-            .skip(1)
-            .filter_map(|t| {
-                let t = &t[t.find('>')? + 1..];
-                let t = t[..t.find("</text>")?].trim();
-                Some(t.replace("&apos;", "'").replace("&amp;", "&"))
-            })
-            .collect()
-    }
-
-    /// The box a text of an SVG chart covers, in pixels.
-    #[derive(Debug, Clone, Copy, PartialEq)]
-    pub(crate) struct TextBox {
-        pub x0: f64,
-        pub y0: f64,
-        pub x1: f64,
-        pub y1: f64,
-    }
-
-    impl TextBox {
-        pub(crate) fn overlaps(&self, o: &TextBox) -> bool {
-            self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
-        }
-    }
-
-    /// The boxes of the (unrotated) texts of an SVG written by plotters, measured with
-    /// the embedded font as the PNG backend draws it: width from the font's advance
-    /// widths, height from the em (ascent 0.76 em above the baseline, descent 0.24
-    /// em below), placed by the `text-anchor` and `dy` plotters writes (0.76em = top,
-    /// 0.5ex = centre, -0.5ex = bottom; ex taken as 0.55 em, DejaVu's x-height).
-    pub(crate) fn text_boxes(svg: &str) -> Vec<TextBox> {
-        assert!(style::register_font_once());
-        let mut sink = String::new();
-        let area = SVGBackend::with_string(&mut sink, (10, 10)).into_drawing_area();
-        let attr = |t: &str, name: &str| -> Option<String> {
-            let k = t.find(&format!(" {name}=\""))? + name.len() + 3;
-            Some(t[k..k + t[k..].find('"')?].to_string())
-        };
-        let mut out = Vec::new();
-        for el in svg.split("<text").skip(1) {
-            let Some(close) = el.find('>') else { continue };
-            let head = &el[..close];
-            if head.contains("transform=") {
-                continue;
-            }
-            let Some(end) = el.find("</text>") else {
-                continue;
-            };
-            let content = el[close + 1..end]
-                .trim()
-                .replace("&apos;", "'")
-                .replace("&amp;", "&")
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&quot;", "\"");
-            let num = |n: &str| attr(head, n).and_then(|v| v.parse::<f64>().ok());
-            let (Some(x), Some(y), Some(em)) = (num("x"), num("y"), num("font-size")) else {
-                continue;
-            };
-            let size = (em * 1.24).round();
-            let font: TextStyle = (style::FAMILY, size).into_font().into();
-            let w = area
-                .estimate_text_size(&content, &font)
-                .map_or(0.0, |(w, _)| f64::from(w));
-            let (x0, x1) = match attr(head, "text-anchor").as_deref() {
-                Some("middle") => (x - w / 2.0, x + w / 2.0),
-                Some("end") => (x - w, x),
-                _ => (x, x + w),
-            };
-            let baseline = match attr(head, "dy").as_deref() {
-                Some("0.76em") => y + 0.76 * em,
-                Some("0.5ex") => y + 0.5 * 0.55 * em,
-                Some("-0.5ex") => y - 0.5 * 0.55 * em,
-                _ => y,
-            };
-            out.push(TextBox {
-                x0,
-                y0: baseline - 0.76 * em,
-                x1,
-                y1: baseline + 0.24 * em,
-            });
-        }
-        out
     }
 
     fn has(svg: &str, text: &str) -> bool {
@@ -604,7 +423,7 @@ pub(crate) mod tests {
         let anchors = [(100, 100), (100, 100), (104, 102), (990, 500)];
         let sizes = [(60, 20); 4];
         let bounds = (0, 0, 1000, 600);
-        let spots = rules::place_labels(&anchors, &sizes, bounds);
+        let spots = plane::place_labels(&anchors, &sizes, bounds);
         let rects: Vec<_> = spots.iter().map(|&(x, y)| (x, y, x + 60, y + 20)).collect();
         for (i, a) in rects.iter().enumerate() {
             assert!(a.0 >= 0 && a.1 >= 0 && a.2 <= 1000 && a.3 <= 600, "{a:?}");

@@ -6,8 +6,9 @@
 
 use super::data::RunData;
 use super::members;
+use super::render::DrawResult;
 use super::style::{self, Swatch};
-use super::{DrawResult, subtitle};
+use super::titles::subtitle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor;
@@ -59,7 +60,6 @@ pub fn outcomes(d: &RunData) -> Vec<Outcome> {
 
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> DrawResult {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    root.fill(&WHITE).map_err(e)?;
     let sub = format!(
         "{}: votes on proposals (decisions.csv), mean per run",
         subtitle(d)

@@ -11,8 +11,10 @@
 use super::bands::median;
 use super::data::RunData;
 use super::members;
+use super::plane::{draw_label, place_in_plot, plane};
+use super::render::DrawResult;
 use super::style::{self, Marker, Swatch};
-use super::{DrawResult, subtitle};
+use super::titles::subtitle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -67,61 +69,8 @@ pub fn trajectories(d: &RunData) -> (Vec<Trajectory>, usize) {
     (list, dropped.len())
 }
 
-/// A pixel rectangle: left, top, right, bottom.
-pub type Rect = (i32, i32, i32, i32);
-
-fn overlaps(a: Rect, b: Rect) -> bool {
-    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
-}
-
-/// Top-left corners for labels of pixel sizes `sizes` next to `anchors`: the first of
-/// a fixed list of candidate spots (right, left, above, below, then further out) that
-/// overlaps no label placed before, no anchor's marker, and stays inside `bounds`.
-/// Deterministic, greedy, in input order; falls back to the right-hand spot.
-pub fn place_labels(anchors: &[(i32, i32)], sizes: &[(i32, i32)], bounds: Rect) -> Vec<(i32, i32)> {
-    const GAP: i32 = 14;
-    let markers: Vec<Rect> = anchors
-        .iter()
-        .map(|&(x, y)| (x - 10, y - 10, x + 10, y + 10))
-        .collect();
-    let mut placed: Vec<Rect> = Vec::new();
-    let mut out = Vec::new();
-    for (&(x, y), &(w, h)) in anchors.iter().zip(sizes) {
-        let mut candidates = Vec::new();
-        for step in 0..4 {
-            let d = step * (h + 4);
-            candidates.extend([
-                (x + GAP, y - h / 2 + d),
-                (x + GAP, y - h / 2 - d),
-                (x - GAP - w, y - h / 2 + d),
-                (x - GAP - w, y - h / 2 - d),
-                (x - w / 2, y - GAP - h - d),
-                (x - w / 2, y + GAP + d),
-            ]);
-        }
-        let fits = |&(l, t): &(i32, i32)| {
-            let r = (l, t, l + w, t + h);
-            r.0 >= bounds.0
-                && r.1 >= bounds.1
-                && r.2 <= bounds.2
-                && r.3 <= bounds.3
-                && !placed.iter().any(|&p| overlaps(p, r))
-                && !markers.iter().any(|&m| overlaps(m, r))
-        };
-        let spot = candidates
-            .iter()
-            .copied()
-            .find(fits)
-            .unwrap_or(candidates[0]);
-        placed.push((spot.0, spot.1, spot.0 + w, spot.1 + h));
-        out.push(spot);
-    }
-    out
-}
-
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> DrawResult {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    root.fill(&WHITE).map_err(e)?;
     let (list, dropped) = trajectories(d);
     let years: Vec<i32> = list
         .iter()
@@ -142,27 +91,14 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
     let body = style::titled(root, &title, &sub)?;
     let legend_w = 330;
     let (plot, legend) = body.split_horizontally(body.dim_in_pixel().0 as i32 - legend_w);
-    let mut chart = ChartBuilder::on(&plot)
-        .margin(20)
-        .margin_right(30)
-        .x_label_area_size(70)
-        .y_label_area_size(100)
-        .build_cartesian_2d(0.0..1.0, 0.0..1.0)
-        .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .x_desc("modality: 0 = multistakeholder → 1 = state-centric")
-        .y_desc("scope: 0 = technical → 1 = information security")
-        .axis_desc_style(style::font(style::TICK))
-        .label_style(style::font(style::TICK))
-        .x_labels(6)
-        .y_labels(6)
-        .x_label_formatter(&|v| format!("{v:.1}"))
-        .y_label_formatter(&|v| format!("{v:.1}"))
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.12))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    let mut chart = plane(
+        &plot,
+        (20, 30),
+        (
+            "modality: 0 = multistakeholder → 1 = state-centric",
+            "scope: 0 = technical → 1 = information security",
+        ),
+    )?;
 
     let venues = members::venue_order(d);
     let index_of = |venue: &str| {
@@ -230,13 +166,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
         anchors.push(at);
         sizes.push((w as i32, h as i32));
     }
-    let area = chart.plotting_area();
-    let ((l, t0), (r, b0)) = (area.get_base_pixel(), {
-        let (w, h) = area.dim_in_pixel();
-        let base = area.get_base_pixel();
-        (base.0 + w as i32, base.1 + h as i32)
-    });
-    let spots = place_labels(&anchors, &sizes, (l, t0, r, b0));
+    let spots = place_in_plot(&chart, &anchors, &sizes);
     let labelled = list.iter().filter(|t| !t.points.is_empty());
     for (((t, spot), size), anchor) in labelled.zip(spots).zip(&sizes).zip(&anchors) {
         // A label pushed away from its marker gets a thin leader line to it.
@@ -252,17 +182,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
             ))
             .map_err(e)?;
         }
-        // A light box keeps the label legible where it crosses a trajectory.
-        root.draw(&Rectangle::new(
-            [
-                (spot.0 - 3, spot.1 - 1),
-                (spot.0 + size.0 + 3, spot.1 + size.1 + 1),
-            ],
-            WHITE.mix(0.8).filled(),
-        ))
-        .map_err(e)?;
-        root.draw(&Text::new(t.venue.clone(), spot, label_font.clone()))
-            .map_err(e)?;
+        draw_label(root, &t.venue, spot, *size, (3, 1), 0.8, &label_font)?;
     }
 
     let mut entries: Vec<(String, Swatch)> = kinds

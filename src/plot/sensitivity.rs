@@ -5,8 +5,8 @@
 //! parameters are sorted by their total (Sobol') or μ* (Morris) so the ranking reads
 //! top-down. Each chart is generic over the backend; [`svg`] and [`png`] render it.
 
+use super::render::{self, DrawResult};
 use super::style::{self, Swatch};
-use super::{DrawResult, FONT_ERROR};
 use crate::experiment::sensitivity::Est;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -133,7 +133,6 @@ pub fn draw_sobol<DB: DrawingBackend>(
     source: &str,
     bars_in: &[SobolBar],
 ) -> DrawResult {
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
     let body = style::titled(
         root,
         &format!("Sobol' indices of {outcome}"),
@@ -184,7 +183,6 @@ pub fn draw_morris<DB: DrawingBackend>(
     pts: &[MorrisPoint],
     noise_floor: f64,
 ) -> DrawResult {
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
     let body = style::titled(
         root,
         &format!("Morris screening of {outcome}"),
@@ -294,7 +292,6 @@ pub fn draw_seed_share<DB: DrawingBackend>(
     source: &str,
     shares: &[ShareBar],
 ) -> DrawResult {
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
     let body = style::titled(
         root,
         "How much of the variance is the seed",
@@ -307,64 +304,22 @@ pub fn draw_seed_share<DB: DrawingBackend>(
     bars(root, &body, &rows, "seed share of a run's variance", 1.05)
 }
 
-fn present<DB: DrawingBackend>(root: DrawingArea<DB, Shift>) -> DrawResult {
-    root.present().map_err(|e| e.to_string())
-}
-
 /// Renders `draw` as an SVG document.
 pub fn svg(draw: &dyn Fn(&DrawingArea<SVGBackend, Shift>) -> DrawResult) -> Result<String, String> {
-    if !style::register_font_once() {
-        return Err(FONT_ERROR.into());
-    }
-    let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, style::SIZE).into_drawing_area();
-        draw(&root)?;
-        present(root)?;
-    }
-    Ok(out)
+    render::svg_with(draw)
 }
 
 /// Renders `draw` as PNG bytes (8-bit RGB).
 pub fn png(
     draw: &dyn Fn(&DrawingArea<BitMapBackend, Shift>) -> DrawResult,
 ) -> Result<Vec<u8>, String> {
-    if !style::register_font_once() {
-        return Err(FONT_ERROR.into());
-    }
-    let (w, h) = style::SIZE;
-    let mut pixels = vec![0u8; (w * h * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut pixels, style::SIZE).into_drawing_area();
-        draw(&root)?;
-        present(root)?;
-    }
-    let mut out = Vec::new();
-    let mut enc = png::Encoder::new(&mut out, w, h);
-    enc.set_color(png::ColorType::Rgb);
-    enc.set_depth(png::BitDepth::Eight);
-    let mut writer = enc.write_header().map_err(|e| e.to_string())?;
-    writer
-        .write_image_data(&pixels)
-        .map_err(|e| e.to_string())?;
-    writer.finish().map_err(|e| e.to_string())?;
-    Ok(out)
+    render::png_with(draw)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Text elements of an SVG, as the viewer shows them.
-    fn texts(svg: &str) -> Vec<String> {
-        svg.split("<text")
-            .skip(1)
-            .filter_map(|t| {
-                let t = &t[t.find('>')? + 1..];
-                Some(t[..t.find("</text>")?].trim().replace("&apos;", "'"))
-            })
-            .collect()
-    }
+    use crate::plot::svgtest::texts;
 
     fn est(v: f64) -> Est {
         Est {

@@ -276,14 +276,16 @@ pub fn draw_legend_row<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Draws a centred title and a smaller grey subtitle at the top of `root`; returns
-/// the area below them. The subtitle says which batch and which summary is shown.
+/// Starts a chart's page: fills `root` white and draws a centred title and a smaller
+/// grey subtitle at its top; returns the area below them. The subtitle says which
+/// batch and which summary is shown.
 pub fn titled<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     subtitle: &str,
 ) -> Result<DrawingArea<DB, Shift>, String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(e)?;
     let centre_top = text_anchor::Pos::new(text_anchor::HPos::Center, text_anchor::VPos::Top);
     let mid = root.dim_in_pixel().0 as i32 / 2;
     root.draw(&Text::new(
@@ -300,4 +302,27 @@ pub fn titled<DB: DrawingBackend>(
     ))
     .map_err(e)?;
     Ok(root.margin(sub_y + SUBTITLE as i32 + 6, 0, 0, 0))
+}
+
+/// `text` cut (with an ellipsis) to fit `width` pixels in `font`.
+pub(crate) fn fit<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    font: &TextStyle<'_>,
+    width: u32,
+) -> String {
+    let wide = |s: &str| area.estimate_text_size(s, font).map_or(0, |(w, _)| w) > width;
+    if !wide(text) {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut k = chars.len();
+    while k > 0 {
+        let s: String = chars[..k].iter().collect::<String>().trim_end().to_string() + "…";
+        if !wide(&s) {
+            return s;
+        }
+        k -= 1;
+    }
+    "…".to_string()
 }

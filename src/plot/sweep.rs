@@ -9,9 +9,11 @@
 //! whole sweep are left out (the subtitle counts them): a flat line per panel says
 //! nothing and pushes the informative panels off the page.
 
+use super::panels::{fmt_num, padded, panel_grid, sweep_subtitle, unit};
+use super::render::{DrawResult, Figure};
 use super::style::{self, Swatch};
 use super::sweepdata::{MeanCi, SweepData};
-use super::{DrawResult, Figure, heatmap, variants};
+use super::{heatmap, variants};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -135,64 +137,6 @@ pub fn slug(path: &str) -> String {
         .collect()
 }
 
-/// What a metric counts, for axis labels (see docs/EXPERIMENTS.md, "Metrics").
-pub fn unit(metric: &str) -> &'static str {
-    match metric {
-        "ami" | "scope_index" | "fragmentation" => "index, 0..1",
-        "adopted" | "failed" | "abandoned" => "proposals per run",
-        "moves" => "moves per run",
-        "venues_created" => "venues per run",
-        m if m.starts_with("adoptions.") => "adoptions per run",
-        m if m.starts_with("members.") => "member states",
-        _ => "value",
-    }
-}
-
-/// A tick label for `v` on an axis spanning `span`: as many decimals as the span needs.
-pub fn fmt_num(v: f64, span: f64) -> String {
-    let span = span.abs();
-    let decimals = if span >= 20.0 {
-        0
-    } else if span >= 2.0 {
-        1
-    } else if span >= 0.2 {
-        2
-    } else if span >= 0.02 {
-        3
-    } else {
-        4
-    };
-    let s = format!("{v:.decimals$}");
-    // "-0.00" reads as a sign error.
-    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-        s[1..].to_string()
-    } else {
-        s
-    }
-}
-
-/// A value range padded by a tenth of its span (a flat range gets a visible height).
-pub fn padded(lo: f64, hi: f64) -> (f64, f64) {
-    if !(lo.is_finite() && hi.is_finite()) {
-        return (0.0, 1.0);
-    }
-    let span = hi - lo;
-    if span <= f64::EPSILON * hi.abs().max(1.0) {
-        let pad = (hi.abs() * 0.1).max(0.05);
-        return (lo - pad, hi + pad);
-    }
-    (lo - span * 0.1, hi + span * 0.1)
-}
-
-/// "tiny, seed 7, 24 runs": what a title says about the sweep.
-pub fn sweep_subtitle(d: &SweepData) -> String {
-    let runs = d.runs.len();
-    match d.seed {
-        Some(seed) => format!("{}, seed {seed}, {runs} runs", d.name),
-        None => format!("{}, {runs} runs", d.name),
-    }
-}
-
 /// One variant's line on one panel: (x, mean and CI) per axis level with runs.
 pub fn axis_line(d: &SweepData, axis: usize, metric: usize, variant: usize) -> Vec<(f64, MeanCi)> {
     let (levels, of) = d.levels(axis);
@@ -210,19 +154,6 @@ pub fn axis_line(d: &SweepData, axis: usize, metric: usize, variant: usize) -> V
         .collect()
 }
 
-/// Splits `area` into a grid for `n` panels: at most 4 columns, as square as fits.
-pub fn panel_grid<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    n: usize,
-    max_cols: usize,
-) -> Vec<DrawingArea<DB, Shift>> {
-    let cols = n.clamp(1, max_cols);
-    let rows = n.div_ceil(cols).max(1);
-    let mut cells = area.split_evenly((rows, cols));
-    cells.truncate(n);
-    cells
-}
-
 fn draw_axis<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     d: &SweepData,
@@ -230,8 +161,6 @@ fn draw_axis<DB: DrawingBackend>(
     metrics: &[usize],
     page: usize,
 ) -> DrawResult {
-    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    root.fill(&WHITE).map_err(e)?;
     let path = &d.axes[axis];
     let (levels, _) = d.levels(axis);
     let binned = d.distinct(axis) > super::sweepdata::MAX_LEVELS;
@@ -341,9 +270,9 @@ fn draw_axis<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plot::render::{png_of, svg_of};
+    use crate::plot::svgtest::assert_texts;
     use crate::plot::sweepdata::{load_sweep, tests::write_sweep};
-    use crate::plot::tests::texts;
-    use crate::plot::{png_of, svg_of};
 
     fn data() -> SweepData {
         let dir = tempfile::tempdir().unwrap();
@@ -392,18 +321,18 @@ mod tests {
             data: &d,
         };
         let s = svg_of(&fig).unwrap();
-        let t = texts(&s);
-        for label in [
-            "Outcomes against parameters.a",
-            "m",
-            "a",
-            "value",
-            "base",
-            "v",
-            "95 % CI of the mean",
-        ] {
-            assert!(t.iter().any(|x| x == label), "{label}: {t:?}");
-        }
+        let t = assert_texts(
+            &s,
+            &[
+                "Outcomes against parameters.a",
+                "m",
+                "a",
+                "value",
+                "base",
+                "v",
+                "95 % CI of the mean",
+            ],
+        );
         assert!(t.iter().any(|x| x.contains("1 constant metric not shown")));
         // One band per variant; one mean line per variant plus two legend swatches.
         assert_eq!(s.matches("<polygon").count(), 2);
@@ -422,13 +351,7 @@ mod tests {
     }
 
     #[test]
-    fn numbers_get_the_decimals_their_span_needs() {
-        assert_eq!(fmt_num(150.0, 30.0), "150");
-        assert_eq!(fmt_num(0.3456, 0.5), "0.35");
-        assert_eq!(fmt_num(-0.0001, 0.5), "0.00");
-        assert_eq!(fmt_num(0.00123, 0.01), "0.0012");
+    fn axis_paths_become_file_names() {
         assert_eq!(slug("venue.oewg.transparency"), "venue-oewg-transparency");
-        assert_eq!(padded(1.0, 1.0), (0.9, 1.1));
-        assert_eq!(unit("members.unga"), "member states");
     }
 }

@@ -6,7 +6,7 @@
 //! `summary.csv`), because they pool runs across points in ways `summary.csv` does not
 //! (e.g. all runs with `legit_cost = 0.2`, whatever the other axes).
 
-use super::PlotError;
+use super::error::PlotError;
 use crate::experiment::summary::describe;
 use crate::experiment::sweep::RUNS;
 use crate::output::MANIFEST;

@@ -10,9 +10,11 @@
 //! [`ValidationReport`] (by `validate`) or from a validate folder's `validate.csv`
 //! (by `forumsim plot DIR`), so both draw the same picture from the same numbers.
 
-use super::data::{describe, read};
-use super::style::{self, Swatch};
-use super::{DrawResult, Figure, PlotError};
+use super::data::{manifest, read};
+use super::error::PlotError;
+use super::render::{DrawResult, Figure};
+use super::style::{self, Swatch, fit};
+use super::titles::Batch;
 use crate::validate::ValidationReport;
 use crate::validate::output::VALIDATE;
 use plotters::coord::Shift;
@@ -52,10 +54,7 @@ pub struct Panel {
 /// Everything the chart draws.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tallies {
-    pub scenario: String,
-    pub seed: Option<u64>,
-    /// Number of runs, when known.
-    pub runs: Option<usize>,
+    pub batch: Batch,
     pub panels: Vec<Panel>,
 }
 
@@ -84,9 +83,7 @@ impl Tallies {
             })
             .collect();
         Tallies {
-            scenario: scenario.to_string(),
-            seed: Some(r.seed),
-            runs: Some(r.runs.len()),
+            batch: Batch::of_report(scenario, r),
             panels,
         }
     }
@@ -99,23 +96,6 @@ pub fn is_validate(dir: &Path) -> bool {
         return true;
     }
     manifest(dir).is_some_and(|m| m["kind"].as_str() == Some("validate"))
-}
-
-pub(crate) fn manifest(dir: &Path) -> Option<serde_json::Value> {
-    std::fs::read(dir.join(crate::output::MANIFEST))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-}
-
-/// The number of runs a validate folder's manifest records, when it can be read.
-pub(crate) fn manifest_runs(dir: &Path) -> Option<usize> {
-    manifest(dir).and_then(|m| {
-        let r = &m["runs"];
-        r["count"]
-            .as_u64()
-            .map(|n| n as usize)
-            .or_else(|| r.as_array().map(Vec::len))
-    })
 }
 
 /// Reads a validate folder: the tallies from `validate.csv` (required); scenario,
@@ -161,11 +141,8 @@ pub fn load(dir: &Path) -> Result<Tallies, PlotError> {
         });
     }
     describe_targets(dir, &mut panels);
-    let (scenario, seed) = describe(dir);
     Ok(Tallies {
-        scenario,
-        seed,
-        runs: manifest_runs(dir),
+        batch: Batch::of_folder(dir),
         panels,
     })
 }
@@ -217,8 +194,6 @@ const SIMULATED: RGBColor = style::PALETTE[1];
 const REFERENCE: RGBColor = style::PALETTE[4];
 /// Radius of the reference dots, in pixels.
 const DOT: i32 = 11;
-/// Stroke width of the interval whiskers (tests count them by it).
-pub use super::style::WHISKER_WIDTH;
 
 impl Figure for Tallies {
     fn name(&self) -> String {
@@ -226,17 +201,9 @@ impl Figure for Tallies {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-        root.fill(&WHITE).map_err(e)?;
-        let runs = match self.runs {
-            Some(1) => ", 1 run".to_string(),
-            Some(n) => format!(", {n} runs"),
-            None => String::new(),
-        };
-        let seed = self.seed.map_or(String::new(), |s| format!(", seed {s}"));
         let sub = format!(
-            "{}{seed}{runs}: recorded vote vs simulated mean, whisker = 90 % of runs (p05–p95)",
-            self.scenario
+            "{}: recorded vote vs simulated mean, whisker = 90 % of runs (p05–p95)",
+            self.batch.text()
         );
         let body = style::titled(root, "Recorded and simulated vote tallies", &sub)?;
         let (grid, legend) = body.split_vertically(body.dim_in_pixel().1 as i32 - 56);
@@ -277,29 +244,6 @@ impl Figure for Tallies {
         }
         style::draw_legend_row(&legend, (120, 8), &entries)
     }
-}
-
-/// `text` cut (with an ellipsis) to fit `width` pixels in `font`.
-pub(crate) fn fit<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    font: &TextStyle<'_>,
-    width: u32,
-) -> String {
-    let wide = |s: &str| area.estimate_text_size(s, font).map_or(0, |(w, _)| w) > width;
-    if !wide(text) {
-        return text.to_string();
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let mut k = chars.len();
-    while k > 0 {
-        let s: String = chars[..k].iter().collect::<String>().trim_end().to_string() + "…";
-        if !wide(&s) {
-            return s;
-        }
-        k -= 1;
-    }
-    "…".to_string()
 }
 
 fn finite(x: f64) -> Option<f64> {
@@ -469,8 +413,8 @@ fn draw_panel<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::svg_of;
-    use crate::plot::tests::texts;
+    use crate::plot::render::svg_of;
+    use crate::plot::svgtest::{assert_texts, fill_count, texts, whisker_count};
     use crate::validate::MEASURES;
 
     fn bar(name: &str, recorded: f64, mean: f64, reference: Option<f64>) -> Bar {
@@ -486,9 +430,11 @@ mod tests {
 
     fn sample() -> Tallies {
         Tallies {
-            scenario: "world".into(),
-            seed: Some(42),
-            runs: Some(20),
+            batch: Batch {
+                scenario: "world".into(),
+                seed: Some(42),
+                runs: Some(20),
+            },
             panels: vec![
                 Panel {
                     id: "ares74-247".into(),
@@ -514,49 +460,35 @@ mod tests {
         }
     }
 
-    fn fill_count(svg: &str, c: RGBColor) -> usize {
-        let hex = format!("fill=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2);
-        svg.split("<rect")
-            .skip(1)
-            .filter(|r| r.contains(&hex))
-            .count()
-    }
-
     #[test]
     fn bars_whiskers_markers_and_labels() {
         let s = svg_of(&sample()).unwrap();
-        let t = texts(&s);
-        for label in [
-            "Recorded and simulated vote tallies",
-            "ares74-247",
-            "A/RES/74/247, UNGA plenary",
-            "never",
-            "no run decided this target",
-            "states",
-            "yes",
-            "no",
-            "abstain",
-            "absent",
-            "recorded",
-            "simulated mean",
-            "90 % of runs",
-            "Third Committee",
-            "81.5",
-            "79",
-        ] {
-            assert!(t.iter().any(|x| x == label), "{label}: {t:?}");
-        }
+        let t = assert_texts(
+            &s,
+            &[
+                "Recorded and simulated vote tallies",
+                "ares74-247",
+                "A/RES/74/247, UNGA plenary",
+                "never",
+                "no run decided this target",
+                "states",
+                "yes",
+                "no",
+                "abstain",
+                "absent",
+                "recorded",
+                "simulated mean",
+                "90 % of runs",
+                "Third Committee",
+                "81.5",
+                "79",
+            ],
+        );
         assert!(t.iter().any(|x| x.contains("seed 42, 20 runs")), "{t:?}");
         // Recorded: 4 + 4 bars and the legend box; simulated only where decided.
         assert_eq!(fill_count(&s, RECORDED), 9);
         assert_eq!(fill_count(&s, SIMULATED), 4 + 1);
-        let whisker = format!("stroke-width=\"{WHISKER_WIDTH}\"");
-        let whiskers = s
-            .split("<polyline")
-            .skip(1)
-            .filter(|p| p.contains(&whisker) && p.contains("stroke=\"#000000\""))
-            .count();
-        assert_eq!(whiskers, 4);
+        assert_eq!(whisker_count(&s), 4);
         // Reference dots: 4 in the plot and 1 in the legend.
         let dots = s
             .split("<circle")

@@ -8,9 +8,9 @@
 //! rows hold per point. Here the pairs are pooled over all points. A filled dot marks
 //! a CI that excludes zero, a hollow one a CI that includes it.
 
-use super::DrawResult;
+use super::panels::{fmt_num, padded, sweep_subtitle, unit};
+use super::render::DrawResult;
 use super::style::{self, Swatch};
-use super::sweep::{fmt_num, padded, sweep_subtitle, unit};
 use super::sweepdata::{MeanCi, SweepData};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -60,7 +60,6 @@ pub fn draw<DB: DrawingBackend>(
     page: usize,
 ) -> DrawResult {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    root.fill(&WHITE).map_err(e)?;
     let all = d.varying_metrics().len();
     let mut title = format!("Variants compared to {}", d.variants[0]);
     if all > PANELS {
@@ -207,10 +206,9 @@ pub fn draw<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::svg_of;
-    use crate::plot::sweep::{SweepChart, SweepFigure};
+    use crate::plot::render::svg_with;
+    use crate::plot::svgtest::assert_texts;
     use crate::plot::sweepdata::{load_sweep, tests::write_sweep};
-    use crate::plot::tests::texts;
 
     #[test]
     fn paired_differences_are_exact_and_the_chart_has_a_dot_per_variant() {
@@ -223,24 +221,17 @@ mod tests {
         assert_eq!(diffs[0].n, 12);
         assert!((diffs[0].mean - 0.5).abs() < 1e-12);
         assert!((diffs[0].hi - diffs[0].lo).abs() < 1e-9);
-        let fig = SweepFigure {
-            chart: SweepChart::Variants {
-                metrics: vec![0],
-                page: 1,
-            },
-            data: &d,
-        };
-        let s = svg_of(&fig).unwrap();
-        let t = texts(&s);
-        for label in [
-            "Variants compared to base",
-            "v",
-            "difference (value)",
-            "mean difference, 95 % CI excludes 0",
-            "95 % CI includes 0",
-        ] {
-            assert!(t.iter().any(|x| x == label), "{label}: {t:?}");
-        }
+        let s = svg_with(|r| draw(r, &d, &[0], 1)).unwrap();
+        let t = assert_texts(
+            &s,
+            &[
+                "Variants compared to base",
+                "v",
+                "difference (value)",
+                "mean difference, 95 % CI excludes 0",
+                "95 % CI includes 0",
+            ],
+        );
         assert!(t.iter().any(|x| x.starts_with("m (base")), "{t:?}");
         assert!(t.iter().any(|x| x.contains("pooled over 6 points")));
         // One filled blue dot for the variant, plus the legend's marker.
