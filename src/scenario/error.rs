@@ -1,5 +1,6 @@
-//! Scenario errors, and the map from parser spans to `file:line:col` that makes
-//! every message point at the place to fix.
+//! Scenario errors, the map from parser spans to `file:line:col` that makes every
+//! message point at the place to fix, the wording helpers messages share, and the
+//! reading of input text, whose failures are such errors too.
 //!
 //! Spans come from the TOML parser as byte ranges of the scenario text. Values set
 //! by `--set` are spliced into the same tree with spans in a *virtual* range past
@@ -7,15 +8,13 @@
 //! overridden value reports the override (`--set venue.oewg.transparency=1.5: …`)
 //! instead of a line that does not contain it.
 
-use std::fmt::Write as _;
+use std::fmt::{Display, Write as _};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// A byte range in the scenario text (or in the virtual range of an override).
 pub type Span = Range<usize>;
 
-/// Why a scenario could not be loaded. One error per problem; its `Display` is a
-/// single line of the form `FILE:LINE:COL: message`.
 /// Why an experiment or calibration file (a forumsim input other than a scenario) is
 /// not usable. `Display` reads `FILE:LINE:COL: message`, like [`ScenarioError`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,6 +35,8 @@ pub enum InputFileError {
     },
 }
 
+/// Why a scenario could not be loaded. One error per problem; its `Display` is a
+/// single line of the form `FILE:LINE:COL: message`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScenarioError {
     /// The scenario file itself could not be read.
@@ -306,6 +307,23 @@ pub(crate) fn read_text(path: &Path) -> Result<String, TextError> {
     })
 }
 
+/// The text of the scenario file at `path` (see `read_text`: size-limited, and a
+/// byte that is not UTF-8 is an error at its line and column).
+pub fn read_scenario(path: &Path) -> Result<String, ScenarioError> {
+    read_text(path).map_err(|e| match e {
+        TextError::Io(message) => ScenarioError::Read {
+            path: path.to_path_buf(),
+            message,
+        },
+        TextError::Utf8 { line, col, message } => ScenarioError::At {
+            file: path.to_path_buf(),
+            line,
+            col: Some(col),
+            message,
+        },
+    })
+}
+
 /// At most [`EXCERPT_CHARS`] characters of `s`, control characters escaped: how a
 /// message quotes input it could not read, so that naming the wrong file (a binary,
 /// `/proc/self/environ`) never dumps its contents.
@@ -390,6 +408,16 @@ pub(crate) fn did_you_mean<'c>(
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> String {
     nearest(word, candidates).map_or_else(String::new, |c| format!("; did you mean `{c}`?"))
+}
+
+/// `ctx: message`, or just `message` at top level: how a message names the table it
+/// is about (`venue "oewg": …`).
+pub(crate) fn with_ctx(ctx: &str, msg: impl Display) -> String {
+    if ctx.is_empty() {
+        msg.to_string()
+    } else {
+        format!("{ctx}: {msg}")
+    }
 }
 
 /// `` `a`, `b` or `c` ``: a readable list of alternatives.

@@ -24,7 +24,9 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::error::{ScenarioError, Source, Span, all_of, did_you_mean, one_of};
+use super::error::{
+    ScenarioError, Source, Span, all_of, did_you_mean, excerpt, one_of, read_scenario,
+};
 
 /// The key naming the parent scenario.
 pub(crate) const EXTENDS: &str = "extends";
@@ -91,18 +93,28 @@ pub(crate) fn parse<'a>(
 ) -> Result<Spanned<DeTable<'a>>, ScenarioError> {
     DeTable::parse(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        let mut message = super::first_lowercase(e.message());
+        let mut message = first_lowercase(e.message());
         // The parser says "duplicate key" at the key: name it.
         if message.starts_with("duplicate key")
             && let Some(key) = text.get(span.clone()).filter(|k| !k.trim().is_empty())
         {
-            message = format!("duplicate key `{}`", super::excerpt(key.trim()));
+            message = format!("duplicate key `{}`", excerpt(key.trim()));
         }
         src.error(
             &(span.start + base..span.end + base),
             format!("invalid TOML: {message}"),
         )
     })
+}
+
+/// `s` with its first letter in lower case: the parser's messages start a sentence,
+/// ours continue one (`invalid TOML: expected …`).
+fn first_lowercase(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 /// The `extends` value of a parsed file, with its span.
@@ -167,7 +179,7 @@ pub(crate) fn read_parents(path: &Path, text: &str) -> Result<Vec<Parent>, Scena
                 format!("extends: a chain of more than {MAX_DEPTH} parents"),
             ));
         }
-        let parent_text = super::read_scenario(&parent_path).map_err(|e| match e {
+        let parent_text = read_scenario(&parent_path).map_err(|e| match e {
             ScenarioError::Read { message, .. } => src.error(
                 &span,
                 format!(
@@ -564,169 +576,5 @@ fn shift_value(v: &mut DeValue<'_>, by: usize) {
             }
         }
         _ => {}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::scenario::{ScenarioError, resolved_from_str};
-    use std::fs;
-
-    const BASE: &str = r#"
-name = "base"
-rounds = 2
-seed = 1
-[parameters]
-alpha = 0.7
-beta = 1.5
-[[state]]
-id = "A"
-regime = 0.5
-power = 1
-competence = 0.5
-ict = 0.5
-[[state]]
-id = "B"
-regime = 0.9
-power = 1
-competence = 0.5
-ict = 0.5
-[[venue]]
-id = "v"
-membership = { type = "open", initial = "all" }
-decision = { type = "majority", threshold = 0.6 }
-transparency = 0.5
-hosts = ["norms"]
-[[proposal]]
-id = "p"
-kind = "procedural"
-sponsor = "A"
-parent = "v"
-introduced = 0
-create = { id = "inner", membership = "open", decision = "consensus", transparency = 0.1, hosts = ["norms"], mandate = { kind = "norms" } }
-"#;
-
-    /// Writes `files` into a temp folder and resolves the last one.
-    fn resolve(files: &[(&str, &str)]) -> (tempfile::TempDir, Result<toml::Table, ScenarioError>) {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, text) in files {
-            let p = dir.path().join(name);
-            fs::create_dir_all(p.parent().unwrap()).unwrap();
-            fs::write(p, text).unwrap();
-        }
-        let (name, text) = files.last().unwrap();
-        let r = resolved_from_str(text, &dir.path().join(name), &[])
-            .map(|r| r.text.parse::<toml::Table>().unwrap());
-        (dir, r)
-    }
-
-    #[test]
-    fn tables_merge_by_key_and_lists_by_id() {
-        let child = r#"
-extends = "base.toml"
-[parameters]
-beta = 2.0
-[[venue]]
-id = "v"
-decision = "consensus"
-[[state]]
-id = "C"
-regime = 0.1
-power = 1
-competence = 0.5
-ict = 0.5
-"#;
-        let (_d, r) = resolve(&[("base.toml", BASE), ("child.toml", child)]);
-        let t = r.unwrap();
-        assert!(!t.contains_key("extends"));
-        assert_eq!(t["parameters"]["alpha"].as_float(), Some(0.7));
-        assert_eq!(t["parameters"]["beta"].as_float(), Some(2.0));
-        let v = &t["venue"][0];
-        // `decision` replaced whole (no threshold left over), other keys kept.
-        assert_eq!(v["decision"].as_str(), Some("consensus"));
-        assert_eq!(v["transparency"].as_float(), Some(0.5));
-        let ids: Vec<&str> = t["state"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["id"].as_str().unwrap())
-            .collect();
-        assert_eq!(ids, ["A", "B", "C"]);
-    }
-
-    #[test]
-    fn chains_resolve_from_the_farthest_ancestor_and_paths_follow_their_file() {
-        let mid = r#"
-extends = "../base.toml"
-states_csv = "states.csv"
-[parameters]
-alpha = 0.1
-"#;
-        let child = r#"
-extends = "deep/mid.toml"
-[[venue]]
-id = "inner"
-transparency = 0.9
-"#;
-        let (_d, r) = resolve(&[
-            ("base.toml", BASE),
-            ("deep/mid.toml", mid),
-            ("child.toml", child),
-        ]);
-        // states.csv does not exist: the error proves the path was rebased.
-        let e = r.unwrap_err().to_string();
-        assert!(e.contains("deep/states.csv"), "{e}");
-        assert!(e.contains("mid.toml"), "{e}");
-    }
-
-    #[test]
-    fn nested_venues_are_found_by_id() {
-        let child = "extends = \"base.toml\"\n[[venue]]\nid = \"inner\"\ntransparency = 0.9\n";
-        let (_d, r) = resolve(&[("base.toml", BASE), ("child.toml", child)]);
-        let t = r.unwrap();
-        assert_eq!(
-            t["proposal"][0]["create"]["transparency"].as_float(),
-            Some(0.9)
-        );
-        assert_eq!(t["venue"].as_array().unwrap().len(), 1);
-    }
-
-    #[test]
-    fn removal_deletes_and_unknown_ids_are_errors() {
-        let child = "extends = \"base.toml\"\nremove = { state = [\"B\"], proposal = [\"p\"] }\n";
-        let (_d, r) = resolve(&[("base.toml", BASE), ("child.toml", child)]);
-        let t = r.unwrap();
-        assert_eq!(t["state"].as_array().unwrap().len(), 1);
-        assert!(!t.contains_key("proposal") || t["proposal"].as_array().unwrap().is_empty());
-
-        let child = "extends = \"base.toml\"\nremove = { venues = [\"v\"] }\n";
-        let (_d, r) = resolve(&[("base.toml", BASE), ("child.toml", child)]);
-        let e = r.unwrap_err();
-        assert_eq!(e.line(), Some(2));
-        assert!(e.message().contains("did you mean `venue`?"), "{e}");
-    }
-
-    #[test]
-    fn a_duplicate_in_the_child_stays_a_duplicate() {
-        let state = "[[state]]\nid = \"C\"\nregime = 0.1\npower = 1\ncompetence = 0.5\nict = 0.5\n";
-        let child = format!("extends = \"base.toml\"\n{state}{state}");
-        let (_d, r) = resolve(&[("base.toml", BASE), ("child.toml", &child)]);
-        let e = r.unwrap_err();
-        assert!(e.to_string().contains("child.toml"), "{e}");
-        assert!(e.message().contains("duplicate state id `C`"), "{e}");
-    }
-
-    #[test]
-    fn an_inherited_error_names_the_parent_file_and_line() {
-        let bad = BASE.replace("transparency = 0.5", "transparency = 1.5");
-        let (_d, r) = resolve(&[
-            ("base.toml", &bad),
-            ("child.toml", "extends = \"base.toml\"\n"),
-        ]);
-        let e = r.unwrap_err();
-        let line = bad.lines().position(|l| l == "transparency = 1.5").unwrap() + 1;
-        assert_eq!(e.line(), Some(line));
-        assert!(e.to_string().contains("base.toml"), "{e}");
-        assert!(!e.to_string().contains("child.toml"), "{e}");
     }
 }

@@ -3,21 +3,21 @@
 //! counts the runs reproducing (docs/VALIDATION.md). They have no effect on a run.
 //!
 //! Also the checks that facts and `[[target]]`s share: a record cannot be dated
-//! before its proposal is introduced, nor name a venue that cannot exist yet or can
-//! never decide the proposal — such a record could never be reproduced, so it is
-//! almost always a typo in a year, a venue or a proposal id.
+//! outside the scenario or before its proposal is introduced, nor name a venue that
+//! cannot exist yet or can never decide the proposal, nor a state that does not
+//! stand in the election — such a record could never be reproduced, so it is almost
+//! always a typo in a year, a venue, a proposal or a state id.
 
 use std::collections::{HashMap, HashSet};
 
 use toml::Spanned as S;
 
+use super::builder::{Builder, Result};
 use super::error::{Span, did_you_mean, one_of};
 use super::raw::{RawFact, RawScenario};
-use super::validate::{Builder, Result};
-use super::venues::only;
 use crate::model::{
     Event, EventSpec, FactSpec, FactWhat, Kind, KindSet, Origin, ProceduralAction, ProposalIx,
-    ProposalOutcome, ProposalSpec, VenueIx, VenueSpec,
+    ProposalOutcome, ProposalSpec, StateIx, VenueIx, VenueSpec,
 };
 
 /// The validated world records refer to: built before targets and facts.
@@ -168,6 +168,53 @@ pub(super) fn check_event_year(
     Ok(())
 }
 
+/// The round of `year`, which a record must date within the scenario's `rounds`: a
+/// year outside it could never be simulated, so it is almost always a typo.
+pub(super) fn round_in_scenario(b: &Builder, y: &S<i64>, rounds: u32, ctx: &str) -> Result<u32> {
+    let (lo, hi) = (b.start_year, b.start_year + i64::from(rounds) - 1);
+    let year = *y.get_ref();
+    if !(lo..=hi).contains(&year) {
+        return Err(b.err(
+            &y.span(),
+            ctx,
+            format!("year {year} is outside the scenario, which runs {lo} to {hi}"),
+        ));
+    }
+    Ok((year - lo) as u32)
+}
+
+/// The ids of an election's candidates, in the event's order: what records name them by.
+pub(super) fn candidate_ids<'b>(b: &'b Builder, candidates: &[StateIx]) -> Vec<&'b str> {
+    candidates
+        .iter()
+        .map(|&s| b.states[s].id.as_str())
+        .collect()
+}
+
+/// The position of `c` among `ids`, the candidates of election `election` (see
+/// [`candidate_ids`]); a state that does not stand is an error that lists those who
+/// do.
+pub(super) fn candidate_ix(
+    b: &Builder,
+    ids: &[&str],
+    election: &str,
+    c: &S<String>,
+    ctx: &str,
+) -> Result<usize> {
+    ids.iter().position(|id| id == c.get_ref()).ok_or_else(|| {
+        b.err(
+            &c.span(),
+            ctx,
+            format!(
+                "`{}` is not a candidate of election `{election}` (its candidates: {}){}",
+                c.get_ref(),
+                ids.join(", "),
+                did_you_mean(c.get_ref(), ids.iter().copied())
+            ),
+        )
+    })
+}
+
 /// The first round in which venue `v` can exist, and why not earlier (for messages).
 fn earliest(known: &Known, v: VenueIx) -> (u32, String) {
     match known.venues[v].origin {
@@ -289,16 +336,7 @@ pub(super) fn facts(
     for f in &raw.fact {
         let f = f.get_ref();
         let id = b.id(&f.id, "fact", "id")?;
-        if let Some(prev) = first.get(&id) {
-            return Err(b.err(
-                &f.id.span(),
-                "",
-                format!(
-                    "duplicate fact id `{id}` (first defined at {})",
-                    b.place(prev)
-                ),
-            ));
-        }
+        b.claim_id(&mut first, "fact", &id, f.id.span())?;
         if target_ids.contains(&id.as_str()) {
             return Err(b.err(
                 &f.id.span(),
@@ -306,7 +344,6 @@ pub(super) fn facts(
                 format!("fact id `{id}` is already a target's id: facts and targets share one set of ids"),
             ));
         }
-        first.insert(id.clone(), f.id.span());
         let ctx = format!("fact \"{id}\"");
         out.push(fact(b, f, id, &ctx, known)?);
     }
@@ -316,18 +353,7 @@ pub(super) fn facts(
 /// The inclusive round range of `year` or `years = [a, b]` (exactly one), within the
 /// scenario; with the span of the key that gave it.
 fn range(b: &Builder, f: &RawFact, ctx: &str, rounds: u32) -> Result<((u32, u32), Span)> {
-    let (lo, hi) = (b.start_year, b.start_year + i64::from(rounds) - 1);
-    let round = |y: &S<i64>| -> Result<u32> {
-        let year = *y.get_ref();
-        if !(lo..=hi).contains(&year) {
-            return Err(b.err(
-                &y.span(),
-                ctx,
-                format!("year {year} is outside the scenario, which runs {lo} to {hi}"),
-            ));
-        }
-        Ok((year - lo) as u32)
-    };
+    let round = |y: &S<i64>| round_in_scenario(b, y, rounds, ctx);
     match (&f.year, &f.years) {
         (Some(y), None) => {
             let r = round(y)?;
@@ -391,8 +417,7 @@ fn fact(b: &Builder, f: &RawFact, id: String, ctx: &str, known: &Known) -> Resul
 
     // An election fact: its year is the election's.
     if let Some(name) = &f.election {
-        only(
-            b,
+        b.only(
             ctx,
             "an election fact",
             &present,
@@ -422,23 +447,8 @@ fn fact(b: &Builder, f: &RawFact, id: String, ctx: &str, known: &Known) -> Resul
             .candidate
             .as_ref()
             .ok_or_else(|| missing("candidate", "an election fact"))?;
-        let ids: Vec<&str> = candidates
-            .iter()
-            .map(|&s| b.states[s].id.as_str())
-            .collect();
-        let Some(k) = ids.iter().position(|id| id == c.get_ref()) else {
-            return Err(b.err(
-                &c.span(),
-                ctx,
-                format!(
-                    "`{}` is not a candidate of election `{}` (its candidates: {}){}",
-                    c.get_ref(),
-                    name.get_ref(),
-                    ids.join(", "),
-                    did_you_mean(c.get_ref(), ids.iter().copied())
-                ),
-            ));
-        };
+        let ids = candidate_ids(b, candidates);
+        let k = candidate_ix(b, &ids, name.get_ref(), c, ctx)?;
         let round = known.events[event].round;
         return Ok(FactSpec {
             id,
@@ -457,8 +467,7 @@ fn fact(b: &Builder, f: &RawFact, id: String, ctx: &str, known: &Known) -> Resul
 
     // A member-count fact.
     if let Some(m) = &f.members {
-        only(
-            b,
+        b.only(
             ctx,
             "a member-count fact",
             &present,
@@ -501,8 +510,7 @@ fn fact(b: &Builder, f: &RawFact, id: String, ctx: &str, known: &Known) -> Resul
              `members` (its membership)",
         ));
     }
-    only(
-        b,
+    b.only(
         ctx,
         "a proposal fact",
         &present,

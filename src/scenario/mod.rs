@@ -10,12 +10,19 @@
 //! 3. deserialise into the raw mirror ([`raw`]: types and unknown keys);
 //! 4. validate into a [`Scenario`] ([`validate`]: ranges, references,
 //!    contradictions; populations are drawn here, from
-//!    [`crate::engine::rng::population_rng`]).
+//!    [`crate::model::rng::population_rng`]).
 //!
 //! Every error is one [`ScenarioError`] whose `Display` reads
 //! `FILE:LINE:COL: message`. The format is documented in `docs/SCENARIOS.md`.
+//!
+//! Each file imports only files below it, never this one: the errors, reading and
+//! message wording are in `error.rs`; validation is split by what it checks, over the
+//! shared state of `builder.rs`, in the order `validate.rs` runs the passes
+//! (`plan.rs` numbers venues and proposals, then `venues.rs`, `agenda.rs`,
+//! `targets.rs` and `facts.rs`). What other modules use is re-exported here.
 
 mod agenda;
+mod builder;
 pub mod diff;
 mod error;
 /// Shared by the other file formats' located errors (experiments, calibrations).
@@ -24,10 +31,13 @@ mod extends;
 mod facts;
 pub mod limits;
 mod overrides;
+mod plan;
 mod population;
 mod raw;
 mod states_csv;
 mod targets;
+#[cfg(test)]
+mod tests;
 mod validate;
 mod venues;
 
@@ -41,8 +51,8 @@ pub use overrides::{apply_override, parse_value};
 pub use validate::LEGACY as DEFAULT_LEGACY;
 
 use crate::model::Scenario;
-pub use error::MAX_INPUT_BYTES;
-use error::{Source, Span, rewrite_serde_message};
+pub use error::{MAX_INPUT_BYTES, read_scenario};
+use error::{Source, Span, rewrite_serde_message, with_ctx};
 pub(crate) use error::{TextError, excerpt, read_text};
 
 /// Loads and validates the scenario at `path`.
@@ -79,23 +89,6 @@ pub struct Resolved {
 pub fn load_resolved(path: &Path, overrides: &[String]) -> Result<Resolved, ScenarioError> {
     let text = read_scenario(path)?;
     resolved_from_str(&text, path, overrides)
-}
-
-/// The text of the scenario file at `path` (see [`error::read_text`]: size-limited,
-/// and a byte that is not UTF-8 is an error at its line and column).
-pub fn read_scenario(path: &Path) -> Result<String, ScenarioError> {
-    error::read_text(path).map_err(|e| match e {
-        TextError::Io(message) => ScenarioError::Read {
-            path: path.to_path_buf(),
-            message,
-        },
-        TextError::Utf8 { line, col, message } => ScenarioError::At {
-            file: path.to_path_buf(),
-            line,
-            col: Some(col),
-            message,
-        },
-    })
 }
 
 /// [`load_resolved`] for a scenario text in memory.
@@ -135,7 +128,7 @@ fn load_text(
         if msg == "invalid type: table, expected an array" {
             msg.push_str(" (a list of tables is written with double brackets, like `[[venue]]`)");
         }
-        src.error(&span, validate::with_ctx(ctx, msg))
+        src.error(&span, with_ctx(ctx, msg))
     })?;
     let scenario = validate::validate(&raw, &src, extends::folder(path))?;
     let (resolved, with_overrides) = match (&before_overrides, &text_doc) {
@@ -163,14 +156,6 @@ fn to_toml(doc: &toml::Spanned<DeTable<'_>>, path: &Path) -> Result<String, Scen
     let table = toml::Table::deserialize(toml::de::Deserializer::from(doc.clone()))
         .map_err(|e| internal(e.message().to_string()))?;
     toml::to_string_pretty(&table).map_err(|e| internal(e.to_string()))
-}
-
-fn first_lowercase(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 /// The extent of every identifiable table in the file (`venue "gge"`, `event #3`),

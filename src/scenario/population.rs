@@ -1,7 +1,7 @@
 //! Generated populations: the distributions a `[[population]]` group draws state
 //! attributes from, and the draw itself.
 //!
-//! Populations are drawn once per scenario from `engine::rng::population_rng`, so
+//! Populations are drawn once per scenario from `model::rng::population_rng`, so
 //! every run of a scenario sees the same states. The samplers are written out here
 //! (Box–Muller normals, Marsaglia–Tsang gammas for beta) instead of taken from a
 //! distributions crate so that a world drawn from a seed cannot change under a
@@ -10,7 +10,7 @@
 
 use rand::RngExt;
 
-use crate::engine::rng::SimRng;
+use crate::model::rng::SimRng;
 use crate::model::{BlocIx, StateSpec, TagIx};
 
 /// Smallest power a draw may give: a normal draw for power is clamped here rather
@@ -199,7 +199,7 @@ pub fn draw(group: &Group, rng: &mut SimRng) -> Vec<StateSpec> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::rng::population_rng;
+    use crate::model::rng::population_rng;
 
     fn group(count: usize) -> Group {
         Group {

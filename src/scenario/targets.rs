@@ -10,11 +10,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use super::error::did_you_mean;
+use super::builder::{Builder, Result};
+use super::error::Span;
 use super::facts::{self, Known};
 use super::raw::{RawReference, RawScenario, RawTarget};
-use super::states_csv::csv_error;
-use super::validate::{Builder, Result};
+use super::states_csv::{self, csv_error};
 use crate::model::{Ballot, ElectionTargetSpec, Event, Reference, StateIx, Tally, TargetSpec};
 
 /// Validates every `[[target]]`: the votes on proposals, then the elections, each in
@@ -27,22 +27,12 @@ pub(super) fn targets(
 ) -> Result<(Vec<TargetSpec>, Vec<ElectionTargetSpec>)> {
     let mut out: Vec<TargetSpec> = Vec::new();
     let mut elections: Vec<ElectionTargetSpec> = Vec::new();
-    let mut first: HashMap<String, toml::Spanned<String>> = HashMap::new();
+    let mut first: HashMap<String, Span> = HashMap::new();
     for t in &raw.target {
         let t = t.get_ref();
         let id = b.id(&t.id, "target", "id")?;
         let ctx = format!("target \"{id}\"");
-        if let Some(prev) = first.get(&id) {
-            return Err(b.err(
-                &t.id.span(),
-                "",
-                format!(
-                    "duplicate target id `{id}` (first defined at {})",
-                    b.place(&prev.span())
-                ),
-            ));
-        }
-        first.insert(id.clone(), t.id.clone());
+        b.claim_id(&mut first, "target", &id, t.id.span())?;
         if t.election.is_some() {
             elections.push(election_target(b, t, id, &ctx, known)?);
         } else {
@@ -90,22 +80,9 @@ fn target(
     let venue_name = need(b, t, &t.venue, ctx, "venue")?;
     let venue = b.venue_ref(venue_name, ctx)?;
     let proposal = facts::proposal_ref(b, need(b, t, &t.proposal, ctx, "proposal")?, ctx)?;
-    let rounds = known.rounds;
-    let last = i64::from(rounds) - 1;
     let round = match (&t.year, &t.round) {
-        (Some(y), None) => {
-            let (lo, hi) = (b.start_year, b.start_year + last);
-            let year = *y.get_ref();
-            if !(lo..=hi).contains(&year) {
-                return Err(b.err(
-                    &y.span(),
-                    ctx,
-                    format!("year {year} is outside the scenario, which runs {lo} to {hi}"),
-                ));
-            }
-            (year - lo) as u32
-        }
-        (None, Some(r)) => b.int(r, 0, last, ctx, "round")? as u32,
+        (Some(y), None) => facts::round_in_scenario(b, y, known.rounds, ctx)?,
+        (None, Some(r)) => b.int(r, 0, i64::from(known.rounds) - 1, ctx, "round")? as u32,
         (Some(y), Some(_)) => {
             return Err(b.err(&y.span(), ctx, "give `year` or `round`, not both"));
         }
@@ -150,7 +127,7 @@ fn target(
     let mut votes = Vec::new();
     if let Some(v) = &t.votes {
         let path = base_dir.join(v.get_ref());
-        let text = super::states_csv::read_csv_text(&path).map_err(|e| {
+        let text = states_csv::read_csv_text(&path).map_err(|e| {
             b.err(
                 &v.span(),
                 ctx,
@@ -197,7 +174,7 @@ fn target(
             ));
         }
         let path = base_dir.join(c.get_ref());
-        let text = super::states_csv::read_csv_text(&path).map_err(|e| {
+        let text = states_csv::read_csv_text(&path).map_err(|e| {
             b.err(
                 &c.span(),
                 ctx,
@@ -279,8 +256,7 @@ fn election_target(
         ("baseline", t.baseline.as_ref().map(toml::Spanned::span)),
         ("reference", t.reference.as_ref().map(toml::Spanned::span)),
     ];
-    super::venues::only(
-        b,
+    b.only(
         ctx,
         "an election target",
         &present,
@@ -303,25 +279,10 @@ fn election_target(
              `candidates = { USA = 139, RUS = 25 }`",
         ));
     };
-    let ids: Vec<&str> = candidates
-        .iter()
-        .map(|&c| b.states[c].id.as_str())
-        .collect();
+    let ids = facts::candidate_ids(b, candidates);
     let mut votes: Vec<Option<u32>> = vec![None; candidates.len()];
     for (k, v) in given.get_ref() {
-        let Some(i) = ids.iter().position(|c| c == k.get_ref()) else {
-            return Err(b.err(
-                &k.span(),
-                ctx,
-                format!(
-                    "`{}` is not a candidate of election `{}` (its candidates: {}){}",
-                    k.get_ref(),
-                    name.get_ref(),
-                    ids.join(", "),
-                    did_you_mean(k.get_ref(), ids.iter().copied())
-                ),
-            ));
-        };
+        let i = facts::candidate_ix(b, &ids, name.get_ref(), k, ctx)?;
         votes[i] = Some(b.count(v, 0, ctx, &format!("candidates.{}", k.get_ref()))?);
     }
     if let Some(i) = votes.iter().position(Option::is_none) {

@@ -5,10 +5,11 @@
 
 use toml::Spanned as S;
 
-use super::agenda::Plan;
-use super::error::{Span, all_of, did_you_mean, one_of};
+use super::builder::{Builder, Result};
+use super::error::{Span, did_you_mean, one_of};
+use super::limits;
+use super::plan::Plan;
 use super::raw::{Names, RawDecision, RawMembership, RawStakeholders, RawVenue, Short};
-use super::validate::{Builder, Result};
 use crate::model::{
     Admit, Decision, Kind, KindSet, Membership, Origin, Reach, Stakeholders, StateIx, VenueChange,
     VenueSpec,
@@ -20,33 +21,6 @@ pub(super) fn venues(b: &mut Builder, plan: &Plan) -> Result<Vec<VenueSpec>> {
         .iter()
         .map(|v| venue(b, v.raw, v.origin))
         .collect()
-}
-
-/// Errors on the first key present in `present` that `allowed` does not list.
-pub(super) fn only(
-    b: &Builder,
-    ctx: &str,
-    what: &str,
-    present: &[(&str, Option<Span>)],
-    allowed: &[&str],
-) -> Result<()> {
-    for (key, span) in present {
-        if let Some(span) = span
-            && !allowed.contains(key)
-        {
-            let takes = if allowed.is_empty() {
-                "no other keys".to_string()
-            } else {
-                all_of(allowed)
-            };
-            return Err(b.err(
-                span,
-                ctx,
-                format!("{what} takes no `{key}` (it takes {takes})"),
-            ));
-        }
-    }
-    Ok(())
 }
 
 fn venue(b: &mut Builder, v: &RawVenue, origin: Origin) -> Result<VenueSpec> {
@@ -107,7 +81,7 @@ fn venue(b: &mut Builder, v: &RawVenue, origin: Origin) -> Result<VenueSpec> {
         Some(n) => b.int(
             n,
             1,
-            super::limits::MAX_NEGOTIATION_ROUNDS,
+            limits::MAX_NEGOTIATION_ROUNDS,
             &ctx,
             "negotiation_rounds",
         )? as u32,
@@ -359,7 +333,7 @@ pub(super) fn membership(
             "invitation" => &["admit"],
             _ => &[],
         };
-        only(b, ctx, &format!("membership `{kind}`"), &present, allowed)?;
+        b.only(ctx, &format!("membership `{kind}`"), &present, allowed)?;
     }
     Ok(match kind {
         "open" => {
