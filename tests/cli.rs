@@ -237,7 +237,7 @@ mod check {
     #[test]
     fn check_summarises_the_stylized_scenario_and_writes_nothing() {
         let cwd = tempfile::tempdir().unwrap();
-        let o = forumsim_in(cwd.path(), &["check", &arg(&stylized())]);
+        let o = forumsim_in(cwd.path(), ["check", &arg(&stylized())]);
         assert_eq!(o.code, 0, "{}", o.show());
         for section in [
             "scenario ",
@@ -389,7 +389,7 @@ mod run {
         let s = arg(&stylized());
         let o = forumsim_in(
             cwd.path(),
-            &["run", &s, "--runs", "1", SHORT[0], SHORT[1], "-q"],
+            ["run", &s, "--runs", "1", SHORT[0], SHORT[1], "-q"],
         );
         assert_eq!(o.code, 0, "{}", o.show());
         let outputs: Vec<PathBuf> = fs::read_dir(cwd.path().join("outputs"))

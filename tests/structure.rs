@@ -298,7 +298,11 @@ fn inline_paths(code: &str) -> Vec<(usize, Vec<String>)> {
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
                 .collect();
-            found.push((at, segs));
+            // `super::{a, b}` is a `use` tree, read by [`uses`]: the keyword alone names
+            // nothing here.
+            if segs.len() > 1 {
+                found.push((at, segs));
+            }
         }
     }
     found
@@ -351,13 +355,18 @@ struct Tree {
 
 impl Tree {
     fn load() -> Tree {
+        Tree::load_from(&root())
+    }
+
+    /// The `src/` tree of the crate at `base`.
+    fn load_from(base: &Path) -> Tree {
         let mut files = Vec::new();
-        rs_files(&root().join("src"), &mut files);
+        rs_files(&base.join("src"), &mut files);
         files.sort();
         let mut sources = Vec::new();
         for f in files {
             let rel = f
-                .strip_prefix(root())
+                .strip_prefix(base)
                 .unwrap()
                 .to_string_lossy()
                 .replace('\\', "/");
@@ -575,9 +584,8 @@ fn every_import_runs_down_the_layers_of_lib_rs() {
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
-#[test]
-fn no_two_files_import_each_other() {
-    let t = Tree::load();
+/// Every circle of imports in `t`, each with the line of each arrow.
+fn circles(t: &Tree) -> Vec<String> {
     let edges = t.edges();
     let n = t.sources.len();
     let mut next: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
@@ -658,7 +666,47 @@ fn no_two_files_import_each_other() {
         }
         report.push(lines.join("\n"));
     }
+    report
+}
+
+#[test]
+fn no_two_files_import_each_other() {
+    let report = circles(&Tree::load());
     assert!(report.is_empty(), "{}", report.join("\n"));
+}
+
+#[test]
+fn a_planted_circle_is_found() {
+    // A test of the test: two files that import each other through `super`, a
+    // re-export and an inline path, and one that only imports downward.
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    fs::create_dir_all(src.join("a")).unwrap();
+    let files = [
+        ("src/lib.rs", "pub mod a;\npub mod b;\n"),
+        (
+            "src/a/mod.rs",
+            "pub mod x;\npub mod y;\npub use y::Thing;\n",
+        ),
+        ("src/a/x.rs", "use super::Thing;\npub fn f() {}\n"),
+        (
+            "src/a/y.rs",
+            "pub struct Thing;\nfn g() { crate::a::x::f() }\n",
+        ),
+        ("src/b.rs", "use crate::a::x;\n"),
+    ];
+    for (name, text) in files {
+        fs::write(dir.path().join(name), text).unwrap();
+    }
+    let report = circles(&Tree::load_from(dir.path()));
+    assert_eq!(report.len(), 1, "{report:?}");
+    assert!(
+        report[0].starts_with("a circle of 2 files: src/a/x.rs, src/a/y.rs")
+            && report[0].contains("src/a/x.rs:1 imports src/a/y.rs")
+            && report[0].contains("src/a/y.rs:2 imports src/a/x.rs"),
+        "{}",
+        report[0]
+    );
 }
 
 #[test]

@@ -41,7 +41,7 @@ fn validate_prints_the_table_and_writes_the_files() {
     let out = cwd.path().join("val");
     let o = forumsim(
         cwd.path(),
-        &["validate", arg(&fixture()), "--runs", "12", "-o", arg(&out)],
+        ["validate", arg(&fixture()), "--runs", "12", "-o", arg(&out)],
     );
     assert_eq!(o.code, 0, "{}", o.show());
     for text in [
@@ -106,7 +106,7 @@ fn validate_draws_the_tallies_and_plot_redraws_them_from_validate_csv() {
     let out = cwd.path().join("val");
     let o = forumsim(
         cwd.path(),
-        &["validate", arg(&fixture()), "--runs", "12", "-o", arg(&out)],
+        ["validate", arg(&fixture()), "--runs", "12", "-o", arg(&out)],
     );
     assert_eq!(o.code, 0, "{}", o.show());
     assert!(
@@ -126,13 +126,13 @@ fn validate_draws_the_tallies_and_plot_redraws_them_from_validate_csv() {
     );
     // `forumsim plot` on the folder redraws the same chart from validate.csv.
     fs::remove_dir_all(out.join("plots")).unwrap();
-    let o = forumsim(cwd.path(), &["plot", arg(&out), "--format", "svg"]);
+    let o = forumsim(cwd.path(), ["plot", arg(&out), "--format", "svg"]);
     assert_eq!(o.code, 0, "{}", o.show());
     assert!(o.stdout.contains("tallies.svg"), "{}", o.show());
     assert_eq!(fs::read_to_string(&svg_path).unwrap(), svg);
     // A validate.csv that is not one is bad input (exit 2), naming the file.
     fs::write(out.join("validate.csv"), "target,measure\nx,yes\n").unwrap();
-    let o = forumsim(cwd.path(), &["plot", arg(&out)]);
+    let o = forumsim(cwd.path(), ["plot", arg(&out)]);
     assert_eq!(o.code, 2, "{}", o.show());
     assert!(o.stderr.contains("validate.csv"), "{}", o.show());
 }
@@ -151,7 +151,7 @@ fn fail_above_exits_1_only_when_an_error_exceeds_it() {
         "-o",
         arg(&out),
     ];
-    let o = forumsim(cwd.path(), &[&base[..], &["--fail-above", "0"]].concat());
+    let o = forumsim(cwd.path(), [&base[..], &["--fail-above", "0"]].concat());
     assert_eq!(o.code, 1, "{}", o.show());
     assert!(
         o.stderr
@@ -160,10 +160,10 @@ fn fail_above_exits_1_only_when_an_error_exceeds_it() {
         "{}",
         o.show()
     );
-    let o = forumsim(cwd.path(), &[&base[..], &["--fail-above", "1000"]].concat());
+    let o = forumsim(cwd.path(), [&base[..], &["--fail-above", "1000"]].concat());
     assert_eq!(o.code, 0, "{}", o.show());
     assert!(o.stdout.is_empty(), "{}", o.show());
-    let o = forumsim(cwd.path(), &[&base[..], &["--fail-above", "-1"]].concat());
+    let o = forumsim(cwd.path(), [&base[..], &["--fail-above", "-1"]].concat());
     assert_eq!(o.code, 2, "{}", o.show());
 }
 
@@ -174,7 +174,7 @@ fn validate_files_are_identical_on_one_and_three_threads() {
     for (dir, threads) in [(&a, "1"), (&b, "3")] {
         let o = forumsim(
             cwd.path(),
-            &[
+            [
                 "validate",
                 arg(&fixture()),
                 "--runs",
@@ -222,7 +222,7 @@ fn the_library_entry_point_is_deterministic_across_thread_counts() {
 fn a_scenario_without_targets_is_a_usage_error() {
     let cwd = tempfile::tempdir().unwrap();
     let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good/csv.toml");
-    let o = forumsim(cwd.path(), &["validate", arg(&good), "--runs", "2"]);
+    let o = forumsim(cwd.path(), ["validate", arg(&good), "--runs", "2"]);
     assert_eq!(o.code, 2, "{}", o.show());
     assert!(
         o.stderr.contains("no [[target]] and no [[fact]]"),
@@ -234,7 +234,7 @@ fn a_scenario_without_targets_is_a_usage_error() {
 /// Runs `check` on a variant and returns its stderr, asserting exit 2.
 fn bad(edit: impl Fn(&str) -> String, files: &[(&str, &str)]) -> String {
     let dir = variant(edit, files);
-    let o = forumsim(dir.path(), &["validate", "target.toml", "--runs", "2"]);
+    let o = forumsim(dir.path(), ["validate", "target.toml", "--runs", "2"]);
     assert_eq!(o.code, 2, "{}", o.show());
     o.stderr
 }
@@ -313,7 +313,7 @@ fn targets_can_be_set_extended_and_diffed() {
     let cwd = tempfile::tempdir().unwrap();
     let o = forumsim(
         cwd.path(),
-        &["check", arg(&fixture()), "--set", "target.p1-vote.yes=4"],
+        ["check", arg(&fixture()), "--set", "target.p1-vote.yes=4"],
     );
     assert_eq!(o.code, 2, "{}", o.show());
     assert!(o.stderr.contains("do not add up"), "{}", o.show());
@@ -327,14 +327,14 @@ fn targets_can_be_set_extended_and_diffed() {
         "extends = \"../target.toml\"\nname = \"mine\"\n\n[[target]]\nid = \"p1-vote\"\nsource = \"changed\"\n",
     )
     .unwrap();
-    let o = forumsim(dir.path(), &["check", "child/mine.toml"]);
+    let o = forumsim(dir.path(), ["check", "child/mine.toml"]);
     assert_eq!(o.code, 0, "{}", o.show());
     assert!(
         o.stdout.contains("p1-vote  assembly on p1  recorded 2-2-1"),
         "{}",
         o.show()
     );
-    let o = forumsim(dir.path(), &["diff", "target.toml", "child/mine.toml"]);
+    let o = forumsim(dir.path(), ["diff", "target.toml", "child/mine.toml"]);
     assert_eq!(o.code, 1, "{}", o.show());
     assert!(
         o.stdout

@@ -53,10 +53,10 @@ pub use render::{DrawResult, Figure, png_of, svg_of};
 pub use sweepdata::{SweepData, is_sweep, load_sweep};
 
 use crate::output::OutputError;
-use crate::output::atomic::AtomicFile;
+use crate::output::atomic;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// Name of the folder, inside a run folder, that receives the charts.
@@ -191,7 +191,7 @@ pub fn plot_groups(
     let d = groupdata::load(dir, groups)?;
     let mut written = write_figures(dir, std::slice::from_ref(&d), format)?;
     let csv = dir.join(PLOTS).join(groupdata::CSV_NAME);
-    write_atomic(&csv, groupdata::to_csv(&d).as_bytes())?;
+    atomic::write(&csv, groupdata::to_csv(&d).as_bytes())?;
     written.push(csv);
     Ok(written)
 }
@@ -212,13 +212,13 @@ pub fn write_figures<F: Figure>(
         if format.png() {
             let path = out.join(format!("{}.png", fig.name()));
             let png = png_of(fig).map_err(|msg| draw_error(&path, msg))?;
-            write_atomic(&path, &png)?;
+            atomic::write(&path, &png)?;
             written.push(path);
         }
         if format.svg() {
             let path = out.join(format!("{}.svg", fig.name()));
             let svg = svg_of(fig).map_err(|msg| draw_error(&path, msg))?;
-            write_atomic(&path, svg.as_bytes())?;
+            atomic::write(&path, svg.as_bytes())?;
             written.push(path);
         }
     }
@@ -243,15 +243,6 @@ pub fn render_svg(chart: Chart, d: &RunData) -> Result<String, String> {
 /// The run chart as PNG bytes (8-bit RGB).
 pub fn render_png(chart: Chart, d: &RunData) -> Result<Vec<u8>, String> {
     png_of(&RunFigure { chart, data: d })
-}
-
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let mut f = AtomicFile::create(path)?;
-    f.write_all(bytes).map_err(|source| OutputError::Write {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    f.commit()
 }
 
 #[cfg(test)]
