@@ -249,6 +249,7 @@ pub fn procedural_subject(
             q,
             kind: *mandate_kind,
             camp: world.camp_of(sponsor),
+            reference: world.rule_in_force(*mandate_kind),
         },
         ProceduralAction::Change { venue, change } => {
             let v = *venue;

@@ -142,10 +142,11 @@ fn parties_to_a_rival_treaty_pay_the_loyalty_cost() {
     let sc = toy();
     let mut w = world(&sc);
     let mandate = Pos::new(0.9, 0.9);
-    let subject = |_: &World| Subject::Create {
+    let subject = |w: &World| Subject::Create {
         q: mandate,
         kind: Kind::Cybercrime,
         camp: Camp::Authoritarian,
+        reference: w.rule_in_force(Kind::Cybercrime),
     };
     // A member of an invitation venue hosting cybercrime, with a liberal rule at its ideal.
     let v = SCO;

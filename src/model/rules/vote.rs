@@ -127,9 +127,17 @@ pub enum Subject {
     /// A rule at `q` replacing `reference` (substantive proposals; mandates, §7.7).
     Rule { q: Pos, reference: Pos },
     /// A resolution creating a venue for `kind` with mandate `q` (§7.7), sponsored by
-    /// `camp`: each voter weighs the mandate against the rule in force (§7.7), less
-    /// `treaty_loyalty` if it is bound by a rival venue's rule (departure 31).
-    Create { q: Pos, kind: Kind, camp: Camp },
+    /// `camp`: each voter weighs the mandate against the rule in force `reference`
+    /// (§7.7), less `treaty_loyalty` if it is bound by a rival venue's rule (departure
+    /// 31). `reference` is [`World::rule_in_force`] when the subject is made, computed
+    /// once rather than once per voter (it sums every venue's membership; nothing it
+    /// reads changes during one vote or forecast).
+    Create {
+        q: Pos,
+        kind: Kind,
+        camp: Camp,
+        reference: Pos,
+    },
     /// A change of a venue's membership or decision rule: the expected utility of its
     /// agenda after minus before (§7.7). Items: (P before, q' before, P after, q' after, rule).
     Agenda {
@@ -146,10 +154,15 @@ pub fn raw_delta(world: &World, i: StateIx, subject: &Subject, framed: bool) -> 
             let seen = if framed { world.framed(i, *q) } else { *q };
             world.u(i, seen) - world.u(i, *reference)
         }
-        Subject::Create { q, kind, camp } => {
+        Subject::Create {
+            q,
+            kind,
+            camp,
+            reference,
+        } => {
             let seen = if framed { world.framed(i, *q) } else { *q };
             world.u(i, seen)
-                - world.u(i, world.rule_in_force(*kind))
+                - world.u(i, *reference)
                 - world.p.treaty_loyalty
                     * f64::from(u8::from(bound_elsewhere(world, i, *kind, *camp, *q)))
         }
@@ -324,10 +337,9 @@ pub fn stakeholder_vote(world: &World, subject: &Subject) -> f64 {
                 - crate::model::utility(sh.ideal, sh.salience, *reference, world.p.scope_weight)
         }
         // The stakeholders belong to no venue: the rule in force is theirs.
-        Subject::Create { q, kind, .. } => {
-            let reference = world.rule_in_force(*kind);
+        Subject::Create { q, reference, .. } => {
             crate::model::utility(sh.ideal, sh.salience, *q, world.p.scope_weight)
-                - crate::model::utility(sh.ideal, sh.salience, reference, world.p.scope_weight)
+                - crate::model::utility(sh.ideal, sh.salience, *reference, world.p.scope_weight)
         }
         _ => 0.0,
     };
