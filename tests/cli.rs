@@ -1,5 +1,5 @@
 //! The `forumsim` binary as a user runs it: help, exit codes, `check`, `run`'s files,
-//! reproducibility (same seed, threads, `--run-index`), and the bad-scenario fixtures.
+//! reproducibility (same seed, threads, `--run`), and the bad-scenario fixtures.
 //!
 //! Runs are kept short (`--set rounds=5`, few runs) so the whole file stays fast.
 
@@ -178,9 +178,9 @@ mod usage {
 
     #[test]
     fn run_index_outside_runs_says_why() {
-        let o = forumsim(&["run", &arg(&stylized()), "--runs", "3", "--run-index", "5"]);
+        let o = forumsim(&["run", &arg(&stylized()), "--runs", "3", "--run", "5"]);
         assert_eq!(o.code, 2);
-        assert!(o.stderr.starts_with("error: --run-index 5"), "{}", o.show());
+        assert!(o.stderr.starts_with("error: --run 5"), "{}", o.show());
     }
 
     #[test]
@@ -505,7 +505,11 @@ mod reproducibility {
     fn run_index_reproduces_that_run_of_a_batch() {
         let (batch, single) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         run_ok(batch.path(), &["--runs", "5", "--votes", "--states"]);
-        run_ok(single.path(), &["--run-index", "3", "--votes", "--states"]);
+        run_ok(single.path(), &["--run", "3", "--votes", "--states"]);
+        // The old name of the flag still works, with the same result.
+        let alias = tempfile::tempdir().unwrap();
+        run_ok(alias.path(), &["--run-index", "3", "--votes", "--states"]);
+        assert_eq!(csvs(alias.path()), csvs(single.path()));
         let (tb, ts) = (csvs(batch.path()), csvs(single.path()));
         assert_eq!(tb.keys().collect::<Vec<_>>(), ts.keys().collect::<Vec<_>>());
         for (name, text) in &tb {

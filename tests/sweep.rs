@@ -123,7 +123,7 @@ fn a_row_is_reproduced_by_forumsim_run() {
         "scenarios/stylized.toml",
         "--seed",
         f[3],
-        "--run-index",
+        "--run",
         f[4],
         "--set",
         "rounds=6",

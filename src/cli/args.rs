@@ -21,13 +21,13 @@ const RUN_EXAMPLES: &str = "\
 Examples:
   forumsim run scenarios/stylized.toml
   forumsim run scenarios/stylized.toml --runs 50 --seed 7 --out outputs/seed7
-  forumsim run scenarios/stylized.toml --run-index 3 --votes --states
+  forumsim run scenarios/stylized.toml --run 3 --votes --states
   forumsim run scenarios/stylized.toml --set parameters.legit_cost=0.5 --set rounds=10
 
 Writes rounds.csv, venues.csv, rules.csv, decisions.csv, choices.csv (votes.csv with
 --votes, attention.csv with --states), scenario.resolved.toml and manifest.json
 (`forumsim verify DIR` re-runs them from these two). Run r of seed S is the same
-whether it runs alone (--run-index r) or in a batch, on any number of threads.";
+whether it runs alone (--run r) or in a batch, on any number of threads.";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
@@ -222,8 +222,9 @@ pub struct RunArgs {
     /// Master seed [default: the scenario's `seed`].
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Run only run R of the batch (its rows carry run = R).
-    #[arg(long, value_name = "R")]
+    /// Run only run R of the batch (its rows carry run = R); `--run-index` is the old
+    /// name. The same flag as `explain --run` and `animate --run`.
+    #[arg(long = "run", visible_alias = "run-index", value_name = "R")]
     pub run_index: Option<u64>,
     /// Output folder [default: outputs/<scenario name>/].
     #[arg(long, short, value_name = "DIR")]

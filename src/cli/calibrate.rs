@@ -32,7 +32,7 @@ pub struct CalibrateArgs {
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Output folder [default: outputs/calibration/<name>].
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Worker threads [default: all cores].
     #[arg(long, short = 'j', value_name = "N")]

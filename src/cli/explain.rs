@@ -15,7 +15,7 @@ Examples:
   forumsim explain scenarios/teaching/join-or-abstain.toml --run 3 --rounds 0..4
   forumsim explain scenarios/stylized.toml --seed 7 --set parameters.cohesion=0.8
 
-Runs run N of the scenario (the same run `forumsim run --run-index N` writes) with
+Runs run N of the scenario (the same run `forumsim run --run N` writes) with
 votes, memberships and the reasons behind them recorded and prints, per year:
 scheduled events, which venue each sponsor chose and why (expected utility and pass
 probability of the choice and of the best alternative), who joined, left or stayed

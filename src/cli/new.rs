@@ -42,6 +42,9 @@ pub struct NewArgs {
     /// Seed of the generated world (with --generate).
     #[arg(long, value_name = "N", default_value_t = 1, requires = "generate")]
     pub seed: u64,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `STATESxVENUES[xPROPOSALS[xROUNDS]]`, each a positive whole number.
@@ -154,6 +157,9 @@ pub fn new(args: NewArgs) -> Result<(), CliError> {
         path: path.clone(),
         source,
     })?;
+    if args.quiet {
+        return Ok(());
+    }
     print(|w| {
         writeln!(w, "wrote {}", path.display())?;
         writeln!(w, "next: edit it, then `forumsim check {}`", path.display())

@@ -92,19 +92,19 @@ pub fn pool(threads: Option<u32>) -> Result<rayon::ThreadPool, CliError> {
         .map_err(CliError::Pool)
 }
 
-/// Rejects `--run-index R` outside an explicit `--runs N` batch; done before loading
+/// Rejects `--run R` outside an explicit `--runs N` batch; done before loading
 /// the scenario so that a flag mistake does not wait for a large scenario to load.
 pub fn check_run_flags(runs: Option<u32>, run_index: Option<u64>) -> Result<(), CliError> {
     match (runs, run_index) {
         (Some(n), Some(r)) if r >= u64::from(n) => Err(CliError::Usage(format!(
-            "--run-index {r} is outside a batch of --runs {n} (runs are numbered 0 to {})",
+            "--run {r} is outside a batch of --runs {n} (runs are numbered 0 to {})",
             n - 1
         ))),
         _ => Ok(()),
     }
 }
 
-/// The run indices to run: `[R]` with `--run-index R`, else `0..N` with `N` from
+/// The run indices to run: `[R]` with `--run R`, else `0..N` with `N` from
 /// `--runs` or the scenario.
 pub fn run_indices(
     runs: Option<u32>,

@@ -12,6 +12,7 @@ pub const PLOT_EXAMPLES: &str = "\
 Examples:
   forumsim plot outputs/stylized
   forumsim plot outputs/stylized --format png
+  forumsim plot outputs/stylized --out slides/charts
   forumsim run scenarios/stylized.toml --plot
   forumsim plot outputs/quick-grid                 # a sweep folder
   forumsim run scenarios/teaching/small-state-competence.toml --states --votes
@@ -22,7 +23,7 @@ and writes ami, members, rules and outcomes charts. For a `forumsim sweep` folde
 reads manifest.json and runs.csv and writes axis-* (each outcome against each numeric
 axis), heatmap-* (each pair of numeric axes) and variants-* (variants against the
 base) charts. For a `forumsim validate` folder, reads validate.csv and writes the
-tallies chart, and reads facts.csv and writes the facts chart. PNG (1600x900) and SVG, into DIR/plots/. Exit status: 2 if DIR is not a
+tallies chart, and reads facts.csv and writes the facts chart. PNG (1600x900) and SVG, into DIR/plots/ (or --out OUT). Exit status: 2 if DIR is not a
 complete run, sweep or validate folder, 1 if writing fails.
 
 With --groups, writes only the groups chart of a run folder (and its numbers,
@@ -43,6 +44,9 @@ pub struct PlotArgs {
     /// File formats to write.
     #[arg(long, value_enum, default_value_t = FormatArg::Both)]
     pub format: FormatArg,
+    /// Folder for the charts [default: DIR/plots/].
+    #[arg(long, short, value_name = "OUT")]
+    pub out: Option<PathBuf>,
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
@@ -67,13 +71,15 @@ impl From<FormatArg> for Format {
 
 pub fn plot(args: PlotArgs) -> Result<(), CliError> {
     forumsim::output::vouch::check(&args.dir)?;
-    match &args.groups {
-        Some(groups) => {
-            let written = plot::plot_groups(&args.dir, &groups.0, args.format.into())?;
-            say_written(&args.dir, &written, args.quiet)
-        }
-        None => plot_folder(&args.dir, args.format.into(), args.quiet),
-    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| args.dir.join(plot::PLOTS));
+    let written = match &args.groups {
+        Some(groups) => plot::plot_groups(&args.dir, &groups.0, &out, args.format.into())?,
+        None => plot::plot_dir(&args.dir, &out, args.format.into())?,
+    };
+    say_written(&out, &written, args.quiet)
 }
 
 /// The prefixes of `--groups`, parsed as one value (a newtype, so that clap does not
@@ -85,13 +91,15 @@ fn parse_groups(s: &str) -> Result<Groups, String> {
     plot::groupdata::parse_groups(s).map(Groups)
 }
 
-/// Plots `dir` and, unless `quiet`, says where the charts went.
+/// Plots `dir` into `dir/plots/` (`run --plot`) and, unless `quiet`, says where the
+/// charts went.
 pub fn plot_folder(dir: &Path, format: Format, quiet: bool) -> Result<(), CliError> {
-    let written = plot::plot_dir(dir, format)?;
-    say_written(dir, &written, quiet)
+    let out = dir.join(plot::PLOTS);
+    let written = plot::plot_dir(dir, &out, format)?;
+    say_written(&out, &written, quiet)
 }
 
-fn say_written(dir: &Path, written: &[PathBuf], quiet: bool) -> Result<(), CliError> {
+fn say_written(out: &Path, written: &[PathBuf], quiet: bool) -> Result<(), CliError> {
     if quiet {
         return Ok(());
     }
@@ -99,6 +107,5 @@ fn say_written(dir: &Path, written: &[PathBuf], quiet: bool) -> Result<(), CliEr
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
-    let out = dir.join(plot::PLOTS);
     print(|w| writeln!(w, "wrote {} to {}", names.join(", "), out.display()))
 }

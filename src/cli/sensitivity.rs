@@ -63,8 +63,8 @@ pub struct DesignArgs {
     /// Experiment file (TOML).
     #[arg(value_name = "EXPERIMENT")]
     pub experiment: PathBuf,
-    /// Format to export.
-    #[arg(long, value_enum)]
+    /// Format to export (SALib's is the only one today).
+    #[arg(long, value_enum, default_value_t = ExportFormat::Salib)]
     pub export: ExportFormat,
     /// Output folder [default: outputs/<experiment name>-design/].
     #[arg(long, short, value_name = "DIR")]

@@ -54,11 +54,11 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
     let files = validate::output::write(dir, &report)?;
     if !report.targets.is_empty() {
         let tallies = plot::tallies::Tallies::of_report(&sc.name, &report);
-        plot::write_figures(dir, &[tallies], plot::Format::Both)?;
+        plot::write_figures(&dir.join(plot::PLOTS), &[tallies], plot::Format::Both)?;
     }
     if !report.facts.is_empty() {
         let facts = plot::facts::FactsChart::of_report(&sc.name, &report);
-        plot::write_figures(dir, &[facts], plot::Format::Both)?;
+        plot::write_figures(&dir.join(plot::PLOTS), &[facts], plot::Format::Both)?;
     }
     atomic::write(&dir.join(output::RESOLVED), loaded.resolved.as_bytes())?;
     let batch = loaded.batch(

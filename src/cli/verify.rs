@@ -11,7 +11,7 @@ use std::path::PathBuf;
 pub const EXAMPLES: &str = "\
 Examples:
   forumsim verify outputs/stylized
-  forumsim verify outputs/stylized --sample 3 --seed 1
+  forumsim verify outputs/stylized --sample 3 --sample-seed 1
 
 Reads DIR/manifest.json and DIR/scenario.resolved.toml (both written by `run`), runs
 the recorded runs again with the recorded overrides and seed, and compares every file
@@ -26,17 +26,24 @@ pub struct VerifyArgs {
     /// Re-run only K of the recorded runs, chosen at random [default: all].
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
     pub sample: Option<u64>,
-    /// Seed of the choice of --sample runs.
-    #[arg(long, value_name = "S", default_value_t = 0)]
-    pub seed: u64,
+    /// Seed of the choice of --sample runs (not the batch's master seed, which the
+    /// folder records); `--seed` is its old name.
+    #[arg(long, value_name = "S", default_value_t = 0, alias = "seed")]
+    pub sample_seed: u64,
+    /// Print only what differs (nothing when the folder verifies).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 pub fn verify(args: VerifyArgs) -> Result<(), CliError> {
     let sample = args
         .sample
         .map(|k| usize::try_from(k).unwrap_or(usize::MAX));
-    let report = verify::verify(&args.dir, sample, args.seed)?;
+    let report = verify::verify(&args.dir, sample, args.sample_seed)?;
     let dir = args.dir.display();
+    if args.quiet && report.ok() {
+        return Ok(());
+    }
     print(|w| {
         for note in &report.notes {
             writeln!(w, "note: {note}")?;

@@ -172,7 +172,7 @@ impl State {
                 .collect(),
             point_sets: (0..pl.points).map(|p| exp.point_sets(p)).collect(),
             reproduce: format!(
-                "forumsim run {} --seed SEED --run-index RUN_INDEX --set COMMON... --set VARIANT... --set AXIS=VALUE...",
+                "forumsim run {} --seed SEED --run RUN_INDEX --set COMMON... --set VARIANT... --set AXIS=VALUE...",
                 exp.scenario.display()
             ),
             function: exp.function.map(|f| f.describe()),
@@ -203,7 +203,7 @@ impl State {
     /// The `forumsim run` command that reruns run `id` alone.
     pub fn command(&self, id: RunId) -> String {
         let mut c = format!(
-            "forumsim run {} --seed {} --run-index {}",
+            "forumsim run {} --seed {} --run {}",
             self.scenario_path,
             self.seed,
             self.plan().run_index(id)

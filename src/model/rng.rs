@@ -3,7 +3,7 @@
 //! `SimRng` is ChaCha12 from `rand_chacha` (pinned): named after its algorithm, its
 //! output is fixed across platforms and crate releases, unlike `StdRng`. Run `r` of
 //! master seed `S` is `ChaCha12Rng::seed_from_u64(S)` on stream `r`, so every run is
-//! reproducible alone (`--run-index r`) and runs never share a generator.
+//! reproducible alone (`forumsim run --run r`) and runs never share a generator.
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha12Rng;

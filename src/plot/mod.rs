@@ -132,9 +132,10 @@ impl Figure for RunFigure<'_> {
     }
 }
 
-/// Reads the run or sweep folder `dir` and writes every chart into `dir/plots/` in
-/// `format`. Returns the paths written, in order.
-pub fn plot_dir(dir: &Path, format: Format) -> Result<Vec<PathBuf>, PlotError> {
+/// Reads the run, sweep or validate folder `dir` and writes every chart into the
+/// folder `out` (`dir/plots/` unless the user chose another) in `format`. Returns the
+/// paths written, in order.
+pub fn plot_dir(dir: &Path, out: &Path, format: Format) -> Result<Vec<PathBuf>, PlotError> {
     if !dir.is_dir() {
         return Err(PlotError::Read {
             path: dir.to_path_buf(),
@@ -144,17 +145,17 @@ pub fn plot_dir(dir: &Path, format: Format) -> Result<Vec<PathBuf>, PlotError> {
     if is_sweep(dir) {
         let d = load_sweep(dir)?;
         let figs = sweep::figures(&d);
-        return write_figures(dir, &figs, format);
+        return write_figures(out, &figs, format);
     }
     if tallies::is_validate(dir) {
         let has_facts = dir.join(crate::validate::output::FACTS).is_file();
         let mut written = Vec::new();
         // A folder of a scenario with facts only has no validate.csv.
         if !has_facts || dir.join(crate::validate::output::VALIDATE).is_file() {
-            written.extend(write_figures(dir, &[tallies::load(dir)?], format)?);
+            written.extend(write_figures(out, &[tallies::load(dir)?], format)?);
         }
         if has_facts {
-            written.extend(write_figures(dir, &[facts::load(dir)?], format)?);
+            written.extend(write_figures(out, &[facts::load(dir)?], format)?);
         }
         return Ok(written);
     }
@@ -163,15 +164,16 @@ pub fn plot_dir(dir: &Path, format: Format) -> Result<Vec<PathBuf>, PlotError> {
         .iter()
         .map(|&chart| RunFigure { chart, data: &d })
         .collect();
-    write_figures(dir, &figs, format)
+    write_figures(out, &figs, format)
 }
 
 /// Reads the run folder `dir` (made with `run --states --votes`) and writes the
-/// `groups` chart of the state-id prefixes `groups` into `dir/plots/` in `format`,
-/// then its numbers as `groups.csv`. Returns the paths written, in order.
+/// `groups` chart of the state-id prefixes `groups` into the folder `out` in
+/// `format`, then its numbers as `groups.csv`. Returns the paths written, in order.
 pub fn plot_groups(
     dir: &Path,
     groups: &[String],
+    out: &Path,
     format: Format,
 ) -> Result<Vec<PathBuf>, PlotError> {
     if !dir.is_dir() {
@@ -189,22 +191,22 @@ pub fn plot_groups(
         });
     }
     let d = groupdata::load(dir, groups)?;
-    let mut written = write_figures(dir, std::slice::from_ref(&d), format)?;
-    let csv = dir.join(PLOTS).join(groupdata::CSV_NAME);
+    let mut written = write_figures(out, std::slice::from_ref(&d), format)?;
+    let csv = out.join(groupdata::CSV_NAME);
     atomic::write(&csv, groupdata::to_csv(&d).as_bytes())?;
     written.push(csv);
     Ok(written)
 }
 
-/// Writes each figure into `dir/plots/` (PNG, then SVG); returns the paths in order.
+/// Writes each figure into the folder `out` (a folder's `plots/` unless the user
+/// chose another; created if need be), PNG then SVG; returns the paths in order.
 pub fn write_figures<F: Figure>(
-    dir: &Path,
+    out: &Path,
     figs: &[F],
     format: Format,
 ) -> Result<Vec<PathBuf>, PlotError> {
-    let out = dir.join(PLOTS);
-    std::fs::create_dir_all(&out).map_err(|source| OutputError::CreateDir {
-        path: out.clone(),
+    std::fs::create_dir_all(out).map_err(|source| OutputError::CreateDir {
+        path: out.to_path_buf(),
         source,
     })?;
     let mut written = Vec::new();
@@ -440,13 +442,13 @@ pub(crate) mod tests {
     fn input_errors_are_bad_input_and_write_errors_are_not() {
         let dir = tempfile::tempdir().unwrap();
         assert!(
-            plot_dir(dir.path(), Format::Both)
+            plot_dir(dir.path(), &dir.path().join(PLOTS), Format::Both)
                 .unwrap_err()
                 .is_bad_input()
         );
         data::tests::write_folder(dir.path());
         std::fs::write(dir.path().join(PLOTS), "a file, not a folder").unwrap();
-        let err = plot_dir(dir.path(), Format::Svg).unwrap_err();
+        let err = plot_dir(dir.path(), &dir.path().join(PLOTS), Format::Svg).unwrap_err();
         assert!(!err.is_bad_input(), "{err}");
     }
 }

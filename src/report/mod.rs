@@ -40,13 +40,21 @@ pub struct Report {
     pub charts: usize,
 }
 
-/// Builds the report of the run or sweep folder `dir` and writes it to
-/// `dir/report.html` (atomically). Returns its path and the number of charts.
-pub fn write_report(dir: &Path) -> Result<(PathBuf, usize), PlotError> {
+/// Builds the report of the run, sweep or validate folder `dir` and writes it to
+/// `path` (`dir/report.html` unless the user chose another; atomically, parents
+/// created). Returns the number of charts.
+pub fn write_report(dir: &Path, path: &Path) -> Result<usize, PlotError> {
     let r = build(dir)?;
-    let path = dir.join(REPORT);
-    atomic::write(&path, r.html.as_bytes())?;
-    Ok((path, r.charts))
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| {
+            crate::output::OutputError::CreateDir {
+                path: parent.to_path_buf(),
+                source,
+            }
+        })?;
+    }
+    atomic::write(path, r.html.as_bytes())?;
+    Ok(r.charts)
 }
 
 /// Builds the report of `dir` in memory.
