@@ -144,7 +144,8 @@ fn sweep(args: SweepArgs) -> Result<(), CliError> {
             if args.quiet {
                 return Ok(());
             }
-            print(|w| cli::table::write_sweep(w, &m, &out, m.wall_seconds))
+            let ran = m.state.runs.saturating_sub(reporter.resumed());
+            print(|w| cli::table::write_sweep(w, &m, &out, ran, m.wall_seconds))
         }
     }
 }
@@ -154,5 +155,5 @@ fn merge(args: MergeArgs) -> Result<(), CliError> {
     if args.quiet {
         return Ok(());
     }
-    print(|w| cli::table::write_sweep(w, &m, &args.out, m.wall_seconds))
+    print(|w| cli::table::write_sweep(w, &m, &args.out, 0, m.wall_seconds))
 }

@@ -25,9 +25,10 @@ pub enum CliError {
     InputFile(#[from] InputFileError),
     #[error(transparent)]
     Sweep(#[from] SweepError),
-    /// The sweep stopped before all its chunks were done (Ctrl-C).
+    /// The sweep stopped before all its chunks were done (Ctrl-C): not an error, but
+    /// not a complete sweep either (exit 130, as a shell reports Ctrl-C).
     #[error(
-        "interrupted: {done} of {total} chunks done; rerun the same command with --resume to continue"
+        "stopped: {done} of {total} chunks done; rerun the same command with --resume to continue"
     )]
     Interrupted { done: u64, total: u64 },
     /// Flags that are fine one by one but not together.
@@ -100,8 +101,11 @@ impl CliError {
 
     /// `error: <message>` and one `  caused by: <cause>` line per source.
     pub fn report(&self) -> String {
-        if let CliError::Exit(_) = self {
-            return String::new();
+        match self {
+            CliError::Exit(_) => return String::new(),
+            // Stopping on request is not an error: say what happened, without "error:".
+            CliError::Interrupted { .. } => return format!("{self}\n"),
+            _ => {}
         }
         let mut s = format!("error: {self}\n");
         let mut cause = self.source();

@@ -12,8 +12,10 @@ use std::time::{Duration, Instant};
 const EVERY: Duration = Duration::from_secs(10);
 
 pub enum Reporter {
-    Quiet,
-    Bar(ProgressBar),
+    /// Nothing shown; still counts the runs found done (for the summary's rate).
+    Quiet(AtomicU64),
+    /// A bar, and the runs found done when it started.
+    Bar(ProgressBar, AtomicU64),
     Lines {
         started: Instant,
         last: Mutex<Instant>,
@@ -26,9 +28,9 @@ pub enum Reporter {
 impl Reporter {
     pub fn new(quiet: bool) -> Reporter {
         if quiet {
-            Reporter::Quiet
+            Reporter::Quiet(AtomicU64::new(0))
         } else if std::io::stderr().is_terminal() {
-            Reporter::Bar(ProgressBar::hidden())
+            Reporter::Bar(ProgressBar::hidden(), AtomicU64::new(0))
         } else {
             let now = Instant::now();
             Reporter::Lines {
@@ -42,8 +44,16 @@ impl Reporter {
     }
 
     pub fn finish(&self) {
-        if let Reporter::Bar(b) = self {
+        if let Reporter::Bar(b, _) = self {
             b.finish_and_clear();
+        }
+    }
+
+    /// Runs that were already done when the sweep started (`--resume`).
+    pub fn resumed(&self) -> u64 {
+        match self {
+            Reporter::Quiet(done) | Reporter::Bar(_, done) => done.load(Ordering::Relaxed),
+            Reporter::Lines { base, .. } => base.load(Ordering::Relaxed),
         }
     }
 }
@@ -51,14 +61,24 @@ impl Reporter {
 impl Progress for Reporter {
     fn start(&self, done: u64, todo: u64) {
         match self {
-            Reporter::Quiet => {}
-            Reporter::Bar(b) => {
+            Reporter::Quiet(resumed) => resumed.store(done, Ordering::Relaxed),
+            Reporter::Bar(b, resumed) => {
+                resumed.store(done, Ordering::Relaxed);
                 b.set_length(done + todo);
                 b.set_position(done);
                 b.reset_eta();
                 b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                // Runs per second as a person reads it ("630 runs/s", not "628.4812/s").
                 b.set_style(
-                    ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}")
+                    ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {rate}  ETA {eta}")
+                        .map(|s| {
+                            s.with_key(
+                                "rate",
+                                |st: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                                    let _ = write!(w, "{}", rate_text(st.per_sec()));
+                                },
+                            )
+                        })
                         .unwrap_or_else(|_| ProgressStyle::default_bar()),
                 );
             }
@@ -77,8 +97,8 @@ impl Progress for Reporter {
 
     fn run_done(&self) {
         match self {
-            Reporter::Quiet => {}
-            Reporter::Bar(b) => b.inc(1),
+            Reporter::Quiet(_) => {}
+            Reporter::Bar(b, _) => b.inc(1),
             Reporter::Lines {
                 started,
                 last,
@@ -98,10 +118,31 @@ impl Progress for Reporter {
                 let left = total.saturating_sub(base + d) as f64 / rate.max(1e-9);
                 let _ = writeln!(
                     std::io::stderr().lock(),
-                    "sweep: {} of {total} runs, {rate:.1} runs/s, about {left:.0} s left",
-                    base + d
+                    "sweep: {} of {total} runs, {}, about {left:.0} s left",
+                    base + d,
+                    rate_text(rate)
                 );
             }
         }
+    }
+}
+
+/// A rate of runs for people: whole runs per second, one decimal below 10.
+fn rate_text(per_sec: f64) -> String {
+    if per_sec >= 10.0 {
+        format!("{per_sec:.0} runs/s")
+    } else {
+        format!("{per_sec:.1} runs/s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_read_as_runs_per_second() {
+        assert_eq!(rate_text(628.4812), "628 runs/s");
+        assert_eq!(rate_text(2.345), "2.3 runs/s");
     }
 }

@@ -8,17 +8,46 @@ use std::path::Path;
 /// Table rows shown at most; the rest is in summary.csv.
 const MAX_ROWS: usize = 60;
 
-pub fn write_sweep(w: &mut dyn Write, m: &Manifest, out: &Path, secs: f64) -> io::Result<()> {
+/// `n thing` or `n things`.
+fn count(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
+/// Writes the table of the sweep `m` in `out`. `ran` of its runs were run by this
+/// command in `secs` seconds (fewer than all after `--resume`, none for `merge`): the
+/// rate counts only those.
+pub fn write_sweep(
+    w: &mut dyn Write,
+    m: &Manifest,
+    out: &Path,
+    ran: u64,
+    secs: f64,
+) -> io::Result<()> {
     let runs = m.state.runs;
-    writeln!(
-        w,
-        "{}: {runs} runs ({} points x {} variants x {} replicates) in {secs:.1} s ({:.1} runs/s)",
-        m.state.experiment,
-        m.state.points.len(),
-        m.state.variants.len(),
-        m.state.replicates,
-        runs as f64 / secs.max(1e-9)
-    )?;
+    let design = format!(
+        "{} ({} x {} x {})",
+        count(runs as usize, "run"),
+        count(m.state.points.len(), "point"),
+        count(m.state.variants.len(), "variant"),
+        count(m.state.replicates as usize, "replicate"),
+    );
+    let timing = if ran == 0 {
+        format!("merged in {secs:.1} s")
+    } else if ran < runs {
+        format!(
+            "{} run now, {} resumed, in {secs:.1} s ({:.1} runs/s)",
+            ran,
+            runs - ran,
+            ran as f64 / secs.max(1e-9)
+        )
+    } else {
+        format!("in {secs:.1} s ({:.1} runs/s)", ran as f64 / secs.max(1e-9))
+    };
+    writeln!(w, "{}: {design} {timing}", m.state.experiment)?;
     let points = m.state.points.len() > 1;
     if points {
         write!(w, "{:>6} ", "point")?;
@@ -122,5 +151,12 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "  measure  recorded\n  yes            79\n  abstain         3\n"
         );
+    }
+
+    #[test]
+    fn counts_agree_with_their_number() {
+        assert_eq!(count(1, "variant"), "1 variant");
+        assert_eq!(count(2, "variant"), "2 variants");
+        assert_eq!(count(0, "run"), "0 runs");
     }
 }
