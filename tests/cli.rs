@@ -597,3 +597,54 @@ mod fixtures {
         );
     }
 }
+
+/// Every form of `choices.csv`'s `option` that a run writes is one the README's table
+/// of columns names (issue #14 item 13: a bare `create` was undocumented).
+#[test]
+fn every_choice_option_form_is_documented_in_the_readme() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = arg(&stylized());
+    let out = arg(dir.path());
+    let o = forumsim(&["run", &s, "--runs", "8", "--out", &out, "-q"]);
+    assert_eq!(o.code, 0, "{}", o.show());
+    let choices = fs::read_to_string(dir.path().join("choices.csv")).unwrap();
+    let venues: Vec<String> = fs::read_to_string(dir.path().join("venues.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(4).map(str::to_string))
+        .collect();
+    let mut forms = std::collections::BTreeSet::new();
+    for line in choices.lines().skip(1) {
+        let option = line.split(',').nth(6).unwrap();
+        let form = match option.split_once(':') {
+            Some(("create", v)) => {
+                assert!(venues.iter().any(|x| x == v), "{option}: no such venue");
+                "`create:<venue>`"
+            }
+            None if option == "create" => "`create`",
+            None if venues.iter().any(|x| x == option) => "a venue",
+            _ => panic!("option {option:?} is none of the documented forms"),
+        };
+        forms.insert(form);
+    }
+    assert!(
+        forms.contains("`create`") && forms.contains("`create:<venue>`"),
+        "{forms:?}"
+    );
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    let row = readme
+        .lines()
+        .find(|l| l.starts_with("| `choices.csv` |"))
+        .expect("the README's table has a row for choices.csv");
+    for form in forms.iter().filter(|f| f.starts_with('`')) {
+        assert!(
+            row.contains(form),
+            "README's choices.csv row lacks {form}: {row}"
+        );
+    }
+    assert!(
+        row.contains("`create` for"),
+        "README names the bare `create` form: {row}"
+    );
+}

@@ -233,7 +233,10 @@ fn resume_after_a_stop_equals_an_uninterrupted_sweep() {
         );
         let err = String::from_utf8_lossy(&o.stderr);
         // Stopping on request is said plainly, not as an error.
-        assert!(err.starts_with("stopped: ") && err.contains("--resume"), "{err}");
+        assert!(
+            err.starts_with("stopped: ") && err.contains("--resume"),
+            "{err}"
+        );
         assert!(!err.contains("error"), "{err}");
         assert!(!part.join("runs.csv").exists());
     }
