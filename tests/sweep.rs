@@ -351,3 +351,31 @@ fn a_shard_beyond_the_count_is_a_usage_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("3/2"));
 }
+
+/// One convention for an undefined number in every table (issue #14 item 12): an empty
+/// field, as in the run tables, never the literal `NaN` (one replicate has no sd).
+#[test]
+fn an_undefined_statistic_is_an_empty_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let exp = tmp.path().join("one.toml");
+    let scenario = root().join("scenarios/stylized.toml");
+    fs::write(
+        &exp,
+        format!(
+            "name = \"one\"\nscenario = {:?}\ndesign = \"grid\"\nreplicates = 1\nseed = 7\n\
+             set = {{ rounds = 4 }}\n[[axis]]\npath = \"parameters.legit_cost\"\nvalues = [0.2, 0.6]\n",
+            scenario.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    ok(&["sweep", s(&exp), "--out", s(&out), "-q"]);
+    for name in ["summary.csv", "runs.csv"] {
+        let text = fs::read_to_string(out.join(name)).unwrap();
+        assert!(!text.contains("NaN"), "{name}:\n{text}");
+    }
+    let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+    // n = 1: mean and quantiles are the value; sd and the CI are undefined.
+    let row = summary.lines().nth(1).unwrap();
+    assert!(row.ends_with(",,"), "{row}");
+}

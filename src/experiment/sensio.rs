@@ -365,7 +365,7 @@ fn load_external(dir: &Path, metrics: &[String]) -> Result<(SensData, Source), S
 }
 
 fn num(x: f64) -> String {
-    format!("{x}")
+    crate::output::csvfile::number(x)
 }
 
 fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<(), SensError> {

@@ -542,7 +542,7 @@ fn prepare(dir: &Path, state: &State, resume: bool) -> Result<(), SweepError> {
 }
 
 fn num(x: f64) -> String {
-    format!("{x}")
+    crate::output::csvfile::number(x)
 }
 
 /// Runs chunk `c` and writes its file(s) atomically, traces first.
@@ -778,7 +778,13 @@ fn write_summary(
                     return Err(bad("replicate out of range"));
                 }
                 for m in 0..nm {
-                    let x: f64 = field(lead + m)?.parse().map_err(|_| bad("bad number"))?;
+                    // Empty is NaN (folders of older versions wrote `NaN`, which parses too).
+                    let t = field(lead + m)?;
+                    let x: f64 = if t.is_empty() {
+                        f64::NAN
+                    } else {
+                        t.parse().map_err(|_| bad("bad number"))?
+                    };
                     values[((p - p0) * nv + v) * nm + m][rep] = x;
                 }
             }

@@ -78,11 +78,11 @@ impl CsvFile {
     /// Shortest round-trip decimal; NaN → empty (missing). Infinities are written as
     /// `inf`/`-inf`, which both pandas and readr parse.
     pub(crate) fn float(&mut self, v: f64) -> Result<(), OutputError> {
-        if v.is_nan() {
-            self.str("")
-        } else {
-            self.display(v)
-        }
+        self.buf.clear();
+        write_number(&mut self.buf, v);
+        self.w
+            .write_field(self.buf.as_bytes())
+            .map_err(|e| self.fail(e))
     }
 
     pub(crate) fn boolean(&mut self, v: bool) -> Result<(), OutputError> {
@@ -128,6 +128,23 @@ impl CsvFile {
             name: name.to_string(),
             rows,
         })
+    }
+}
+
+/// A number as every forumsim CSV writes it: the shortest text that reads back to the
+/// same `f64`, and an empty field for NaN (an undefined value), which pandas and R read
+/// as missing. Run tables, sweep, summary and sensitivity tables all use this.
+pub(crate) fn number(x: f64) -> String {
+    let mut s = String::new();
+    write_number(&mut s, x);
+    s
+}
+
+/// Appends [`number`]`(x)` to `buf` (no allocation in the table writers' loop).
+fn write_number(buf: &mut String, x: f64) {
+    if !x.is_nan() {
+        // Writing into a String cannot fail.
+        let _ = write!(buf, "{x}");
     }
 }
 

@@ -387,30 +387,36 @@ fn appointed_venues(dir: &Path) -> Result<Vec<String>, PlotError> {
 
 /// `groups.csv`: one row per measure and group, the figures the chart draws.
 pub fn to_csv(d: &GroupData) -> String {
-    let num = |x: f64| {
-        if x.is_finite() {
-            format!("{x}")
-        } else {
-            String::new()
-        }
-    };
-    let mut s = String::from("measure,group,states,runs,mean,sd,ci95_lo,ci95_hi\n");
+    use crate::output::csvfile::number;
+    // The CSV writer quotes a group name that needs it; numbers follow the tables'
+    // convention (NaN is an empty field).
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut rows: Vec<Vec<String>> = vec![
+        [
+            "measure", "group", "states", "runs", "mean", "sd", "ci95_lo", "ci95_hi",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
     for m in &d.measures {
         for (g, st) in m.stats.iter().enumerate() {
-            s += &format!(
-                "{},{},{},{},{},{},{},{}\n",
-                m.measure.key(),
-                d.groups[g],
-                d.sizes[g],
-                st.runs,
-                num(st.mean),
-                num(st.sd),
-                num(st.lo),
-                num(st.hi)
-            );
+            rows.push(vec![
+                m.measure.key().to_string(),
+                d.groups[g].clone(),
+                d.sizes[g].to_string(),
+                st.runs.to_string(),
+                number(st.mean),
+                number(st.sd),
+                number(st.lo),
+                number(st.hi),
+            ]);
         }
     }
-    s
+    for r in &rows {
+        // Writing into a Vec cannot fail.
+        let _ = w.write_record(r);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 #[cfg(test)]
