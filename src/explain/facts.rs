@@ -5,7 +5,7 @@
 //! the order of the records (or index order), so the facts — and the text made from
 //! them — are the same on every machine.
 
-use crate::engine::{Choice, DecisionKind, JoinRow, RunResult, Vote};
+use crate::engine::{Choice, DecisionKind, How, JoinRow, RunResult, Vote};
 use crate::model::{
     Admit, Event, Kind, Origin, Pos, Procedural, ProceduralAction, Scenario, Target,
 };
@@ -103,6 +103,9 @@ pub enum Fact {
         position: Pos,
         tally: Tally,
         adopted: bool,
+        /// How it was decided: the tally alone does not explain a consensus that one
+        /// objection blocked, or a text adopted without a vote.
+        how: How,
         breakers: Vec<Breaker>,
     },
     /// An openness reform vote (§7.5).
@@ -422,6 +425,7 @@ pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
                 position: d.position,
                 tally,
                 adopted: d.adopted,
+                how: d.how,
                 breakers: breakers(sc, r, ballots.get(&(k as u32))),
             },
             DecisionKind::Reform => Fact::Reform {

@@ -4,7 +4,7 @@
 //! to whole percent); long lists of states are cut to a few names and a count.
 
 use super::facts::{Breaker, Fact, Opened, Option_, Reason, Reasons, RoundFacts, Tally};
-use crate::engine::Vote;
+use crate::engine::{How, Vote};
 use crate::model::Admit;
 
 /// How much to say.
@@ -172,14 +172,16 @@ pub fn line(f: &Fact, style: Style) -> Option<String> {
             position,
             tally,
             adopted,
+            how,
             breakers,
         } => {
             let verb = if *adopted { "ADOPTS" } else { "REJECTS" };
             let mut s = format!(
-                "{venue} {verb} {proposal} ({sponsor}'s {} text at modality {:.2}, scope {:.2}): {}.",
+                "{venue} {verb} {proposal} ({sponsor}'s {} text at modality {:.2}, scope {:.2}){}: {}.",
                 kind.as_str(),
                 position.m,
                 position.s,
+                rule_text(*how, *adopted, tally),
                 tally_text(tally)
             );
             if !breakers.is_empty() {
@@ -438,6 +440,20 @@ fn venue_or_new(o: &Option_) -> &str {
     o.venue.as_deref().unwrap_or("a new bloc venue")
 }
 
+/// How a decision was taken, named where the tally alone would not explain the
+/// outcome: a consensus that objections blocked, a text adopted without a vote (the
+/// tally is then of the positions delegations held), a counted vote lost with more
+/// yes than no (a threshold above half).
+fn rule_text(how: How, adopted: bool, t: &Tally) -> &'static str {
+    match (how, adopted) {
+        (How::Consensus, false) => " by consensus, which a single objection blocks",
+        (How::Consensus, true) => " by consensus",
+        (How::WithoutVote, _) => " without a vote; positions held",
+        (How::Vote, false) if t.yes > t.no => " by a vote, short of the majority it needs",
+        (How::Vote, _) => "",
+    }
+}
+
 fn tally_text(t: &Tally) -> String {
     let mut s = format!("{} yes, {} no", t.yes, t.no);
     if t.abstain > 0 {
@@ -516,6 +532,7 @@ mod tests {
                 absent: 0,
             },
             adopted: true,
+            how: How::Vote,
             breakers: vec![Breaker {
                 state: "ED3".into(),
                 vote: Vote::No,
@@ -529,6 +546,44 @@ mod tests {
             "unga ADOPTS p (GP5's norms text at modality 0.60, scope 0.55): 97 yes, 24 no, \
              16 abstain. Broke with their bloc: ED3 voted no against afr's yes."
         );
+    }
+
+    #[test]
+    fn a_decision_names_its_rule_where_the_tally_does_not_explain_it() {
+        let decided = |how: How, adopted: bool, yes: u32, no: u32| {
+            let f = Fact::Decided {
+                venue: "oewg".into(),
+                proposal: "p".into(),
+                sponsor: "X".into(),
+                kind: Kind::Norms,
+                position: Pos::new(0.5, 0.5),
+                tally: Tally {
+                    yes,
+                    no,
+                    abstain: 0,
+                    absent: 0,
+                },
+                adopted,
+                how,
+                breakers: vec![],
+            };
+            line(&f, Style::default()).unwrap()
+        };
+        assert_eq!(
+            decided(How::Consensus, false, 90, 32),
+            "oewg REJECTS p (X's norms text at modality 0.50, scope 0.50) by consensus, which a \
+             single objection blocks: 90 yes, 32 no."
+        );
+        assert!(
+            decided(How::WithoutVote, true, 120, 3)
+                .contains(" without a vote; positions held: 120 yes")
+        );
+        assert!(
+            decided(How::Vote, false, 60, 40)
+                .contains(" by a vote, short of the majority it needs: ")
+        );
+        // A plain majority vote explains itself.
+        assert!(decided(How::Vote, false, 40, 60).contains("scope 0.50): 40 yes, 60 no."));
     }
 
     #[test]
