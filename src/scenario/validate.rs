@@ -186,20 +186,28 @@ impl Builder<'_> {
             let span = raw.states_csv.as_ref().map_or(0..0, |c| c.span());
             return Err(self.err(&span, "", too_many_states(self.states.len())));
         }
-        let mut rng = population_rng(population_seed);
+        // Every group is read and the world's size checked before any state is drawn:
+        // a world too large is refused at once, not after drawing the groups before it.
+        let mut groups = Vec::with_capacity(raw.population.len());
+        let mut total = self.states.len();
         for p in &raw.population {
             let p = p.get_ref();
             let group = self.group(p)?;
-            let ctx = format!("population \"{}\"", group.label);
-            // Refused before drawing: the states would be made first.
-            let total = self.states.len() + group.count;
+            total = total.saturating_add(group.count);
             if total > limits::MAX_STATES {
+                let ctx = format!("population \"{}\"", group.label);
                 return Err(self.err(
                     &p.count.span(),
                     &ctx,
                     format!("count: {}", too_many_states(total)),
                 ));
             }
+            groups.push(group);
+        }
+        let mut rng = population_rng(population_seed);
+        for (p, group) in raw.population.iter().zip(groups) {
+            let p = p.get_ref();
+            let ctx = format!("population \"{}\"", group.label);
             for state in population::draw(&group, &mut rng) {
                 if !state.power.is_finite() {
                     return Err(self.err(
