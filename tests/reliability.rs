@@ -60,6 +60,12 @@ fn many_states(n: usize) -> String {
 
 // ---- 1, 2: sizes refused up front, designs that stream, no hang on inf ---------------
 
+/// `o` is a bad-input refusal (exit 2) whose message contains `fragment`.
+fn assert_bad_input(o: &Output, fragment: &str) {
+    assert_eq!(code(o), Some(2), "{}", stderr(o));
+    assert!(stderr(o).contains(fragment), "{}", stderr(o));
+}
+
 #[test]
 fn issue15_1_huge_rounds_are_refused_not_aborted() {
     let o = forumsim(&["run", &stylized(), "--set", "rounds=1000000000", "-q"]);
@@ -70,12 +76,7 @@ fn issue15_1_huge_rounds_are_refused_not_aborted() {
         stderr(&o)
     );
     let o = forumsim(&["check", &stylized(), "--set", "rounds=4294967295"]);
-    assert_eq!(code(&o), Some(2));
-    assert!(
-        stderr(&o).contains("rounds must be at most 100000"),
-        "{}",
-        stderr(&o)
-    );
+    assert_bad_input(&o, "rounds must be at most 100000");
 }
 
 #[test]
@@ -675,22 +676,15 @@ fn issue15_9_non_utf8_bytes_are_located() {
     let path = tmp.path().join("x.toml");
     fs::write(&path, b"name = \"x\"\nrounds = 1\xff\n").unwrap();
     let o = forumsim(&["check", &arg(&path)]);
-    assert_eq!(code(&o), Some(2));
-    assert!(
-        stderr(&o).contains("x.toml:2:11: not UTF-8: byte 0xff"),
-        "{}",
-        stderr(&o)
-    );
+    assert_bad_input(&o, "x.toml:2:11: not UTF-8: byte 0xff");
 }
 
 #[test]
 fn issue15_9_a_child_remove_that_breaks_its_parent_is_reported_at_the_remove() {
     let o = forumsim(&["check", "tests/fixtures/extends/remove_dangling.toml"]);
-    assert_eq!(code(&o), Some(2));
-    assert!(
-        stderr(&o).contains("remove_dangling.toml:5:21: remove: state `GP2` is still named by"),
-        "{}",
-        stderr(&o)
+    assert_bad_input(
+        &o,
+        "remove_dangling.toml:5:21: remove: state `GP2` is still named by",
     );
 }
 
