@@ -141,7 +141,6 @@ pub fn write_report(
     r: &ValidationReport,
     out: &Path,
 ) -> io::Result<()> {
-    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     writeln!(
         w,
         "validate {name}: {} runs, seed {}, {}, {}",
@@ -363,20 +362,15 @@ fn write_facts(w: &mut dyn Write, r: &ValidationReport) -> io::Result<()> {
         let Some(i) = &f.instead else { continue };
         writeln!(
             w,
-            "  {}, in the {} runs that did not reproduce it:",
-            f.id, i.runs
+            "  {}, in the {} that did not reproduce it:",
+            f.id,
+            plural(i.runs, "run")
         )?;
         let others: Vec<String> = f
             .outcomes
             .iter()
             .filter(|(_, _, ok)| !ok)
-            .map(|(o, n, _)| {
-                format!(
-                    "{} in {n} run{}",
-                    o.phrase(),
-                    if *n == 1 { "" } else { "s" }
-                )
-            })
+            .map(|(o, n, _)| format!("{} in {}", o.phrase(), plural(*n, "run")))
             .collect();
         writeln!(w, "    {}", others.join(", "))?;
         for line in i.lines(&f.venue) {
@@ -384,4 +378,9 @@ fn write_facts(w: &mut dyn Write, r: &ValidationReport) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `n` and the noun, with an `s` unless `n` is 1 ("1 run", "36 facts").
+fn plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

@@ -504,7 +504,7 @@ impl Engine<'_> {
                 if (el.parts.len() as f64) < self.w.p.min_present {
                     continue; // stays on the agenda to the next round (§7.11)
                 }
-                outcomes.push(self.vote(p, v, el, rng));
+                outcomes.push(self.vote(p, v, el, None, rng));
             }
         }
         self.ratify(&mut outcomes, rng);
@@ -556,7 +556,7 @@ impl Engine<'_> {
             if !o.adopted {
                 continue;
             }
-            let adopted = o.proposal;
+            let (adopted, how, venue_of) = (o.proposal, o.how, o.venue);
             let Some(r) = (0..self.w.proposals.len()).find(|&r| {
                 self.w.proposals[r].ratifies == Some(adopted)
                     && self.w.proposals[r].status == Status::Future
@@ -587,7 +587,10 @@ impl Engine<'_> {
                 self.w.venues[v].agenda.retain(|&x| x != r);
                 continue;
             }
-            let out = self.vote(r, v, &el, rng);
+            // Those who let the text pass without objection where it was negotiated
+            // do not call for a vote on it here (ODD 7.8).
+            let agreed = (how != How::Vote).then_some(venue_of);
+            let out = self.vote(r, v, &el, agreed, rng);
             outcomes.push(out);
         }
     }
@@ -601,7 +604,17 @@ impl Engine<'_> {
     }
 
     /// One proposal's vote in venue `v` by its present participants.
-    fn vote(&mut self, p: ProposalIx, v: VenueIx, el: &Electorate, rng: &mut SimRng) -> Outcome {
+    ///
+    /// `agreed`: the venue that adopted the text being ratified without a vote or by
+    /// consensus; its members do not object to it here.
+    fn vote(
+        &mut self,
+        p: ProposalIx,
+        v: VenueIx,
+        el: &Electorate,
+        agreed: Option<VenueIx>,
+        rng: &mut SimRng,
+    ) -> Outcome {
         let w = &self.w;
         let pr = &w.proposals[p];
         let venue = &w.venues[v];
@@ -622,10 +635,14 @@ impl Engine<'_> {
             Stakeholders::Full { .. } => vote::stakeholder_vote(w, &subject),
             _ => 0.0,
         };
+        let objecting = match agreed {
+            Some(a) => vote::bound_by_consensus(&positions, &el.parts, &w.venues[a].member),
+            None => positions.clone(),
+        };
         let (adopted, how) = vote::decide(
             venue.decision,
             &votes,
-            &positions,
+            &objecting,
             &el.weight,
             stake_w,
             stake_vote,
@@ -747,11 +764,13 @@ impl Engine<'_> {
             dissent.clear();
         }
         self.w.venues[v].inherited[kind.index()] = false;
+        self.w.venues[v].blank[kind.index()] = false;
         // Successors still on this venue's texts take up the new one (a working group
         // created before its predecessor reported starts from that report).
         for w in 0..self.w.venues.len() {
             let successor = self.w.sc.venues.get(w).and_then(|s| s.acquis) == Some(v);
             if successor && self.w.venues[w].inherited[kind.index()] {
+                self.w.venues[w].blank[kind.index()] = false;
                 self.w.venues[w].rules[kind.index()] = Some(RuleState {
                     pos,
                     camp,

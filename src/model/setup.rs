@@ -101,6 +101,7 @@ fn venue_state(v: &VenueSpec, n: usize) -> VenueState {
         existed: false,
         practice: 1.0,
         inherited: [false; 3],
+        blank: [false; 3],
     }
 }
 
@@ -189,10 +190,12 @@ fn fill_rules(w: &mut World, v: VenueIx) {
                     camp: r.camp,
                     dissent: Vec::new(),
                 });
+            let blank = w.venues[a].blank[k.index()];
             let venue = &mut w.venues[v];
             if venue.hosts.contains(k) && venue.rules[k.index()].is_none() && inherited.is_some() {
                 venue.rules[k.index()] = inherited;
                 venue.inherited[k.index()] = true;
+                venue.blank[k.index()] = blank;
             }
         }
     }
@@ -206,12 +209,19 @@ fn fill_rules(w: &mut World, v: VenueIx) {
     };
     let hosts = venue.hosts;
     let legacy = w.sc.legacy;
+    // The legacy text is the status quo of the venues the world starts with; a venue
+    // created later that starts from it has no rule of its own yet.
+    let created =
+        w.sc.venues
+            .get(v)
+            .is_none_or(|s| s.origin != Origin::Initial);
     let venue = &mut w.venues[v];
     for k in Kind::SUBSTANTIVE {
         if !hosts.contains(k) {
             venue.rules[k.index()] = None;
         } else if venue.rules[k.index()].is_none() {
             let (pos, camp) = charter.unwrap_or((legacy, Camp::None));
+            venue.blank[k.index()] = created && charter.is_none();
             venue.rules[k.index()] = Some(RuleState {
                 pos,
                 camp,

@@ -64,6 +64,11 @@ pub struct VenueState {
     /// Per substantive kind: its rule is still its predecessor's (`acquis`); a text its
     /// predecessor adopts later is then its rule too, until it adopts its own.
     pub inherited: [bool; 3],
+    /// Per substantive kind: its rule is the legacy text a venue created during the run
+    /// starts from — it has adopted nothing for the kind and inherited nothing — so it
+    /// binds its members to nothing beyond what other venues' rules do and is left out
+    /// of the rule in force (ODD departure 45).
+    pub blank: [bool; 3],
 }
 
 impl VenueState {
@@ -408,6 +413,9 @@ impl<'a> World<'a> {
         let (mut m, mut s, mut w) = (0.0, 0.0, 0.0);
         for (v, venue) in self.venues.iter().enumerate() {
             if !venue.active || !venue.hosts.contains(kind) {
+                continue;
+            }
+            if venue.blank[kind.index()] {
                 continue;
             }
             let r = self.reach(v, kind);

@@ -29,7 +29,10 @@ fn endorsed(world: &World, venues: &[VenueIx], kind: crate::model::Kind) -> Opti
     let (mut m, mut s, mut n) = (0.0, 0.0, 0.0);
     for &v in venues {
         let venue = &world.venues[v];
-        if let Some(r) = venue.rule(kind).filter(|_| venue.existed) {
+        if let Some(r) = venue
+            .rule(kind)
+            .filter(|_| venue.existed && !venue.blank[kind.index()])
+        {
             m += r.pos.m;
             s += r.pos.s;
             n += 1.0;

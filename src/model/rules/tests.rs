@@ -634,3 +634,125 @@ fn an_invited_only_venue_hears_no_applications() {
     };
     assert_eq!(applied(&w), 0);
 }
+
+/// A toy world with a working group that comes into being during the run (`wg`, open,
+/// reach members, hosting norms), not yet active.
+fn with_working_group() -> Scenario {
+    let mut sc = toy();
+    let mut wg = crate::model::testkit::venue(
+        "wg",
+        Membership::Open { universal: false },
+        Decision::ConsensusFirst { threshold: 0.5 },
+        &[Kind::Norms],
+    );
+    wg.origin = Origin::Event { round: 1 };
+    sc.venues.push(wg);
+    sc
+}
+
+/// Departure 45: a venue created during the run that has adopted (or inherited)
+/// nothing for a kind holds no rule of its own for it — it neither enters the rule in
+/// force nor binds its members against a rival mandate; its first text does.
+#[test]
+fn a_venue_that_has_adopted_nothing_adds_nothing_to_the_rule_in_force() {
+    use crate::model::Camp;
+    use crate::model::world::RuleState;
+    let sc = with_working_group();
+    let mut w = world(&sc);
+    let wg = sc.venues.len() - 1;
+    w.venues[UNGA].rules[Kind::Norms.index()] = Some(RuleState {
+        pos: Pos::new(0.8, 0.8),
+        camp: Camp::Authoritarian,
+        dissent: Vec::new(),
+    });
+    let before = w.rule_in_force(Kind::Norms);
+    assert!(
+        !w.venues[UNGA].blank[Kind::Norms.index()],
+        "the world's venues hold the legacy"
+    );
+    setup::activate(&mut w, wg, None, &mut run_rng(1, 0));
+    assert!(w.venues[wg].active);
+    w.venues[wg].set_members(&[0, 1, 2, 3]);
+    assert!(w.venues[wg].blank[Kind::Norms.index()]);
+    assert_eq!(
+        w.rule_in_force(Kind::Norms),
+        before,
+        "legacy placeholder left out"
+    );
+    // Its members are bound by nothing there against a mandate of the other camp.
+    let i = w.venues[wg].members[0];
+    w.ideal[i] = sc.legacy;
+    let rival = Pos::new(0.9, 0.9);
+    assert!(!vote::bound_elsewhere(
+        &w,
+        i,
+        Kind::Norms,
+        Camp::Authoritarian,
+        rival
+    ));
+    // Once it has a text of its own, the text counts and binds.
+    w.venues[wg].rules[Kind::Norms.index()] = Some(RuleState {
+        pos: Pos::new(0.2, 0.2),
+        camp: Camp::Liberal,
+        dissent: Vec::new(),
+    });
+    w.venues[wg].blank[Kind::Norms.index()] = false;
+    assert!(w.rule_in_force(Kind::Norms).m < before.m);
+    assert!(vote::bound_elsewhere(
+        &w,
+        i,
+        Kind::Norms,
+        Camp::Authoritarian,
+        rival
+    ));
+}
+
+/// Departure 45: a resolution restating other venues' texts (`rule_of`) restates only
+/// the texts they have: a venue still on its legacy placeholder is skipped.
+#[test]
+fn a_restating_text_skips_a_venue_that_has_no_text_yet() {
+    use super::drafting;
+    use crate::model::Camp;
+    use crate::model::world::RuleState;
+    let mut sc = with_working_group();
+    let wg = sc.venues.len() - 1;
+    sc.proposals[0].position = PositionSpec::RuleOf(vec![UNGA, wg]);
+    let mut w = world(&sc);
+    setup::activate(&mut w, wg, None, &mut run_rng(1, 0));
+    let text = Pos::new(0.6, 0.4);
+    w.venues[UNGA].rules[Kind::Norms.index()] = Some(RuleState {
+        pos: text,
+        camp: Camp::Liberal,
+        dissent: Vec::new(),
+    });
+    w.proposals[0].place = PositionSpec::RuleOf(vec![UNGA, wg]);
+    assert_eq!(drafting::introduced(&w, 0), text);
+    w.venues[wg].blank[Kind::Norms.index()] = false;
+    let both = drafting::introduced(&w, 0);
+    assert!(
+        (both.m - (0.6 + sc.legacy.m) / 2.0).abs() < 1e-12,
+        "{both:?}"
+    );
+}
+
+/// Departure 46: members of the body that let a text pass without objection do not
+/// call for a vote on it when the parent ratifies it; others still may, and every
+/// ballot still counts once a vote is called.
+#[test]
+fn who_let_a_text_pass_does_not_call_a_vote_on_it() {
+    use crate::model::outcome::How;
+    let decision = Decision::ConsensusFirst { threshold: 0.5 };
+    let positions = [0.5, -2.0, 0.3];
+    let parts = [0, 1, 2];
+    let votes: Vec<Vote> = positions.iter().map(|&x| vote::vote_from(x, 0.1)).collect();
+    let decide =
+        |pos: &[f64]| vote::decide(decision, &votes, pos, &[1.0; 3], 0.0, 0.0, 0.1, 0.0, 0.5);
+    assert_eq!(decide(&positions), (true, How::Vote), "state 1 objects");
+    let joined = [false, true, false];
+    let masked = vote::bound_by_consensus(&positions, &parts, &joined);
+    assert_eq!(masked, vec![0.5, f64::INFINITY, 0.3]);
+    assert_eq!(decide(&masked), (true, How::WithoutVote));
+    // Not a member of that body: it may still object.
+    let masked = vote::bound_by_consensus(&positions, &parts, &[true, false, true]);
+    assert_eq!(decide(&masked), (true, How::Vote));
+}

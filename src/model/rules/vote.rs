@@ -190,6 +190,7 @@ pub fn bound_elsewhere(world: &World, i: StateIx, kind: Kind, camp: Camp, q: Pos
             && w.hosts.contains(kind)
             && w.reach == Reach::Members
             && !w.is_universal()
+            && !w.blank[kind.index()]
             && w.rule(kind)
                 .is_some_and(|r| r.camp != camp && world.u(i, r.pos) > world.u(i, q))
     })
@@ -408,6 +409,27 @@ pub fn objects(position: f64, yes_bias: f64, band: f64, break_cost: f64) -> bool
 /// yes_bias)` (see [`objects`]).
 pub fn objection_cut(yes_bias: f64, band: f64, break_cost: f64) -> f64 {
     (-band).min(-band - break_cost + yes_bias)
+}
+
+/// The positions that count for objections to a text its electorate's members already
+/// let pass without objection where it was negotiated (a convention agreed by consensus
+/// in a committee, then put to the plenary that created it): a member of that body,
+/// `joined[i]`, stands at `+∞` — it may still vote no if somebody else calls for a vote,
+/// but it does not call for one on a text it let through (ODD 7.8, departure 45). At the
+/// UN, a text adopted without a vote in a Main Committee is adopted without a vote in
+/// plenary unless a delegation that objected there asks again.
+pub fn bound_by_consensus(positions: &[f64], parts: &[StateIx], joined: &[bool]) -> Vec<f64> {
+    positions
+        .iter()
+        .zip(parts)
+        .map(|(&x, &i)| {
+            if joined.get(i).copied().unwrap_or(false) {
+                f64::INFINITY
+            } else {
+                x
+            }
+        })
+        .collect()
 }
 
 /// Whether a decision adopts, and how (§7.6, ODD 7.8). `positions` are the drawn
