@@ -18,7 +18,7 @@ use std::path::Path;
 pub const YEAR: i32 = 2019;
 /// The UN was founded in 1945: years of membership are counted from there.
 pub const UN_FOUNDED: i32 = 1945;
-/// Regime scores for a known V-Dem Regimes-of-the-World category (MODEL.md §2).
+/// Regime scores for a known V-Dem Regimes-of-the-World category (ODD §2).
 pub const CATEGORY_SCORE: [f64; 4] = [0.05, 0.25, 0.55, 0.85];
 /// Weights of the competence blend: diplomatic network, UN seniority, OECD/G20 club.
 pub const COMPETENCE_WEIGHTS: [f64; 3] = [0.5, 0.25, 0.25];

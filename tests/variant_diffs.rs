@@ -70,5 +70,5 @@ fn each_membership_rule_variant_differs_from_base_in_exactly_its_patched_keys() 
         );
         checked += 1;
     }
-    assert_eq!(checked, 10, "the ten variants of MODEL.md §9");
+    assert_eq!(checked, 10, "the ten variants of ODD §1");
 }

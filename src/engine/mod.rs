@@ -1,4 +1,4 @@
-//! The round schedule of MODEL.md §3: one run of one scenario from one RNG stream.
+//! The round schedule of ODD §3: one run of one scenario from one RNG stream.
 //!
 //! Each round: events → forum shopping → membership → attention → negotiation and
 //! reforms → decisions (and elections) → outcomes → observation. Submodels in
@@ -167,7 +167,7 @@ impl Engine<'_> {
         }
     }
 
-    /// Step 1: scheduled events (§7.10), then proposals introduced this round start waiting.
+    /// Step 1: scheduled events (§7.12), then proposals introduced this round start waiting.
     fn events(&mut self, rng: &mut SimRng) {
         let sc = self.w.sc;
         let round = self.w.round;
@@ -296,7 +296,7 @@ impl Engine<'_> {
                 joins.push((venue, s));
             }
         }
-        // Tabling in an open venue makes the sponsor a member (applied after the step, §7.11).
+        // Tabling in an open venue makes the sponsor a member (applied after the step, §3).
         for (v, i) in joins {
             self.w.venues[v].set_member(i, true);
             // Only these memberships changed since the forecasts above.
@@ -361,7 +361,7 @@ impl Engine<'_> {
         }
     }
 
-    /// Step 4: attention (§7.4).
+    /// Step 4: attention (§7.5).
     fn attention(&mut self) {
         attention::step_into(&self.w, &mut self.attention);
         // Swap rather than move: last round's vectors become next round's buffer.
@@ -383,7 +383,7 @@ impl Engine<'_> {
         }
     }
 
-    /// Step 5: absences, negotiation (§7.5), openness reforms.
+    /// Step 5: absences, negotiation (§7.6), openness reforms.
     fn negotiate(&mut self, rng: &mut SimRng) {
         for v in 0..self.w.venues.len() {
             if !self.w.venues[v].active {
@@ -476,8 +476,8 @@ impl Engine<'_> {
         }
     }
 
-    /// Step 6: every proposal that has spent its negotiation rounds is decided (§7.6,
-    /// §7.7); elections are held.
+    /// Step 6: every proposal that has spent its negotiation rounds is decided (§7.8,
+    /// §7.8); elections are held.
     fn decide(&mut self, rng: &mut SimRng) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
         for v in 0..self.w.venues.len() {
@@ -502,7 +502,7 @@ impl Engine<'_> {
                 }
                 let el = el.get_or_insert_with(|| Electorate::present(&self.w, v));
                 if (el.parts.len() as f64) < self.w.p.min_present {
-                    continue; // stays on the agenda to the next round (§7.11)
+                    continue; // stays on the agenda to the next round (§7.8)
                 }
                 outcomes.push(self.vote(p, v, el, None, rng));
             }
@@ -705,7 +705,7 @@ impl Engine<'_> {
         }
     }
 
-    /// Step 7: adopted proposals become rules or take effect; failed ones go back (§7.8).
+    /// Step 7: adopted proposals become rules or take effect; failed ones go back (§7.11).
     fn outcomes(&mut self, outcomes: Vec<Outcome>, rng: &mut SimRng) {
         for o in outcomes {
             let p = o.proposal;

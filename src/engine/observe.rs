@@ -1,4 +1,4 @@
-//! Observation (MODEL.md §8): the per-round global metrics, venue rows and rule rows.
+//! Observation (ODD §8): the per-round global metrics, venue rows and rule rows.
 
 use super::record::{RoundRow, RuleRow, VenueRow};
 use crate::model::policy::Pos;

@@ -1,4 +1,4 @@
-//! What one run records (MODEL.md §8): plain rows, in the order they happened.
+//! What one run records (ODD §8): plain rows, in the order they happened.
 //!
 //! Rows hold indices, not strings, so the round loop does not allocate names; the
 //! name tables at the top of [`RunResult`] resolve them (they include venues and
@@ -126,11 +126,11 @@ pub struct RuleRow {
 pub enum DecisionKind {
     /// A proposal (substantive or procedural) decided by the venue's rule.
     Proposal,
-    /// An openness reform (§7.5).
+    /// An openness reform (§7.7).
     Reform,
     /// An admission vote on an applicant (§7.2); `sponsor` = the applicant.
     Admission,
-    /// An election (§7.9); `sponsor` = the winner, yes = the winner's votes.
+    /// An election (§7.10); `sponsor` = the winner, yes = the winner's votes.
     Election,
 }
 

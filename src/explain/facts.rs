@@ -108,7 +108,7 @@ pub enum Fact {
         how: How,
         breakers: Vec<Breaker>,
     },
-    /// An openness reform vote (§7.5).
+    /// An openness reform vote (§7.7).
     Reform {
         venue: String,
         proposer: String,
@@ -118,7 +118,7 @@ pub enum Fact {
         tally: Tally,
         passed: bool,
     },
-    /// An election (§7.9).
+    /// An election (§7.10).
     Election {
         venue: String,
         winner: String,

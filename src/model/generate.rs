@@ -4,7 +4,7 @@
 //!
 //! States fall into five regional blocs (every state in one) and an authoritarian bloc;
 //! the five most powerful carry the `p5` tag. Venues repeat six templates in the image of
-//! the reference settings of MODEL.md §2 — a universal majority venue, an appointed
+//! the reference settings of ODD §2 — a universal majority venue, an appointed
 //! expert group (one seat per six states, quotas by region), a liberal invitation venue,
 //! a universal standards venue, an individuals venue and an authoritarian invitation
 //! venue — so the share of each membership type stays the same at every size. The

@@ -1,4 +1,4 @@
-//! The two-dimensional policy space (MODEL.md §2): modality × scope, both in [0, 1].
+//! The two-dimensional policy space (ODD §2): modality × scope, both in [0, 1].
 
 use serde::Serialize;
 
@@ -28,7 +28,7 @@ impl Pos {
         dm * dm + w_s * ds * ds
     }
 
-    /// Plain Euclidean distance (admissions, MODEL.md §7.2).
+    /// Plain Euclidean distance (admissions, ODD §7.2).
     #[inline]
     pub fn dist(self, other: Pos) -> f64 {
         ((self.m - other.m).powi(2) + (self.s - other.s).powi(2)).sqrt()
@@ -41,7 +41,7 @@ impl Pos {
     }
 }
 
-/// Utility of an actor with `ideal` and `salience` for a rule at `x` (MODEL.md §2):
+/// Utility of an actor with `ideal` and `salience` for a rule at `x` (ODD §2):
 /// `-salience * ((θm - xm)² + w_s (θs - xs)²)`.
 #[inline]
 pub fn utility(ideal: Pos, salience: f64, x: Pos, w_s: f64) -> f64 {
@@ -130,7 +130,7 @@ impl KindSet {
     }
 }
 
-/// The two camps of MODEL.md §7.11, plus "no camp" for the legacy rule.
+/// The two camps of ODD §2, plus "no camp" for the legacy rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Camp {

@@ -1,4 +1,4 @@
-//! Building the world of a run (MODEL.md §5) and the structural changes the schedule
+//! Building the world of a run (ODD §5) and the structural changes the schedule
 //! applies: bringing venues into being, changing their rules, creating bloc venues.
 
 use crate::model::policy::{Camp, Kind, KindSet, Pos};

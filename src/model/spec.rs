@@ -56,7 +56,7 @@ pub struct Scenario {
     pub facts: Vec<FactSpec>,
 }
 
-/// The aggregate stakeholder actor (MODEL.md §2).
+/// The aggregate stakeholder actor (ODD §2).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StakeholderActor {
     pub ideal: Pos,
@@ -72,14 +72,14 @@ impl Default for StakeholderActor {
     }
 }
 
-/// A voting bloc (MODEL.md §2): shifts its members' derived ideals, may set its own cohesion.
+/// A voting bloc (ODD §2): shifts its members' derived ideals, may set its own cohesion.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BlocSpec {
     pub id: String,
     pub name: String,
     /// Added to derived ideals of members (dm, ds).
     pub shift: Pos,
-    /// Bloc-specific cohesion (§7.6); `None` = the global parameter.
+    /// Bloc-specific cohesion (§7.8); `None` = the global parameter.
     pub cohesion: Option<f64>,
 }
 
@@ -106,7 +106,7 @@ pub struct StateSpec {
     pub salience: Option<f64>,
 }
 
-/// How a venue admits states (MODEL.md §2).
+/// How a venue admits states (ODD §2).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Membership {
     /// Any state may join or leave; `universal` = everyone is and stays a member.
@@ -150,7 +150,7 @@ impl Admit {
     }
 }
 
-/// Decision rule of a venue (MODEL.md §7.6).
+/// Decision rule of a venue (ODD §7.8).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Decision {
     Consensus,
@@ -254,7 +254,7 @@ pub struct VenueChange {
 
 impl VenueChange {
     /// True if the change touches openness only (transparency, stakeholders) — such
-    /// changes are voted on openness (MODEL.md §7.7).
+    /// changes are voted on openness (ODD §7.8).
     pub fn is_openness_only(&self) -> bool {
         self.membership.is_none()
             && self.decision.is_none()
@@ -345,7 +345,7 @@ pub enum Target {
     Bloc(BlocIx),
 }
 
-/// A scheduled event (MODEL.md §7.10).
+/// A scheduled event (ODD §7.12).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     LegitimacyShock {

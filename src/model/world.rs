@@ -158,7 +158,7 @@ impl VenueState {
     }
 }
 
-/// Where a proposal is in its life (MODEL.md §2).
+/// Where a proposal is in its life (ODD §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     /// Not introduced yet.
@@ -245,7 +245,7 @@ pub struct World<'a> {
     pub camp: Vec<Camp>,
     /// Tags per state (events may change them).
     pub tags: Vec<Vec<TagIx>>,
-    /// Number of venues each state takes part in (n_i, §7.4), as of the last attention step.
+    /// Number of venues each state takes part in (n_i, §7.5), as of the last attention step.
     pub n_venues: Vec<u32>,
     pub venues: Vec<VenueState>,
     pub proposals: Vec<ProposalState>,
@@ -258,7 +258,7 @@ impl<'a> World<'a> {
         self.ideal.len()
     }
 
-    /// Base weight of `i` in venue `v` (§7.1), with legitimacy and privilege.
+    /// Base weight of `i` in venue `v` (§7), with legitimacy and privilege.
     #[inline]
     pub fn base_weight(&self, i: StateIx, v: VenueIx) -> f64 {
         let venue = &self.venues[v];
@@ -291,7 +291,7 @@ impl<'a> World<'a> {
         }
     }
 
-    /// The attention multiplier `min(a_iv × n_i, cap)` (§7.4); 1 for a newcomer.
+    /// The attention multiplier `min(a_iv × n_i, cap)` (§7.5); 1 for a newcomer.
     #[inline]
     pub fn multiplier(&self, i: StateIx, v: VenueIx) -> f64 {
         let a = self.venues[v].attention[i];
@@ -301,13 +301,13 @@ impl<'a> World<'a> {
         (a * self.n_venues[i] as f64).min(self.p.attention_cap)
     }
 
-    /// Effective weight `w_iv = w_i × a_iv × n_i` (§7.1).
+    /// Effective weight `w_iv = w_i × a_iv × n_i` (§7).
     #[inline]
     pub fn eff_weight(&self, i: StateIx, v: VenueIx) -> f64 {
         self.base_weight(i, v) * self.multiplier(i, v)
     }
 
-    /// Probability that `i` misses a session of `v` (§7.4), from current attention.
+    /// Probability that `i` misses a session of `v` (§7.5), from current attention.
     #[inline]
     pub fn p_absent(&self, i: StateIx, v: VenueIx) -> f64 {
         let m = self.multiplier(i, v).min(1.0);
@@ -345,7 +345,7 @@ impl<'a> World<'a> {
         super::policy::utility(self.ideal[i], self.salience[i], x, self.p.scope_weight)
     }
 
-    /// `x` as the less competent delegation `i` perceives it (§7.6 framing).
+    /// `x` as the less competent delegation `i` perceives it (§7.8 framing).
     #[inline]
     pub fn framed(&self, i: StateIx, x: Pos) -> Pos {
         let c = self.sc.states[i].competence;
@@ -365,7 +365,7 @@ impl<'a> World<'a> {
     }
 
     /// Camp of the setter of venue `v`'s rule for its first hosted substantive kind: the
-    /// camp logged with reforms, admissions and elections (§7.6).
+    /// camp logged with reforms, admissions and elections (§7.8).
     pub fn venue_camp(&self, v: VenueIx) -> Camp {
         let venue = &self.venues[v];
         venue
@@ -408,7 +408,7 @@ impl<'a> World<'a> {
     }
 
     /// The rule in force for `kind` across the complex: the reach-weighted mean over the
-    /// venues hosting it (§7.7 `r_before`), `legacy` if none.
+    /// venues hosting it (§7.8 `r_before`), `legacy` if none.
     pub fn rule_in_force(&self, kind: Kind) -> Pos {
         let (mut m, mut s, mut w) = (0.0, 0.0, 0.0);
         for (v, venue) in self.venues.iter().enumerate() {

@@ -33,7 +33,7 @@ pub fn markdown() -> String {
          [`src/model/params.rs`](../src/model/params.rs), the one table that also feeds the\n\
          validator, `--set`, `check` and the run manifest. An omitted key keeps its default;\n\
          a value outside its range is an error. Ranges are closed intervals. Section numbers\n\
-         (§) refer to MODEL.md.\n\n\
+         (§) refer to [docs/ODD.md](ODD.md), the model as built.\n\n\
          Set a value in the scenario (`[parameters]`), in a child scenario that `extends` it,\n\
          or on the command line: `--set parameters.<name>=<value>`.\n\n\
          | key | default | range | meaning |\n|---|---|---|---|\n",
@@ -61,7 +61,7 @@ pub fn markdown() -> String {
          | `legacy` (top level) | [{}, {}] | [0, 1]² | rule used where a venue has none (the legacy multistakeholder regime, §2) |\n\
          | `stakeholder.ideal` | [{}, {}] | [0, 1]² | ideal of the aggregate non-state actor (`[stakeholder]` table, §2) |\n\
          | `stakeholder.salience` | {} | (0, 1] | salience of the aggregate non-state actor |\n\
-         | bloc `cohesion` | `parameters.cohesion` | [0, 1] | per-bloc cohesion, overrides `cohesion` for that bloc (§7.6) |\n\
+         | bloc `cohesion` | `parameters.cohesion` | [0, 1] | per-bloc cohesion, overrides `cohesion` for that bloc (§7.8) |\n\
          | venue `negotiation_rounds` | 1 | integer ≥ 1 | rounds on the agenda before a decision |\n\
          | venue decision `threshold` | 0.5 / 2/3 / 2/3 | [0, 1] | threshold of `majority` / `supermajority` / `rough_consensus` (consensus takes none) |\n\
          | proposal `max_moves` | 3 | integer ≥ 1 | rounds waited plus failures allowed before the proposal is abandoned |",

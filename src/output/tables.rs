@@ -1,4 +1,4 @@
-//! The CSV tables of one batch (MODEL.md §8), in tidy long form: one row per
+//! The CSV tables of one batch (ODD §8), in tidy long form: one row per
 //! observation, every row led by run, seed, round and year, names instead of indices.
 //!
 //! Rows are written in run order, then in the order the run recorded them, so a

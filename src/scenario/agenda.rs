@@ -391,7 +391,7 @@ fn proposal(b: &mut Builder, p: &ProposalSrc, venues: &[VenueSpec]) -> Result<Pr
             let openness = change.transparency.is_some() || change.stakeholders.is_some();
             if openness && !change.is_openness_only() {
                 // Openness changes are voted on openness, the others on expected rules
-                // (MODEL.md §7.7): one proposal cannot be both.
+                // (ODD §7.8): one proposal cannot be both.
                 return Err(b.err(
                     &ch.span(),
                     &ctx,

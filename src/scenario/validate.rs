@@ -25,7 +25,7 @@ use super::{agenda, facts, limits, states_csv, targets, venues};
 use crate::model::rng::population_rng;
 use crate::model::{BlocSpec, Params, Pos, Scenario, StakeholderActor, StateSpec, TagIx};
 
-/// The legacy multistakeholder rule of MODEL.md §2 (the default of `legacy`).
+/// The legacy multistakeholder rule of ODD §2 (the default of `legacy`).
 pub const LEGACY: Pos = Pos::new(0.15, 0.2);
 
 /// Largest group a `[[population]]` may draw: far above the 20,000-state synthetic
@@ -235,7 +235,7 @@ impl Builder<'_> {
                 "the world has no states: add `[[state]]` tables, a `states_csv` table or a `[[population]]` group",
             ));
         }
-        // Power is relative: normalise so the world sums to 1 (MODEL.md §2).
+        // Power is relative: normalise so the world sums to 1 (ODD §2).
         let total: f64 = self.states.iter().map(|s| s.power).sum();
         if !total.is_finite() {
             return Err(self.err(

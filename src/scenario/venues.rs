@@ -309,7 +309,7 @@ fn typed<'r, T>(
     Ok((name, span, full))
 }
 
-/// A membership rule (MODEL.md §2).
+/// A membership rule (ODD §2).
 pub(super) fn membership(
     b: &mut Builder,
     v: &S<Short<RawMembership>>,
@@ -464,7 +464,7 @@ fn appointed(
     })
 }
 
-/// A decision rule (MODEL.md §7.6); thresholds default to MODEL.md's.
+/// A decision rule (ODD §7.8); thresholds default to MODEL.md's.
 pub(super) fn decision(b: &Builder, v: &S<Short<RawDecision>>, ctx: &str) -> Result<Decision> {
     const TYPES: [&str; 5] = [
         "consensus",

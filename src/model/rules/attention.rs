@@ -1,4 +1,4 @@
-//! Attention (MODEL.md §7.4): every state splits its procedural capacity over the venues
+//! Attention (ODD §7.5): every state splits its procedural capacity over the venues
 //! it takes part in, toward where its stakes are, smoothed over rounds. This is how
 //! liberal states "belatedly intensify" where an authoritarian proposal may pass.
 

@@ -1,4 +1,4 @@
-//! Elections (MODEL.md §7.9): each present member votes for the candidate closest to its
+//! Elections (ODD §7.10): each present member votes for the candidate closest to its
 //! ideal, discounted by the candidate's lost legitimacy unless they share a bloc.
 
 use crate::model::rng::SimRng;

@@ -1,4 +1,4 @@
-//! Forecasts without sampling (MODEL.md §7.3, §7.7, §7.11): where negotiation would take a
+//! Forecasts without sampling (ODD §7.3, §7.8, §7.4): where negotiation would take a
 //! proposal and how likely it is to pass, from all participants with absence
 //! probabilities from last round's attention. Forum shopping, stakes and procedural votes
 //! all read these.
@@ -236,7 +236,7 @@ fn with_extra<'b>(
     Some(buf)
 }
 
-/// What a procedural proposal sponsored by `sponsor` asks voters to weigh (§7.7), at
+/// What a procedural proposal sponsored by `sponsor` asks voters to weigh (§7.8), at
 /// mandate position `q`.
 pub fn procedural_subject(
     world: &World,

@@ -1,4 +1,4 @@
-//! Forum shopping and venue creation (MODEL.md §7.3): a sponsor weighs every venue it may
+//! Forum shopping and venue creation (ODD §7.3): a sponsor weighs every venue it may
 //! use by the expected, reach-weighted gain of tabling there, may create a bloc venue after
 //! a failure, and picks by softmax among the options worth taking.
 

@@ -1,4 +1,4 @@
-//! Initialisation of states (MODEL.md §2, §5): derived ideals (noise drawn once per run),
+//! Initialisation of states (ODD §2, §5): derived ideals (noise drawn once per run),
 //! derived salience, and the weights that do not change during a run.
 
 use crate::model::params::Params;

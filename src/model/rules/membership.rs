@@ -1,4 +1,4 @@
-//! Membership (MODEL.md §7.2): joining and leaving open venues, applying to and admitting
+//! Membership (ODD §7.2): joining and leaving open venues, applying to and admitting
 //! into invitation venues, and the seat draws of appointed venues. Every decision reads
 //! the memberships as they were at the start of the step; the engine applies them after.
 
@@ -34,7 +34,7 @@ pub struct Changes {
     pub rules: Vec<AdmitRow>,
 }
 
-/// Pass probability and subject of every item on `v`'s agenda (for stakes, §7.2 and §7.4).
+/// Pass probability and subject of every item on `v`'s agenda (for stakes, §7.2 and §7.5).
 pub fn agenda_subjects(world: &World, v: VenueIx) -> Vec<(f64, Subject)> {
     let venue = &world.venues[v];
     venue

@@ -1,4 +1,4 @@
-//! The submodels of MODEL.md §7, one module each. Each is a function of a read-only
+//! The submodels of ODD §7, one module each. Each is a function of a read-only
 //! [`World`](crate::model::world::World), the parameters it carries and, where the model
 //! is stochastic, `&mut SimRng`; it returns actions that the engine applies in index order.
 

@@ -1,4 +1,4 @@
-//! Negotiation (MODEL.md §7.5): a proposal moves toward the venue's weighted compromise,
+//! Negotiation (ODD §7.6): a proposal moves toward the venue's weighted compromise,
 //! but the sponsor's agenda power stops the step where its utility would fall too far.
 
 use super::vote::Electorate;

@@ -1,4 +1,4 @@
-//! Openness reform (MODEL.md §7.5): the liberal "double transformation" and its
+//! Openness reform (ODD §7.7): the liberal "double transformation" and its
 //! authoritarian mirror. A competent member tables a small change of transparency (and
 //! stakeholder weight); members vote on openness alone; effective weight decides, except
 //! that privileged members of highly privileged venues hold a veto.
@@ -23,7 +23,7 @@ pub struct Reform {
     pub stakeholder_weight: f64,
 }
 
-/// A member's vote on a reform in direction `dir` (§7.5).
+/// A member's vote on a reform in direction `dir` (§7.7).
 pub fn reform_vote(openness: f64, transparency: f64, dir: f64, band: f64) -> Vote {
     let x = (openness - transparency) * dir;
     if x > band {

@@ -1,4 +1,4 @@
-//! Seats of appointed venues (MODEL.md §2, §7.11): reserved seats first, the rest split
+//! Seats of appointed venues (ODD §2, §7.9): reserved seats first, the rest split
 //! across quota blocs by largest remainder and drawn without replacement, weighted by
 //! `power^0.5 × competence`.
 
@@ -110,7 +110,7 @@ pub fn draw(world: &World, membership: &Membership, rng: &mut SimRng) -> Vec<Sta
     members
 }
 
-/// The strongest candidates per quota instead of a draw (forecasts, §7.11).
+/// The strongest candidates per quota instead of a draw (forecasts, §7.9).
 pub fn strongest(world: &World, membership: &Membership) -> Vec<StateIx> {
     let (mut members, pools, free) = pools(world, membership);
     let sizes: Vec<usize> = pools.iter().map(Vec::len).collect();

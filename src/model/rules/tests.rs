@@ -1,4 +1,4 @@
-//! Unit tests of the submodels on the toy world: each pins one rule of MODEL.md §7.
+//! Unit tests of the submodels on the toy world: each pins one rule of ODD §7.
 
 use super::vote::{self, Electorate, Sponsors, Subject};
 use super::{attention, forecast, forum, membership, reform};
@@ -111,7 +111,7 @@ fn a_vote_creating_a_venue_follows_positions_on_its_mandate() {
         panic!("a creation is a vote on its mandate")
     };
     assert_eq!(q, mandate);
-    // Each voter weighs the mandate against the rule in force (§7.7).
+    // Each voter weighs the mandate against the rule in force (§7.8).
     let reference = w.rule_in_force(Kind::Norms);
     w.ideal[2] = Pos::new(0.8, 0.8);
     w.ideal[3] = reference;
@@ -356,7 +356,7 @@ fn forecasts_through_a_shared_memo_equal_fresh_ones_bit_for_bit() {
 
 #[test]
 fn mean_deltas_equal_the_per_voter_formula_bit_for_bit() {
-    // §7.6 written per voter and bloc, as the model states it: the engine's version
+    // §7.8 written per voter and bloc, as the model states it: the engine's version
     // computes each bloc's mean once per call and must give the same bits.
     let mut sc = toy();
     sc.params.stigma = 0.3;

@@ -1,4 +1,4 @@
-//! Votes (MODEL.md §7.6, §7.7): what each voter gains from a proposal, how blocs and
+//! Votes (ODD §7.8): what each voter gains from a proposal, how blocs and
 //! stigma pull on it, the sampled vote, the decision rules, and the analytic pass
 //! probability that forecasts (§7.3) use instead of sampling.
 
@@ -124,11 +124,11 @@ impl Sponsors {
 /// What a vote is about, from which each voter's raw gain Δ^raw is computed.
 #[derive(Debug, Clone)]
 pub enum Subject {
-    /// A rule at `q` replacing `reference` (substantive proposals; mandates, §7.7).
+    /// A rule at `q` replacing `reference` (substantive proposals; mandates, §7.8).
     Rule { q: Pos, reference: Pos },
-    /// A resolution creating a venue for `kind` with mandate `q` (§7.7), sponsored by
+    /// A resolution creating a venue for `kind` with mandate `q` (§7.8), sponsored by
     /// `camp`: each voter weighs the mandate against the rule in force `reference`
-    /// (§7.7), less `treaty_loyalty` if it is bound by a rival venue's rule (departure
+    /// (§7.8), less `treaty_loyalty` if it is bound by a rival venue's rule (departure
     /// 31). `reference` is [`World::rule_in_force`] when the subject is made, computed
     /// once rather than once per voter (it sums every venue's membership; nothing it
     /// reads changes during one vote or forecast).
@@ -139,15 +139,15 @@ pub enum Subject {
         reference: Pos,
     },
     /// A change of a venue's membership or decision rule: the expected utility of its
-    /// agenda after minus before (§7.7). Items: (P before, q' before, P after, q' after, rule).
+    /// agenda after minus before (§7.8). Items: (P before, q' before, P after, q' after, rule).
     Agenda {
         items: Vec<(f64, Pos, f64, Pos, Pos)>,
     },
-    /// A change of openness, voted on openness alone (§7.5, §7.7): `(1 - θm - transparency) × dir`.
+    /// A change of openness, voted on openness alone (§7.7, §7.8): `(1 - θm - transparency) × dir`.
     Openness { transparency: f64, dir: f64 },
 }
 
-/// Voter `i`'s raw gain Δ^raw from `subject`; `framed` applies the framing of §7.6.
+/// Voter `i`'s raw gain Δ^raw from `subject`; `framed` applies the framing of §7.8.
 pub fn raw_delta(world: &World, i: StateIx, subject: &Subject, framed: bool) -> f64 {
     match subject {
         Subject::Rule { q, reference } => {
@@ -224,7 +224,7 @@ pub fn raw_deltas_into(
     );
 }
 
-/// Deterministic part of each voter's Δ (§7.6): raw gain + yes bias + bloc cohesion −
+/// Deterministic part of each voter's Δ (§7.8): raw gain + yes bias + bloc cohesion −
 /// stigma. Bloc averages weigh participants by weight × presence (one pass).
 pub fn mean_deltas(world: &World, el: &Electorate, raw: &[f64], sponsors: &Sponsors) -> Vec<f64> {
     let mut out = Vec::with_capacity(raw.len());
@@ -318,7 +318,7 @@ pub fn mean_deltas_into(
     }));
 }
 
-/// A vote from a deterministic Δ and a drawn shock (§7.6 bands).
+/// A vote from a deterministic Δ and a drawn shock (§7.8 bands).
 pub fn vote_from(delta: f64, band: f64) -> Vote {
     if delta > band {
         Vote::Yes
@@ -388,7 +388,7 @@ pub fn cast(
     ballots(world, &positions(world, el, means, sponsors, rng))
 }
 
-/// The ballots of drawn positions (§7.6 bands).
+/// The ballots of drawn positions (§7.8 bands).
 pub fn ballots(world: &World, positions: &[f64]) -> Vec<Vote> {
     let band = world.p.abstain_band;
     positions.iter().map(|&x| vote_from(x, band)).collect()
@@ -432,7 +432,7 @@ pub fn bound_by_consensus(positions: &[f64], parts: &[StateIx], joined: &[bool])
         .collect()
 }
 
-/// Whether a decision adopts, and how (§7.6, ODD 7.8). `positions` are the drawn
+/// Whether a decision adopts, and how (§7.8, ODD 7.8). `positions` are the drawn
 /// positions behind `votes` (read by consensus-first venues only); `stake_w` is the
 /// weight the full stakeholder actor adds in rough consensus, `stake_vote` its vote.
 #[allow(clippy::too_many_arguments)]
@@ -464,7 +464,7 @@ pub fn decide(
     }
 }
 
-/// Whether a vote adopts under `decision` (§7.6). `stake_w` is the weight the full
+/// Whether a vote adopts under `decision` (§7.8). `stake_w` is the weight the full
 /// stakeholder actor adds in rough consensus, `stake_vote` its vote (+1/−1/0).
 pub fn adopts(
     decision: Decision,
@@ -516,7 +516,7 @@ pub fn p_pass(
     stake_vote: f64,
     break_cost: f64,
 ) -> f64 {
-    // A venue that cannot muster a quorum decides nothing (§7.11): no pass to forecast.
+    // A venue that cannot muster a quorum decides nothing (§7.8): no pass to forecast.
     if el.presence.iter().sum::<f64>() < world.p.min_present {
         return 0.0;
     }
@@ -572,7 +572,7 @@ pub fn p_pass(
     }
 }
 
-/// The probability that no participant objects (§7.6, ODD 7.8): the product over
+/// The probability that no participant objects (§7.8, ODD 7.8): the product over
 /// non-sponsors of `1 − presence × P(Δ + ε < −abstain_band − break_cost)`, with the
 /// venue's cost of breaking consensus ([`World::break_cost`]). Only the objection
 /// side's CDF is computed.
@@ -642,7 +642,7 @@ fn majority_pass(el: &Electorate, t: f64, probs: impl Fn(usize, StateIx) -> (f64
 }
 
 /// Draws whether each participant of `parts` is absent: used by admissions, which draw
-/// their own absences (§7.11).
+/// their own absences (§7.8).
 pub fn draw_presence(world: &World, v: VenueIx, parts: &[StateIx], rng: &mut SimRng) -> Vec<bool> {
     parts
         .iter()
