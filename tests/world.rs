@@ -214,3 +214,40 @@ fn new_ip_looks_to_the_itu_and_is_adopted_in_no_standards_venue() {
         runs.len()
     );
 }
+
+/// An election row says who won: its `camp` is the winner's (ODD 7.10). The 2022 ITU
+/// election is won by the United States' candidate in the record and in the replay; the
+/// row read "authoritarian" while `camp` was the ITU rule-setter's (issue #14 item 11).
+#[test]
+fn an_election_row_carries_the_winners_camp() {
+    let (sc, runs) = world();
+    let usa = sc.states.iter().position(|s| s.id == "USA").unwrap();
+    let mut held = 0;
+    for r in runs {
+        for d in r
+            .decisions
+            .iter()
+            .filter(|d| d.what == DecisionKind::Election)
+        {
+            held += 1;
+            let winner = d.sponsor as usize;
+            let expected = if sc.states[winner].regime < sc.params.camp_threshold {
+                forumsim::model::Camp::Authoritarian
+            } else {
+                forumsim::model::Camp::Liberal
+            };
+            assert_eq!(
+                d.camp, expected,
+                "run {}: winner {}",
+                r.run, r.state_names[winner]
+            );
+            if winner == usa {
+                assert_eq!(d.camp, forumsim::model::Camp::Liberal);
+            }
+        }
+    }
+    assert!(
+        held >= RUNS as usize,
+        "the 2022 election is held in every run: {held}"
+    );
+}

@@ -537,7 +537,8 @@ impl Engine<'_> {
                 adopted: true,
                 how: How::Vote,
                 position: self.w.ideal[e.candidates[e.winner]],
-                camp: self.w.venue_camp(v),
+                // Who won, as an election row is read: the winner's camp (ODD 7.10).
+                camp: self.w.camp[e.candidates[e.winner]],
                 detail,
             });
         }

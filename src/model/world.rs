@@ -365,7 +365,7 @@ impl<'a> World<'a> {
     }
 
     /// Camp of the setter of venue `v`'s rule for its first hosted substantive kind: the
-    /// camp logged with reforms, admissions and elections (§7.8).
+    /// camp logged with reforms and admissions (§8, departure 24).
     pub fn venue_camp(&self, v: VenueIx) -> Camp {
         let venue = &self.venues[v];
         venue
