@@ -212,9 +212,30 @@ fn a_stylized_sobol_design_runs_through_sweep_and_sensitivity() {
     assert_eq!(idx.len(), 2 * 2 * 2, "2 outcomes x (S1, ST) x 2 parameters");
     assert!(dir.join("plots/sobol-ami.svg").is_file());
     assert!(dir.join("plots/seed-share.png").is_file());
-    // Four base samples cannot pin anything down: the command says so.
+    // Four base samples cannot pin anything down: the command says so, after the
+    // results, in a few short lines, and writes the whole story to seed_share.csv.
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("warning:"), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines.len() <= 6,
+        "at most 4 warnings, a count and the file: {err}"
+    );
+    assert!(lines.iter().all(|l| l.chars().count() <= 110), "{err}");
+    assert!(
+        lines.last().unwrap().contains("seed_share.csv"),
+        "says where the details are: {err}"
+    );
+    let full: Vec<&str> = share.iter().map(|r| r["warnings"].as_str()).collect();
+    assert!(
+        full.iter()
+            .all(|w| w.contains("no parameter-driven variance beyond the seed noise")),
+        "{full:?}"
+    );
+    assert!(
+        err.contains("`ami`: no variance beyond the seed noise"),
+        "{err}"
+    );
 }
 
 #[test]

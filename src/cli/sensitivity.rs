@@ -134,27 +134,49 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
     if !args.no_plots {
         files.extend(draw(&args.dir, &data.info, &source.label, &res)?);
     }
-    {
-        let mut err = io::stderr().lock();
-        for a in &res {
-            for w in &a.warnings {
-                let _ = writeln!(err, "warning: {w}");
-            }
-        }
+    if !args.quiet {
+        print(|w| {
+            table(
+                w,
+                &data.info.names,
+                data.info.method,
+                &source.label,
+                &res,
+                &files,
+            )
+        })?;
     }
-    if args.quiet {
+    let _ = io::stdout().flush();
+    let mut err = io::stderr().lock();
+    let _ = warnings(&mut err, &res, &args.dir.join(sensio::SEED_CSV));
+    Ok(())
+}
+
+/// Warnings shown on the terminal; the rest are counted.
+const WARNINGS_SHOWN: usize = 4;
+
+/// After the results: at most [`WARNINGS_SHOWN`] one-line warnings, then how many more
+/// there are and where every warning is written in full (`seed_share.csv`).
+fn warnings(w: &mut dyn Write, res: &[Analysis], details: &Path) -> io::Result<()> {
+    let all: Vec<&str> = res
+        .iter()
+        .flat_map(|a| a.warnings.iter().map(|x| x.brief.as_str()))
+        .collect();
+    if all.is_empty() {
         return Ok(());
     }
-    print(|w| {
-        table(
-            w,
-            &data.info.names,
-            data.info.method,
-            &source.label,
-            &res,
-            &files,
-        )
-    })
+    for b in all.iter().take(WARNINGS_SHOWN) {
+        writeln!(w, "warning: {b}")?;
+    }
+    let more = all.len().saturating_sub(WARNINGS_SHOWN);
+    if more > 0 {
+        writeln!(w, "warning: and {more} more")?;
+    }
+    writeln!(
+        w,
+        "warnings in full: {} (column `warnings`)",
+        details.display()
+    )
 }
 
 /// Rows per outcome in the terminal table.

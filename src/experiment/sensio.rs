@@ -403,7 +403,11 @@ pub fn write_results(
                 num(a.seed.share.value),
                 num(a.seed.share.lo),
                 num(a.seed.share.hi),
-                a.warnings.join(" | "),
+                a.warnings
+                    .iter()
+                    .map(|w| w.full.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" | "),
             ]
         })
         .collect();

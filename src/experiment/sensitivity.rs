@@ -102,7 +102,31 @@ pub struct Analysis {
     pub seed: SeedShare,
     pub sobol: Option<SobolIndices>,
     pub morris: Option<MorrisIndices>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
+}
+
+/// A caution about one outcome's analysis: a line for the terminal, and the whole
+/// story (which indices, how wide, what to raise) for `seed_share.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    /// One short line (under 100 characters for typical names).
+    pub brief: String,
+    /// Everything: the indices concerned and their widths.
+    pub full: String,
+}
+
+impl Warning {
+    fn new(brief: String, full: String) -> Self {
+        Warning { brief, full }
+    }
+
+    /// A warning short enough to be its own brief.
+    fn short(text: String) -> Self {
+        Warning {
+            brief: text.clone(),
+            full: text,
+        }
+    }
 }
 
 /// A design and its outputs, ready to analyse.
@@ -468,7 +492,9 @@ pub fn analyse(data: &SensData, opts: &Options) -> Result<Vec<Analysis>, String>
         }
         let mut warnings = Vec::new();
         if y.iter().flatten().any(|v| !v.is_finite()) {
-            warnings.push(format!("`{name}` has missing (NaN) values: not analysed"));
+            warnings.push(Warning::short(format!(
+                "`{name}` has missing (NaN) values: not analysed"
+            )));
             out.push(Analysis {
                 outcome: name.clone(),
                 replicates: reps,
@@ -579,23 +605,36 @@ fn warn(
     sobol: Option<&SobolIndices>,
     morris: Option<&MorrisIndices>,
     opts: &Options,
-    w: &mut Vec<String>,
+    w: &mut Vec<Warning>,
 ) {
     if seed.params.is_nan() || seed.params <= 0.0 {
-        w.push(format!(
-            "`{name}`: no parameter-driven variance beyond the seed noise: indices are undefined"
+        w.push(Warning::new(
+            format!("`{name}`: no variance beyond the seed noise; indices undefined"),
+            format!(
+                "`{name}`: no parameter-driven variance beyond the seed noise: indices are undefined"
+            ),
         ));
         return;
     }
     if reps < 2 {
-        w.push(format!(
-            "`{name}`: one replicate per point: the seed's share cannot be estimated and any seed noise is inside the indices"
+        w.push(Warning::new(
+            format!("`{name}`: one replicate per point; the seed's share is not estimated"),
+            format!(
+                "`{name}`: one replicate per point: the seed's share cannot be estimated and any seed noise is inside the indices"
+            ),
         ));
     } else if seed.share.value > opts.seed_share_bound {
-        w.push(format!(
-            "`{name}`: seed noise dominates: {:.0}% of a run's variance is the seed (bound {:.0}%); the indices describe the mean over replicates",
-            100.0 * seed.share.value,
-            100.0 * opts.seed_share_bound
+        w.push(Warning::new(
+            format!(
+                "`{name}`: seed noise is {:.0}% of the variance (bound {:.0}%)",
+                100.0 * seed.share.value,
+                100.0 * opts.seed_share_bound
+            ),
+            format!(
+                "`{name}`: seed noise dominates: {:.0}% of a run's variance is the seed (bound {:.0}%); the indices describe the mean over replicates",
+                100.0 * seed.share.value,
+                100.0 * opts.seed_share_bound
+            ),
         ));
     }
     if let Some(s) = sobol {
@@ -613,18 +652,31 @@ fn warn(
             }
         }
         if !wide.is_empty() {
-            w.push(format!(
-                "`{name}`: 95% intervals wider than {}: {}; raise samples (N){}",
-                opts.ci_bound,
-                wide.join(", "),
-                if seedy.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " and replicates (R = {reps} is too few: seed noise alone makes over half the width of {})",
-                        seedy.join(", ")
-                    )
-                }
+            w.push(Warning::new(
+                format!(
+                    "`{name}`: {} of {} intervals wider than {}; raise samples (N){}",
+                    wide.len(),
+                    2 * info.names.len(),
+                    opts.ci_bound,
+                    if seedy.is_empty() {
+                        ""
+                    } else {
+                        " and replicates (R)"
+                    }
+                ),
+                format!(
+                    "`{name}`: 95% intervals wider than {}: {}; raise samples (N){}",
+                    opts.ci_bound,
+                    wide.join(", "),
+                    if seedy.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " and replicates (R = {reps} is too few: seed noise alone makes over half the width of {})",
+                            seedy.join(", ")
+                        )
+                    }
+                ),
             ));
         }
     }
@@ -637,10 +689,17 @@ fn warn(
             .map(|(p, _)| p.as_str())
             .collect();
         if !lost.is_empty() {
-            w.push(format!(
-                "`{name}`: μ* of {} is below twice the seed-noise floor ({:.3}): not distinguishable from seed noise at R = {reps}",
-                lost.join(", "),
-                m.noise_floor
+            w.push(Warning::new(
+                format!(
+                    "`{name}`: μ* of {} of {} parameters within the seed noise (R = {reps})",
+                    lost.len(),
+                    info.names.len()
+                ),
+                format!(
+                    "`{name}`: μ* of {} is below twice the seed-noise floor ({:.3}): not distinguishable from seed noise at R = {reps}",
+                    lost.join(", "),
+                    m.noise_floor
+                ),
             ));
         }
     }
@@ -717,6 +776,35 @@ mod tests {
         let s12 = s.s2.iter().find(|x| (x.0, x.1) == (0, 1)).unwrap().2;
         assert!(s12.value.abs() < 0.05, "{s12:?}");
         assert!(a.seed.share.value.is_nan(), "one replicate: no seed share");
+    }
+
+    /// Too few base samples: the terminal line counts the wide intervals and says what
+    /// to raise; the full text names each index and its width.
+    #[test]
+    fn a_small_design_warns_briefly_and_in_full() {
+        let pi = std::f64::consts::PI;
+        let inf = info(Method::Sobol, 16, 3, false, [-pi, pi]);
+        let x = scale(&saltelli(16, 3, false), &inf.bounds);
+        let f = TestFn::parse("ishigami", 0.0).unwrap();
+        let a = &analyse(&data(inf, x, f, 1), &opts()).unwrap()[0];
+        let w = a
+            .warnings
+            .iter()
+            .find(|w| w.full.contains("95% intervals wider than"))
+            .expect("16 base samples give wide intervals");
+        assert!(w.brief.contains("intervals wider than"), "{}", w.brief);
+        assert!(
+            w.brief.contains("of 6"),
+            "3 parameters, S1 and ST: {}",
+            w.brief
+        );
+        assert!(
+            w.full.contains("S1(x1)") || w.full.contains("ST(x1)"),
+            "{}",
+            w.full
+        );
+        assert!(w.brief.len() < w.full.len());
+        assert!(w.brief.chars().count() <= 100, "{}", w.brief);
     }
 
     #[test]
