@@ -393,3 +393,56 @@ fn a_sobol_sweep_in_shards_merges_to_the_same_indices() {
         );
     }
 }
+
+/// The report of a sensitivity sweep leads with what the analysis found: the seed share,
+/// the indices of every outcome and the index charts; the binned per-parameter charts
+/// (misleading on a design whose rows share base samples) are left out. Before the
+/// analysis it says how to get the indices (issue #14 item 1).
+#[test]
+fn a_sensitivity_sweeps_report_leads_with_its_indices() {
+    for (name, heading) in [
+        ("gfunction-sobol", "Sobol' indices: y"),
+        ("gfunction-morris", "Morris elementary effects: y"),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join(name);
+        ok(&[
+            "sweep",
+            &format!("{FIX}/{name}.toml"),
+            "--out",
+            s(&dir),
+            "-q",
+        ]);
+        ok(&["report", s(&dir)]);
+        let before = fs::read_to_string(dir.join("report.html")).unwrap();
+        assert!(
+            before.contains("forumsim sensitivity"),
+            "{name}: how to get them"
+        );
+        assert!(!before.contains("<figure"), "{name}: no binned charts");
+        ok(&["sensitivity", s(&dir), "--bootstrap", "50"]);
+        ok(&["report", s(&dir)]);
+        let html = fs::read_to_string(dir.join("report.html")).unwrap();
+        let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("{name}: no {s:?}"));
+        assert!(at("Sensitivity indices") < at("<h2>Tables</h2>"));
+        assert!(at("Seed share") < at(heading));
+        let figs = html.matches("<figure").count();
+        let svgs = fs::read_dir(dir.join("plots"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".svg"))
+            .filter(|e| {
+                let n = e.file_name().to_string_lossy().into_owned();
+                n.starts_with("sobol-") || n.starts_with("morris-") || n == "seed-share.svg"
+            })
+            .count();
+        assert!(
+            svgs > 0 && figs == svgs,
+            "{name}: {figs} figures, {svgs} index charts"
+        );
+        assert!(
+            !html.contains("id=\"axis-"),
+            "{name}: per-parameter charts left out"
+        );
+    }
+}

@@ -10,6 +10,7 @@
 //! The SVGs still name the generic `sans-serif` family as their own fallback.
 
 pub mod html;
+mod sensitivity;
 
 use crate::experiment::summary::describe;
 use crate::output::atomic;
@@ -94,11 +95,18 @@ pub fn build(dir: &Path) -> Result<Report, PlotError> {
             "overrides": manifest["common"],
         });
         head(&mut body, dir, &manifest, &title, "sweep", &sc);
-        let figs = sweep::figures(&d);
-        charts_section(&mut body, &figs)?;
+        // A sensitivity design's result is its indices: they lead, and the binned
+        // per-parameter charts, misleading on such a design, are left out.
+        let charts = if sensitivity::is_sensitivity_design(&d.design) {
+            sensitivity::section(&mut body, dir)?
+        } else {
+            let figs = sweep::figures(&d);
+            charts_section(&mut body, &figs)?;
+            figs.len()
+        };
         sweep_tables(&mut body, &d);
         manifest_section(&mut body, &manifest);
-        (title, figs.len())
+        (title, charts)
     } else {
         let d = plot::load(dir)?;
         let title = format!("forumsim report: {}", d.scenario);
