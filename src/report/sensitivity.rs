@@ -91,6 +91,15 @@ fn seed_table(out: &mut String, dir: &Path) -> Result<(), PlotError> {
     Ok(())
 }
 
+/// An estimate and its interval: (value, lo, hi).
+type Est = (f64, f64, f64);
+
+/// A parameter's S1 and ST, as read.
+type SobolRow = (String, Option<Est>, Option<Est>);
+
+/// A Morris table row and its rank.
+type Ranked = (usize, Vec<Cell>);
+
 /// One table per outcome: parameters by ST, with S1 and ST [95 % CI].
 fn sobol_tables(out: &mut String, dir: &Path) -> Result<(), PlotError> {
     let names = [
@@ -101,9 +110,8 @@ fn sobol_tables(out: &mut String, dir: &Path) -> Result<(), PlotError> {
         "ci_lo",
         "ci_hi",
     ];
-    // outcome -> parameter -> (S1, ST), each (value, lo, hi)
-    type Est = (f64, f64, f64);
-    let mut by: Vec<(String, Vec<(String, Option<Est>, Option<Est>)>)> = Vec::new();
+    // outcome -> parameter -> (S1, ST), each (value, lo, hi), in file order
+    let mut by: Vec<(String, Vec<SobolRow>)> = Vec::new();
     read(dir, SOBOL_CSV, &names, |c| {
         let index = c.text(1);
         if index != "S1" && index != "ST" {
@@ -169,7 +177,7 @@ fn morris_tables(out: &mut String, dir: &Path) -> Result<(), PlotError> {
         "sigma",
         "rank",
     ];
-    let mut by: Vec<(String, Vec<(usize, Vec<Cell>)>)> = Vec::new();
+    let mut by: Vec<(String, Vec<Ranked>)> = Vec::new();
     read(dir, MORRIS_CSV, &names, |c| {
         let outcome = c.text(0).to_string();
         let rank: usize = c.parse(7)?;
