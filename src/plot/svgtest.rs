@@ -38,6 +38,11 @@ impl TextBox {
 /// em below), placed by the `text-anchor` and `dy` plotters writes (0.76em = top,
 /// 0.5ex = centre, -0.5ex = bottom; ex taken as 0.55 em, DejaVu's x-height).
 pub(crate) fn text_boxes(svg: &str) -> Vec<TextBox> {
+    labelled_boxes(svg).into_iter().map(|(_, b)| b).collect()
+}
+
+/// [`text_boxes`] with each box's text.
+pub(crate) fn labelled_boxes(svg: &str) -> Vec<(String, TextBox)> {
     assert!(style::register_font_once());
     let mut sink = String::new();
     let area = SVGBackend::with_string(&mut sink, (10, 10)).into_drawing_area();
@@ -82,12 +87,15 @@ pub(crate) fn text_boxes(svg: &str) -> Vec<TextBox> {
             Some("-0.5ex") => y - 0.5 * 0.55 * em,
             _ => y,
         };
-        out.push(TextBox {
-            x0,
-            y0: baseline - 0.76 * em,
-            x1,
-            y1: baseline + 0.24 * em,
-        });
+        out.push((
+            content,
+            TextBox {
+                x0,
+                y0: baseline - 0.76 * em,
+                x1,
+                y1: baseline + 0.24 * em,
+            },
+        ));
     }
     out
 }

@@ -140,18 +140,52 @@ pub fn slug(path: &str) -> String {
 /// One variant's line on one panel: (x, mean and CI) per axis level with runs.
 pub fn axis_line(d: &SweepData, axis: usize, metric: usize, variant: usize) -> Vec<(f64, MeanCi)> {
     let (levels, of) = d.levels(axis);
-    let mut groups: Vec<Vec<f64>> = vec![Vec::new(); levels.len()];
+    let block = d.block();
+    let mut groups: Vec<(Vec<f64>, Vec<u64>)> = vec![(Vec::new(), Vec::new()); levels.len()];
     for (r, &l) in d.runs.iter().zip(&of) {
         if r.variant == variant {
-            groups[l].push(r.values[metric]);
+            groups[l].0.push(r.values[metric]);
+            groups[l].1.push(r.point / block);
         }
     }
     levels
         .iter()
         .zip(groups)
-        .map(|(&x, v)| (x, MeanCi::of(&v)))
+        .map(|(&x, (v, c))| {
+            let s = if block > 1 {
+                MeanCi::clustered(&v, &c)
+            } else {
+                MeanCi::of(&v)
+            };
+            (x, s)
+        })
         .filter(|(_, s)| s.n > 0)
         .collect()
+}
+
+/// Right margin of an axis panel: room for half the last x label, which is centred
+/// on the padded end of the range (a panel at the right edge would clip it).
+const PANEL_RIGHT: u32 = 44;
+
+/// Width in pixels of an axis panel's y-label area and margins (left 8, right).
+const PANEL_CHROME: f64 = 124.0 + 8.0 + PANEL_RIGHT as f64;
+
+/// How many x tick labels fit a panel of `cell`'s width over `[xmin, xmax]`: at most 4,
+/// at least 2, each label given its measured width and half as much again of space,
+/// so that narrow panels (four to a row) do not run "0.0100.0200.030" together.
+fn x_ticks<DB: DrawingBackend>(cell: &DrawingArea<DB, Shift>, xmin: f64, xmax: f64) -> usize {
+    let span = xmax - xmin;
+    let font = style::font(style::TICK);
+    let widest = [xmin, xmax, 0.5 * (xmin + xmax)]
+        .iter()
+        .map(|&v| {
+            cell.estimate_text_size(&fmt_num(v, span), &font)
+                .map_or(80, |(w, _)| w)
+        })
+        .max()
+        .unwrap_or(80);
+    let room = f64::from(cell.dim_in_pixel().0) - PANEL_CHROME;
+    ((room / (1.5 * f64::from(widest))).floor() as usize).clamp(2, 4)
 }
 
 fn draw_axis<DB: DrawingBackend>(
@@ -171,9 +205,14 @@ fn draw_axis<DB: DrawingBackend>(
     }
     let constant = d.metrics.len() - all;
     let mut sub = format!(
-        "{}: mean over runs at each value{} (other axes and replicates pooled), 95 % CI",
+        "{}: mean over runs at each value{} (other axes and replicates pooled), 95 % CI{}",
         sweep_subtitle(d),
-        if binned { " bin" } else { "" }
+        if binned { " bin" } else { "" },
+        match d.block() {
+            1 => "",
+            _ if d.design.starts_with("morris") => " clustered by trajectory",
+            _ => " clustered by base sample",
+        }
     );
     if constant > 0 {
         let s = if constant == 1 { "" } else { "s" };
@@ -201,10 +240,11 @@ fn draw_axis<DB: DrawingBackend>(
             .map(|p| p.1.hi)
             .fold(f64::NEG_INFINITY, f64::max);
         let (y0, y1) = padded(lo, hi);
+        let ticks = x_ticks(cell, xmin, xmax);
         let mut chart = ChartBuilder::on(cell)
             .caption(&d.metrics[m], style::font(style::TICK))
             .margin(8)
-            .margin_right(24)
+            .margin_right(PANEL_RIGHT)
             .x_label_area_size(62)
             .y_label_area_size(124)
             .build_cartesian_2d(xmin - xpad..xmax + xpad, y0..y1)
@@ -216,7 +256,7 @@ fn draw_axis<DB: DrawingBackend>(
             .y_desc(unit(&d.metrics[m]))
             .axis_desc_style(style::font(style::TICK))
             .label_style(style::font(style::TICK))
-            .x_labels(4)
+            .x_labels(ticks)
             .y_labels(4)
             .x_label_formatter(&|v| fmt_num(*v, xs))
             .y_label_formatter(&|v| fmt_num(*v, ys))
@@ -260,10 +300,12 @@ fn draw_axis<DB: DrawingBackend>(
             )
         })
         .collect();
-    entries.push((
-        "95 % CI of the mean".to_string(),
-        Swatch::Box(style::GREY.mix(0.25)),
-    ));
+    let band = if d.block() > 1 {
+        "95 % CI of the mean, clustered"
+    } else {
+        "95 % CI of the mean"
+    };
+    entries.push((band.to_string(), Swatch::Box(style::GREY.mix(0.25))));
     style::draw_legend_row(&legend, (100, 8), &entries)
 }
 
@@ -348,6 +390,109 @@ mod tests {
         // Two points per line.
         assert_eq!(s.matches("<circle").count(), 4);
         assert!(png_of(&fig).unwrap().starts_with(b"\x89PNG"));
+    }
+
+    /// A Sobol'-like sweep: 8 metrics, one axis over [0.01, 0.04], points in blocks of
+    /// `d + 2 = 3` that share a base sample (their values move together).
+    fn sobol_data() -> SweepData {
+        use crate::plot::sweepdata::SweepRun;
+        let mut runs = Vec::new();
+        for point in 0..120u64 {
+            let base = point / 3;
+            let x = 0.01 + 0.03 * ((point * 7919) % 97) as f64 / 96.0;
+            // Each base sample shifts all its rows alike: rows are clustered.
+            let shift = ((base * 2654435761) % 1000) as f64 / 1000.0;
+            runs.push(SweepRun {
+                point,
+                variant: 0,
+                replicate: 0,
+                axis_text: vec![format!("{x}")],
+                axis: vec![x],
+                values: (0..8)
+                    .map(|m| shift + 0.001 * m as f64 + 0.01 * x)
+                    .collect(),
+            });
+        }
+        SweepData {
+            name: "t".into(),
+            seed: Some(1),
+            design: "sobol, 40 base samples".into(),
+            replicates: 1,
+            axes: vec!["parameters.choice_temperature".into()],
+            variants: vec!["base".into()],
+            metrics: (0..8).map(|m| format!("m{m}")).collect(),
+            runs,
+        }
+    }
+
+    /// Issue #14 item 2: rows of one base sample are not independent; the band is the
+    /// cluster-robust interval (wider than the naive one here) and says so.
+    #[test]
+    fn a_sobol_sweeps_axis_bands_are_clustered_by_base_sample() {
+        let d = sobol_data();
+        assert_eq!(d.block(), 3);
+        let line = axis_line(&d, 0, 0, 0);
+        let (levels, of) = d.levels(0);
+        let k = line.len() / 2;
+        let vals: Vec<f64> = d
+            .runs
+            .iter()
+            .zip(&of)
+            .filter(|(_, l)| levels[**l] == line[k].0)
+            .map(|(r, _)| r.values[0])
+            .collect();
+        let naive = MeanCi::of(&vals);
+        assert!((naive.mean - line[k].1.mean).abs() < 1e-12);
+        assert!(
+            line[k].1.hi - line[k].1.lo >= naive.hi - naive.lo,
+            "clustered {:?} vs naive {naive:?}",
+            line[k].1
+        );
+        let fig = SweepFigure {
+            chart: SweepChart::Axis {
+                axis: 0,
+                metrics: (0..8).collect(),
+                page: 1,
+            },
+            data: &d,
+        };
+        let s = svg_of(&fig).unwrap();
+        assert!(s.contains("clustered by base sample"));
+    }
+
+    /// Issue #14 item 2: with four panels to a row, the x tick labels of a narrow range
+    /// ("0.010", "0.020", …) must not run together: no two tick labels' boxes overlap.
+    #[test]
+    fn narrow_panels_get_tick_labels_that_do_not_touch() {
+        use crate::plot::svgtest::labelled_boxes;
+        let d = sobol_data();
+        let fig = SweepFigure {
+            chart: SweepChart::Axis {
+                axis: 0,
+                metrics: (0..8).collect(),
+                page: 1,
+            },
+            data: &d,
+        };
+        let s = svg_of(&fig).unwrap();
+        let numbers: Vec<_> = labelled_boxes(&s)
+            .into_iter()
+            .filter(|(t, _)| t.parse::<f64>().is_ok())
+            .collect();
+        let x_ticks = numbers.iter().filter(|(t, _)| t.starts_with("0.0")).count();
+        assert!(
+            x_ticks >= 2 * 8,
+            "two or more x labels per panel: {x_ticks}"
+        );
+        let ticks: Vec<_> = numbers.iter().map(|(_, b)| *b).collect();
+        for (i, a) in ticks.iter().enumerate() {
+            for b in &ticks[i + 1..] {
+                assert!(!a.overlaps(b), "{a:?} and {b:?} overlap");
+            }
+        }
+        // None clipped by the image's edge.
+        let w = f64::from(style::SIZE.0);
+        assert!(ticks.iter().all(|b| b.x0 >= 0.0 && b.x1 <= w), "{ticks:?}");
     }
 
     #[test]
