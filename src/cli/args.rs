@@ -152,7 +152,7 @@ Examples:
   forumsim sweep scenarios/experiments/membership-rules.toml -j 8 --out outputs/rules
   forumsim sweep EXP.toml --out outputs/x --resume          # continue after Ctrl-C
   forumsim sweep EXP.toml --out outputs/shard-3 --shard 3/16
-  forumsim sweep EXP.toml --seed 8 --set rounds=10 --out outputs/x-seed8
+  forumsim sweep EXP.toml --seed 8 --set 'venue.gge.decision=\"majority\"' --out outputs/x8
   forumsim sweep scenarios/stylized.toml --design salib/design.csv --replicates 4 --out outputs/ext
                                           # a design made elsewhere (SALib), problem.json beside it
 
@@ -188,7 +188,8 @@ pub struct SweepArgs {
     pub seed: Option<u64>,
     #[command(flatten)]
     pub set: SetArgs,
-    /// Output folder [default: outputs/<experiment name>/].
+    /// Output folder [default: outputs/<experiment name>/; with --design,
+    /// outputs/<matrix file name without extension>/].
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Worker threads [default: all cores].
