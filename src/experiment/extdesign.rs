@@ -20,6 +20,9 @@ use crate::scenario::{self, TextError, line_col};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
+/// The SALib problem's file name, looked for beside a design.
+pub const PROBLEM: &str = "problem.json";
+
 /// A SALib problem: parameter names and `[lo, hi]` bounds, in column order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -307,11 +310,7 @@ pub struct External<'a> {
 pub fn load(ext: &External<'_>) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentError> {
     let problem_path: PathBuf = match ext.problem {
         Some(p) => p.to_path_buf(),
-        None => ext
-            .design
-            .parent()
-            .unwrap_or(Path::new(""))
-            .join(super::sensio::PROBLEM),
+        None => ext.design.parent().unwrap_or(Path::new("")).join(PROBLEM),
     };
     let ptext = read(&problem_path, "problem")?;
     let problem = parse_problem(&problem_path, &ptext)?;
