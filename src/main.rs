@@ -97,7 +97,17 @@ fn sweep(args: SweepArgs) -> Result<(), CliError> {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
 
-    let (exp, exp_bytes, sc_bytes) = experiment::design::load(&args.experiment)?;
+    let (exp, exp_bytes, sc_bytes) = match &args.design {
+        Some(design) => experiment::extdesign::load(&experiment::extdesign::External {
+            scenario: &args.experiment,
+            design,
+            problem: args.problem.as_deref(),
+            replicates: args.replicates,
+            overrides: &args.set.values,
+            seed: args.seed,
+        })?,
+        None => experiment::design::load_with(&args.experiment, &args.set.values, args.seed)?,
+    };
     let out = plan::out_dir(args.out.as_deref(), &exp.name)?;
     let pool = plan::pool(args.threads)?;
     let stop = Arc::new(AtomicBool::new(false));

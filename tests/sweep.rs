@@ -379,3 +379,539 @@ fn an_undefined_statistic_is_an_empty_field() {
     let row = summary.lines().nth(1).unwrap();
     assert!(row.ends_with(",,"), "{row}");
 }
+
+const LHS: &str = "tests/fixtures/experiments/lhs-tiny.toml";
+
+/// The value of column `name` in every data row of a CSV file.
+fn column(path: &Path, name: &str) -> Vec<String> {
+    let text = fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let j = head.iter().position(|h| *h == name).unwrap();
+    lines
+        .map(|l| l.split(',').nth(j).unwrap().to_string())
+        .collect()
+}
+
+fn manifest(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&fs::read(dir.join("manifest.json")).unwrap()).unwrap()
+}
+
+/// Issue #14 item 4: `sweep --set` changes the runs, as `run --set` does, and the
+/// manifest records it; a bad `--set` is reported in `run`'s words.
+#[test]
+fn set_changes_a_sweep_and_is_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    ok(&["sweep", LHS, "--out", s(&a), "-q"]);
+    let set = "venue.unga.decision=\"consensus\"";
+    ok(&["sweep", LHS, "--out", s(&b), "-q", "--set", set]);
+    assert_ne!(
+        fs::read(a.join("runs.csv")).unwrap(),
+        fs::read(b.join("runs.csv")).unwrap()
+    );
+    let m = manifest(&b);
+    assert_eq!(m["overrides"], serde_json::json!([set]));
+    assert!(
+        manifest(&a).get("overrides").is_none(),
+        "unchanged without --set"
+    );
+    // A row is still rebuilt by `forumsim run` with the same --set first.
+    let ami = column(&b.join("runs.csv"), "ami");
+    let (lc, co) = (
+        column(&b.join("runs.csv"), "parameters.legit_cost"),
+        column(&b.join("runs.csv"), "bloc.sco.cohesion"),
+    );
+    let single = tmp.path().join("single");
+    // Row 1: point 0, replicate 1 -> run index 1 (LHS of 3 points, 2 replicates).
+    let idx = column(&b.join("runs.csv"), "run_index");
+    ok(&[
+        "run",
+        "scenarios/stylized.toml",
+        "--seed",
+        "11",
+        "--run",
+        &idx[3],
+        "--set",
+        set,
+        "--set",
+        "rounds=4",
+        "--set",
+        &format!("parameters.legit_cost={}", lc[3]),
+        "--set",
+        &format!("bloc.sco.cohesion={}", co[3]),
+        "--out",
+        s(&single),
+        "-q",
+    ]);
+    let again = column(&single.join("rounds.csv"), "ami");
+    assert_eq!(again.last().unwrap(), &ami[3]);
+
+    let bad = "parameters.nope=1";
+    let sw = run(&[
+        "sweep",
+        LHS,
+        "--out",
+        s(&tmp.path().join("x")),
+        "--set",
+        bad,
+    ]);
+    let rn = run(&["run", "scenarios/stylized.toml", "--set", bad]);
+    assert_eq!(sw.status.code(), Some(2));
+    let tail = |o: &Output| {
+        let e = String::from_utf8_lossy(&o.stderr).into_owned();
+        e[e.find(": --set").unwrap()..].to_string()
+    };
+    assert_eq!(tail(&sw), tail(&rn));
+}
+
+/// `sweep --seed S` is the sweep with the experiment's seed set to S.
+#[test]
+fn seed_overrides_the_master_seed_and_is_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("c"),
+    );
+    ok(&["sweep", LHS, "--out", s(&a), "-q"]);
+    ok(&["sweep", LHS, "--out", s(&b), "-q", "--seed", "12"]);
+    ok(&["sweep", LHS, "--out", s(&c), "-q", "--seed", "11"]);
+    assert!(
+        column(&b.join("runs.csv"), "seed")
+            .iter()
+            .all(|x| x == "12")
+    );
+    assert_ne!(
+        fs::read(a.join("runs.csv")).unwrap(),
+        fs::read(b.join("runs.csv")).unwrap()
+    );
+    let m = manifest(&b);
+    assert_eq!(
+        (m["seed"].as_u64(), m["seed_override"].as_u64()),
+        (Some(12), Some(12))
+    );
+    // The file's own seed given on the command line changes nothing but the record.
+    assert_eq!(
+        fs::read(a.join("runs.csv")).unwrap(),
+        fs::read(c.join("runs.csv")).unwrap()
+    );
+}
+
+#[test]
+fn resume_refuses_another_set_or_seed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let part = tmp.path().join("part");
+    let started = [
+        "sweep",
+        LHS,
+        "--out",
+        s(&part),
+        "-q",
+        "--set",
+        "rounds=3",
+        "--seed",
+        "5",
+    ];
+    let o = forumsim(&started)
+        .env("FORUMSIM_SWEEP_STOP_AFTER", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(130));
+    for (flags, said) in [
+        (
+            vec!["--set", "rounds=2", "--seed", "5"],
+            "started with --set 'rounds=3'; this command gives --set 'rounds=2'",
+        ),
+        (
+            vec!["--seed", "5"],
+            "started with --set 'rounds=3'; this command gives no --set",
+        ),
+        (
+            vec!["--set", "rounds=3", "--seed", "6"],
+            "started with --seed 5; this command gives --seed 6",
+        ),
+        (
+            vec!["--set", "rounds=3"],
+            "started with --seed 5; this command gives no --seed (seed 11)",
+        ),
+    ] {
+        let mut args = vec!["sweep", LHS, "--out", s(&part), "-q", "--resume"];
+        args.extend(flags);
+        let o = run(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("cannot resume") && err.contains(said), "{err}");
+    }
+    let mut again = started.to_vec();
+    again.push("--resume");
+    ok(&again);
+    let whole = tmp.path().join("whole");
+    ok(&[
+        "sweep",
+        LHS,
+        "--out",
+        s(&whole),
+        "-q",
+        "--set",
+        "rounds=3",
+        "--seed",
+        "5",
+    ]);
+    assert_same(&whole, &part);
+}
+
+/// Issue #14 item 9: a shard folder resumed with another split was accepted silently.
+#[test]
+fn resume_refuses_another_shard_split() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("s1");
+    ok(&["sweep", QUICK, "--out", s(&d), "--shard", "1/16", "-q"]);
+    let entries = || fs::read_dir(d.join("chunks")).unwrap().count();
+    let before = entries();
+    for (flags, said) in [
+        (
+            vec!["--shard", "1/8"],
+            "this folder was started as shard 1 of 16; --shard 1/8 asks for shard 1 of 8; use the same --shard, or a new folder",
+        ),
+        (
+            vec![],
+            "this folder was started as shard 1 of 16; this command, without --shard, asks for the whole sweep",
+        ),
+    ] {
+        let mut args = vec!["sweep", QUICK, "--out", s(&d), "-q", "--resume"];
+        args.extend(flags);
+        let o = run(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(said), "{err}");
+    }
+    ok(&[
+        "sweep",
+        QUICK,
+        "--out",
+        s(&d),
+        "--shard",
+        "1/16",
+        "-q",
+        "--resume",
+    ]);
+    assert_eq!(entries(), before, "no marker file in chunks/");
+    // And the other way: a whole sweep is not resumed as a shard.
+    let w = tmp.path().join("w");
+    let o = forumsim(&["sweep", QUICK, "--out", s(&w), "-q"])
+        .env("FORUMSIM_SWEEP_STOP_AFTER", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(130));
+    let o = run(&[
+        "sweep",
+        QUICK,
+        "--out",
+        s(&w),
+        "-q",
+        "--resume",
+        "--shard",
+        "2/4",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(
+        "this folder was started as the whole sweep (no --shard); --shard 2/4 asks for shard 2 of 4"
+    ));
+}
+
+const SOBOL_TINY: &str = "tests/fixtures/experiments/sobol-tiny.toml";
+
+/// A float as numpy's `savetxt` writes it by default (`%.18e`: `1.000000000000000000e+00`).
+fn savetxt(x: f64) -> String {
+    let t = format!("{x:.18e}");
+    let (m, e) = t.split_once('e').unwrap();
+    let e: i32 = e.parse().unwrap();
+    format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
+}
+
+/// Issue #14 item 4, the round trip: `design --export salib` → (SALib) → `sweep
+/// --design` gives the experiment's own runs.csv and summary.csv, byte for byte, from
+/// the exporter's CSV and from the same matrix in numpy's `savetxt` format; and
+/// `forumsim sensitivity` reads the folder.
+#[test]
+fn an_exported_design_swept_with_design_equals_the_experiments_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (own, x) = (tmp.path().join("own"), tmp.path().join("x"));
+    ok(&["sweep", SOBOL_TINY, "--out", s(&own), "-q"]);
+    ok(&[
+        "design",
+        SOBOL_TINY,
+        "--export",
+        "salib",
+        "--out",
+        s(&x),
+        "-q",
+    ]);
+    // SALib's own writing of the same matrix: space-separated %.18e, `#` header.
+    let csv = fs::read_to_string(x.join("design.csv")).unwrap();
+    let mut np = String::from("# parameters.legit_cost venue.oewg.transparency\n");
+    for l in csv.lines().skip(1) {
+        let v: Vec<String> = l.split(',').map(|t| savetxt(t.parse().unwrap())).collect();
+        np.push_str(&v.join(" "));
+        np.push('\n');
+    }
+    fs::write(x.join("sample.txt"), np).unwrap();
+    let ext = [
+        "--set",
+        "rounds=4",
+        "--seed",
+        "3",
+        "--replicates",
+        "2",
+        "-q",
+    ];
+    for (design, threads, dir) in [("design.csv", "1", "e1"), ("sample.txt", "2", "e2")] {
+        let out = tmp.path().join(dir);
+        let d = x.join(design);
+        let mut args = vec![
+            "sweep",
+            "scenarios/stylized.toml",
+            "--design",
+            s(&d),
+            "--out",
+            s(&out),
+            "-j",
+            threads,
+        ];
+        args.extend(ext);
+        ok(&args);
+        for f in ["runs.csv", "summary.csv"] {
+            assert!(
+                fs::read(own.join(f)).unwrap() == fs::read(out.join(f)).unwrap(),
+                "{f} of --design {design} differs from the experiment's"
+            );
+        }
+        ok(&[
+            "sensitivity",
+            s(&out),
+            "--no-plots",
+            "-q",
+            "--metric",
+            "ami",
+        ]);
+    }
+    ok(&[
+        "sensitivity",
+        s(&own),
+        "--no-plots",
+        "-q",
+        "--metric",
+        "ami",
+    ]);
+    let e1 = tmp.path().join("e1");
+    assert_eq!(
+        fs::read(own.join("sensitivity_sobol.csv")).unwrap(),
+        fs::read(e1.join("sensitivity_sobol.csv")).unwrap()
+    );
+    // --problem names the problem file when it is not beside the design.
+    let moved = tmp.path().join("elsewhere.json");
+    fs::copy(x.join("problem.json"), &moved).unwrap();
+    fs::remove_file(x.join("problem.json")).unwrap();
+    let e3 = tmp.path().join("e3");
+    let d = x.join("design.csv");
+    let mut args = vec![
+        "sweep",
+        "scenarios/stylized.toml",
+        "--design",
+        s(&d),
+        "--problem",
+        s(&moved),
+        "--out",
+        s(&e3),
+    ];
+    args.extend(ext);
+    ok(&args);
+    assert_eq!(
+        fs::read(own.join("runs.csv")).unwrap(),
+        fs::read(e3.join("runs.csv")).unwrap()
+    );
+}
+
+/// A design with no sensitivity layout runs too; each row is `forumsim run --set` of
+/// its values, and a resumed folder refuses a changed problem file.
+#[test]
+fn a_salib_matrix_runs_row_by_row_as_run_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let x = tmp.path().join("x");
+    fs::create_dir_all(&x).unwrap();
+    fs::write(
+        x.join("problem.json"),
+        r#"{"num_vars": 2, "names": ["parameters.legit_cost", "venue.oewg.transparency"], "bounds": [[0.0, 1.0], [0.0, 1.0]]}"#,
+    )
+    .unwrap();
+    fs::write(
+        x.join("design.csv"),
+        "2.500000000000000000e-01 7.500000000000000000e-01\n9.000000000000000000e-01 1.000000000000000000e-01\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("o");
+    let d = x.join("design.csv");
+    ok(&[
+        "sweep",
+        "scenarios/stylized.toml",
+        "--design",
+        s(&d),
+        "--set",
+        "rounds=3",
+        "--out",
+        s(&out),
+        "-q",
+    ]);
+    let runs = out.join("runs.csv");
+    assert_eq!(column(&runs, "point"), ["0", "1"]);
+    assert_eq!(column(&runs, "parameters.legit_cost"), ["0.25", "0.9"]);
+    let seed = column(&runs, "seed");
+    let ami = column(&runs, "ami");
+    let single = tmp.path().join("single");
+    ok(&[
+        "run",
+        "scenarios/stylized.toml",
+        "--seed",
+        &seed[1],
+        "--run",
+        "1",
+        "--set",
+        "rounds=3",
+        "--set",
+        "parameters.legit_cost=0.9",
+        "--set",
+        "venue.oewg.transparency=0.1",
+        "--out",
+        s(&single),
+        "-q",
+    ]);
+    assert_eq!(
+        column(&single.join("rounds.csv"), "ami").last().unwrap(),
+        &ami[1]
+    );
+    fs::write(
+        x.join("problem.json"),
+        r#"{"num_vars": 2, "names": ["parameters.legit_cost", "venue.oewg.transparency"], "bounds": [[0.0, 2.0], [0.0, 1.0]]}"#,
+    )
+    .unwrap();
+    let o = run(&[
+        "sweep",
+        "scenarios/stylized.toml",
+        "--design",
+        s(&d),
+        "--set",
+        "rounds=3",
+        "--out",
+        s(&out),
+        "--resume",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("problem file changed"));
+}
+
+/// Every bad external design exits 2 with `file:line:col` and what was expected.
+#[test]
+fn bad_designs_exit_2_with_a_located_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let x = tmp.path().join("x");
+    fs::create_dir_all(&x).unwrap();
+    let good_problem = r#"{"num_vars": 2, "names": ["parameters.legit_cost", "venue.oewg.transparency"], "bounds": [[0.0, 1.0], [0.0, 1.0]]}"#;
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            good_problem,
+            "",
+            &["design.csv:1:1:", "the design is empty"],
+        ),
+        (
+            good_problem,
+            "0.1 0.2\n0.1 0.2 0.3\n",
+            &["design.csv:2:9:", "3 values, expected 2"],
+        ),
+        (
+            good_problem,
+            "0.1,0.2\n0.3,abc\n",
+            &[
+                "design.csv:2:5:",
+                "`abc` is not a number",
+                "venue.oewg.transparency",
+            ],
+        ),
+        (
+            good_problem,
+            "# a header\n0.1 0.2\n1.5 0.2\n",
+            &[
+                "design.csv:3:1:",
+                "1.5 is outside the bounds [0, 1] of `parameters.legit_cost`",
+            ],
+        ),
+        (
+            good_problem,
+            "legit_cost,venue.oewg.transparency\n0.1,0.2\n",
+            &[
+                "design.csv:1:1:",
+                "header column 1: `legit_cost` is not `parameters.legit_cost`",
+            ],
+        ),
+        (
+            r#"{"num_vars": 2,
+ "names": ["parameters.legit_cost", "parameters.nope"],
+ "bounds": [[0.0, 1.0], [0.0, 1.0]]}"#,
+            "0.1 0.2\n",
+            &[
+                "problem.json:2:37:",
+                "parameter `parameters.nope`",
+                "unknown parameter `nope`",
+            ],
+        ),
+        (
+            r#"{"num_vars": 2, "names": ["parameters.legit_cost"], "bounds": [[0.0, 1.0]]}"#,
+            "0.1 0.2\n",
+            &["problem.json:1:2:", "num_vars is 2 but there are 1 names"],
+        ),
+        (
+            "{\"num_vars\": 2,",
+            "0.1 0.2\n",
+            &["problem.json:1:", "expected a SALib problem"],
+        ),
+        (
+            r#"{"num_vars": 1, "names": ["venue.oewg.transparency"], "bounds": [[0.0, 3.0]]}"#,
+            "2.5\n",
+            &[
+                "problem.json:1:27:",
+                "parameter `venue.oewg.transparency` at 3:",
+                "transparency must be in [0, 1]",
+            ],
+        ),
+    ];
+    let d = x.join("design.csv");
+    for (problem, design, want) in cases {
+        fs::write(x.join("problem.json"), problem).unwrap();
+        fs::write(&d, design).unwrap();
+        let o = run(&[
+            "sweep",
+            "scenarios/stylized.toml",
+            "--design",
+            s(&d),
+            "--out",
+            s(&tmp.path().join("never")),
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{design:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        for w in *want {
+            assert!(err.contains(w), "expected {w:?} in {err}");
+        }
+    }
+    // No problem file beside the design.
+    fs::remove_file(x.join("problem.json")).unwrap();
+    let o = run(&["sweep", "scenarios/stylized.toml", "--design", s(&d)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("problem.json: cannot read the problem file")
+    );
+    // --problem and --replicates belong to --design.
+    let o = run(&["sweep", QUICK, "--replicates", "2"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!tmp.path().join("never").exists());
+}

@@ -152,10 +152,15 @@ Examples:
   forumsim sweep scenarios/experiments/membership-rules.toml -j 8 --out outputs/rules
   forumsim sweep EXP.toml --out outputs/x --resume          # continue after Ctrl-C
   forumsim sweep EXP.toml --out outputs/shard-3 --shard 3/16
+  forumsim sweep EXP.toml --seed 8 --set 'venue.gge.decision=\"majority\"' --out outputs/x8
+  forumsim sweep scenarios/stylized.toml --design salib/design.csv --replicates 4 --out outputs/ext
+                                          # a design made elsewhere (SALib), problem.json beside it
 
 Writes runs.csv (one row per run), summary.csv (per point x variant x metric),
 traces.csv (with --traces) and manifest.json, once every chunk is done. Each row names
-its seed and run index: see docs/EXPERIMENTS.md for the command that reruns it.";
+its seed and run index: see docs/EXPERIMENTS.md for the command that reruns it.
+--set and --seed are recorded in sweep.json and manifest.json; --resume refuses other
+values than the folder was started with, and another --shard split.";
 
 const MERGE_EXAMPLES: &str = "\
 Examples:
@@ -163,10 +168,28 @@ Examples:
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
-    /// Experiment file (TOML).
+    /// Experiment file (TOML); with --design, the base scenario (TOML) instead.
     #[arg(value_name = "EXPERIMENT")]
     pub experiment: PathBuf,
-    /// Output folder [default: outputs/<experiment name>/].
+    /// Run a design made elsewhere: a numeric matrix, one row per point and one column
+    /// per parameter (SALib's `sample` output, or `forumsim design --export salib`'s
+    /// design.csv); EXPERIMENT is then the base scenario.
+    #[arg(long, value_name = "FILE")]
+    pub design: Option<PathBuf>,
+    /// The design's SALib problem (num_vars, names = --set paths, bounds)
+    /// [default: problem.json beside the --design file].
+    #[arg(long, value_name = "FILE", requires = "design")]
+    pub problem: Option<PathBuf>,
+    /// Runs per row of a --design matrix (seeds point * N + replicate).
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "design", value_parser = clap::value_parser!(u32).range(1..))]
+    pub replicates: u32,
+    /// Master seed [default: the experiment's `seed`; with --design, the scenario's].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub set: SetArgs,
+    /// Output folder [default: outputs/<experiment name>/; with --design,
+    /// outputs/<matrix file name without extension>/].
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Worker threads [default: all cores].

@@ -109,6 +109,9 @@ pub enum DesignKind {
         levels: u32,
         candidates: Option<u32>,
     },
+    /// Rows read from a file made elsewhere (`sweep --design`, [`super::extdesign`]);
+    /// `layout` says which sensitivity design they form, if any.
+    External { rows: u32, layout: String },
 }
 
 impl DesignKind {
@@ -139,6 +142,9 @@ impl DesignKind {
                 ),
                 None => format!("morris, {trajectories} trajectories, {levels} levels"),
             },
+            DesignKind::External { rows, layout } => {
+                format!("external, {rows} rows ({layout})")
+            }
         }
     }
 }
@@ -171,10 +177,16 @@ pub struct Experiment {
     /// As written in the file.
     pub scenario_rel: String,
     pub replicates: u32,
+    /// The master seed: the file's, or `--seed`.
     pub seed: u64,
+    /// `--seed`, when given.
+    pub seed_override: Option<u64>,
     pub design: DesignKind,
     pub chunk: u32,
-    /// `path=value` strings applied to every run, before axes and variants.
+    /// The command line's `--set` strings, applied to the base scenario first.
+    pub overrides: Vec<String>,
+    /// `path=value` strings applied to every run, after `overrides` and before axes
+    /// and variants.
     pub common: Vec<String>,
     pub axes: Vec<Axis>,
     pub variants: Vec<Variant>,
@@ -186,6 +198,8 @@ pub struct Experiment {
     pub function: Option<super::testfn::TestFn>,
     /// For Sobol' and Morris designs: what the analysis needs to know.
     pub sens: Option<SensInfo>,
+    /// An external design (`sweep --design`): the SALib problem file and its bytes.
+    pub problem: Option<(PathBuf, Vec<u8>)>,
 }
 
 /// One run of a sweep, named by its place in the design.
@@ -249,9 +263,17 @@ impl Experiment {
         }
     }
 
-    /// The `--set` strings of a point × variant: common, then variant, then axes.
+    /// The `--set` strings of every run: the command line's, then the file's `set`.
+    pub fn base_sets(&self) -> Vec<String> {
+        let mut sets = self.overrides.clone();
+        sets.extend(self.common.iter().cloned());
+        sets
+    }
+
+    /// The `--set` strings of a point × variant: command line, common, then variant,
+    /// then axes.
     pub fn sets(&self, point: u32, variant: u32) -> Vec<String> {
-        let mut sets = self.common.clone();
+        let mut sets = self.base_sets();
         sets.extend(self.variants[variant as usize].sets.iter().cloned());
         sets.extend(self.point_sets(point));
         sets
@@ -373,6 +395,17 @@ fn sets_of(map: &BTreeMap<String, toml::Value>) -> Vec<String> {
 /// Reads and validates the experiment at `path`, loading every axis value, every
 /// variant and every point × variant of the base scenario. Nothing runs.
 pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentError> {
+    load_with(path, &[], None)
+}
+
+/// [`load`] with a command line's `--set` values (applied to the base scenario before
+/// the experiment's own `set`, axes and variants) and `--seed` (read as if the file's
+/// `seed` were `seed`: the runs' master seed and the draw of an LHS or Morris design).
+pub fn load_with(
+    path: &Path,
+    overrides: &[String],
+    seed: Option<u64>,
+) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentError> {
     let text = scenario::read_text(path).map_err(|e| match e {
         TextError::Io(message) => ExperimentError::Read {
             what: "experiment",
@@ -396,6 +429,8 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
         cx.at(e.span().unwrap_or(0..0), msg)
     })?;
     let _ = &raw.description;
+    let seed_flag = seed;
+    let seed = seed.unwrap_or(raw.seed);
 
     let replicates = match *raw.replicates.get_ref() {
         n if (1..=i64::from(u32::MAX)).contains(&n) => n as u32,
@@ -737,6 +772,7 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
             second_order,
         } => Some(u64::from(*samples) * (if *second_order { 2 * d + 2 } else { d + 2 })),
         DesignKind::Morris { trajectories, .. } => Some(u64::from(*trajectories) * (d + 1)),
+        DesignKind::External { rows, .. } => Some(u64::from(*rows)),
     };
     match size.and_then(|n| n.checked_mul(d.max(1))) {
         Some(values) if values <= MAX_DESIGN_VALUES => {}
@@ -755,7 +791,7 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
         DesignKind::Grid => grid_points(&axes.iter().map(|a| a.values.clone()).collect::<Vec<_>>()),
         DesignKind::Lhs { samples } => {
             let ranges: Vec<(f64, f64)> = axes.iter().filter_map(|a| a.range).collect();
-            expand_lhs(raw.seed, *samples, &ranges)
+            expand_lhs(seed, *samples, &ranges)
                 .into_iter()
                 .map(|p| p.into_iter().map(toml::Value::Float).collect())
                 .collect()
@@ -773,12 +809,14 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
             levels,
             candidates,
         } => floats(sensdesign::morris(
-            raw.seed,
+            seed,
             axes.len(),
             *trajectories as usize,
             *levels,
             candidates.map(|m| m as usize),
         )),
+        // An experiment file never names an external design.
+        DesignKind::External { .. } => Vec::new(),
     };
     let bounds: Vec<[f64; 2]> = axes
         .iter()
@@ -839,9 +877,11 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
         scenario: scenario_path,
         scenario_rel,
         replicates,
-        seed: raw.seed,
+        seed,
+        seed_override: seed_flag,
         design,
         chunk,
+        overrides: overrides.to_vec(),
         common: raw
             .set
             .as_ref()
@@ -853,19 +893,30 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
         points,
         function,
         sens,
+        problem: None,
     };
     if exp.plan().total() > u64::from(u32::MAX) {
         return Err(cx.at(raw.replicates.span(), "the sweep has more than 2^32 runs"));
     }
     if exp.function.is_some() {
+        if let Some(set) = overrides.first() {
+            return Err(cx.at(
+                raw.function.as_ref().map_or(0..0, Spanned::span),
+                format!("--set {set}: a test function has no scenario to set"),
+            ));
+        }
         // Nothing to load: the function takes any numbers.
         return Ok((exp, bytes, scenario_bytes));
     }
 
-    // Validate: common overrides, each axis value, each variant, then every combination.
-    let sc_err = |span, what: &str, e: ScenarioError| cx.at(span, format!("{what}: {e}"));
+    // Validate: the command line's --set alone (reported as `forumsim run` reports
+    // it), common overrides, each axis value, each variant, then every combination.
     let load = |sets: &[String]| scenario::from_str(&scenario_text, &exp.scenario, sets);
-    let base = load(&exp.common).map_err(|e| {
+    if !overrides.is_empty() {
+        load(overrides)?;
+    }
+    let sc_err = |span, what: &str, e: ScenarioError| cx.at(span, format!("{what}: {e}"));
+    let base = load(&exp.base_sets()).map_err(|e| {
         let span = raw.set.as_ref().map_or(scenario_span.clone(), |s| s.span());
         sc_err(span, "base scenario", e)
     })?;
@@ -882,7 +933,7 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
             .or(ra.range.as_ref().map(Spanned::span))
             .unwrap_or(ra.path.span());
         for v in &candidates {
-            let mut sets = exp.common.clone();
+            let mut sets = exp.base_sets();
             sets.push(set_string(&a.path, v));
             load(&sets).map_err(|e| {
                 sc_err(
@@ -894,7 +945,7 @@ pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentErr
         }
     }
     for (k, v) in exp.variants.iter().enumerate().skip(1) {
-        let mut sets = exp.common.clone();
+        let mut sets = exp.base_sets();
         sets.extend(v.sets.iter().cloned());
         load(&sets).map_err(|e| {
             sc_err(

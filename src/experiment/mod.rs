@@ -1,11 +1,12 @@
 //! Batches of runs in parallel, collected in run order; and sweeps: experiment files
-//! ([`design`]), outcome metrics ([`metrics`]), statistics ([`summary`]) and the
+//! ([`design`]), designs made elsewhere ([`extdesign`]), outcome metrics ([`metrics`]), statistics ([`summary`]) and the
 //! chunked, resumable, shardable runner ([`sweep`]). Sensitivity analysis: the Sobol'
 //! sequence ([`sobolseq`]), Saltelli and Morris designs ([`sensdesign`]), test
 //! functions for method checks ([`testfn`]), the estimators ([`sensitivity`]) and
 //! their input and output files ([`sensio`]).
 
 pub mod design;
+pub mod extdesign;
 pub mod metrics;
 pub mod sensdesign;
 pub mod sensio;

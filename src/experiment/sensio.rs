@@ -13,12 +13,12 @@
 //! Outputs are tidy CSV files, written atomically.
 
 use super::design::{DesignKind, Experiment, value_cell};
+use super::extdesign;
 use super::sensdesign::{Method, SensInfo};
 use super::sensitivity::{Analysis, SensData};
 use super::sweep::{RUNS, STATE, State};
 use crate::output::OutputError;
 use crate::output::atomic;
-use serde::Deserialize;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 pub const SOBOL_CSV: &str = "sensitivity_sobol.csv";
 pub const MORRIS_CSV: &str = "sensitivity_morris.csv";
 pub const SEED_CSV: &str = "seed_share.csv";
-pub const PROBLEM: &str = "problem.json";
+pub const PROBLEM: &str = extdesign::PROBLEM;
 pub const DESIGN: &str = "design.csv";
 pub const OUTPUTS: &str = "outputs.csv";
 
@@ -172,16 +172,6 @@ fn load_sweep(dir: &Path, metrics: &[String]) -> Result<(SensData, Source), Sens
     ))
 }
 
-/// SALib's problem definition (other SALib keys are ignored; groups are refused).
-#[derive(Debug, Deserialize)]
-struct Problem {
-    num_vars: usize,
-    names: Vec<String>,
-    bounds: Vec<[f64; 2]>,
-    #[serde(default)]
-    groups: Option<serde_json::Value>,
-}
-
 fn numbers(path: &Path, line: usize, rec: &csv::StringRecord) -> Result<Vec<f64>, SensError> {
     rec.iter()
         .map(|s| {
@@ -193,100 +183,32 @@ fn numbers(path: &Path, line: usize, rec: &csv::StringRecord) -> Result<Vec<f64>
 }
 
 fn load_external(dir: &Path, metrics: &[String]) -> Result<(SensData, Source), SensError> {
+    // One reader of SALib problems and design matrices, shared with `sweep --design`:
+    // the same formats (commas or numpy's spaces, `#` lines, a header of the names)
+    // and the same located messages.
+    let located = |e: super::design::ExperimentError| SensError::Input(e.to_string());
     let pp = dir.join(PROBLEM);
-    let prob: Problem = serde_json::from_slice(&read(&pp)?).map_err(|e| {
-        input(
-            &pp,
-            format!("expected a SALib problem {{\"num_vars\", \"names\", \"bounds\"}}: {e}"),
-        )
-    })?;
-    if prob.groups.as_ref().is_some_and(|g| !g.is_null()) {
+    let prob = extdesign::parse_problem(&pp, &extdesign::read(&pp, "problem").map_err(located)?)
+        .map_err(located)?;
+    if prob.groups {
         return Err(input(&pp, "groups of parameters are not supported"));
     }
-    let d = prob.num_vars;
-    if prob.names.len() != d || prob.bounds.len() != d || d == 0 {
-        return Err(input(
-            &pp,
-            format!(
-                "num_vars is {d} but there are {} names and {} bounds",
-                prob.names.len(),
-                prob.bounds.len()
-            ),
-        ));
-    }
-    for (name, &[lo, hi]) in prob.names.iter().zip(&prob.bounds) {
-        if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
-            return Err(input(
-                &pp,
-                format!("bounds of `{name}` must be [lo, hi] with lo <= hi, got [{lo}, {hi}]"),
-            ));
-        }
-    }
     let dp = dir.join(DESIGN);
-    let dbytes = read(&dp)?;
-    let mut rd = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(dbytes.as_slice());
-    let mut x = Vec::new();
-    for (i, rec) in rd.records().enumerate() {
-        let rec = rec.map_err(|e| input(&dp, e))?;
-        if i == 0 && rec.get(0).is_some_and(|s| s.trim().parse::<f64>().is_err()) {
-            let head: Vec<&str> = rec.iter().map(str::trim).collect();
-            if head != prob.names.iter().map(String::as_str).collect::<Vec<_>>() {
-                return Err(input(
-                    &dp,
-                    format!(
-                        "header {head:?} is not the problem's names {:?}",
-                        prob.names
-                    ),
-                ));
-            }
-            continue;
-        }
-        let row = numbers(&dp, i + 1, &rec)?;
-        if row.len() != d {
-            return Err(input(
-                &dp,
-                format!("line {}: {} values, expected {d}", i + 1, row.len()),
-            ));
-        }
-        x.push(row);
-    }
-    let mut info = SensInfo {
-        method: Method::Sobol,
-        samples: 0,
-        second_order: true,
-        levels: 0,
-        names: prob.names.clone(),
-        bounds: prob.bounds.clone(),
-    };
-    let mut why = Vec::new();
-    let mut found = false;
-    for (method, second) in [
-        (Method::Sobol, true),
-        (Method::Sobol, false),
-        (Method::Morris, false),
-    ] {
-        info.method = method;
-        info.second_order = second;
-        match super::sensitivity::check_layout(&info, &x) {
-            Ok(()) => {
-                found = true;
-                break;
-            }
-            Err(e) => why.push(e),
-        }
-    }
-    if !found {
-        return Err(input(
+    let dtext = extdesign::read(&dp, "design").map_err(located)?;
+    let x: Vec<Vec<f64>> = extdesign::parse_matrix(&dp, &dtext, &prob, &pp)
+        .map_err(located)?
+        .into_iter()
+        .map(|(_, row)| row)
+        .collect();
+    let info = extdesign::detect_layout(&prob, &x).map_err(|why| {
+        input(
             &dp,
             format!(
                 "not a Sobol' (Saltelli) or Morris design in SALib's row order: {}",
                 why.join("; ")
             ),
-        ));
-    }
-    info.samples = (x.len() / info.block()) as u32;
+        )
+    })?;
 
     let op = dir.join(OUTPUTS);
     let obytes = read(&op)?;

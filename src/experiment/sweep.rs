@@ -128,6 +128,21 @@ pub struct State {
     /// Sobol' and Morris designs: what `forumsim sensitivity` needs to know.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<super::sensdesign::SensInfo>,
+    /// The command line's `--set` values, applied to the base scenario before `common`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
+    /// The `--seed` given on the command line (`seed` above is then this value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed_override: Option<u64>,
+    /// An external design (`--design`): its SALib problem file, as given and hashed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem_path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem_sha256: Option<String>,
+    /// The split `[K, N]` of a `--shard K/N` folder (absent: the whole sweep). Only in
+    /// a shard's `sweep.json`; `merge` writes none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<(u64, u64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -172,11 +187,21 @@ impl State {
                 .collect(),
             point_sets: (0..pl.points).map(|p| exp.point_sets(p)).collect(),
             reproduce: format!(
-                "forumsim run {} --seed SEED --run RUN_INDEX --set COMMON... --set VARIANT... --set AXIS=VALUE...",
-                exp.scenario.display()
+                "forumsim run {} --seed SEED --run RUN_INDEX {}--set COMMON... --set VARIANT... --set AXIS=VALUE...",
+                exp.scenario.display(),
+                if exp.overrides.is_empty() {
+                    ""
+                } else {
+                    "--set OVERRIDES... "
+                }
             ),
             function: exp.function.map(|f| f.describe()),
             sensitivity: exp.sens.clone(),
+            overrides: exp.overrides.clone(),
+            seed_override: exp.seed_override,
+            problem_path: exp.problem.as_ref().map(|(p, _)| p.display().to_string()),
+            problem_sha256: exp.problem.as_ref().map(|(_, b)| sha256_hex(b)),
+            shard: None,
         }
     }
 
@@ -185,7 +210,11 @@ impl State {
         let strip = |s: &State| State {
             experiment_path: String::new(),
             scenario_path: String::new(),
+            problem_path: None,
             reproduce: String::new(),
+            // The seed counts, not whether it came from the file or the command line.
+            seed_override: None,
+            shard: None,
             ..s.clone()
         };
         strip(self) == strip(other)
@@ -209,8 +238,9 @@ impl State {
             self.plan().run_index(id)
         );
         let sets = self
-            .common
+            .overrides
             .iter()
+            .chain(&self.common)
             .chain(&self.variants[id.variant as usize].set)
             .chain(&self.point_sets[id.point as usize]);
         for s in sets {
@@ -400,13 +430,14 @@ pub fn run(
             .map_err(|e| SweepError::Usage(e.to_string()))?;
         metrics::metric_names(&base, exp.metrics.as_deref())
     };
-    let state = State::new(exp, exp_bytes, sc_bytes, names);
+    let mut state = State::new(exp, exp_bytes, sc_bytes, names);
     let (k, n) = opts.shard;
     if k == 0 || k > n {
         return Err(SweepError::Usage(format!(
             "--shard {k}/{n}: K must be in 1..={n}"
         )));
     }
+    state.shard = (n > 1).then_some((k, n));
     let dir = &opts.out;
     prepare(dir, &state, opts.resume)?;
 
@@ -517,6 +548,12 @@ fn prepare(dir: &Path, state: &State, resume: bool) -> Result<(), SweepError> {
                     state.forumsim
                 )));
             }
+            if let Some(why) = resume_conflict(&old, state) {
+                return Err(SweepError::Usage(format!(
+                    "{}: cannot resume: {why}",
+                    dir.display()
+                )));
+            }
         }
         None => {}
     }
@@ -539,6 +576,73 @@ fn prepare(dir: &Path, state: &State, resume: bool) -> Result<(), SweepError> {
         _ => {}
     }
     state.write(dir)
+}
+
+/// Why the settings of this invocation cannot continue the folder's sweep, whose
+/// state is `old` (same experiment and base scenario): another `--set`, `--seed`,
+/// problem file or `--shard` split, or any other difference in what is swept.
+fn resume_conflict(old: &State, new: &State) -> Option<String> {
+    let sets = |s: &State| match s.overrides.as_slice() {
+        [] => "no --set".to_string(),
+        v => v
+            .iter()
+            .map(|x| format!("--set '{x}'"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    let seed = |s: &State| match s.seed_override {
+        Some(x) => format!("--seed {x}"),
+        None => format!("no --seed (seed {})", s.seed),
+    };
+    let split = |s: Option<(u64, u64)>| match s {
+        Some((k, n)) => format!("shard {k} of {n}"),
+        None => "the whole sweep".to_string(),
+    };
+    let flag = |s: Option<(u64, u64)>| match s {
+        Some((k, n)) => format!("--shard {k}/{n}"),
+        None => "this command, without --shard,".to_string(),
+    };
+    let why = if old.overrides != new.overrides {
+        format!(
+            "the sweep was started with {}; this command gives {}; use the same --set values, or a new folder",
+            sets(old),
+            sets(new)
+        )
+    } else if old.seed != new.seed {
+        format!(
+            "the sweep was started with {}; this command gives {}; use the same seed, or a new folder",
+            seed(old),
+            seed(new)
+        )
+    } else if old.problem_sha256 != new.problem_sha256 {
+        format!(
+            "the design's problem file changed since the sweep started ({} with sha256 {}, now {} with sha256 {})",
+            old.problem_path.as_deref().unwrap_or("none"),
+            old.problem_sha256.as_deref().map_or("-", |h| &h[..12]),
+            new.problem_path.as_deref().unwrap_or("none"),
+            new.problem_sha256.as_deref().map_or("-", |h| &h[..12]),
+        )
+    } else if old.shard != new.shard {
+        format!(
+            "this folder was started as {}{}; {} asks for {}; use the same --shard, or a new folder",
+            split(old.shard),
+            if old.shard.is_none() {
+                " (no --shard)"
+            } else {
+                ""
+            },
+            flag(new.shard),
+            split(new.shard)
+        )
+    } else if !old.same_sweep(new) {
+        format!(
+            "the folder holds a sweep with other settings (design {}, {} replicates, {} runs; now design {}, {} replicates, {} runs); use the same flags, or a new folder",
+            old.design, old.replicates, old.runs, new.design, new.replicates, new.runs
+        )
+    } else {
+        return None;
+    };
+    Some(why)
 }
 
 fn num(x: f64) -> String {
@@ -913,6 +1017,11 @@ pub fn merge(dirs: &[PathBuf], out: &Path, traces: bool) -> Result<Manifest, Swe
     }
     // Written beside `out` and swapped in whole (as `run` does): never a partial
     // runs.csv in `out`, and a previous merge stays until this one is complete.
+    // The merged folder is the whole sweep, not a shard.
+    let state = State {
+        shard: None,
+        ..state
+    };
     let staged = crate::output::publish::stage(out)?;
     state.write(staged.path())?;
     let m = finish(

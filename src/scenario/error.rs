@@ -33,6 +33,10 @@ pub enum InputFileError {
         col: usize,
         message: String,
     },
+    /// The base scenario with a command line's `--set` overrides (as `forumsim run`
+    /// reports them).
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
 }
 
 /// Why a scenario could not be loaded. One error per problem; its `Display` is a
