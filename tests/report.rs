@@ -127,6 +127,28 @@ fn a_sweep_report_holds_every_sweep_chart() {
     browser_check(&tmp.path().join("report.html"), charts);
 }
 
+/// A Sobol' sweep after `forumsim sensitivity`: the page leads with the indices and
+/// their charts (inlined from `plots/`), loads in Chromium and holds every chart.
+#[test]
+fn a_sensitivity_sweeps_report_loads_with_its_index_charts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = arg(tmp.path());
+    ok(&forumsim(&[
+        "sweep",
+        "tests/fixtures/sensitivity/gfunction-sobol.toml",
+        "--out",
+        &out,
+        "--quiet",
+    ]));
+    ok(&forumsim(&["sensitivity", &out, "--bootstrap", "50", "-q"]));
+    let html = report(tmp.path());
+    let charts = html.matches("<svg").count();
+    assert!(charts >= 1, "the Sobol' chart: {charts}");
+    assert_offline(&html);
+    assert!(html.contains("Sensitivity indices") && html.contains("Sobol' indices: y"));
+    browser_check(&tmp.path().join("report.html"), charts);
+}
+
 #[test]
 fn a_run_folder_whose_scenario_is_gone_says_so_and_uses_its_resolved_copy() {
     let tmp = tempfile::tempdir().unwrap();
