@@ -58,10 +58,11 @@ pub fn padded(lo: f64, hi: f64) -> (f64, f64) {
 
 /// "tiny, seed 7, 24 runs": what a title says about the sweep.
 pub fn sweep_subtitle(d: &SweepData) -> String {
-    let runs = d.runs.len();
+    let n = d.runs.len();
+    let runs = format!("{n} run{}", if n == 1 { "" } else { "s" });
     match d.seed {
-        Some(seed) => format!("{}, seed {seed}, {runs} runs", d.name),
-        None => format!("{}, {runs} runs", d.name),
+        Some(seed) => format!("{}, seed {seed}, {runs}", d.name),
+        None => format!("{}, {runs}", d.name),
     }
 }
 
@@ -82,6 +83,19 @@ pub fn panel_grid<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sweep_of_one_run_is_not_plural() {
+        let mut d = SweepData {
+            name: "x".into(),
+            seed: Some(2),
+            ..SweepData::default()
+        };
+        d.runs.push(Default::default());
+        assert_eq!(sweep_subtitle(&d), "x, seed 2, 1 run");
+        d.runs.push(Default::default());
+        assert_eq!(sweep_subtitle(&d), "x, seed 2, 2 runs");
+    }
 
     #[test]
     fn numbers_get_the_decimals_their_span_needs() {

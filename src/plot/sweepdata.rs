@@ -15,7 +15,7 @@ use std::fs::File;
 use std::path::Path;
 
 /// One row of `runs.csv`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SweepRun {
     pub point: u64,
     /// Index into [`SweepData::variants`].
