@@ -392,6 +392,23 @@ fn sets_of(map: &BTreeMap<String, toml::Value>) -> Vec<String> {
     map.iter().map(|(k, v)| set_string(k, v)).collect()
 }
 
+/// Reads a text input file (UTF-8, bounded), naming `what` it is when unreadable.
+pub fn read(path: &Path, what: &'static str) -> Result<String, ExperimentError> {
+    scenario::read_text(path).map_err(|e| match e {
+        TextError::Io(message) => ExperimentError::Read {
+            what,
+            path: path.to_path_buf(),
+            message,
+        },
+        TextError::Utf8 { line, col, message } => ExperimentError::At {
+            file: path.to_path_buf(),
+            line,
+            col,
+            message,
+        },
+    })
+}
+
 /// Reads and validates the experiment at `path`, loading every axis value, every
 /// variant and every point × variant of the base scenario. Nothing runs.
 pub fn load(path: &Path) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentError> {
@@ -406,19 +423,7 @@ pub fn load_with(
     overrides: &[String],
     seed: Option<u64>,
 ) -> Result<(Experiment, Vec<u8>, Vec<u8>), ExperimentError> {
-    let text = scenario::read_text(path).map_err(|e| match e {
-        TextError::Io(message) => ExperimentError::Read {
-            what: "experiment",
-            path: path.to_path_buf(),
-            message,
-        },
-        TextError::Utf8 { line, col, message } => ExperimentError::At {
-            file: path.to_path_buf(),
-            line,
-            col,
-            message,
-        },
-    })?;
+    let text = read(path, "experiment")?;
     let bytes = text.clone().into_bytes();
     let cx = Ctx {
         file: path,

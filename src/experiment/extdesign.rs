@@ -16,7 +16,7 @@ use super::design::{
 };
 use super::sensdesign::{Method, SensInfo};
 use crate::scenario::limits::MAX_DESIGN_VALUES;
-use crate::scenario::{self, TextError, line_col};
+use crate::scenario::{self, line_col};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -51,22 +51,7 @@ fn at(file: &Path, text: &str, offset: usize, message: impl Into<String>) -> Exp
     }
 }
 
-/// Reads a text input file (UTF-8, bounded), naming `what` it is when unreadable.
-pub fn read(path: &Path, what: &'static str) -> Result<String, ExperimentError> {
-    scenario::read_text(path).map_err(|e| match e {
-        TextError::Io(message) => ExperimentError::Read {
-            what,
-            path: path.to_path_buf(),
-            message,
-        },
-        TextError::Utf8 { line, col, message } => ExperimentError::At {
-            file: path.to_path_buf(),
-            line,
-            col,
-            message,
-        },
-    })
-}
+pub use super::design::read;
 
 /// Parses the SALib problem `text` of `path`; errors point at the line and column.
 pub fn parse_problem(path: &Path, text: &str) -> Result<Problem, ExperimentError> {

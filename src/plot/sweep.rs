@@ -425,6 +425,19 @@ mod tests {
         }
     }
 
+    /// The SVG of the axis chart of `d` with all eight metrics (two rows of four).
+    fn eight_panel_svg(d: &SweepData) -> String {
+        svg_of(&SweepFigure {
+            chart: SweepChart::Axis {
+                axis: 0,
+                metrics: (0..8).collect(),
+                page: 1,
+            },
+            data: d,
+        })
+        .unwrap()
+    }
+
     /// Issue #14 item 2: rows of one base sample are not independent; the band is the
     /// cluster-robust interval (wider than the naive one here) and says so.
     #[test]
@@ -448,15 +461,7 @@ mod tests {
             "clustered {:?} vs naive {naive:?}",
             line[k].1
         );
-        let fig = SweepFigure {
-            chart: SweepChart::Axis {
-                axis: 0,
-                metrics: (0..8).collect(),
-                page: 1,
-            },
-            data: &d,
-        };
-        let s = svg_of(&fig).unwrap();
+        let s = eight_panel_svg(&d);
         assert!(s.contains("clustered by base sample"));
     }
 
@@ -466,15 +471,7 @@ mod tests {
     fn narrow_panels_get_tick_labels_that_do_not_touch() {
         use crate::plot::svgtest::labelled_boxes;
         let d = sobol_data();
-        let fig = SweepFigure {
-            chart: SweepChart::Axis {
-                axis: 0,
-                metrics: (0..8).collect(),
-                page: 1,
-            },
-            data: &d,
-        };
-        let s = svg_of(&fig).unwrap();
+        let s = eight_panel_svg(&d);
         let numbers: Vec<_> = labelled_boxes(&s)
             .into_iter()
             .filter(|(t, _)| t.parse::<f64>().is_ok())
