@@ -59,7 +59,15 @@ fn check(args: CheckArgs) -> Result<(), CliError> {
 fn run(args: RunArgs) -> Result<(), CliError> {
     let started = Instant::now();
     plan::check_run_flags(args.runs, args.run_index)?;
-    let loaded = plan::load(&args.scenario, &args.set.values, args.seed)?;
+    let loaded = plan::load(
+        &args.scenario,
+        &args.set.values,
+        args.until.until,
+        args.seed,
+    )?;
+    if !args.quiet {
+        cli::set::UntilArgs::note(loaded.cut.as_ref());
+    }
     let sc = &loaded.scenario;
     let runs = plan::run_indices(args.runs, args.run_index, sc.runs)?;
     let out = plan::out_dir(args.out.as_deref(), &sc.name)?;

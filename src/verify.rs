@@ -15,7 +15,7 @@ use crate::output::{
     ATTENTION, Batch, CHOICES, DECISIONS, MANIFEST, OutputError, RESOLVED, ROUNDS, RULES, Tables,
     VENUES, VOTES, sha256_hex,
 };
-use crate::scenario::{self, ScenarioError};
+use crate::scenario::{self, Cut, ScenarioError};
 use rand::RngExt as _;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -41,6 +41,9 @@ pub enum VerifyError {
     },
     #[error("the recorded scenario no longer loads")]
     Scenario(#[source] ScenarioError),
+    /// `--until YEAR` outside the recorded run's years.
+    #[error(transparent)]
+    Until(ScenarioError),
     #[error("cannot write the re-run outputs")]
     Output(#[source] OutputError),
     #[error("--sample must be at least 1")]
@@ -176,7 +179,7 @@ pub fn verify(dir: &Path, sample: Option<usize>, seed: u64) -> Result<Report, Ve
         ));
     }
 
-    let Some(sc) = batch.scenario(dir)? else {
+    let Some((sc, _)) = batch.scenario(dir, None)? else {
         // Re-running an altered scenario would prove nothing.
         return Ok(Report {
             recorded,
@@ -207,13 +210,21 @@ pub fn verify(dir: &Path, sample: Option<usize>, seed: u64) -> Result<Report, Ve
 /// overrides and seed) and the runs it holds: enough to re-run any of them exactly,
 /// as `forumsim animate` does. Unlike [`verify`], an altered copy is an error here.
 pub fn recorded(dir: &Path) -> Result<(Scenario, Vec<u64>), VerifyError> {
+    recorded_until(dir, None).map(|(sc, runs, _)| (sc, runs))
+}
+
+/// [`recorded`], cut at the year `until` (`animate --until`), with what the cut did.
+pub fn recorded_until(
+    dir: &Path,
+    until: Option<i64>,
+) -> Result<(Scenario, Vec<u64>, Option<Cut>), VerifyError> {
     let (mpath, m) = manifest(dir)?;
     if m["kind"].as_str() != Some(KIND_RUN) {
         return Err(bad(&mpath, "not the manifest of a `forumsim run` folder"));
     }
     let batch = Recorded::of(&m, &mpath)?;
-    match batch.scenario(dir)? {
-        Some(sc) => Ok((sc, batch.runs)),
+    match batch.scenario(dir, until)? {
+        Some((sc, cut)) => Ok((sc, batch.runs, cut)),
         None => Err(bad(
             &dir.join(batch.resolved),
             "not the scenario the manifest recorded (its hash differs); run the batch again",
@@ -227,6 +238,8 @@ struct Recorded<'m> {
     resolved: &'m str,
     resolved_sha256: &'m str,
     path: &'m str,
+    /// The overrides to apply to the resolved copy: none when the batch ran with
+    /// `--until`, whose copy is the scenario as run (overrides applied, then the cut).
     overrides: Vec<String>,
     seed: u64,
     runs: Vec<u64>,
@@ -249,17 +262,22 @@ impl<'m> Recorded<'m> {
                 ),
             ));
         }
+        let baked = !m["scenario"]["until"].is_null();
         Ok(Recorded {
             resolved,
             resolved_sha256: str_at("/scenario/resolved_sha256")?,
             path: str_at("/scenario/path")?,
-            overrides: m["scenario"]["overrides"]
-                .as_array()
-                .ok_or_else(|| bad(mpath, "missing `scenario.overrides`"))?
-                .iter()
-                .map(|v| v.as_str().map(str::to_string))
-                .collect::<Option<_>>()
-                .ok_or_else(|| bad(mpath, "`scenario.overrides` must be strings"))?,
+            overrides: if baked {
+                Vec::new()
+            } else {
+                m["scenario"]["overrides"]
+                    .as_array()
+                    .ok_or_else(|| bad(mpath, "missing `scenario.overrides`"))?
+                    .iter()
+                    .map(|v| v.as_str().map(str::to_string))
+                    .collect::<Option<_>>()
+                    .ok_or_else(|| bad(mpath, "`scenario.overrides` must be strings"))?
+            },
             seed: m["seed"]
                 .as_u64()
                 .ok_or_else(|| bad(mpath, "missing `seed`"))?,
@@ -268,8 +286,13 @@ impl<'m> Recorded<'m> {
     }
 
     /// The recorded scenario, re-loaded from the folder's resolved copy with the recorded
-    /// overrides and seed; `None` if the copy is not the one the manifest hashed.
-    fn scenario(&self, dir: &Path) -> Result<Option<Scenario>, VerifyError> {
+    /// overrides and seed (and cut at `until`); `None` if the copy is not the one the
+    /// manifest hashed.
+    fn scenario(
+        &self,
+        dir: &Path,
+        until: Option<i64>,
+    ) -> Result<Option<(Scenario, Option<Cut>)>, VerifyError> {
         let rpath = dir.join(self.resolved);
         let resolved =
             std::fs::read_to_string(&rpath).map_err(|source| VerifyError::NoScenario {
@@ -281,10 +304,20 @@ impl<'m> Recorded<'m> {
         }
         // Relative paths in the scenario (`states_csv`) are relative to the original file.
         let as_if = Path::new(self.path).with_file_name(RESOLVED);
-        let mut sc = scenario::from_str(&resolved, &as_if, &self.overrides)
-            .map_err(VerifyError::Scenario)?;
+        let (mut sc, cut) = scenario::from_str_until(&resolved, &as_if, &self.overrides, until)
+            .map_err(|e| match e {
+                // Named after the folder's copy, not the path it is read as.
+                ScenarioError::Until { year, message, .. } => {
+                    VerifyError::Until(ScenarioError::Until {
+                        file: rpath.clone(),
+                        year,
+                        message,
+                    })
+                }
+                e => VerifyError::Scenario(e),
+            })?;
         sc.seed = self.seed;
-        Ok(Some(sc))
+        Ok(Some((sc, cut)))
     }
 }
 
@@ -352,6 +385,7 @@ pub fn check_runs(
         scenario_bytes: b"",
         resolved: "",
         overrides: &[],
+        until: None,
         runs,
         threads: 1,
         tables,

@@ -752,7 +752,7 @@ fn issue15_10_salib_bounds_with_lo_above_hi_are_refused() {
     let o = forumsim(&["sensitivity", &arg(&ext), "--no-plots", "-q"]);
     assert_eq!(code(&o), Some(2), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("lo <= hi, got [1, -1]"),
+        stderr(&o).contains("lo <= hi, got [1.0, -1.0]"),
         "{}",
         stderr(&o)
     );

@@ -16,6 +16,7 @@ use crate::model::Scenario;
 use crate::output::OutputError;
 use crate::output::atomic;
 use crate::plot::{render, style};
+use crate::scenario::Cut;
 use crate::verify::{self, VerifyError};
 use std::path::{Path, PathBuf};
 
@@ -57,9 +58,13 @@ impl AnimateError {
 }
 
 /// Re-runs run `run` of the folder `dir` (default: its first run) with votes and
-/// memberships recorded.
-pub fn replay(dir: &Path, run: Option<u64>) -> Result<(Scenario, RunResult), AnimateError> {
-    let (sc, recorded) = verify::recorded(dir)?;
+/// memberships recorded, up to the year `until` if given (`--until`).
+pub fn replay(
+    dir: &Path,
+    run: Option<u64>,
+    until: Option<i64>,
+) -> Result<(Scenario, RunResult, Option<Cut>), AnimateError> {
+    let (sc, recorded, cut) = verify::recorded_until(dir, until)?;
     let run = run.unwrap_or_else(|| recorded.first().copied().unwrap_or(0));
     if !recorded.contains(&run) {
         return Err(AnimateError::NotRecorded {
@@ -77,14 +82,17 @@ pub fn replay(dir: &Path, run: Option<u64>) -> Result<(Scenario, RunResult), Ani
             why: false,
         },
     );
-    Ok((sc, r))
+    Ok((sc, r, cut))
 }
 
-/// The default file: `DIR/plots/replay-run<N>.gif` (or `-<year>.png` for a still).
-pub fn default_path(dir: &Path, run: u64, still: Option<i32>) -> PathBuf {
-    let name = match still {
-        Some(year) => format!("replay-run{run}-{year}.png"),
-        None => format!("replay-run{run}.gif"),
+/// The default file: `DIR/plots/replay-run<N>.gif` (`replay-run<N>-until<YEAR>.gif`
+/// with `--until`, so the whole run's replay stays), or `-<year>.png` for a still
+/// (the same frame with or without `--until`).
+pub fn default_path(dir: &Path, run: u64, still: Option<i32>, until: Option<i64>) -> PathBuf {
+    let name = match (still, until) {
+        (Some(year), _) => format!("replay-run{run}-{year}.png"),
+        (None, Some(until)) => format!("replay-run{run}-until{until}.gif"),
+        (None, None) => format!("replay-run{run}.gif"),
     };
     dir.join(crate::plot::PLOTS).join(name)
 }
@@ -136,19 +144,23 @@ pub fn still(sc: &Scenario, r: &RunResult, year: i32) -> Result<Vec<u8>, Animate
     render::encode_png(&pixels).map_err(draw_err)
 }
 
-/// Animates run `run` of `dir` into `out` (a GIF, or the PNG of year `still`).
-/// Returns the path written.
+/// Animates run `run` of `dir` into `out` (a GIF, or the PNG of year `still`), up to
+/// the year `until` if given. Returns the path written and what `until` cut.
 pub fn animate(
     dir: &Path,
     run: Option<u64>,
     out: Option<&Path>,
     still_year: Option<i32>,
-) -> Result<PathBuf, AnimateError> {
+    until: Option<i64>,
+) -> Result<(PathBuf, Option<Cut>), AnimateError> {
     if !style::register_font_once() {
         return Err(AnimateError::Font);
     }
-    let (sc, r) = replay(dir, run)?;
-    let path = out.map_or_else(|| default_path(dir, r.run, still_year), Path::to_path_buf);
+    let (sc, r, cut) = replay(dir, run, until)?;
+    let path = out.map_or_else(
+        || default_path(dir, r.run, still_year, until),
+        Path::to_path_buf,
+    );
     let bytes = match still_year {
         Some(year) => still(&sc, &r, year)?,
         None => gif(&sc, &r).map_err(|msg| AnimateError::Draw {
@@ -163,5 +175,5 @@ pub fn animate(
         })?;
     }
     atomic::write(&path, &bytes)?;
-    Ok(path)
+    Ok((path, cut))
 }

@@ -2,6 +2,7 @@
 
 use super::error::CliError;
 use super::print;
+use super::set::UntilArgs;
 use clap::Args;
 use forumsim::animate;
 use std::path::PathBuf;
@@ -11,13 +12,15 @@ Examples:
   forumsim run scenarios/stylized.toml --runs 5 && forumsim animate outputs/stylized --run 2
   forumsim animate outputs/stylized --run 0 --out slides/stylized.gif
   forumsim animate outputs/stylized --run 0 --still 2022     # one frame as PNG
+  forumsim animate outputs/world --until 2010                # 1998-2010 only
 
 Re-runs run N of DIR from its manifest.json and scenario.resolved.toml (as `verify`
 does; the folder need not hold votes.csv or attention.csv) and writes one 1600x900
 frame per year: states as dots in the policy plane coloured by regime, venues' rules
 as labelled markers with their member counts, a bar per venue with its members by
 regime, and the year's key events as captions. Default output:
-DIR/plots/replay-run<N>.gif (with --still: DIR/plots/replay-run<N>-<YEAR>.png).
+DIR/plots/replay-run<N>.gif (with --until: replay-run<N>-until<YEAR>.gif; with
+--still: DIR/plots/replay-run<N>-<YEAR>.png).
 Exit status: 2 if DIR is not a run folder or N is not one of its runs, 1 if writing fails.";
 
 #[derive(Debug, Args)]
@@ -34,6 +37,8 @@ pub struct AnimateArgs {
     /// Write only the frame of this year, as a PNG.
     #[arg(long, value_name = "YEAR")]
     pub still: Option<i32>,
+    #[command(flatten)]
+    pub until: UntilArgs,
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
@@ -41,9 +46,16 @@ pub struct AnimateArgs {
 
 pub fn animate(args: AnimateArgs) -> Result<(), CliError> {
     forumsim::output::vouch::check(&args.dir)?;
-    let path = animate::animate(&args.dir, args.run, args.out.as_deref(), args.still)?;
+    let (path, cut) = animate::animate(
+        &args.dir,
+        args.run,
+        args.out.as_deref(),
+        args.still,
+        args.until.until,
+    )?;
     if args.quiet {
         return Ok(());
     }
+    UntilArgs::note(cut.as_ref());
     print(|w| writeln!(w, "wrote {}", path.display()))
 }

@@ -1,7 +1,7 @@
 //! The raw command line, one field per flag (clap derive). No validation beyond
 //! types and ranges here; [`super::plan`] does the rest.
 
-use super::set::SetArgs;
+use super::set::{SetArgs, UntilArgs};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -23,11 +23,14 @@ Examples:
   forumsim run scenarios/stylized.toml --runs 50 --seed 7 --out outputs/seed7
   forumsim run scenarios/stylized.toml --run 3 --votes --states
   forumsim run scenarios/stylized.toml --set parameters.legit_cost=0.5 --set rounds=10
+  forumsim run scenarios/world.toml --until 2010      # 1998-2010 only, with a note
 
 Writes rounds.csv, venues.csv, rules.csv, decisions.csv, choices.csv (votes.csv with
 --votes, attention.csv with --states), scenario.resolved.toml and manifest.json
 (`forumsim verify DIR` re-runs them from these two). Run r of seed S is the same
-whether it runs alone (--run r) or in a batch, on any number of threads.";
+whether it runs alone (--run r) or in a batch, on any number of threads. With --until
+YEAR its rows are the first rows of the whole run's, and scenario.resolved.toml is
+the cut scenario (overrides applied): `verify` re-runs it as it is.";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
@@ -257,6 +260,8 @@ pub struct RunArgs {
     pub threads: Option<u32>,
     #[command(flatten)]
     pub set: SetArgs,
+    #[command(flatten)]
+    pub until: UntilArgs,
     /// Also write every state's vote in every decision (votes.csv).
     #[arg(long)]
     pub votes: bool,

@@ -2,7 +2,7 @@
 
 use super::error::CliError;
 use super::print;
-use super::set::SetArgs;
+use super::set::{SetArgs, UntilArgs};
 use clap::Args;
 use forumsim::engine::{self, RunOptions};
 use forumsim::explain::{self, Style};
@@ -14,6 +14,7 @@ Examples:
   forumsim explain scenarios/stylized.toml --rounds 2018..2022
   forumsim explain scenarios/teaching/join-or-abstain.toml --run 3 --rounds 0..4
   forumsim explain scenarios/stylized.toml --seed 7 --set parameters.cohesion=0.8
+  forumsim explain scenarios/world.toml --until 2005
 
 Runs run N of the scenario (the same run `forumsim run --run N` writes) with
 votes, memberships and the reasons behind them recorded and prints, per year:
@@ -47,10 +48,13 @@ pub struct ExplainArgs {
     pub names: usize,
     #[command(flatten)]
     pub set: SetArgs,
+    #[command(flatten)]
+    pub until: UntilArgs,
 }
 
 pub fn explain(args: ExplainArgs) -> Result<(), CliError> {
-    let mut sc = scenario::load_with(&args.scenario, &args.set.values)?;
+    let (mut sc, cut) = scenario::load_until(&args.scenario, &args.set.values, args.until.until)?;
+    UntilArgs::note(cut.as_ref());
     if let Some(seed) = args.seed {
         sc.seed = seed;
     }

@@ -6,29 +6,33 @@
 use super::error::CliError;
 use forumsim::model::Scenario;
 use forumsim::output::{Batch, Tables};
-use forumsim::scenario;
+use forumsim::scenario::{self, Cut};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Component, Path, PathBuf};
 use std::time::Instant;
 
-/// A scenario as a batch command loads it: validated (with `--set` and `--seed`), the
-/// file's bytes (hashed in the manifest) and the resolved text (copied beside the
-/// outputs so that `verify` can run the batch again).
+/// A scenario as a batch command loads it: validated (with `--set`, `--until` and
+/// `--seed`), the file's bytes (hashed in the manifest) and the resolved text (copied
+/// beside the outputs so that `verify` can run the batch again).
 pub struct Loaded<'a> {
     pub scenario: Scenario,
     pub path: &'a Path,
     pub bytes: Vec<u8>,
     pub resolved: String,
     pub overrides: &'a [String],
+    /// What `--until` cut, if given.
+    pub cut: Option<Cut>,
 }
 
-/// Loads `path` with the `--set` values `overrides`; `seed` replaces the scenario's.
+/// Loads `path` with the `--set` values `overrides`, cut at the year `until` if given;
+/// `seed` replaces the scenario's.
 pub fn load<'a>(
     path: &'a Path,
     overrides: &'a [String],
+    until: Option<i64>,
     seed: Option<u64>,
 ) -> Result<Loaded<'a>, CliError> {
-    let resolved = scenario::load_resolved(path, overrides)?;
+    let resolved = scenario::load_resolved_until(path, overrides, until)?;
     let mut sc = resolved.scenario;
     let bytes = std::fs::read(path).map_err(|source| CliError::Read {
         path: path.to_path_buf(),
@@ -43,6 +47,7 @@ pub fn load<'a>(
         bytes,
         resolved: resolved.text,
         overrides,
+        cut: resolved.cut,
     })
 }
 
@@ -61,6 +66,7 @@ impl Loaded<'_> {
             scenario_bytes: &self.bytes,
             resolved: &self.resolved,
             overrides: self.overrides,
+            until: self.cut.as_ref().map(|c| c.year),
             runs,
             threads,
             tables,

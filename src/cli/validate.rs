@@ -29,7 +29,7 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
             "--fail-above must be a number of votes >= 0, got {v}"
         )));
     }
-    let loaded = plan::load(&args.scenario, &args.set.values, args.seed)?;
+    let loaded = plan::load(&args.scenario, &args.set.values, None, args.seed)?;
     let sc = &loaded.scenario;
     if sc.targets.is_empty() && sc.election_targets.is_empty() && sc.facts.is_empty() {
         return Err(CliError::Usage(format!(

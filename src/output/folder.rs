@@ -79,10 +79,13 @@ pub struct Batch<'a> {
     /// The scenario file's bytes, hashed into the manifest.
     pub scenario_bytes: &'a [u8],
     /// The scenario with `extends` resolved and no override applied
-    /// ([`crate::scenario::Resolved::text`]); written to [`RESOLVED`].
+    /// ([`crate::scenario::Resolved::text`]); written to [`RESOLVED`]. With `until`,
+    /// the cut scenario with the overrides applied.
     pub resolved: &'a str,
     /// `path=value` overrides applied on top of the file, in order.
     pub overrides: &'a [String],
+    /// `--until YEAR`: the scenario was cut after that year ([`crate::scenario::Cut`]).
+    pub until: Option<i64>,
     /// Run indices of the batch, in order.
     pub runs: &'a [u64],
     /// Worker threads of the pool the batch ran on.

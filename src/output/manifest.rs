@@ -86,6 +86,10 @@ pub struct ScenarioInfo {
     pub resolved_sha256: String,
     /// `--set` overrides applied on top of the file, in order.
     pub overrides: Vec<String>,
+    /// `--until YEAR`: the batch ran the scenario up to YEAR. `resolved` is then the
+    /// cut scenario with the overrides already applied: it loads as it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<i64>,
     pub rounds: u32,
     pub start_year: i32,
 }
@@ -198,6 +202,7 @@ impl Manifest {
                 resolved: RESOLVED.to_string(),
                 resolved_sha256: sha256_hex(batch.resolved.as_bytes()),
                 overrides: batch.overrides.to_vec(),
+                until: batch.until,
                 rounds: sc.rounds,
                 start_year: sc.start_year,
             },
@@ -282,6 +287,7 @@ mod tests {
             scenario_bytes: b"abc",
             resolved: "abc",
             overrides: &overrides,
+            until: None,
             runs: &[0, 1],
             threads: 4,
             tables: Tables::default(),

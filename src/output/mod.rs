@@ -128,6 +128,7 @@ mod tests {
             scenario_bytes: b"name = \"tiny\"\n",
             resolved: "name = \"tiny\"\n",
             overrides: &[],
+            until: None,
             runs,
             threads: 2,
             tables,

@@ -62,6 +62,13 @@ pub enum ScenarioError {
         set: String,
         message: String,
     },
+    /// `--until YEAR` outside the scenario's years.
+    #[error("{}: --until {year}: {message}", file.display())]
+    Until {
+        file: PathBuf,
+        year: i64,
+        message: String,
+    },
 }
 
 impl ScenarioError {
@@ -70,7 +77,8 @@ impl ScenarioError {
         match self {
             ScenarioError::Read { message, .. }
             | ScenarioError::At { message, .. }
-            | ScenarioError::Override { message, .. } => message,
+            | ScenarioError::Override { message, .. }
+            | ScenarioError::Until { message, .. } => message,
         }
     }
 

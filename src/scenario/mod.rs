@@ -38,6 +38,7 @@ mod states_csv;
 mod targets;
 #[cfg(test)]
 mod tests;
+mod until;
 mod validate;
 mod venues;
 
@@ -48,6 +49,7 @@ use toml::de::{DeTable, DeValue};
 
 pub use error::{InputFileError, ScenarioError};
 pub use overrides::{apply_override, parse_value};
+pub use until::Cut;
 pub use validate::LEGACY as DEFAULT_LEGACY;
 
 use crate::model::Scenario;
@@ -71,7 +73,7 @@ pub fn load_with(path: &Path, overrides: &[String]) -> Result<Scenario, Scenario
 /// `extends` and to resolve a relative `states_csv` path (relative to the scenario
 /// file's folder).
 pub fn from_str(text: &str, path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-    load_text(text, path, overrides, false).map(|r| r.scenario)
+    load_text(text, path, overrides, None, false).map(|r| r.scenario)
 }
 
 /// A scenario with its inheritance resolved, as TOML text as well as validated.
@@ -83,12 +85,27 @@ pub struct Resolved {
     pub text: String,
     /// The same with the `--set` overrides applied too.
     pub text_with_overrides: String,
+    /// With `--until`: what the cut did. `text` is then the cut scenario with the
+    /// overrides applied (the cut is made after them), so that it alone loads to the
+    /// scenario that runs.
+    pub cut: Option<Cut>,
 }
 
 /// Loads the scenario at `path` with `overrides`, and its resolved TOML text.
 pub fn load_resolved(path: &Path, overrides: &[String]) -> Result<Resolved, ScenarioError> {
+    load_resolved_until(path, overrides, None)
+}
+
+/// [`load_resolved`] cut at the year `until` (`--until`, see [`Cut`]): the scenario
+/// ends with that year and its records dated later are left out. A year outside the
+/// scenario is an error naming its years.
+pub fn load_resolved_until(
+    path: &Path,
+    overrides: &[String],
+    until: Option<i64>,
+) -> Result<Resolved, ScenarioError> {
     let text = read_scenario(path)?;
-    resolved_from_str(&text, path, overrides)
+    load_text(&text, path, overrides, until, true)
 }
 
 /// [`load_resolved`] for a scenario text in memory.
@@ -97,28 +114,66 @@ pub fn resolved_from_str(
     path: &Path,
     overrides: &[String],
 ) -> Result<Resolved, ScenarioError> {
-    load_text(text, path, overrides, true)
+    load_text(text, path, overrides, None, true)
+}
+
+/// [`load_with`] cut at the year `until` (see [`load_resolved_until`]), with what the
+/// cut did.
+pub fn load_until(
+    path: &Path,
+    overrides: &[String],
+    until: Option<i64>,
+) -> Result<(Scenario, Option<Cut>), ScenarioError> {
+    let text = read_scenario(path)?;
+    from_str_until(&text, path, overrides, until)
+}
+
+/// [`load_until`] for a scenario text in memory.
+pub fn from_str_until(
+    text: &str,
+    path: &Path,
+    overrides: &[String],
+    until: Option<i64>,
+) -> Result<(Scenario, Option<Cut>), ScenarioError> {
+    load_text(text, path, overrides, until, false).map(|r| (r.scenario, r.cut))
 }
 
 fn load_text(
     text: &str,
     path: &Path,
     overrides: &[String],
+    until: Option<i64>,
     want_text: bool,
 ) -> Result<Resolved, ScenarioError> {
+    // The cut's new `rounds`, as text the tree can borrow (declared first: it outlives
+    // the tree).
+    let rounds_text: String;
     let parents = extends::read_parents(path, text)?;
     let mut src = Source::new(path, text);
     let mut doc = extends::parse(&src, text, 0)?;
     extends::resolve(&mut src, &mut doc, &parents)?;
     // The texts are written after validation: a value the writer cannot take (a number
     // that overflows) is then reported where it is, as `check` reports it.
-    let before_overrides = (want_text && !overrides.is_empty()).then(|| doc.clone());
+    let before_overrides =
+        (want_text && !overrides.is_empty() && until.is_none()).then(|| doc.clone());
     let contexts = contexts(doc.get_ref(), src.files_end());
     for set in overrides {
         let span = src.add_set(set);
         let (key, value) = overrides::split_set(set).map_err(|m| src.set_error(set, m))?;
         overrides::apply_spanned(doc.get_mut(), key, overrides::parse_set_value(value), &span)
             .map_err(|m| src.set_error(set, m))?;
+    }
+    let cut = match until {
+        Some(year) => until::plan(doc.get_ref(), year).map_err(|message| ScenarioError::Until {
+            file: path.to_path_buf(),
+            year,
+            message,
+        })?,
+        None => None,
+    };
+    if let Some(cut) = &cut {
+        rounds_text = cut.rounds.to_string();
+        until::apply(doc.get_mut(), cut, overrides::parse_set_value(&rounds_text));
     }
     let text_doc = want_text.then(|| doc.clone());
     let raw = raw::RawScenario::deserialize(toml::de::Deserializer::from(doc)).map_err(|e| {
@@ -143,6 +198,7 @@ fn load_text(
         scenario,
         text: resolved,
         text_with_overrides: with_overrides,
+        cut,
     })
 }
 

@@ -391,3 +391,177 @@ transparency = 0.9
         assert!(!e.to_string().contains("child.toml"), "{e}");
     }
 }
+
+mod until {
+    //! `--until YEAR` (`until.rs`): the cut scenario, its text, its errors.
+
+    use crate::scenario::{Cut, ScenarioError, from_str_until, resolved_from_str};
+    use std::path::{Path, PathBuf};
+
+    const SMALL: &str = r#"
+name = "small"
+rounds = 10
+start_year = 2000
+seed = 1
+
+[[population]]
+label = "all"
+count = 6
+id_prefix = "S"
+regime = 0.5
+power = 1.0
+competence = 0.5
+ict = 0.5
+
+[[venue]]
+id = "unga"
+membership = "open"
+decision = "majority"
+transparency = 0.5
+hosts = ["norms"]
+
+[[proposal]]
+id = "early"
+kind = "norms"
+sponsor = "S1"
+position = [0.2, 0.2]
+venue = "unga"
+introduced_year = 2001
+
+[[proposal]]
+id = "late"
+kind = "norms"
+sponsor = "S2"
+position = [0.8, 0.8]
+venue = "unga"
+introduced_year = 2007
+
+[[event]]
+id = "shock"
+type = "ideal_shift"
+year = 2008
+state = "S1"
+dm = 0.1
+
+[[fact]]
+id = "early-decided"
+proposal = "early"
+venue = "unga"
+years = [2001, 2004]
+outcome = "adopted"
+
+[[fact]]
+id = "late-decided"
+proposal = "late"
+venue = "unga"
+years = [2007, 2009]
+outcome = "adopted"
+"#;
+
+    fn cut(year: i64) -> Result<(crate::model::Scenario, Option<Cut>), ScenarioError> {
+        from_str_until(SMALL, Path::new("small.toml"), &[], Some(year))
+    }
+
+    #[test]
+    fn the_cut_ends_with_the_year_and_leaves_out_later_records_only() {
+        let (full, none) = from_str_until(SMALL, Path::new("small.toml"), &[], None).unwrap();
+        assert_eq!((full.rounds, full.facts.len(), none), (10, 2, None));
+        let (sc, c) = cut(2005).unwrap();
+        let c = c.unwrap();
+        assert_eq!(sc.rounds, 6);
+        assert_eq!(sc.facts.len(), 1, "the fact that reaches 2009 is left out");
+        assert_eq!(
+            sc.proposals.len(),
+            2,
+            "a later proposal stays, never reached"
+        );
+        assert_eq!(sc.events.len(), 1, "a later event stays, never reached");
+        assert_eq!(
+            c,
+            Cut {
+                year: 2005,
+                start_year: 2000,
+                rounds: 6,
+                full_rounds: 10,
+                targets: 0,
+                facts: 1,
+                events: 1,
+                proposals: 1,
+            }
+        );
+        assert_eq!(
+            c.to_string(),
+            "--until 2005: 6 rounds (2000-2005) of 10; left out 1 fact dated after 2005; \
+             1 event and 1 proposal after 2005 are never reached"
+        );
+        // The last year keeps everything and says nothing was left out.
+        let (sc, c) = cut(2009).unwrap();
+        assert_eq!((sc.rounds, sc.facts.len()), (10, 2));
+        assert_eq!(
+            c.unwrap().to_string(),
+            "--until 2009: 10 rounds (2000-2009) of 10"
+        );
+    }
+
+    #[test]
+    fn a_year_outside_the_scenario_names_its_years() {
+        for year in [1999, 2010, -5] {
+            let e = cut(year).unwrap_err();
+            assert!(matches!(e, ScenarioError::Until { .. }), "{e:?}");
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "small.toml: --until {year}: {year} is outside the scenario, which runs \
+                     2000 to 2009; give a year from 2000 to 2009"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn the_cut_comes_after_the_overrides() {
+        let sets = ["start_year=2003".to_string()];
+        let e = from_str_until(SMALL, Path::new("small.toml"), &sets, Some(2002)).unwrap_err();
+        assert!(e.to_string().contains("runs 2003 to 2012"), "{e}");
+        // A fact moved later by --set is left out like one written so.
+        let sets = ["fact.early-decided.years=[2001, 2006]".to_string()];
+        let (sc, c) = from_str_until(SMALL, Path::new("small.toml"), &sets, Some(2005)).unwrap();
+        assert_eq!((sc.facts.len(), c.unwrap().facts), (0, 2));
+    }
+
+    #[test]
+    fn the_cut_text_loads_as_it_is_to_the_cut_scenario() {
+        let sets = ["parameters.legit_cost=0.4".to_string()];
+        let r = crate::scenario::load_text(SMALL, Path::new("small.toml"), &sets, Some(2005), true)
+            .unwrap();
+        assert!(r.text.contains("rounds = 6"), "{}", r.text);
+        assert!(!r.text.contains("late-decided"), "{}", r.text);
+        let again = resolved_from_str(&r.text, Path::new("small.toml"), &[]).unwrap();
+        assert_eq!(format!("{:?}", again.scenario), format!("{:?}", r.scenario));
+    }
+
+    /// Every shipped scenario can be cut at every one of its years.
+    #[test]
+    fn every_shipped_scenario_cuts_at_every_year() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut files: Vec<PathBuf> = ["", "teaching"]
+            .iter()
+            .flat_map(|d| std::fs::read_dir(root.join(d)).unwrap())
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 8, "{files:?}");
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap();
+            let full = crate::scenario::from_str(&text, f, &[]).unwrap();
+            let first = i64::from(full.start_year);
+            for year in first..first + i64::from(full.rounds) {
+                let (sc, c) = from_str_until(&text, f, &[], Some(year))
+                    .unwrap_or_else(|e| panic!("{} --until {year}: {e}", f.display()));
+                assert_eq!(i64::from(sc.rounds), year - first + 1);
+                assert!(c.is_some());
+            }
+        }
+    }
+}
