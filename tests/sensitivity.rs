@@ -87,6 +87,38 @@ fn ishigami() -> ([f64; 3], [f64; 3], f64) {
     ([v1 / v, v2 / v, 0.0], [(v1 + v13) / v, v2 / v, v13 / v], v)
 }
 
+/// docs/SENSITIVITY.md's Ishigami table is what this run writes: figures in the docs
+/// come from a command a test re-runs (issue #14 item 5). On a mismatch the message
+/// holds the rows to paste.
+fn doc_table_is_todays_output(dir: &Path, s1: [f64; 3], st: [f64; 3]) {
+    let f3 = |v: f64| format!("{v:.3}").replace('-', "−");
+    let mut want = Vec::new();
+    for (index, analytic) in [("S1", s1), ("ST", st)] {
+        for (i, x) in ["x1", "x2", "x3"].iter().enumerate() {
+            let (e, lo, hi) = sobol(dir, index, x);
+            want.push(format!(
+                "| {index}({x}) | {} | {} | [{}, {}] |",
+                f3(analytic[i]),
+                f3(e),
+                f3(lo),
+                f3(hi)
+            ));
+        }
+    }
+    let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/SENSITIVITY.md"))
+        .unwrap();
+    let have: Vec<&str> = doc
+        .lines()
+        .filter(|l| l.starts_with("| S1(x") || l.starts_with("| ST(x"))
+        .collect();
+    assert_eq!(
+        have,
+        want,
+        "docs/SENSITIVITY.md's Ishigami table is stale; today's rows:\n{}",
+        want.join("\n")
+    );
+}
+
 #[test]
 fn ishigami_at_2_14_is_within_its_intervals_of_the_analytic_indices() {
     let (_tmp, dir, out) = sweep_and_analyse("ishigami", &[]);
@@ -104,6 +136,7 @@ fn ishigami_at_2_14_is_within_its_intervals_of_the_analytic_indices() {
     }
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("x1") && text.contains("S1"), "{text}");
+    doc_table_is_todays_output(&dir, s1, st);
     for chart in ["sobol-y.png", "sobol-y.svg"] {
         assert!(dir.join("plots").join(chart).is_file(), "{chart}");
     }
@@ -445,4 +478,74 @@ fn a_sensitivity_sweeps_report_leads_with_its_indices() {
             "{name}: per-parameter charts left out"
         );
     }
+}
+
+/// The table of the shipped stylized Sobol' experiment in docs/SENSITIVITY.md (between
+/// its `<!-- stylized-sobol -->` markers) is what the experiment gives today: the test
+/// re-runs it (5,120 short runs) and compares; on a mismatch it prints the block to
+/// paste (issue #14 item 5).
+#[test]
+fn the_documented_stylized_indices_are_todays() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("sens");
+    ok(&[
+        "sweep",
+        "scenarios/experiments/sensitivity-stylized.toml",
+        "--out",
+        s(&dir),
+        "-q",
+    ]);
+    ok(&["sensitivity", s(&dir), "--no-plots", "-q"]);
+    // A rounded zero has no sign; a negative value gets the typographic minus.
+    let f2 = |v: f64| match format!("{v:.2}").as_str() {
+        "-0.00" => "0.00".to_string(),
+        t => t.replace('-', "−"),
+    };
+    let ci = |(e, lo, hi): (f64, f64, f64)| format!("{} [{}, {}]", f2(e), f2(lo), f2(hi));
+    let share = rows(&dir.join("seed_share.csv"));
+    let mut want = Vec::new();
+    for outcome in ["ami", "fragmentation"] {
+        let sh = share.iter().find(|r| r["outcome"] == outcome).unwrap();
+        want.push(format!(
+            "**{outcome}**: seed share {}",
+            ci((f(sh, "seed_share"), f(sh, "ci_lo"), f(sh, "ci_hi")))
+        ));
+        want.push(String::new());
+        want.push("| parameter | S1 [95% CI] | ST [95% CI] |".into());
+        want.push("|---|---|---|".into());
+        let all = rows(&dir.join("sensitivity_sobol.csv"));
+        let get = |index: &str, p: &str| {
+            let r = all
+                .iter()
+                .find(|r| r["outcome"] == outcome && r["index"] == index && r["parameter"] == p)
+                .unwrap();
+            (f(r, "estimate"), f(r, "ci_lo"), f(r, "ci_hi"))
+        };
+        let mut params: Vec<String> = all
+            .iter()
+            .filter(|r| r["outcome"] == outcome && r["index"] == "ST")
+            .map(|r| r["parameter"].clone())
+            .collect();
+        params.sort_by(|a, b| get("ST", b).0.total_cmp(&get("ST", a).0));
+        for p in params {
+            let short = p.trim_start_matches("parameters.");
+            want.push(format!(
+                "| `{short}` | {} | {} |",
+                ci(get("S1", &p)),
+                ci(get("ST", &p))
+            ));
+        }
+        want.push(String::new());
+    }
+    let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/SENSITIVITY.md"))
+        .unwrap();
+    let start = doc.find("<!-- stylized-sobol -->\n").expect("start marker") + 24;
+    let end = doc.find("<!-- /stylized-sobol -->").expect("end marker");
+    let have: Vec<&str> = doc[start..end].lines().collect();
+    assert_eq!(
+        have,
+        want,
+        "docs/SENSITIVITY.md's stylized Sobol' block is stale; today's block:\n{}",
+        want.join("\n")
+    );
 }
