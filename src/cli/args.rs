@@ -262,7 +262,9 @@ pub struct RunArgs {
     pub set: SetArgs,
     #[command(flatten)]
     pub until: UntilArgs,
-    /// Also write every state's vote in every decision (votes.csv).
+    /// Also write every state's vote in every decision (votes.csv). Large: about 27,000
+    /// rows and 1 MB per run of the world scenario (100 runs: about 100 MB); --run N
+    /// writes one run's.
     #[arg(long)]
     pub votes: bool,
     /// Also write every state's attention per venue and round (attention.csv).
