@@ -636,14 +636,19 @@ impl Engine<'_> {
             Stakeholders::Full { .. } => vote::stakeholder_vote(w, &subject),
             _ => 0.0,
         };
-        let objecting = match agreed {
-            Some(a) => vote::bound_by_consensus(&positions, &el.parts, &w.venues[a].member),
-            None => positions.clone(),
+        // Only a ratification masks positions; other votes read them as drawn.
+        let masked;
+        let objecting: &[f64] = match agreed {
+            Some(a) => {
+                masked = vote::bound_by_consensus(&positions, &el.parts, &w.venues[a].member);
+                &masked
+            }
+            None => &positions,
         };
         let (adopted, how) = vote::decide(
             venue.decision,
             &votes,
-            &objecting,
+            objecting,
             &el.weight,
             stake_w,
             stake_vote,

@@ -91,6 +91,18 @@ fn seed_table(out: &mut String, dir: &Path) -> Result<(), PlotError> {
     Ok(())
 }
 
+/// The rows of `key` in `by` (groups in first-seen order), a new group if it has none.
+fn group<T>(by: &mut Vec<(String, Vec<T>)>, key: String) -> &mut Vec<T> {
+    let k = match by.iter().position(|(o, _)| *o == key) {
+        Some(k) => k,
+        None => {
+            by.push((key, Vec::new()));
+            by.len() - 1
+        }
+    };
+    &mut by[k].1
+}
+
 /// An estimate and its interval: (value, lo, hi).
 type Est = (f64, f64, f64);
 
@@ -119,14 +131,7 @@ fn sobol_tables(out: &mut String, dir: &Path) -> Result<(), PlotError> {
         }
         let (outcome, param) = (c.text(0).to_string(), c.text(2).to_string());
         let est = (c.num(3)?, c.num(4)?, c.num(5)?);
-        let k = match by.iter().position(|(o, _)| *o == outcome) {
-            Some(k) => k,
-            None => {
-                by.push((outcome, Vec::new()));
-                by.len() - 1
-            }
-        };
-        let params = &mut by[k].1;
+        let params = group(&mut by, outcome);
         let j = match params.iter().position(|(p, _, _)| *p == param) {
             Some(j) => j,
             None => {
@@ -188,10 +193,7 @@ fn morris_tables(out: &mut String, dir: &Path) -> Result<(), PlotError> {
             num(format!("{:.3}", c.num(6)?)),
             num(rank.to_string()),
         ];
-        match by.iter_mut().find(|(o, _)| *o == outcome) {
-            Some((_, rows)) => rows.push((rank, row)),
-            None => by.push((outcome, vec![(rank, row)])),
-        }
+        group(&mut by, outcome).push((rank, row));
         Ok(())
     })?;
     for (outcome, mut rows) in by {
