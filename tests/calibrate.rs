@@ -331,3 +331,54 @@ fn leave_out_and_facts_weight_errors_exit_2() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("has no [[fact]]"), "{stderr}");
 }
+
+/// `from_scenario = true`: the search's first point is the scenario's own values
+/// (stage `scenario`); a knob the scenario does not set, or sets outside its range, is
+/// a located usage error (exit 2).
+#[test]
+fn from_scenario_starts_the_search_at_the_scenarios_values() {
+    let cal = r#"
+scenario = "start.toml"
+target = "p1-vote"
+runs = 4
+search_seed = 7
+samples = 3
+refine = 1
+from_scenario = true
+
+[[parameter]]
+name = "yes_bias"
+set = ["parameters.yes_bias"]
+range = [-0.1, 0.2]
+"#;
+    let dir = setup(cal);
+    let target = fs::read_to_string(dir.path().join("target.toml")).unwrap();
+    let start = format!("{target}\n[parameters]\nyes_bias = 0.05\n");
+    fs::write(dir.path().join("start.toml"), &start).unwrap();
+    let (code, _, err) = calibrate(dir.path(), "out");
+    assert_eq!(code, 0, "{err}");
+    let points = fs::read_to_string(dir.path().join("out/points.csv")).unwrap();
+    let first = cells(points.lines().nth(1).unwrap());
+    assert_eq!(first[1], "scenario", "{points}");
+    assert_eq!(column(&points, "yes_bias")[0], 0.05);
+    assert!(points.lines().skip(2).all(|l| cells(l)[1] != "scenario"));
+
+    // A knob the scenario leaves at its default.
+    let unset = cal.replace("name = \"yes_bias\"", "name = \"cohesion\"").replace(
+        "set = [\"parameters.yes_bias\"]",
+        "set = [\"bloc.north.cohesion\"]",
+    );
+    fs::write(dir.path().join("cal.toml"), unset).unwrap();
+    let (code, _, err) = calibrate(dir.path(), "out2");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("cal.toml") && err.contains("does not set `bloc.north.cohesion`"),
+        "{err}"
+    );
+    // A value outside the knob's range.
+    let narrow = cal.replace("range = [-0.1, 0.2]", "range = [0.1, 0.2]");
+    fs::write(dir.path().join("cal.toml"), narrow).unwrap();
+    let (code, _, err) = calibrate(dir.path(), "out3");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("outside its range [0.1, 0.2]"), "{err}");
+}

@@ -206,9 +206,57 @@ pub fn held_out(
     Ok(report.targets.into_iter().find(|t| t.id == id))
 }
 
-/// Runs the whole search. `progress` is told about every point as it is evaluated.
+/// The scenario's own values of `cal`'s knobs, read from its resolved file (`extends`
+/// applied): each knob's paths must all be set there, to one value inside the knob's
+/// range. The error says which knob and path, and what to do.
+pub fn scenario_values(cal: &Calibration) -> Result<Vec<f64>, String> {
+    let resolved = crate::scenario::load_resolved(&cal.scenario, &[]).map_err(|e| e.to_string())?;
+    let doc: toml::Table = toml::from_str(&resolved.text).map_err(|e| e.to_string())?;
+    let file = cal.scenario.display();
+    let mut x = Vec::with_capacity(cal.knobs.len());
+    for k in &cal.knobs {
+        let mut value: Option<f64> = None;
+        for path in &k.paths {
+            let v = crate::scenario::lookup(&doc, path)
+                .map_err(|e| format!("from_scenario: parameter `{}`, `{path}`: {e}", k.name))?
+                .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+                .ok_or_else(|| {
+                    format!(
+                        "from_scenario: {file} does not set `{path}` (parameter `{}`) to a \
+                         number; set it there, or remove `from_scenario`",
+                        k.name
+                    )
+                })?;
+            match value {
+                Some(w) if w != v => {
+                    return Err(format!(
+                        "from_scenario: parameter `{}` sets {} but {file} gives them different \
+                         values ({w} and {v} at `{path}`); make them equal",
+                        k.name,
+                        k.paths.join(", ")
+                    ));
+                }
+                _ => value = Some(v),
+            }
+        }
+        let v = value.unwrap_or(k.lo);
+        if !(k.lo..=k.hi).contains(&v) {
+            return Err(format!(
+                "from_scenario: parameter `{}` is {v} in {file}, outside its range [{}, {}]; \
+                 widen the range or change the scenario",
+                k.name, k.lo, k.hi
+            ));
+        }
+        x.push(spec::snap(v));
+    }
+    Ok(x)
+}
+
+/// Runs the whole search, from `start` (the scenario's own values, stage `scenario`)
+/// if given. `progress` is told about every point as it is evaluated.
 pub fn search(
     cal: &Calibration,
+    start: Option<Vec<f64>>,
     progress: &mut dyn FnMut(&Point, &Point),
 ) -> Result<Vec<Point>, ScenarioError> {
     let ranges: Vec<(f64, f64)> = cal.knobs.iter().map(|k| (k.lo, k.hi)).collect();
@@ -230,6 +278,11 @@ pub fn search(
         Ok(points.len() - 1)
     };
     let better = |a: &Point, b: &Point| a.objective > b.objective;
+    if let Some(x) = start {
+        let i = eval("scenario", x, &mut points)?;
+        best = Some(i);
+        progress(&points[i], &points[i]);
+    }
     for x in crate::experiment::design::expand_lhs(cal.search_seed, cal.samples, &ranges) {
         let x: Vec<f64> = x.into_iter().map(spec::snap).collect();
         let i = eval("lhs", x, &mut points)?;

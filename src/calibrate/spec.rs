@@ -37,6 +37,8 @@ struct RawCalibration {
     tolerance: Option<Spanned<f64>>,
     #[serde(default)]
     penalty: Option<Spanned<f64>>,
+    #[serde(default)]
+    from_scenario: bool,
     parameter: Vec<Spanned<RawParameter>>,
 }
 
@@ -81,12 +83,17 @@ pub struct Calibration {
     pub tolerance: f64,
     /// Agreement lost per vote of tally error beyond `tolerance`.
     pub penalty: f64,
+    /// Also evaluate the scenario's own values first (stage `scenario`), so that a
+    /// recalibration after a change to the model starts from the fit it had and can
+    /// only improve on it ([`super::scenario_values`]).
+    pub from_scenario: bool,
     pub knobs: Vec<Knob>,
 }
 
 impl Calibration {
     /// The same calibration without target `id` (`--leave-out`): the search then fits
-    /// the others and the facts. The error lists the targets it has.
+    /// the others and the facts, from the hypercube alone (`from_scenario` off). The
+    /// error lists the targets it has.
     pub fn without(&self, id: &str) -> Result<Calibration, String> {
         if !self.targets.iter().any(|t| t == id) {
             return Err(format!(
@@ -102,8 +109,11 @@ impl Calibration {
                  facts_weight is 0)"
             ));
         }
+        // The scenario's values were fitted with `id` in view: starting there would
+        // let the held-out target steer the search.
         Ok(Calibration {
             targets,
+            from_scenario: false,
             ..self.clone()
         })
     }
@@ -296,6 +306,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Calibration, CalibrationError> {
         refine,
         tolerance,
         penalty,
+        from_scenario: raw.from_scenario,
         knobs,
     })
 }
@@ -368,6 +379,13 @@ range = [0.0, 1.0]
                 .unwrap_err()
                 .contains("nothing is left")
         );
+
+        // Leaving a target out never starts from values fitted with it in view.
+        assert!(!c.from_scenario);
+        let start = several.replace("samples = 8", "samples = 8\nfrom_scenario = true");
+        let c = parse(&start, Path::new("c.toml")).unwrap();
+        assert!(c.from_scenario);
+        assert!(!c.without("a").unwrap().from_scenario);
 
         let both = GOOD.replace("target = \"t\"", "target = \"t\"\ntargets = [\"a\"]");
         let e = parse(&both, Path::new("c.toml")).unwrap_err().to_string();

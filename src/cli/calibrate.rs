@@ -93,7 +93,11 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
             xs.join(" ")
         );
     };
-    let points = pool.install(|| calibrate::search(&cal, &mut progress))?;
+    let start = match cal.from_scenario {
+        true => Some(calibrate::scenario_values(&cal).map_err(usage)?),
+        false => None,
+    };
+    let points = pool.install(|| calibrate::search(&cal, start, &mut progress))?;
     report::write_points(&out, &cal, &points)?;
     let Some(b) = calibrate::best(&points) else {
         return Ok(());

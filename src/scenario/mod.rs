@@ -48,7 +48,7 @@ use serde::Deserialize as _;
 use toml::de::{DeTable, DeValue};
 
 pub use error::{InputFileError, ScenarioError};
-pub use overrides::{apply_override, parse_value};
+pub use overrides::{apply_override, lookup, parse_value};
 pub use until::Cut;
 pub use validate::LEGACY as DEFAULT_LEGACY;
 

@@ -232,6 +232,26 @@ pub fn apply_override(doc: &mut toml::Table, path: &str, value: toml::Value) -> 
     result
 }
 
+/// The value at override `path` of a plain TOML document: `Ok(None)` when the path is
+/// valid but the document does not set it (a default applies), an error when the path
+/// itself is wrong. The reading counterpart of [`apply_override`].
+pub fn lookup<'d>(doc: &'d toml::Table, path: &str) -> Result<Option<&'d toml::Value>, String> {
+    let root = toml::Value::Table(doc.clone());
+    let steps = resolve(&root, path)?;
+    let mut cur = doc.get(match steps.first() {
+        Some(Step::Key(k)) => k.as_str(),
+        _ => return Err("the path does not lead to a value".into()),
+    });
+    for step in &steps[1..] {
+        cur = match (step, cur) {
+            (Step::Key(k), Some(toml::Value::Table(t))) => t.get(k),
+            (Step::Index(i), Some(toml::Value::Array(a))) => a.get(*i),
+            _ => None,
+        };
+    }
+    Ok(cur)
+}
+
 fn set_plain(mut cur: &mut toml::Value, steps: &[Step], value: toml::Value) -> Result<(), String> {
     let Some((last, init)) = steps.split_last() else {
         return Err("the path is empty".into());
