@@ -193,6 +193,62 @@ ratifies = "convention"
     assert_eq!(pos("adoption"), pos("convention"), "at the adopted text");
 }
 
+/// Departure 47: a resolution welcoming a report of the same year is decided after
+/// the report, restates it as adopted, and is let pass by those who let the report pass.
+#[test]
+fn a_welcoming_resolution_restates_the_report_of_its_own_session() {
+    let sc = scenario(
+        r#"
+[[event]]
+type = "new_venue"
+year = 2000
+venue = { id = "committee", membership = { type = "open", initial = "all" }, decision = "consensus", transparency = 0.4, hosts = ["norms"], negotiation_rounds = 2 }
+[[proposal]]
+id = "report"
+kind = "norms"
+chair = true
+venue = "committee"
+introduced_year = 2001
+[[proposal]]
+id = "welcome"
+kind = "norms"
+sponsor = "E0"
+venue = "assembly"
+position = { rule_of = ["committee"] }
+introduced_year = 2002
+"#,
+        "break_cost = 1.0\n",
+    );
+    for seed_run in 0..8 {
+        let r = run(&sc, seed_run, RunOptions::default());
+        let c = decided(&r, "report");
+        let w = decided(&r, "welcome");
+        assert_eq!(c.len(), 1, "run {seed_run}: {c:?}");
+        assert!(c[0].1, "run {seed_run}: the report passes");
+        assert_eq!(w.len(), 1, "run {seed_run}: {w:?}");
+        assert_eq!(w[0].0, c[0].0, "run {seed_run}: same session");
+        let row = |id: &str| {
+            r.decisions
+                .iter()
+                .position(|d| {
+                    d.what == DecisionKind::Proposal && r.proposal_names[d.proposal as usize] == id
+                })
+                .unwrap()
+        };
+        assert!(row("welcome") > row("report"), "run {seed_run}: decided after it");
+        assert_eq!(
+            r.decisions[row("welcome")].position,
+            r.decisions[row("report")].position,
+            "run {seed_run}: restates the report as adopted, not the sponsor's ideal"
+        );
+        assert_eq!(
+            (w[0].1, w[0].2),
+            (true, How::WithoutVote),
+            "run {seed_run}: nobody who let the report pass calls a vote"
+        );
+    }
+}
+
 #[test]
 fn recorded_votes_wear_the_practice_of_consensus_down() {
     // Two camp texts a year: each splits the assembly. With erosion, later

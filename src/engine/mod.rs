@@ -138,7 +138,9 @@ impl Engine<'_> {
         self.membership(rng);
         self.attention();
         self.negotiate(rng);
-        let outcomes = self.decide(rng);
+        let (outcomes, restating) = self.decide(rng);
+        self.outcomes(outcomes, rng);
+        let outcomes = self.restate(restating, rng);
         self.outcomes(outcomes, rng);
         self.observe();
         self.dissolve_ended();
@@ -477,9 +479,11 @@ impl Engine<'_> {
     }
 
     /// Step 6: every proposal that has spent its negotiation rounds is decided (§7.8,
-    /// §7.8); elections are held.
-    fn decide(&mut self, rng: &mut SimRng) -> Vec<Outcome> {
+    /// §7.8); elections are held. Texts that restate other venues' work are held back
+    /// for [`Engine::restate`] and returned with their venues.
+    fn decide(&mut self, rng: &mut SimRng) -> (Vec<Outcome>, Vec<(ProposalIx, VenueIx)>) {
         let mut outcomes = Vec::new();
+        let mut restating = Vec::new();
         for v in 0..self.w.venues.len() {
             if !self.w.venues[v].active {
                 continue;
@@ -498,6 +502,10 @@ impl Engine<'_> {
                     continue;
                 }
                 if rounds < self.w.venues[v].negotiation_rounds {
+                    continue;
+                }
+                if matches!(self.w.proposals[p].place, PositionSpec::RuleOf(_)) {
+                    restating.push((p, v));
                     continue;
                 }
                 let el = el.get_or_insert_with(|| Electorate::present(&self.w, v));
@@ -542,6 +550,28 @@ impl Engine<'_> {
                 detail,
             });
         }
+        (outcomes, restating)
+    }
+
+    /// Step 6, last: a text that restates other venues' work (a resolution welcoming
+    /// their reports) is decided after the session's other decisions have taken effect,
+    /// at those venues' texts as they then stand (ODD 7.3, departure 47): the bodies
+    /// report before the Assembly that welcomes their reports closes its session.
+    fn restate(&mut self, restating: Vec<(ProposalIx, VenueIx)>, rng: &mut SimRng) -> Vec<Outcome> {
+        let mut outcomes = Vec::new();
+        for (p, v) in restating {
+            let el = Electorate::present(&self.w, v);
+            if (el.parts.len() as f64) < self.w.p.min_present {
+                continue; // stays on the agenda to the next round (§7.8)
+            }
+            let q = drafting::introduced(&self.w, p);
+            let pr = &mut self.w.proposals[p];
+            pr.original = q;
+            pr.pos = q;
+            let agreed = self.restated_by(p);
+            outcomes.push(self.vote(p, v, &el, Some(&agreed), rng));
+        }
+        self.ratify(&mut outcomes, rng);
         outcomes
     }
 
@@ -590,10 +620,34 @@ impl Engine<'_> {
             }
             // Those who let the text pass without objection where it was negotiated
             // do not call for a vote on it here (ODD 7.8).
-            let agreed = (how != How::Vote).then_some(venue_of);
-            let out = self.vote(r, v, &el, agreed, rng);
+            let agreed = (how != How::Vote).then(|| self.w.venues[venue_of].member.clone());
+            let out = self.vote(r, v, &el, agreed.as_deref(), rng);
             outcomes.push(out);
         }
+    }
+
+    /// Who let the texts that restating proposal `p` restates pass: the members of each
+    /// named venue that holds a text for `p`'s kind, less those who voted against that
+    /// text. They do not call for a vote on a resolution that welcomes it (departure 47).
+    fn restated_by(&self, p: ProposalIx) -> Vec<bool> {
+        let pr = &self.w.proposals[p];
+        let mut agreed = vec![false; self.w.n_states()];
+        let PositionSpec::RuleOf(venues) = &pr.place else {
+            return agreed;
+        };
+        let kind = pr.subject_kind();
+        for &w in venues {
+            let venue = &self.w.venues[w];
+            let Some(rule) = venue.rule(kind).filter(|_| !venue.blank[kind.index()]) else {
+                continue;
+            };
+            for &i in &venue.members {
+                if !rule.dissent.contains(&i) {
+                    agreed[i] = true;
+                }
+            }
+        }
+        agreed
     }
 
     /// Takes `p` off `v`'s agenda and back to waiting at its original position.
@@ -606,14 +660,14 @@ impl Engine<'_> {
 
     /// One proposal's vote in venue `v` by its present participants.
     ///
-    /// `agreed`: the venue that adopted the text being ratified without a vote or by
-    /// consensus; its members do not object to it here.
+    /// `agreed[i]`: `i` already let the text (or the texts it restates) pass where it
+    /// was negotiated; it does not object to it here.
     fn vote(
         &mut self,
         p: ProposalIx,
         v: VenueIx,
         el: &Electorate,
-        agreed: Option<VenueIx>,
+        agreed: Option<&[bool]>,
         rng: &mut SimRng,
     ) -> Outcome {
         let w = &self.w;
@@ -640,7 +694,7 @@ impl Engine<'_> {
         let masked;
         let objecting: &[f64] = match agreed {
             Some(a) => {
-                masked = vote::bound_by_consensus(&positions, &el.parts, &w.venues[a].member);
+                masked = vote::bound_by_consensus(&positions, &el.parts, a);
                 &masked
             }
             None => &positions,
