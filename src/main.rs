@@ -82,7 +82,9 @@ fn run(args: RunArgs) -> Result<(), CliError> {
         states: args.states,
         why: false,
     };
-    let results = plan::guarded(&loaded, &pool, &runs, || experiment::run_batch(sc, &runs, opts))?;
+    let results = plan::guarded(&loaded, &pool, &runs, || {
+        experiment::run_batch(sc, &runs, opts)
+    })?;
     let tables = output::Tables {
         votes: args.votes,
         states: args.states,

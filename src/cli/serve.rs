@@ -66,7 +66,12 @@ pub fn serve(args: ServeArgs) -> Result<(), CliError> {
         out,
         "listening on {}:{} ({reach}); runs go to {}; Ctrl-C stops",
         args.host,
-        server.url.rsplit(':').next().unwrap_or("").trim_end_matches('/'),
+        server
+            .url
+            .rsplit(':')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('/'),
         args.out.display()
     );
     let _ = out.flush();
@@ -94,6 +99,9 @@ fn open_browser(url: &str) {
         .stderr(std::process::Stdio::null())
         .spawn();
     if spawned.is_err() {
-        eprintln!("note: could not open a browser ({}); open {url} yourself", cmd[0]);
+        eprintln!(
+            "note: could not open a browser ({}); open {url} yourself",
+            cmd[0]
+        );
     }
 }

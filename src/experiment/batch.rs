@@ -15,6 +15,7 @@ use std::time::Instant;
 /// A scenario as a batch command loads it: validated (with `--set`, `--until` and
 /// `--seed`), the file's bytes (hashed in the manifest) and the resolved text (copied
 /// beside the outputs so that `verify` can run the batch again).
+#[derive(Debug)]
 pub struct Loaded {
     pub scenario: Scenario,
     pub path: PathBuf,

@@ -240,6 +240,7 @@ pub struct FieldError {
 }
 
 /// A form that loaded: the batch to run and the command that reproduces it.
+#[derive(Debug)]
 pub struct Plan {
     pub loaded: Loaded,
     pub runs: Vec<u64>,
@@ -258,7 +259,10 @@ pub fn plan(root: &Path, offered: &[Entry], form: &Form) -> Result<Plan, Vec<Fie
     if !offered.iter().any(|e| e.path == form.scenario) {
         return Err(err(
             "scenario",
-            format!("{:?} is not one of the scenarios this page offers", form.scenario),
+            format!(
+                "{:?} is not one of the scenarios this page offers",
+                form.scenario
+            ),
         ));
     }
     let runs: u32 = form.runs.trim().parse().map_err(|e| {
@@ -270,7 +274,9 @@ pub fn plan(root: &Path, offered: &[Entry], form: &Form) -> Result<Plan, Vec<Fie
     if runs == 0 || runs > MAX_RUNS {
         return Err(err(
             "runs",
-            format!("--runs {runs}: the page runs 1 to {MAX_RUNS} runs; use the command line for more"),
+            format!(
+                "--runs {runs}: the page runs 1 to {MAX_RUNS} runs; use the command line for more"
+            ),
         ));
     }
     let seed: u64 = form.seed.trim().parse().map_err(|e| {
@@ -283,7 +289,10 @@ pub fn plan(root: &Path, offered: &[Entry], form: &Form) -> Result<Plan, Vec<Fie
     for s in &form.sets {
         let (path, value) = (s.path.trim(), s.value.trim());
         if path.is_empty() || path.contains('=') {
-            return Err(err(path, "expected PATH=VALUE, e.g. parameters.legit_cost=0.5".into()));
+            return Err(err(
+                path,
+                "expected PATH=VALUE, e.g. parameters.legit_cost=0.5".into(),
+            ));
         }
         overrides.push(format!("{path}={value}"));
     }
@@ -426,7 +435,10 @@ mod tests {
         let c = catalogue(&root(), None);
         let e = plan(&root(), &c, &form(&[("venue.unga.transparency", "1.5")])).unwrap_err();
         assert_eq!(e[0].field, "venue.unga.transparency");
-        assert!(e[0].message.contains("--set venue.unga.transparency=1.5"), "{e:?}");
+        assert!(
+            e[0].message.contains("--set venue.unga.transparency=1.5"),
+            "{e:?}"
+        );
         let mut f = form(&[]);
         f.runs = "x".into();
         assert_eq!(plan(&root(), &c, &f).unwrap_err()[0].field, "runs");
@@ -442,7 +454,13 @@ mod tests {
 
     #[test]
     fn quoting_round_trips() {
-        for s in ["a", "venue.x.decision={type=\"majority\"}", "it's", "a b", ""] {
+        for s in [
+            "a",
+            "venue.x.decision={type=\"majority\"}",
+            "it's",
+            "a b",
+            "",
+        ] {
             let cmd = command("s.toml", 1, 2, &[s.to_string()]);
             let w = words(&cmd);
             assert_eq!(w.last().unwrap(), s, "{cmd}");

@@ -209,9 +209,8 @@ impl Session {
         let j = job.clone();
         let loaded = plan.loaded;
         std::thread::spawn(move || {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                execute(&j, &loaded)
-            }));
+            let result =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(&j, &loaded)));
             let state = match result {
                 Ok(Ok(Some(o))) => State::Done(Box::new(o)),
                 Ok(Ok(None)) => State::Cancelled,

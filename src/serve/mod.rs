@@ -124,8 +124,8 @@ impl Server {
                         session: session.as_deref(),
                     },
                 );
-                let mut resp = tiny_http::Response::from_data(reply.body)
-                    .with_status_code(reply.status);
+                let mut resp =
+                    tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
                 let mut headers = vec![
                     ("Content-Type", reply.content_type.to_string()),
                     ("Cache-Control", "no-store".to_string()),

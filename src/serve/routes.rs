@@ -85,7 +85,9 @@ impl Reply {
 /// Answers `req`.
 pub fn handle(app: &App, req: &Request<'_>) -> Reply {
     match (req.method, req.path) {
-        ("GET", "/") | ("GET", "/index.html") => Reply::ok("text/html; charset=utf-8", assets::INDEX),
+        ("GET", "/") | ("GET", "/index.html") => {
+            Reply::ok("text/html; charset=utf-8", assets::INDEX)
+        }
         ("GET", "/app.js") => Reply::ok("text/javascript; charset=utf-8", assets::APP_JS),
         ("GET", "/style.css") => Reply::ok("text/css; charset=utf-8", assets::STYLE_CSS),
         ("GET", "/favicon.ico") => Reply {
@@ -246,7 +248,10 @@ fn explain_year(job: &Job, req: &Request<'_>) -> Reply {
             .unwrap_or(&job.command)
             .replacen(&format!(" --runs {}", job.runs.len()), "", 1)
     );
-    Reply::json(200, &json!({ "run": run, "year": year, "lines": lines, "command": cmd }))
+    Reply::json(
+        200,
+        &json!({ "run": run, "year": year, "lines": lines, "command": cmd }),
+    )
 }
 
 fn frame(job: &Job, req: &Request<'_>) -> Reply {
@@ -294,7 +299,8 @@ fn file(s: &Session, rest: &str) -> Reply {
     let plain = |x: &str| {
         !x.is_empty()
             && !x.starts_with('.')
-            && x.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            && x.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
     };
     if !(2..=3).contains(&segs.len()) || !segs.iter().all(|x| plain(x)) {
         return Reply::error(404, "no such file");
@@ -305,7 +311,9 @@ fn file(s: &Session, rest: &str) -> Reply {
     let Some(job) = segs[0].parse().ok().and_then(|id| s.job(id)) else {
         return Reply::error(404, "no such job in this session");
     };
-    let path: PathBuf = segs[1..].iter().fold(job.folder().to_path_buf(), |p, x| p.join(x));
+    let path: PathBuf = segs[1..]
+        .iter()
+        .fold(job.folder().to_path_buf(), |p, x| p.join(x));
     let content_type = match Path::new(segs[segs.len() - 1])
         .extension()
         .and_then(|e| e.to_str())
@@ -361,4 +369,320 @@ pub fn split_url(url: &str) -> (String, Vec<(String, String)>) {
         })
         .collect();
     (decode(path, false), pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    fn app(out: &Path) -> App {
+        // Tests run in the package's folder, as the server runs in the repository's.
+        App {
+            root: PathBuf::new(),
+            offered: form::catalogue(Path::new(""), None),
+            sessions: Sessions::new(out.to_path_buf()),
+        }
+    }
+
+    fn get<'a>(path: &'a str, query: &[(&str, &str)], session: Option<&'a str>) -> Request<'a> {
+        Request {
+            method: "GET",
+            path,
+            query: query
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: b"",
+            session,
+        }
+    }
+
+    fn body(r: &Reply) -> serde_json::Value {
+        serde_json::from_slice(&r.body).unwrap()
+    }
+
+    fn session(app: &App) -> String {
+        let r = handle(
+            app,
+            &Request {
+                method: "POST",
+                path: "/api/session",
+                ..Default::default()
+            },
+        );
+        body(&r)["session"].as_str().unwrap().to_string()
+    }
+
+    fn run(app: &App, s: &str, form: &str) -> serde_json::Value {
+        let r = handle(
+            app,
+            &Request {
+                method: "POST",
+                path: "/api/run",
+                body: form.as_bytes(),
+                session: Some(s),
+                ..Default::default()
+            },
+        );
+        assert_eq!(r.status, 200);
+        body(&r)
+    }
+
+    fn wait(app: &App, s: &str, job: u64) -> serde_json::Value {
+        let start = Instant::now();
+        loop {
+            let id = job.to_string();
+            let st = body(&handle(app, &get("/api/job", &[("job", &id)], Some(s))));
+            let state = st["state"].as_str().unwrap().to_string();
+            if state != "running" && state != "writing" {
+                return st;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(300),
+                "job {job} hangs"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    const SMALL: &str = r#"{"scenario":"scenarios/stylized.toml","runs":"2","seed":"5","sets":[{"path":"rounds","value":"4"}]}"#;
+
+    #[test]
+    fn the_page_and_its_assets_are_served_and_nothing_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let app = app(tmp.path());
+        for (p, ty) in [
+            ("/", "text/html"),
+            ("/app.js", "text/javascript"),
+            ("/style.css", "text/css"),
+        ] {
+            let r = handle(&app, &get(p, &[], None));
+            assert_eq!(r.status, 200, "{p}");
+            assert!(r.content_type.starts_with(ty), "{p}");
+        }
+        for p in [
+            "/Cargo.toml",
+            "/../Cargo.toml",
+            "/assets/serve/app.js",
+            "/src/lib.rs",
+        ] {
+            assert_eq!(handle(&app, &get(p, &[], None)).status, 404, "{p}");
+        }
+        assert!(!assets::INDEX.contains("http"));
+    }
+
+    #[test]
+    fn only_offered_scenarios_are_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let app = app(tmp.path());
+        let ok = handle(
+            &app,
+            &get("/api/scenario", &[("path", "scenarios/world.toml")], None),
+        );
+        assert_eq!(ok.status, 200);
+        assert!(body(&ok)["venues"].as_array().unwrap().len() > 5);
+        for p in ["Cargo.toml", "/etc/passwd", "scenarios/../Cargo.toml"] {
+            let r = handle(&app, &get("/api/scenario", &[("path", p)], None));
+            assert_eq!(r.status, 404, "{p}");
+        }
+    }
+
+    #[test]
+    fn a_bad_value_is_answered_beside_its_control() {
+        let tmp = tempfile::tempdir().unwrap();
+        let app = app(tmp.path());
+        let s = session(&app);
+        let r = run(
+            &app,
+            &s,
+            r#"{"scenario":"scenarios/world.toml","runs":"2","seed":"1","sets":[{"path":"venue.oewg.transparency","value":"1.5"}]}"#,
+        );
+        assert_eq!(r["errors"][0]["field"], "venue.oewg.transparency");
+        let msg = r["errors"][0]["message"].as_str().unwrap();
+        assert_eq!(
+            msg,
+            "scenarios/world.toml: --set venue.oewg.transparency=1.5: venue \"oewg\": transparency must be in [0, 1], got 1.5"
+        );
+        // Not a form at all (no page sends that): a bad request.
+        let r = handle(
+            &app,
+            &Request {
+                method: "POST",
+                path: "/api/run",
+                body: b"not json",
+                session: Some(&s),
+                ..Default::default()
+            },
+        );
+        assert_eq!(r.status, 400);
+        assert!(body(&r)["errors"][0]["message"].as_str().is_some());
+        assert!(
+            std::fs::read_dir(tmp.path()).unwrap().next().is_none(),
+            "nothing written"
+        );
+    }
+
+    #[test]
+    fn a_run_writes_its_folder_charts_and_report_and_only_its_session_sees_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let app = app(tmp.path());
+        let s = session(&app);
+        let other = session(&app);
+        let r = run(&app, &s, SMALL);
+        assert_eq!(
+            r["command"],
+            "forumsim run scenarios/stylized.toml --runs 2 --seed 5 --set rounds=4"
+        );
+        let st = wait(&app, &s, 1);
+        assert_eq!(st["state"], "done", "{st}");
+        assert_eq!(st["outcome"]["charts"].as_array().unwrap().len(), 4);
+        let svg = handle(&app, &get("/files/1/plots/ami.svg", &[], Some(&s)));
+        assert_eq!(svg.status, 200);
+        assert!(svg.body.starts_with(b"<svg"));
+        assert_eq!(
+            handle(&app, &get("/files/1/report.html", &[], Some(&s))).status,
+            200
+        );
+        // Another tab, no tab, a made-up tab: nothing.
+        assert_eq!(
+            handle(&app, &get("/files/1/plots/ami.svg", &[], Some(&other))).status,
+            404
+        );
+        assert_eq!(
+            handle(&app, &get("/api/job", &[("job", "1")], Some(&other))).status,
+            404
+        );
+        assert_eq!(
+            handle(&app, &get("/files/1/plots/ami.svg", &[], None)).status,
+            403
+        );
+        assert_eq!(
+            handle(&app, &get("/api/job", &[("job", "1")], Some("x"))).status,
+            403
+        );
+        // Paths out of the folder, however written.
+        for url in [
+            "/files/1/../../../Cargo.toml",
+            "/files/1/%2e%2e/%2e%2e/Cargo.toml",
+            "/files/1/plots/%2E%2E/manifest.json",
+            "/files/%2Fetc/passwd",
+            "/files//etc/passwd",
+            "/files/1/.hidden",
+            "/files/1/plots/x/ami.svg",
+            "/files/1/scenario.resolved.toml%00.svg",
+        ] {
+            let (path, _) = split_url(url);
+            let r = handle(&app, &get(&path, &[], Some(&s)));
+            assert_eq!(r.status, 404, "{url}");
+        }
+        let z = handle(&app, &get("/api/zip", &[("job", "1")], Some(&s)));
+        assert_eq!(z.status, 200);
+        assert!(z.body.starts_with(b"PK\x03\x04"));
+        assert_eq!(z.download.as_deref(), Some("stylized-1.zip"));
+        let e = handle(
+            &app,
+            &get(
+                "/api/explain",
+                &[("job", "1"), ("run", "1"), ("year", "2000")],
+                Some(&s),
+            ),
+        );
+        let lines = body(&e)["lines"].as_array().unwrap().len();
+        assert!(lines > 2, "{}", String::from_utf8_lossy(&e.body));
+        let bad = handle(
+            &app,
+            &get(
+                "/api/explain",
+                &[("job", "1"), ("run", "9"), ("year", "2000")],
+                Some(&s),
+            ),
+        );
+        assert_eq!(bad.status, 400);
+        let bad = handle(
+            &app,
+            &get(
+                "/api/frame",
+                &[("job", "1"), ("run", "0"), ("year", "1990")],
+                Some(&s),
+            ),
+        );
+        assert_eq!(bad.status, 400);
+        let f = handle(
+            &app,
+            &get(
+                "/api/frame",
+                &[("job", "1"), ("run", "0"), ("year", "2001")],
+                Some(&s),
+            ),
+        );
+        assert_eq!(f.status, 200);
+        assert!(f.body.starts_with(b"\x89PNG"));
+        // Nothing outside the server's folder: every file is under OUT/<session>/.
+        for e in std::fs::read_dir(tmp.path()).unwrap() {
+            assert_eq!(e.unwrap().file_name().to_string_lossy(), s);
+        }
+    }
+
+    #[test]
+    fn a_second_run_is_compared_over_paired_seeds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let app = app(tmp.path());
+        let s = session(&app);
+        run(&app, &s, SMALL);
+        wait(&app, &s, 1);
+        run(
+            &app,
+            &s,
+            r#"{"scenario":"scenarios/stylized.toml","runs":"2","seed":"5","sets":[{"path":"rounds","value":"4"},{"path":"parameters.legit_cost","value":"2"}]}"#,
+        );
+        assert_eq!(wait(&app, &s, 2)["state"], "done");
+        let c = body(&handle(
+            &app,
+            &get("/api/compare", &[("job", "2"), ("with", "1")], Some(&s)),
+        ));
+        assert_eq!(c["diff"]["n"], 2, "{c}");
+        let same = body(&handle(
+            &app,
+            &get("/api/compare", &[("job", "1"), ("with", "1")], Some(&s)),
+        ));
+        assert_eq!(same["diff"]["mean"], 0.0, "{same}");
+    }
+
+    #[test]
+    fn cancel_stops_a_run() {
+        let tmp = tempfile::tempdir().unwrap();
+        let app = app(tmp.path());
+        let s = session(&app);
+        run(
+            &app,
+            &s,
+            r#"{"scenario":"scenarios/world.toml","runs":"200","seed":"1"}"#,
+        );
+        let r = handle(
+            &app,
+            &Request {
+                method: "POST",
+                path: "/api/cancel",
+                query: vec![("job".into(), "1".into())],
+                session: Some(&s),
+                ..Default::default()
+            },
+        );
+        assert_eq!(r.status, 200);
+        let st = wait(&app, &s, 1);
+        assert_eq!(st["state"], "cancelled", "{st}");
+        assert!(st["done"].as_u64().unwrap() < 200);
+    }
+
+    #[test]
+    fn urls_are_decoded_once() {
+        let (p, q) = split_url("/files/1/%2e%2e/x?job=3&s=a%20b+c&empty");
+        assert_eq!(p, "/files/1/../x");
+        assert_eq!(q[0], ("job".into(), "3".into()));
+        assert_eq!(q[1], ("s".into(), "a b c".into()));
+        assert_eq!(decode("%zz%4", false), "%zz%4");
+        assert_eq!(decode("%C3%A9", false), "é");
+        assert_eq!(decode("é%", false), "é%");
+    }
 }

@@ -119,7 +119,10 @@ mod tests {
     fn an_archive_lists_its_entries_where_the_end_record_says() {
         let z = archive(
             "run",
-            &[("a.csv".into(), b"x,y\n".to_vec()), ("plots/b.svg".into(), vec![])],
+            &[
+                ("a.csv".into(), b"x,y\n".to_vec()),
+                ("plots/b.svg".into(), vec![]),
+            ],
         );
         assert!(z.starts_with(&[0x50, 0x4b, 3, 4]));
         let end = &z[z.len() - 22..];
