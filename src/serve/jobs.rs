@@ -161,6 +161,22 @@ impl Sessions {
     }
 }
 
+/// Removes the session folders an earlier server left in `out` (folders named as
+/// [`token`] names them; nothing else in `out` is touched): their tabs are gone.
+pub fn remove_old_sessions(out: &Path) {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let is_token = name.len() == 32 && name.chars().all(|c| c.is_ascii_hexdigit());
+        if is_token && e.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// 128 random bits as 32 hex digits, from the operating system's generator; not a
 /// simulation stream, so not the model's RNG.
 fn token() -> String {
@@ -357,4 +373,35 @@ pub fn paired_ami(a: &Job, oa: &Outcome, b: &Job, ob: &Outcome) -> Option<Stat> 
         })
         .collect();
     (!diffs.is_empty()).then(|| MeanCi::of(&diffs).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_32_hex_digits_and_differ() {
+        let (a, b) = (token(), token());
+        assert_eq!(a.len(), 32);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn an_earlier_servers_sessions_go_and_nothing_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let old = tmp.path().join(token());
+        std::fs::create_dir_all(old.join("1")).unwrap();
+        let mine = tmp.path().join("notes");
+        std::fs::create_dir_all(&mine).unwrap();
+        std::fs::write(
+            tmp.path().join("0123456789abcdef0123456789abcdef"),
+            "a file",
+        )
+        .unwrap();
+        remove_old_sessions(tmp.path());
+        assert!(!old.exists());
+        assert!(mine.exists());
+        assert!(tmp.path().join("0123456789abcdef0123456789abcdef").exists());
+    }
 }

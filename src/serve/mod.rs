@@ -62,10 +62,6 @@ pub struct Server {
 
 /// Binds the server and loads the catalogue; requests are answered by [`Server::run`].
 pub fn bind(opts: &Options) -> Result<Server, ServeError> {
-    std::fs::create_dir_all(&opts.out).map_err(|source| ServeError::Out {
-        path: opts.out.clone(),
-        source,
-    })?;
     let offered = match &opts.scenario {
         Some(p) => {
             // The one given must load: say why it does not, as `run` would.
@@ -81,6 +77,11 @@ pub fn bind(opts: &Options) -> Result<Server, ServeError> {
             opts.root.join("scenarios").display()
         )));
     }
+    std::fs::create_dir_all(&opts.out).map_err(|source| ServeError::Out {
+        path: opts.out.clone(),
+        source,
+    })?;
+    jobs::remove_old_sessions(&opts.out);
     let addr = SocketAddr::new(opts.host, opts.port);
     let http = tiny_http::Server::http(addr).map_err(|e| ServeError::Bind {
         addr,
