@@ -11,11 +11,14 @@ use crate::scenario::ScenarioError;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-/// The parameters the teaching docs discuss, shown as sliders (the others can still be
-/// set with a `--set` in the terminal).
+/// The parameters the teaching docs and the ODD's discussion of forum choice, joining
+/// and consensus turn on, shown as sliders (any other can still be set with a `--set`
+/// in the terminal).
 pub const SLIDERS: &[&str] = &[
     "legit_cost",
     "choice_temperature",
+    "break_cost",
+    "erosion",
     "cohesion",
     "create_cost",
     "exit_cost",
@@ -414,8 +417,16 @@ mod tests {
         let c = controls(&root(), "scenarios/world.toml").unwrap();
         let oewg = c.venues.iter().find(|v| v.id == "oewg").unwrap();
         assert_eq!(oewg.membership, "open");
-        let lc = c.sliders.iter().find(|s| s.name == "legit_cost").unwrap();
-        assert!(lc.min < lc.max && (lc.min..=lc.max).contains(&lc.value));
+        assert_eq!(
+            c.sliders.len(),
+            SLIDERS.len(),
+            "every slider is a parameter"
+        );
+        for s in &c.sliders {
+            assert!(s.min < s.max && (s.min..=s.max).contains(&s.value), "{s:?}");
+        }
+        let bc = c.sliders.iter().find(|s| s.name == "break_cost").unwrap();
+        assert_eq!(bc.value, 1.0, "the scenario's value, not the default");
     }
 
     #[test]
