@@ -432,7 +432,7 @@ mod browser {
         b.eval(
             "(() => { const i = document.getElementById('venue.oewg.transparency'); \
              i.value = i.dataset.initial; i.dispatchEvent(new Event('input')); \
-             document.getElementById('runs').value = '200'; \
+             document.getElementById('runs').value = '1000'; \
              document.getElementById('run').click(); })()",
         );
         b.wait("document.body.dataset.state === 'running'", 30);

@@ -26,7 +26,7 @@ pub const SLIDERS: &[&str] = &[
 ];
 
 /// Most runs one click may ask for: a classroom machine is shared.
-pub const MAX_RUNS: u32 = 200;
+pub const MAX_RUNS: u32 = 1000;
 
 /// One scenario the page offers.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -455,6 +455,9 @@ mod tests {
         assert_eq!(plan(&root(), &c, &f).unwrap_err()[0].field, "runs");
         f.runs = "0".into();
         assert_eq!(plan(&root(), &c, &f).unwrap_err()[0].field, "runs");
+        f.runs = (MAX_RUNS + 1).to_string();
+        let e = plan(&root(), &c, &f).unwrap_err();
+        assert!(e[0].message.contains("use the command line"), "{e:?}");
         let mut f = form(&[]);
         f.seed = "-1".into();
         assert_eq!(plan(&root(), &c, &f).unwrap_err()[0].field, "seed");

@@ -657,7 +657,7 @@ mod tests {
         run(
             &app,
             &s,
-            r#"{"scenario":"scenarios/world.toml","runs":"200","seed":"1"}"#,
+            r#"{"scenario":"scenarios/world.toml","runs":"1000","seed":"1"}"#,
         );
         let r = handle(
             &app,
@@ -672,7 +672,7 @@ mod tests {
         assert_eq!(r.status, 200);
         let st = wait(&app, &s, 1);
         assert_eq!(st["state"], "cancelled", "{st}");
-        assert!(st["done"].as_u64().unwrap() < 200);
+        assert!(st["done"].as_u64().unwrap() < 1000);
     }
 
     #[test]
