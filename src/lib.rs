@@ -56,6 +56,10 @@ pub mod report;
 /// A GIF replay of one run of a folder; re-runs it through `verify`'s reader.
 pub mod animate;
 
+/// `forumsim serve`: a local page where a class changes rules, runs the batch and
+/// reads charts, facts and explanations; uses every layer above.
+pub mod serve;
+
 /// The fuzz harness of the loaders and the engine's first rounds (tests and
 /// cargo-fuzz only).
 #[doc(hidden)]

@@ -36,6 +36,7 @@ fn main() -> ExitCode {
         Command::Sensitivity(args) => cli::sensitivity::sensitivity(args),
         Command::Design(args) => cli::sensitivity::design(args),
         Command::Report(args) => cli::report::report(args),
+        Command::Serve(args) => cli::serve::serve(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -81,7 +82,9 @@ fn run(args: RunArgs) -> Result<(), CliError> {
         states: args.states,
         why: false,
     };
-    let results = loaded.guarded(&pool, &runs, || experiment::run_batch(sc, &runs, opts))?;
+    let results = plan::guarded(&loaded, &pool, &runs, || {
+        experiment::run_batch(sc, &runs, opts)
+    })?;
     let tables = output::Tables {
         votes: args.votes,
         states: args.states,

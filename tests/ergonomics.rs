@@ -584,6 +584,7 @@ fn every_command_that_writes_a_folder_takes_dash_o_and_every_one_that_talks_take
         ("plot", "-o"),
         ("report", "-o"),
         ("animate", "-o"),
+        ("serve", "-o"),
         ("run", "-q"),
         ("validate", "-q"),
         ("sweep", "-q"),

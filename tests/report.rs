@@ -4,12 +4,12 @@
 
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{arg, forumsim, stderr};
+use common::{arg, chromium, forumsim, stderr};
 
 fn ok(o: &Output) {
     assert!(o.status.success(), "{}", stderr(o));
@@ -176,14 +176,6 @@ fn report_of_a_folder_that_is_not_an_output_exits_2() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("rounds.csv"), "{}", stderr(&o));
     assert!(!tmp.path().join("report.html").exists());
-}
-
-/// `chromium` or `chromium-browser` on PATH.
-fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|d| [d.join("chromium"), d.join("chromium-browser")])
-        .find(|p| p.is_file())
 }
 
 /// Runs headless Chromium on `page` with `extra` arguments; returns (stdout, stderr).

@@ -30,6 +30,7 @@ const LAYERS: &[&str] = &[
     "plot",
     "report",
     "animate",
+    "serve",
     "fuzzing",
 ];
 

@@ -85,6 +85,9 @@ pub enum Command {
     /// Write DIR/report.html: scenario, manifest, charts and tables in one offline page.
     #[command(after_help = super::report::EXAMPLES)]
     Report(super::report::ReportArgs),
+    /// Serve the classroom page: change rules, run, compare, step through a run.
+    #[command(after_help = super::serve::EXAMPLES)]
+    Serve(super::serve::ServeArgs),
     /// Run an experiment: points x variants x replicates, in resumable chunks.
     #[command(after_help = SWEEP_EXAMPLES)]
     Sweep(SweepArgs),

@@ -2,6 +2,7 @@
 //! (2 = bad input or usage, 1 = internal; clap's own usage errors also exit 2).
 
 use forumsim::animate::AnimateError;
+use forumsim::experiment::batch::LoadError;
 use forumsim::experiment::sweep::SweepError;
 use forumsim::output::OutputError;
 use forumsim::output::vouch::VouchError;
@@ -58,6 +59,8 @@ pub enum CliError {
     Plot(#[from] PlotError),
     #[error(transparent)]
     Animate(#[from] AnimateError),
+    #[error(transparent)]
+    Serve(#[from] forumsim::serve::ServeError),
     #[error("cannot start the pool of worker threads")]
     Pool(#[source] rayon::ThreadPoolBuildError),
     #[error("cannot write to standard output")]
@@ -72,6 +75,15 @@ pub enum CliError {
         forumsim::output::summary::runs_text(runs)
     )]
     Crash { seed: u64, runs: Vec<u64> },
+}
+
+impl From<LoadError> for CliError {
+    fn from(e: LoadError) -> CliError {
+        match e {
+            LoadError::Scenario(e) => CliError::Scenario(e),
+            LoadError::Read { path, source } => CliError::Read { path, source },
+        }
+    }
 }
 
 impl CliError {
@@ -91,7 +103,9 @@ impl CliError {
             CliError::Sweep(e) if e.is_usage() => 2,
             CliError::Interrupted { .. } => 130,
             CliError::Sweep(_) => 1,
+            CliError::Serve(forumsim::serve::ServeError::NoScenario(_)) => 2,
             CliError::Output(_)
+            | CliError::Serve(_)
             | CliError::Write { .. }
             | CliError::Pool(_)
             | CliError::Stdout(_)

@@ -15,6 +15,7 @@ pub mod plot;
 pub mod progress;
 pub mod report;
 pub mod sensitivity;
+pub mod serve;
 pub mod set;
 pub mod table;
 pub mod validate;

@@ -4,90 +4,36 @@
 //! panic turned into an internal error, and describe it for the manifest.
 
 use super::error::CliError;
-use forumsim::model::Scenario;
-use forumsim::output::{Batch, Tables};
-use forumsim::scenario::{self, Cut};
+use forumsim::experiment::batch;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Component, Path, PathBuf};
-use std::time::Instant;
 
-/// A scenario as a batch command loads it: validated (with `--set`, `--until` and
-/// `--seed`), the file's bytes (hashed in the manifest) and the resolved text (copied
-/// beside the outputs so that `verify` can run the batch again).
-pub struct Loaded<'a> {
-    pub scenario: Scenario,
-    pub path: &'a Path,
-    pub bytes: Vec<u8>,
-    pub resolved: String,
-    pub overrides: &'a [String],
-    /// What `--until` cut, if given.
-    pub cut: Option<Cut>,
-}
+pub use forumsim::experiment::batch::Loaded;
 
 /// Loads `path` with the `--set` values `overrides`, cut at the year `until` if given;
-/// `seed` replaces the scenario's.
-pub fn load<'a>(
-    path: &'a Path,
-    overrides: &'a [String],
+/// `seed` replaces the scenario's ([`forumsim::experiment::batch::load`]).
+pub fn load(
+    path: &Path,
+    overrides: &[String],
     until: Option<i64>,
     seed: Option<u64>,
-) -> Result<Loaded<'a>, CliError> {
-    let resolved = scenario::load_resolved_until(path, overrides, until)?;
-    let mut sc = resolved.scenario;
-    let bytes = std::fs::read(path).map_err(|source| CliError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if let Some(seed) = seed {
-        sc.seed = seed;
-    }
-    Ok(Loaded {
-        scenario: sc,
-        path,
-        bytes,
-        resolved: resolved.text,
-        overrides,
-        cut: resolved.cut,
-    })
+) -> Result<Loaded, CliError> {
+    Ok(batch::load(path, overrides, until, seed)?)
 }
 
-impl Loaded<'_> {
-    /// The batch of `runs` for the manifest.
-    pub fn batch<'b>(
-        &'b self,
-        runs: &'b [u64],
-        threads: usize,
-        tables: Tables,
-        started: Instant,
-    ) -> Batch<'b> {
-        Batch {
-            scenario: &self.scenario,
-            scenario_path: self.path,
-            scenario_bytes: &self.bytes,
-            resolved: &self.resolved,
-            overrides: self.overrides,
-            until: self.cut.as_ref().map(|c| c.year),
-            runs,
-            threads,
-            tables,
-            started,
-        }
-    }
-
-    /// Runs `f` (a batch of `runs`) on `pool`. A panic in a run is a bug, not bad input:
-    /// its message is already on stderr, and it becomes [`CliError::Crash`] (exit 1),
-    /// naming the seed and runs to report.
-    pub fn guarded<T: Send>(
-        &self,
-        pool: &rayon::ThreadPool,
-        runs: &[u64],
-        f: impl FnOnce() -> T + Send,
-    ) -> Result<T, CliError> {
-        panic::catch_unwind(AssertUnwindSafe(|| pool.install(f))).map_err(|_| CliError::Crash {
-            seed: self.scenario.seed,
-            runs: runs.to_vec(),
-        })
-    }
+/// Runs `f` (a batch of `runs` of `loaded`) on `pool`. A panic in a run is a bug, not
+/// bad input: its message is already on stderr, and it becomes [`CliError::Crash`]
+/// (exit 1), naming the seed and runs to report.
+pub fn guarded<T: Send>(
+    loaded: &Loaded,
+    pool: &rayon::ThreadPool,
+    runs: &[u64],
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, CliError> {
+    panic::catch_unwind(AssertUnwindSafe(|| pool.install(f))).map_err(|_| CliError::Crash {
+        seed: loaded.scenario.seed,
+        runs: runs.to_vec(),
+    })
 }
 
 /// A pool of `--threads N` workers (all cores without the flag).

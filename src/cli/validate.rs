@@ -48,7 +48,7 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
     let staged = output::publish::stage(&out)?;
     let pool = plan::pool(args.threads)?;
     let runs: Vec<u64> = (0..u64::from(args.runs)).collect();
-    let report = loaded.guarded(&pool, &runs, || validate::evaluate_runs(sc, &runs))?;
+    let report = plan::guarded(&loaded, &pool, &runs, || validate::evaluate_runs(sc, &runs))?;
 
     let dir = staged.path();
     let files = validate::output::write(dir, &report)?;

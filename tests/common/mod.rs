@@ -68,3 +68,11 @@ where
         stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
     }
 }
+
+/// `chromium` or `chromium-browser` on PATH (the browser checks skip without one).
+pub fn chromium() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|d| [d.join("chromium"), d.join("chromium-browser")])
+        .find(|p| p.is_file())
+}
