@@ -11,10 +11,7 @@ use crate::engine::RunOptions;
 use crate::experiment;
 use crate::model::Scenario;
 use crate::output::manifest::{BuildInfo, KIND_RUN};
-use crate::output::{
-    ATTENTION, Batch, CHOICES, DECISIONS, MANIFEST, OutputError, RESOLVED, ROUNDS, RULES, Tables,
-    VENUES, VOTES, sha256_hex,
-};
+use crate::output::{ATTENTION, Batch, MANIFEST, OutputError, RESOLVED, Tables, VOTES, sha256_hex};
 use crate::scenario::{self, Cut, ScenarioError};
 use rand::RngExt as _;
 use serde_json::Value;
@@ -397,7 +394,7 @@ pub fn check_runs(
     let mut out = Vec::new();
     // Every table a run with these options writes must be listed: a folder whose
     // manifest lists nothing would otherwise verify as "0 files identical".
-    let mut expected = vec![ROUNDS, VENUES, RULES, DECISIONS, CHOICES];
+    let mut expected = crate::output::tables::ALWAYS.to_vec();
     if tables.votes {
         expected.push(VOTES);
     }

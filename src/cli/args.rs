@@ -25,8 +25,9 @@ Examples:
   forumsim run scenarios/stylized.toml --set parameters.legit_cost=0.5 --set rounds=10
   forumsim run scenarios/world.toml --until 2010      # 1998-2010 only, with a note
 
-Writes rounds.csv, venues.csv, rules.csv, decisions.csv, choices.csv (votes.csv with
---votes, attention.csv with --states), scenario.resolved.toml and manifest.json
+Writes rounds.csv, venues.csv, rules.csv, decisions.csv, admissions.csv,
+elections.csv, choices.csv (votes.csv with --votes, attention.csv with --states),
+scenario.resolved.toml and manifest.json
 (`forumsim verify DIR` re-runs them from these two). Run r of seed S is the same
 whether it runs alone (--run r) or in a batch, on any number of threads. With --until
 YEAR its rows are the first rows of the whole run's, and scenario.resolved.toml is

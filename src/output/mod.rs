@@ -20,7 +20,9 @@ pub mod vouch;
 
 pub use folder::{Batch, FileInfo, MANIFEST, OutputError, RESOLVED, Tables};
 pub use manifest::{Manifest, sha256_hex};
-pub use tables::{ATTENTION, CHOICES, DECISIONS, ROUNDS, RULES, VENUES, VOTES};
+pub use tables::{
+    ADMISSIONS, ATTENTION, CHOICES, DECISIONS, ELECTIONS, ROUNDS, RULES, VENUES, VOTES,
+};
 
 use crate::engine::RunResult;
 use std::io;
@@ -71,6 +73,8 @@ fn write_tables(
         tables::write_venues(dir, year, results)?,
         tables::write_rules(dir, year, results)?,
         tables::write_decisions(dir, year, results)?,
+        tables::write_admissions(dir, year, results)?,
+        tables::write_elections(dir, year, results)?,
         tables::write_choices(dir, year, results)?,
     ];
     // The folder is new: an optional table of an earlier batch is not carried over
@@ -148,13 +152,14 @@ mod tests {
         };
         let m = write_batch(&out, &batch(&sc, &[0, 1], all), &results).unwrap();
         let mut expect: Vec<String> = [
-            ROUNDS, VENUES, RULES, DECISIONS, CHOICES, VOTES, ATTENTION, RESOLVED, MANIFEST,
+            ROUNDS, VENUES, RULES, DECISIONS, ADMISSIONS, ELECTIONS, CHOICES, VOTES, ATTENTION,
+            RESOLVED, MANIFEST,
         ]
         .map(String::from)
         .to_vec();
         expect.sort();
         assert_eq!(listing(&out), expect);
-        assert_eq!(m.files.len(), 7);
+        assert_eq!(m.files.len(), 9);
         assert_eq!(
             m.files[0],
             FileInfo {
