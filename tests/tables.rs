@@ -120,3 +120,93 @@ fn issue14_10_admissions_and_election_votes_have_their_own_tables() {
     assert_eq!(o.code, 1, "{}", o.show());
     assert!(o.stdout.contains("DIFFERS  admissions.csv"), "{}", o.show());
 }
+
+#[test]
+fn issue14_10_votes_on_writes_only_the_chosen_decisions_and_verifies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (all, some) = (tmp.path().join("all"), tmp.path().join("some"));
+    let run = |out: &Path, sel: &[&str]| {
+        let mut args = vec!["run", "scenarios/world.toml", "--runs", "2", "-q", "--out"];
+        let out = arg(out);
+        args.push(&out);
+        args.extend_from_slice(sel);
+        let o = forumsim(&args);
+        assert_eq!(o.code, 0, "{}", o.show());
+    };
+    run(&all, &["--votes"]);
+    run(&some, &["--votes-on", "targets,reforms"]);
+    // The same runs: the selection only filters what is written.
+    for t in ["rounds.csv", "decisions.csv"] {
+        assert_eq!(
+            fs::read(all.join(t)).unwrap(),
+            fs::read(some.join(t)).unwrap()
+        );
+    }
+    let targets: BTreeSet<String> = {
+        let sc = fs::read_to_string(root().join("scenarios/world.toml")).unwrap();
+        let doc: toml::Table = sc.parse().unwrap();
+        doc["target"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|t| t.get("proposal").and_then(|p| p.as_str()))
+            .map(str::to_string)
+            .collect()
+    };
+    assert!(!targets.is_empty());
+    let decisions = table(&all, "decisions.csv");
+    let what: BTreeMap<_, _> = decisions
+        .iter()
+        .map(|d| (key(d), (d["what"].clone(), d["proposal"].clone())))
+        .collect();
+    let kept = |v: &BTreeMap<String, String>| {
+        let (w, p) = &what[&key(v)];
+        w == "reform" || (w == "proposal" && targets.contains(p))
+    };
+    let every = table(&all, "votes.csv");
+    let chosen = table(&some, "votes.csv");
+    let expected: Vec<_> = every.iter().filter(|v| kept(v)).cloned().collect();
+    assert!(!chosen.is_empty() && chosen.len() < every.len());
+    assert_eq!(chosen, expected);
+
+    let manifest = fs::read_to_string(some.join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains("\"votes_on\": [\n      \"targets\",\n      \"reforms\"\n    ]"),
+        "{manifest}"
+    );
+    assert!(
+        !fs::read_to_string(all.join("manifest.json"))
+            .unwrap()
+            .contains("votes_on")
+    );
+    let o = forumsim(&["verify", &arg(&some)]);
+    assert_eq!(o.code, 0, "{}", o.show());
+    assert!(o.stdout.contains("same     votes.csv"), "{}", o.show());
+    // A folder whose votes.csv holds every vote does not pass for the selection.
+    fs::copy(all.join("votes.csv"), some.join("votes.csv")).unwrap();
+    let o = forumsim(&["verify", &arg(&some)]);
+    assert_eq!(o.code, 1, "{}", o.show());
+    assert!(o.stdout.contains("DIFFERS  votes.csv"), "{}", o.show());
+}
+
+#[test]
+fn issue14_10_an_unknown_votes_on_item_exits_2_before_running() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let o = forumsim(&[
+        "run",
+        "scenarios/world.toml",
+        "--votes-on",
+        "targets,reform",
+        "--out",
+        &arg(&out),
+    ]);
+    assert_eq!(o.code, 2, "{}", o.show());
+    assert!(o.stderr.contains("--votes-on: `reform`"), "{}", o.show());
+    assert!(o.stderr.contains("did you mean `reforms`?"), "{}", o.show());
+    assert!(o.stderr.contains("proposal ids: "), "{}", o.show());
+    assert!(!out.exists(), "nothing is written");
+    let o = forumsim(&["run", "scenarios/stylized.toml", "--votes-on", "targets"]);
+    assert_eq!(o.code, 2, "{}", o.show());
+    assert!(o.stderr.contains("no [[target]]"), "{}", o.show());
+}

@@ -16,6 +16,7 @@ pub mod publish;
 pub mod reference;
 pub mod summary;
 pub mod tables;
+pub mod votes_on;
 pub mod vouch;
 
 pub use folder::{Batch, FileInfo, MANIFEST, OutputError, RESOLVED, Tables};
@@ -80,7 +81,8 @@ fn write_tables(
     // The folder is new: an optional table of an earlier batch is not carried over
     // (the old manifest lists it), so it cannot pass for this batch's.
     if batch.tables.votes {
-        files.push(tables::write_votes(dir, year, results)?);
+        let on = batch.tables.votes_on.as_ref();
+        files.push(tables::write_votes(dir, year, results, on)?);
     }
     if batch.tables.states {
         files.push(tables::write_attention(dir, year, results)?);
@@ -149,6 +151,7 @@ mod tests {
         let all = Tables {
             votes: true,
             states: true,
+            votes_on: None,
         };
         let m = write_batch(&out, &batch(&sc, &[0, 1], all), &results).unwrap();
         let mut expect: Vec<String> = [
@@ -176,9 +179,10 @@ mod tests {
         let all = Tables {
             votes: true,
             states: true,
+            votes_on: None,
         };
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        write_batch(a.path(), &batch(&sc, &[0, 1], all), &results).unwrap();
+        write_batch(a.path(), &batch(&sc, &[0, 1], all.clone()), &results).unwrap();
         write_batch(b.path(), &batch(&sc, &[0, 1], all), &results).unwrap();
         for name in listing(a.path()) {
             let (x, y) = (
@@ -207,6 +211,7 @@ mod tests {
                 Tables {
                     votes: true,
                     states: true,
+                    votes_on: None,
                 },
             ),
             &results,

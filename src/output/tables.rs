@@ -6,6 +6,7 @@
 
 use super::csvfile::CsvFile;
 use super::folder::{FileInfo, OutputError};
+use super::votes_on::VotesOn;
 use crate::engine::RunResult;
 use crate::engine::{DecisionKind, DecisionRow};
 use std::path::{Path, PathBuf};
@@ -425,16 +426,22 @@ pub(crate) fn write_choices(
     t.finish()
 }
 
+/// Every recorded vote, or with `on` (`--votes-on`) only the votes of the decisions it
+/// selects.
 pub(crate) fn write_votes(
     dir: &Path,
     start_year: i32,
     results: &[RunResult],
+    on: Option<&VotesOn>,
 ) -> Result<FileInfo, OutputError> {
     let mut t = CsvFile::create(dir, VOTES, VOTES_HEADER)?;
     for r in results {
         let n = Names::new(&t, r);
         for row in &r.votes {
             let d = n.decision(row.decision)?;
+            if on.is_some_and(|on| !on.keeps(r, d)) {
+                continue;
+            }
             let venue = n.venue(d.venue)?;
             let proposal = n.proposal_or_empty(d.proposal)?;
             let state = n.state(row.state)?;
@@ -477,6 +484,10 @@ mod tests {
     use crate::output::testdata::result;
 
     type Writer = fn(&Path, i32, &[RunResult]) -> Result<FileInfo, OutputError>;
+
+    fn write_all_votes(dir: &Path, y: i32, r: &[RunResult]) -> Result<FileInfo, OutputError> {
+        write_votes(dir, y, r, None)
+    }
 
     fn write(w: Writer, name: &str) -> String {
         let dir = tempfile::tempdir().unwrap();
@@ -555,12 +566,23 @@ mod tests {
     #[test]
     fn votes_take_round_venue_and_proposal_from_their_decision() {
         assert_eq!(
-            write(write_votes, VOTES),
+            write(write_all_votes, VOTES),
             "run,seed,round,year,decision,venue,proposal,state,vote\n\
              3,7,0,2000,0,unga,p1,USA,no\n\
              3,7,0,2000,0,unga,p1,RUS,yes\n\
              3,7,0,2000,1,unga,,RUS,absent\n"
         );
+    }
+
+    #[test]
+    fn votes_on_writes_only_the_selected_decisions_votes() {
+        let dir = tempfile::tempdir().unwrap();
+        let sc = crate::output::testdata::scenario();
+        let on = VotesOn::parse(&["p1".to_string()], &sc).unwrap();
+        let info = write_votes(dir.path(), 2000, &[result(3, 7)], Some(&on)).unwrap();
+        assert_eq!(info.rows, 2);
+        let text = std::fs::read_to_string(dir.path().join(VOTES)).unwrap();
+        assert!(text.lines().skip(1).all(|l| l.contains(",p1,")), "{text}");
     }
 
     #[test]
@@ -586,7 +608,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut r = result(0, 7);
         r.votes[0].decision = 5;
-        let err = write_votes(dir.path(), 2000, &[r]).unwrap_err();
+        let err = write_votes(dir.path(), 2000, &[r], None).unwrap_err();
         assert!(err.to_string().contains("decision #5"), "{err}");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
