@@ -76,9 +76,19 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     // left as it is until the new batch is complete).
     output::check_out_dir(&out)?;
 
+    // An unknown id fails now, before the batch.
+    let votes_on = if args.votes_on.is_empty() {
+        None
+    } else {
+        let on = output::votes_on::VotesOn::parse(&args.votes_on, sc)
+            .map_err(|e| CliError::Usage(e.to_string()))?;
+        Some(on)
+    };
+    let votes = args.votes || votes_on.is_some();
+
     let pool = plan::pool(args.threads)?;
     let opts = RunOptions {
-        votes: args.votes,
+        votes,
         states: args.states,
         why: false,
     };
@@ -86,8 +96,9 @@ fn run(args: RunArgs) -> Result<(), CliError> {
         experiment::run_batch(sc, &runs, opts)
     })?;
     let tables = output::Tables {
-        votes: args.votes,
+        votes,
         states: args.states,
+        votes_on,
     };
     let batch = loaded.batch(&runs, pool.current_num_threads(), tables, started);
     let manifest = output::write_batch(&out, &batch, &results)?;

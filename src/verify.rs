@@ -11,10 +11,7 @@ use crate::engine::RunOptions;
 use crate::experiment;
 use crate::model::Scenario;
 use crate::output::manifest::{BuildInfo, KIND_RUN};
-use crate::output::{
-    ATTENTION, Batch, CHOICES, DECISIONS, MANIFEST, OutputError, RESOLVED, ROUNDS, RULES, Tables,
-    VENUES, VOTES, sha256_hex,
-};
+use crate::output::{ATTENTION, Batch, MANIFEST, OutputError, RESOLVED, Tables, VOTES, sha256_hex};
 use crate::scenario::{self, Cut, ScenarioError};
 use rand::RngExt as _;
 use serde_json::Value;
@@ -133,9 +130,19 @@ pub fn verify(dir: &Path, sample: Option<usize>, seed: u64) -> Result<Report, Ve
     }
     let batch = Recorded::of(&m, &mpath)?;
     let recorded = batch.runs.clone();
-    let tables = Tables {
+    let mut tables = Tables {
         votes: m["tables"]["votes"].as_bool().unwrap_or(false),
         states: m["tables"]["states"].as_bool().unwrap_or(false),
+        votes_on: None,
+    };
+    // `--votes-on`, as given: parsed against the scenario copy once it is loaded.
+    let votes_on: Option<Vec<String>> = match &m["tables"]["votes_on"] {
+        Value::Null => None,
+        v => Some(
+            v.as_array()
+                .and_then(|a| a.iter().map(|x| x.as_str().map(str::to_string)).collect())
+                .ok_or_else(|| bad(&mpath, "`tables.votes_on` is not a list of names"))?,
+        ),
     };
     let files: Vec<String> = m["files"]
         .as_array()
@@ -192,12 +199,18 @@ pub fn verify(dir: &Path, sample: Option<usize>, seed: u64) -> Result<Report, Ve
         });
     };
 
+    if let Some(items) = votes_on {
+        let on = crate::output::votes_on::VotesOn::parse(&items, &sc)
+            .map_err(|e| bad(&mpath, format!("`tables.votes_on`: {e}")))?;
+        tables.votes_on = Some(on);
+    }
+
     let checked = match sample {
         Some(0) => return Err(VerifyError::EmptySample),
         Some(k) if k < recorded.len() => choose(&recorded, k, seed),
         _ => recorded.clone(),
     };
-    let files = check_runs(dir, &sc, &checked, recorded.len(), tables, &files)?;
+    let files = check_runs(dir, &sc, &checked, recorded.len(), &tables, &files)?;
     Ok(Report {
         recorded,
         checked,
@@ -361,7 +374,7 @@ pub fn check_runs(
     sc: &Scenario,
     runs: &[u64],
     recorded: usize,
-    tables: Tables,
+    tables: &Tables,
     files: &[String],
 ) -> Result<Vec<FileCheck>, VerifyError> {
     let results = experiment::run_batch(
@@ -388,7 +401,7 @@ pub fn check_runs(
         until: None,
         runs,
         threads: 1,
-        tables,
+        tables: tables.clone(),
         started: Instant::now(),
     };
     crate::output::write_batch(&tmp.0, &batch, &results).map_err(VerifyError::Output)?;
@@ -397,7 +410,7 @@ pub fn check_runs(
     let mut out = Vec::new();
     // Every table a run with these options writes must be listed: a folder whose
     // manifest lists nothing would otherwise verify as "0 files identical".
-    let mut expected = vec![ROUNDS, VENUES, RULES, DECISIONS, CHOICES];
+    let mut expected = crate::output::tables::ALWAYS.to_vec();
     if tables.votes {
         expected.push(VOTES);
     }

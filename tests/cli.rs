@@ -14,7 +14,7 @@ use common::{Out, forumsim_in, root};
 /// Keeps runs short.
 const SHORT: [&str; 2] = ["--set", "rounds=5"];
 
-const CSV_HEADERS: [(&str, &str); 7] = [
+const CSV_HEADERS: [(&str, &str); 9] = [
     (
         "rounds.csv",
         "run,seed,round,year,ami,scope_index,fragmentation,venues_active,venues_created,moves,adopted,failed,abandoned,pending",
@@ -29,7 +29,15 @@ const CSV_HEADERS: [(&str, &str); 7] = [
     ),
     (
         "decisions.csv",
-        "run,seed,round,year,decision,venue,what,proposal,kind,sponsor,yes,no,abstain,absent,adopted,how,position_m,position_s,camp,detail",
+        "run,seed,round,year,decision,venue,what,proposal,kind,sponsor,yes,no,abstain,absent,adopted,how,position_m,position_s,camp,direction",
+    ),
+    (
+        "admissions.csv",
+        "run,seed,round,year,decision,venue,applicant,yes,no,abstain,absent,admitted,camp",
+    ),
+    (
+        "elections.csv",
+        "run,seed,round,year,decision,venue,candidate,votes,elected",
     ),
     (
         "choices.csv",
@@ -362,7 +370,7 @@ mod run {
             "{:?}",
             tables.keys()
         );
-        assert_eq!(tables.len(), 5);
+        assert_eq!(tables.len(), 7);
     }
 
     #[test]
@@ -444,7 +452,7 @@ mod reproducibility {
             run_ok(dir.path(), &["--runs", "2", "--votes", "--states"]);
         }
         let (ta, tb) = (csvs(a.path()), csvs(b.path()));
-        assert_eq!(ta.len(), 7);
+        assert_eq!(ta.len(), 9);
         assert_eq!(ta, tb);
         assert_eq!(
             manifest_without_timing(a.path()),

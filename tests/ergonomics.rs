@@ -308,7 +308,7 @@ fn verify_passes_on_fresh_run_outputs() {
     assert!(out.stdout.contains("re-ran 3 of 3 runs"), "{}", out.stdout);
     assert!(out.stdout.contains("same     votes.csv"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("ok: 6 files identical"),
+        out.stdout.contains("ok: 8 files identical"),
         "{}",
         out.stdout
     );
@@ -355,7 +355,7 @@ fn verify_reports_an_altered_file() {
     );
     assert!(out.stdout.contains("same     venues.csv"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("MISMATCH: 1 of 5 files differ"),
+        out.stdout.contains("MISMATCH: 1 of 7 files differ"),
         "{}",
         out.stdout
     );

@@ -11,6 +11,8 @@ const FILES: &[&str] = &[
     "venues.csv",
     "rules.csv",
     "decisions.csv",
+    "admissions.csv",
+    "elections.csv",
     "choices.csv",
 ];
 

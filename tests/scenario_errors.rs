@@ -1,5 +1,6 @@
 //! Every bad scenario in `tests/fixtures/bad/` must fail to load with one clear
 //! error: the fragment its first line promises (`# expect: …`), at a line number.
+//! Those in `tests/fixtures/several/` have several problems, all reported by one check.
 //!
 //! Adding a fixture is the way to pin a new error message: no code change needed.
 
@@ -147,4 +148,107 @@ fn override_errors_name_the_override() {
         assert!(matches!(e, ScenarioError::Override { .. }), "{set}: {e}");
         assert!(e.to_string().contains(fragment), "{set}: {e}");
     }
+}
+
+// ---- several problems in one check (issue #14 item 15) --------------------------------
+
+fn several(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/several")
+        .join(name)
+}
+
+/// The line of each problem `e` reports.
+fn lines(e: &ScenarioError) -> Vec<usize> {
+    e.problems()
+        .iter()
+        .filter_map(ScenarioError::line)
+        .collect()
+}
+
+#[test]
+fn issue14_15_every_bad_venue_is_reported_in_one_check() {
+    let e = scenario::load(&several("three_bad_venues.toml")).unwrap_err();
+    assert!(matches!(e, ScenarioError::Several { more: 0, .. }), "{e}");
+    assert_eq!(lines(&e), [24, 30, 39], "{e}");
+    let shown = e.to_string();
+    assert!(
+        shown.starts_with("3 problems in the scenario:\n"),
+        "{shown}"
+    );
+    for fragment in [
+        "venue \"unga\": transparency must be in [0, 1], got 1.5",
+        "venue \"gge\": decision: unknown type `majorty`; did you mean `majority`?",
+        "venue \"itu\": hosts: unknown kind `norm`; did you mean `norms`?",
+    ] {
+        assert!(shown.contains(fragment), "{shown}");
+    }
+
+    // As a user runs it: exit 2, every problem on its own line with its file:line:col.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_forumsim"))
+        .args(["check", "tests/fixtures/several/three_bad_venues.toml"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for line in [24, 30, 39] {
+        assert!(
+            err.contains(&format!(
+                "  tests/fixtures/several/three_bad_venues.toml:{line}:"
+            )),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn issue14_15_proposals_and_events_are_reported_together() {
+    let e = scenario::load(&several("proposals_and_events.toml")).unwrap_err();
+    assert_eq!(lines(&e), [44, 49, 58], "{e}");
+    let shown = e.to_string();
+    assert!(
+        shown.contains("proposal \"p\": unknown state `Z`"),
+        "{shown}"
+    );
+    assert!(shown.contains("event #1: a `legitimacy_shock` event takes no `tag`"));
+}
+
+#[test]
+fn issue14_15_at_most_twenty_problems_are_listed_then_counted() {
+    let mut text = String::from("name = \"many\"\nrounds = 3\nseed = 1\n");
+    for i in 0..25 {
+        text.push_str(&format!(
+            "\n[[state]]\nid = \"S{i}\"\nregime = 2.0\npower = 1.0\ncompetence = 0.5\nict = 0.5\n"
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.toml");
+    std::fs::write(&path, text).unwrap();
+    let e = scenario::load(&path).unwrap_err();
+    assert!(matches!(e, ScenarioError::Several { more: 5, .. }), "{e}");
+    assert_eq!(e.problems().len(), 20);
+    let shown = e.to_string();
+    assert!(
+        shown.starts_with("25 problems in the scenario:\n"),
+        "{shown}"
+    );
+    assert!(
+        shown.ends_with("\n  and 5 more (fix these and check again)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("state \"S19\": regime must be in [0, 1], got 2"),
+        "{shown}"
+    );
+    assert!(!shown.contains("\"S20\""), "{shown}");
+}
+
+#[test]
+fn issue14_15_a_toml_syntax_error_is_still_reported_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.toml");
+    std::fs::write(&path, "name = \"x\"\nrounds = \n[[venue]\n").unwrap();
+    let e = scenario::load(&path).unwrap_err();
+    assert!(matches!(e, ScenarioError::At { .. }), "{e}");
 }

@@ -95,6 +95,8 @@ fn world_until_2010_is_the_first_13_years_of_the_whole_run_and_verifies() {
         "venues.csv",
         "rules.csv",
         "decisions.csv",
+        "admissions.csv",
+        "elections.csv",
         "choices.csv",
     ] {
         let (whole, part) = (read(&full, table), read(&cut, table));
@@ -103,12 +105,15 @@ fn world_until_2010_is_the_first_13_years_of_the_whole_run_and_verifies() {
             part.lines().collect::<Vec<_>>(),
             "{table}: the cut run differs from the first 13 years of the whole run"
         );
-        assert!(whole.lines().count() > part.lines().count(), "{table}");
+        // The world has no venue that votes on applicants: admissions.csv is a header.
+        if table != "admissions.csv" {
+            assert!(whole.lines().count() > part.lines().count(), "{table}");
+        }
     }
 
     let o = run(&["verify", &arg(&cut)]);
     assert_eq!(o.code, 0, "{}", o.show());
-    assert!(o.stdout.contains("ok: 5 files identical"), "{}", o.show());
+    assert!(o.stdout.contains("ok: 7 files identical"), "{}", o.show());
 
     // animate replays the folder up to a year of its own, beside the whole replay.
     let o = run(&["animate", &arg(&cut), "--until", "2000"]);

@@ -22,11 +22,13 @@ Examples:
   forumsim run scenarios/stylized.toml
   forumsim run scenarios/stylized.toml --runs 50 --seed 7 --out outputs/seed7
   forumsim run scenarios/stylized.toml --run 3 --votes --states
+  forumsim run scenarios/world.toml --runs 100 --votes-on targets   # compact votes.csv
   forumsim run scenarios/stylized.toml --set parameters.legit_cost=0.5 --set rounds=10
   forumsim run scenarios/world.toml --until 2010      # 1998-2010 only, with a note
 
-Writes rounds.csv, venues.csv, rules.csv, decisions.csv, choices.csv (votes.csv with
---votes, attention.csv with --states), scenario.resolved.toml and manifest.json
+Writes rounds.csv, venues.csv, rules.csv, decisions.csv, admissions.csv,
+elections.csv, choices.csv (votes.csv with --votes, attention.csv with --states),
+scenario.resolved.toml and manifest.json
 (`forumsim verify DIR` re-runs them from these two). Run r of seed S is the same
 whether it runs alone (--run r) or in a batch, on any number of threads. With --until
 YEAR its rows are the first rows of the whole run's, and scenario.resolved.toml is
@@ -266,10 +268,18 @@ pub struct RunArgs {
     #[command(flatten)]
     pub until: UntilArgs,
     /// Also write every state's vote in every decision (votes.csv). Large: about 27,000
-    /// rows and 1 MB per run of the world scenario (100 runs: about 100 MB); --run N
-    /// writes one run's.
+    /// rows and 1 MB per run of the world scenario (100 runs: about 100 MB), most of
+    /// them votes on reforms and admissions; --run N writes one run's, --votes-on
+    /// only chosen decisions'.
     #[arg(long)]
     pub votes: bool,
+    /// Write votes.csv with only the votes of these decisions (implies --votes):
+    /// proposal ids of the scenario, `targets` (the proposals of its [[target]]s),
+    /// `proposals`, `reforms` or `admissions` (every decision of that kind).
+    /// Comma-separated or repeated. Per run of the world scenario: `targets` about 600
+    /// rows (26 kB), `proposals` about 7,000 (360 kB), instead of 27,000 (1 MB).
+    #[arg(long, value_name = "WHAT", value_delimiter = ',')]
+    pub votes_on: Vec<String>,
     /// Also write every state's attention per venue and round (attention.csv).
     #[arg(long)]
     pub states: bool,

@@ -467,11 +467,7 @@ impl Engine<'_> {
             );
             self.out.decisions.push(DecisionRow {
                 position: Pos::new(r.transparency, r.stakeholder_weight),
-                detail: if r.dir > 0.0 {
-                    "up".into()
-                } else {
-                    "down".into()
-                },
+                detail: Detail::Reform { up: r.dir > 0.0 },
                 ..d
             });
             self.record_votes(&r.votes);
@@ -521,14 +517,13 @@ impl Engine<'_> {
                 continue;
             }
             let e = election::hold(&self.w, v, &candidates, rng);
-            let ids = &self.w.sc.states;
-            let detail = e
-                .candidates
-                .iter()
-                .zip(&e.tally)
-                .map(|(&c, t)| format!("{}:{}", ids[c].id, t))
-                .collect::<Vec<_>>()
-                .join(";");
+            let detail = Detail::Election(
+                e.candidates
+                    .iter()
+                    .zip(&e.tally)
+                    .map(|(&c, &t)| (c as u32, t))
+                    .collect(),
+            );
             let yes = e.tally[e.winner];
             let total: u32 = e.tally.iter().sum();
             self.out.decisions.push(DecisionRow {
@@ -946,7 +941,7 @@ impl Engine<'_> {
             how: How::Vote,
             position: Pos::default(),
             camp: self.w.venue_camp(v),
-            detail: String::new(),
+            detail: Detail::None,
         }
     }
 
@@ -989,12 +984,19 @@ mod tests {
             .find(|d| d.what == DecisionKind::Election)
             .expect("the unga exists, so the election is held");
         let votes = row.election_votes().expect("an election detail");
-        let ids: Vec<&str> = votes.iter().map(|(id, _)| *id).collect();
+        let ids: Vec<&str> = votes
+            .iter()
+            .map(|&(c, _)| res.state_names[c as usize].as_str())
+            .collect();
         assert_eq!(ids, ["L0", "A0"]);
         let total: u32 = votes.iter().map(|(_, n)| n).sum();
         assert_eq!(total, row.yes + row.no);
         let winner = &res.state_names[row.sponsor as usize];
-        let won = votes.iter().find(|(id, _)| id == winner).unwrap().1;
+        let won = votes
+            .iter()
+            .find(|&&(c, _)| res.state_names[c as usize] == *winner)
+            .unwrap()
+            .1;
         assert_eq!(won, row.yes);
         let mut other = row.clone();
         other.what = DecisionKind::Proposal;

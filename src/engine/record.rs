@@ -169,26 +169,44 @@ pub struct DecisionRow {
     pub position: Pos,
     /// Camp of the venue's current rule-setter for the kind (before the decision).
     pub camp: Camp,
-    /// Extra detail: reform direction ("up"/"down"), election tallies ("USA:139;RUS:25").
-    pub detail: String,
+    /// What only reforms and elections carry; typed, so the tables can give each its
+    /// own columns (`direction` in decisions.csv, one elections.csv row per candidate).
+    pub detail: Detail,
+}
+
+/// The part of a decision only some kinds have.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Detail {
+    /// Proposals and admissions.
+    #[default]
+    None,
+    /// An openness reform (§7.7): `true` when it opens the venue (`up`), `false` when
+    /// it closes it (`down`).
+    Reform { up: bool },
+    /// An election (§7.10): each candidate (state index) with its votes, in the
+    /// event's candidate order.
+    Election(Vec<(u32, u32)>),
+}
+
+impl Detail {
+    /// The `direction` column of decisions.csv: `up`/`down` for reforms, else empty.
+    pub fn direction(&self) -> &'static str {
+        match self {
+            Detail::Reform { up: true } => "up",
+            Detail::Reform { up: false } => "down",
+            _ => "",
+        }
+    }
 }
 
 impl DecisionRow {
-    /// The votes of each candidate of an election row, in candidate order, read from
-    /// `detail` (`USA:139;RUS:25`, as the election step writes it); `None` for other
-    /// rows or a detail not in that form. The engine keeps the tally only as that
-    /// text, so this is the one reader of it (tested against a real election).
-    pub fn election_votes(&self) -> Option<Vec<(&str, u32)>> {
-        if self.what != DecisionKind::Election {
-            return None;
+    /// Each candidate of an election row (state index) with its votes, in candidate
+    /// order; `None` for other rows.
+    pub fn election_votes(&self) -> Option<&[(u32, u32)]> {
+        match &self.detail {
+            Detail::Election(votes) if self.what == DecisionKind::Election => Some(votes),
+            _ => None,
         }
-        self.detail
-            .split(';')
-            .map(|part| {
-                let (id, n) = part.rsplit_once(':')?;
-                Some((id, n.parse().ok()?))
-            })
-            .collect()
     }
 }
 

@@ -122,7 +122,8 @@ pub enum Fact {
     Election {
         venue: String,
         winner: String,
-        detail: String,
+        /// Each candidate with its votes, in candidate order.
+        votes: Vec<(String, u32)>,
     },
     /// The world at the end of the round.
     Summary {
@@ -431,7 +432,7 @@ pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
             DecisionKind::Reform => Fact::Reform {
                 venue: venue(d.venue),
                 proposer: state(d.sponsor),
-                up: d.detail == "up",
+                up: d.detail == crate::engine::Detail::Reform { up: true },
                 transparency: d.position.m,
                 stakeholder_weight: d.position.s,
                 tally,
@@ -440,7 +441,12 @@ pub fn facts(sc: &Scenario, r: &RunResult) -> Vec<RoundFacts> {
             DecisionKind::Election => Fact::Election {
                 venue: venue(d.venue),
                 winner: state(d.sponsor),
-                detail: d.detail.clone(),
+                votes: d
+                    .election_votes()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|&(c, n)| (state(c), n))
+                    .collect(),
             },
         };
         out[at(d.round)].facts.push(fact);

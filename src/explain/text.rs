@@ -215,10 +215,14 @@ pub fn line(f: &Fact, style: Style) -> Option<String> {
         Fact::Election {
             venue,
             winner,
-            detail,
+            votes,
         } => format!(
             "{venue} election: {winner} wins ({}).",
-            detail.replace(';', ", ")
+            votes
+                .iter()
+                .map(|(id, n)| format!("{id}:{n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Fact::Summary {
             ami,

@@ -53,12 +53,16 @@ pub enum OutputError {
 
 /// The optional tables (the engine records their rows only when asked, see
 /// [`crate::engine::RunOptions`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Tables {
     /// Write `votes.csv`.
     pub votes: bool,
     /// Write `attention.csv`.
     pub states: bool,
+    /// Write only the votes of these decisions into `votes.csv` (`--votes-on`); the
+    /// manifest records it only when given, so other manifests keep their bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub votes_on: Option<super::votes_on::VotesOn>,
 }
 
 /// A file written, as listed in the manifest.

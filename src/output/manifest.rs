@@ -35,7 +35,7 @@ pub struct Manifest {
     pub seeds: String,
     pub runs: RunSet,
     pub threads: usize,
-    /// Optional tables written (`--votes`, `--states`).
+    /// Optional tables written (`--votes`, `--states`, `--votes-on`).
     pub tables: Tables,
     /// Every resolved parameter, numeric ones in `PARAM_DEFS` order.
     pub parameters: Parameters,
@@ -210,7 +210,7 @@ impl Manifest {
             seeds: SEEDS_RULE.to_string(),
             runs: RunSet::of(batch.runs),
             threads: batch.threads,
-            tables: batch.tables,
+            tables: batch.tables.clone(),
             parameters: Parameters::of(sc),
             counts: Counts {
                 states: sc.states.len(),

@@ -16,11 +16,14 @@ pub mod publish;
 pub mod reference;
 pub mod summary;
 pub mod tables;
+pub mod votes_on;
 pub mod vouch;
 
 pub use folder::{Batch, FileInfo, MANIFEST, OutputError, RESOLVED, Tables};
 pub use manifest::{Manifest, sha256_hex};
-pub use tables::{ATTENTION, CHOICES, DECISIONS, ROUNDS, RULES, VENUES, VOTES};
+pub use tables::{
+    ADMISSIONS, ATTENTION, CHOICES, DECISIONS, ELECTIONS, ROUNDS, RULES, VENUES, VOTES,
+};
 
 use crate::engine::RunResult;
 use std::io;
@@ -71,12 +74,15 @@ fn write_tables(
         tables::write_venues(dir, year, results)?,
         tables::write_rules(dir, year, results)?,
         tables::write_decisions(dir, year, results)?,
+        tables::write_admissions(dir, year, results)?,
+        tables::write_elections(dir, year, results)?,
         tables::write_choices(dir, year, results)?,
     ];
     // The folder is new: an optional table of an earlier batch is not carried over
     // (the old manifest lists it), so it cannot pass for this batch's.
     if batch.tables.votes {
-        files.push(tables::write_votes(dir, year, results)?);
+        let on = batch.tables.votes_on.as_ref();
+        files.push(tables::write_votes(dir, year, results, on)?);
     }
     if batch.tables.states {
         files.push(tables::write_attention(dir, year, results)?);
@@ -145,16 +151,18 @@ mod tests {
         let all = Tables {
             votes: true,
             states: true,
+            votes_on: None,
         };
         let m = write_batch(&out, &batch(&sc, &[0, 1], all), &results).unwrap();
         let mut expect: Vec<String> = [
-            ROUNDS, VENUES, RULES, DECISIONS, CHOICES, VOTES, ATTENTION, RESOLVED, MANIFEST,
+            ROUNDS, VENUES, RULES, DECISIONS, ADMISSIONS, ELECTIONS, CHOICES, VOTES, ATTENTION,
+            RESOLVED, MANIFEST,
         ]
         .map(String::from)
         .to_vec();
         expect.sort();
         assert_eq!(listing(&out), expect);
-        assert_eq!(m.files.len(), 7);
+        assert_eq!(m.files.len(), 9);
         assert_eq!(
             m.files[0],
             FileInfo {
@@ -171,9 +179,10 @@ mod tests {
         let all = Tables {
             votes: true,
             states: true,
+            votes_on: None,
         };
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        write_batch(a.path(), &batch(&sc, &[0, 1], all), &results).unwrap();
+        write_batch(a.path(), &batch(&sc, &[0, 1], all.clone()), &results).unwrap();
         write_batch(b.path(), &batch(&sc, &[0, 1], all), &results).unwrap();
         for name in listing(a.path()) {
             let (x, y) = (
@@ -202,6 +211,7 @@ mod tests {
                 Tables {
                     votes: true,
                     states: true,
+                    votes_on: None,
                 },
             ),
             &results,

@@ -6,17 +6,26 @@
 
 use super::csvfile::CsvFile;
 use super::folder::{FileInfo, OutputError};
-use crate::engine::DecisionRow;
+use super::votes_on::VotesOn;
 use crate::engine::RunResult;
+use crate::engine::{DecisionKind, DecisionRow};
 use std::path::{Path, PathBuf};
 
 pub const ROUNDS: &str = "rounds.csv";
 pub const VENUES: &str = "venues.csv";
 pub const RULES: &str = "rules.csv";
 pub const DECISIONS: &str = "decisions.csv";
+pub const ADMISSIONS: &str = "admissions.csv";
+pub const ELECTIONS: &str = "elections.csv";
 pub const CHOICES: &str = "choices.csv";
 pub const VOTES: &str = "votes.csv";
 pub const ATTENTION: &str = "attention.csv";
+
+/// The tables every run writes, in the order it writes them (votes.csv and
+/// attention.csv only on request): what `verify` and the folder check expect listed.
+pub const ALWAYS: &[&str] = &[
+    ROUNDS, VENUES, RULES, DECISIONS, ADMISSIONS, ELECTIONS, CHOICES,
+];
 
 pub(crate) const ROUNDS_HEADER: &[&str] = &[
     "run",
@@ -72,7 +81,36 @@ pub(crate) const DECISIONS_HEADER: &[&str] = &[
     "position_m",
     "position_s",
     "camp",
-    "detail",
+    "direction",
+];
+/// Admission votes (§7.2) are most of a run's decisions and share none of a proposal's
+/// columns (no proposal, kind or position): their own table keeps decisions.csv small.
+pub(crate) const ADMISSIONS_HEADER: &[&str] = &[
+    "run",
+    "seed",
+    "round",
+    "year",
+    "decision",
+    "venue",
+    "applicant",
+    "yes",
+    "no",
+    "abstain",
+    "absent",
+    "admitted",
+    "camp",
+];
+/// One row per candidate of an election (§7.10), so the votes need no string splitting.
+pub(crate) const ELECTIONS_HEADER: &[&str] = &[
+    "run",
+    "seed",
+    "round",
+    "year",
+    "decision",
+    "venue",
+    "candidate",
+    "votes",
+    "elected",
 ];
 pub(crate) const CHOICES_HEADER: &[&str] = &[
     "run",
@@ -252,6 +290,8 @@ pub(crate) fn write_rules(
     t.finish()
 }
 
+/// Every decision but admissions ([`write_admissions`]); `decision` is the run's
+/// decision index, shared with admissions.csv, elections.csv and votes.csv.
 pub(crate) fn write_decisions(
     dir: &Path,
     start_year: i32,
@@ -261,6 +301,9 @@ pub(crate) fn write_decisions(
     for r in results {
         let n = Names::new(&t, r);
         for (i, row) in r.decisions.iter().enumerate() {
+            if row.what == DecisionKind::Admission {
+                continue;
+            }
             let venue = n.venue(row.venue)?;
             let proposal = n.proposal_or_empty(row.proposal)?;
             let sponsor = n.state_or_empty(row.sponsor)?;
@@ -279,8 +322,67 @@ pub(crate) fn write_decisions(
             t.float(row.position.m)?;
             t.float(row.position.s)?;
             t.str(row.camp.as_str())?;
-            t.str(&row.detail)?;
+            t.str(row.detail.direction())?;
             t.end()?;
+        }
+    }
+    t.finish()
+}
+
+/// The admission votes (§7.2), one row each: the applicant and the tally.
+pub(crate) fn write_admissions(
+    dir: &Path,
+    start_year: i32,
+    results: &[RunResult],
+) -> Result<FileInfo, OutputError> {
+    let mut t = CsvFile::create(dir, ADMISSIONS, ADMISSIONS_HEADER)?;
+    for r in results {
+        let n = Names::new(&t, r);
+        for (i, row) in r.decisions.iter().enumerate() {
+            if row.what != DecisionKind::Admission {
+                continue;
+            }
+            let venue = n.venue(row.venue)?;
+            let applicant = n.state(row.sponsor)?;
+            t.lead(r.run, r.seed, row.round, start_year)?;
+            t.uint(i as u64)?;
+            t.str(venue)?;
+            t.str(applicant)?;
+            for n in [row.yes, row.no, row.abstain, row.absent] {
+                t.uint(n.into())?;
+            }
+            t.boolean(row.adopted)?;
+            t.str(row.camp.as_str())?;
+            t.end()?;
+        }
+    }
+    t.finish()
+}
+
+/// The candidates of every election (§7.10), one row each, in candidate order.
+pub(crate) fn write_elections(
+    dir: &Path,
+    start_year: i32,
+    results: &[RunResult],
+) -> Result<FileInfo, OutputError> {
+    let mut t = CsvFile::create(dir, ELECTIONS, ELECTIONS_HEADER)?;
+    for r in results {
+        let n = Names::new(&t, r);
+        for (i, row) in r.decisions.iter().enumerate() {
+            let Some(votes) = row.election_votes() else {
+                continue;
+            };
+            let venue = n.venue(row.venue)?;
+            for &(c, count) in votes {
+                let candidate = n.state(c)?;
+                t.lead(r.run, r.seed, row.round, start_year)?;
+                t.uint(i as u64)?;
+                t.str(venue)?;
+                t.str(candidate)?;
+                t.uint(count.into())?;
+                t.boolean(c == row.sponsor)?;
+                t.end()?;
+            }
         }
     }
     t.finish()
@@ -324,16 +426,22 @@ pub(crate) fn write_choices(
     t.finish()
 }
 
+/// Every recorded vote, or with `on` (`--votes-on`) only the votes of the decisions it
+/// selects.
 pub(crate) fn write_votes(
     dir: &Path,
     start_year: i32,
     results: &[RunResult],
+    on: Option<&VotesOn>,
 ) -> Result<FileInfo, OutputError> {
     let mut t = CsvFile::create(dir, VOTES, VOTES_HEADER)?;
     for r in results {
         let n = Names::new(&t, r);
         for row in &r.votes {
             let d = n.decision(row.decision)?;
+            if on.is_some_and(|on| !on.keeps(r, d)) {
+                continue;
+            }
             let venue = n.venue(d.venue)?;
             let proposal = n.proposal_or_empty(d.proposal)?;
             let state = n.state(row.state)?;
@@ -377,6 +485,10 @@ mod tests {
 
     type Writer = fn(&Path, i32, &[RunResult]) -> Result<FileInfo, OutputError>;
 
+    fn write_all_votes(dir: &Path, y: i32, r: &[RunResult]) -> Result<FileInfo, OutputError> {
+        write_votes(dir, y, r, None)
+    }
+
     fn write(w: Writer, name: &str) -> String {
         let dir = tempfile::tempdir().unwrap();
         w(dir.path(), 2000, &[result(3, 7)]).unwrap();
@@ -412,12 +524,32 @@ mod tests {
     }
 
     #[test]
-    fn decisions_about_no_proposal_leave_it_empty() {
+    fn decisions_about_no_proposal_leave_it_empty_and_admissions_are_elsewhere() {
         assert_eq!(
             write(write_decisions, DECISIONS),
-            "run,seed,round,year,decision,venue,what,proposal,kind,sponsor,yes,no,abstain,absent,adopted,how,position_m,position_s,camp,detail\n\
+            "run,seed,round,year,decision,venue,what,proposal,kind,sponsor,yes,no,abstain,absent,adopted,how,position_m,position_s,camp,direction\n\
              3,7,0,2000,0,unga,proposal,p1,norms,RUS,1,1,0,0,true,vote,0.7,0.6,none,\n\
-             3,7,0,2000,1,unga,election,,procedural,USA,2,0,0,0,true,vote,0,0,none,USA:2;RUS:0\n"
+             3,7,0,2000,1,unga,election,,procedural,USA,2,0,0,0,true,vote,0,0,none,\n\
+             3,7,0,2000,2,unga,reform,,procedural,RUS,1,1,0,0,false,vote,0.75,0,none,up\n"
+        );
+    }
+
+    #[test]
+    fn admissions_have_their_own_table_with_the_shared_decision_index() {
+        assert_eq!(
+            write(write_admissions, ADMISSIONS),
+            "run,seed,round,year,decision,venue,applicant,yes,no,abstain,absent,admitted,camp\n\
+             3,7,0,2000,3,sco,RUS,0,0,0,0,true,none\n"
+        );
+    }
+
+    #[test]
+    fn elections_have_one_row_per_candidate() {
+        assert_eq!(
+            write(write_elections, ELECTIONS),
+            "run,seed,round,year,decision,venue,candidate,votes,elected\n\
+             3,7,0,2000,1,unga,USA,2,true\n\
+             3,7,0,2000,1,unga,RUS,0,false\n"
         );
     }
 
@@ -434,12 +566,23 @@ mod tests {
     #[test]
     fn votes_take_round_venue_and_proposal_from_their_decision() {
         assert_eq!(
-            write(write_votes, VOTES),
+            write(write_all_votes, VOTES),
             "run,seed,round,year,decision,venue,proposal,state,vote\n\
              3,7,0,2000,0,unga,p1,USA,no\n\
              3,7,0,2000,0,unga,p1,RUS,yes\n\
              3,7,0,2000,1,unga,,RUS,absent\n"
         );
+    }
+
+    #[test]
+    fn votes_on_writes_only_the_selected_decisions_votes() {
+        let dir = tempfile::tempdir().unwrap();
+        let sc = crate::output::testdata::scenario();
+        let on = VotesOn::parse(&["p1".to_string()], &sc).unwrap();
+        let info = write_votes(dir.path(), 2000, &[result(3, 7)], Some(&on)).unwrap();
+        assert_eq!(info.rows, 2);
+        let text = std::fs::read_to_string(dir.path().join(VOTES)).unwrap();
+        assert!(text.lines().skip(1).all(|l| l.contains(",p1,")), "{text}");
     }
 
     #[test]
@@ -465,7 +608,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut r = result(0, 7);
         r.votes[0].decision = 5;
-        let err = write_votes(dir.path(), 2000, &[r]).unwrap_err();
+        let err = write_votes(dir.path(), 2000, &[r], None).unwrap_err();
         assert!(err.to_string().contains("decision #5"), "{err}");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }

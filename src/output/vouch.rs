@@ -6,7 +6,7 @@
 use super::folder::MANIFEST;
 use super::manifest::KIND_RUN;
 use super::publish::plain_name;
-use super::tables::{CHOICES, DECISIONS, ROUNDS, RULES, VENUES};
+use super::tables::ALWAYS;
 use sha2::{Digest, Sha256};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -59,7 +59,7 @@ pub fn check(dir: &Path) -> Result<(), VouchError> {
     let bytes = match std::fs::read(&mpath) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return if dir.join(ROUNDS).exists() {
+            return if dir.join(super::tables::ROUNDS).exists() {
                 Err(VouchError::NoManifest {
                     dir: dir.to_path_buf(),
                 })
@@ -107,7 +107,7 @@ pub fn check(dir: &Path) -> Result<(), VouchError> {
         listed.push(name);
     }
     if m["kind"].as_str() == Some(KIND_RUN) {
-        for table in [ROUNDS, VENUES, RULES, DECISIONS, CHOICES] {
+        for &table in ALWAYS {
             if !listed.contains(&table) && dir.join(table).exists() {
                 return Err(VouchError::NotListed {
                     path: dir.join(table),

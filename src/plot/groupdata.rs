@@ -170,6 +170,21 @@ pub fn load(dir: &Path, groups: &[String]) -> Result<GroupData, PlotError> {
             return Err(missing(dir, name, why));
         }
     }
+    // Absence rates need every ballot: a votes.csv cut by `--votes-on` would give
+    // rates of the chosen decisions only, silently.
+    if let Some(on) =
+        super::data::manifest(dir).and_then(|m| m["tables"]["votes_on"].as_array().cloned())
+    {
+        let on: Vec<&str> = on.iter().filter_map(|v| v.as_str()).collect();
+        return Err(PlotError::Groups {
+            path: dir.join(VOTES),
+            msg: format!(
+                "holds only the votes on {} (`--votes-on`); `plot --groups` counts every \
+                 ballot: run the scenario again with `forumsim run SCENARIO --states --votes`",
+                on.join(",")
+            ),
+        });
+    }
     let appointed = appointed_venues(dir)?;
     let is_appointed = |v: &str| {
         appointed.iter().any(|a| {
@@ -553,6 +568,17 @@ pub(crate) mod tests {
             msg.contains("`ZZ`") && msg.contains("A, B, X"),
             "names the group and the folder's prefixes: {msg}"
         );
+        fs::write(
+            dir.path().join(crate::output::MANIFEST),
+            r#"{"tables": {"votes": true, "votes_on": ["targets"]}}"#,
+        )
+        .unwrap();
+        let msg = load(dir.path(), &groups("A")).unwrap_err().to_string();
+        assert!(
+            msg.contains("only the votes on targets") && msg.contains("--states --votes"),
+            "{msg}"
+        );
+        fs::remove_file(dir.path().join(crate::output::MANIFEST)).unwrap();
         fs::remove_file(dir.path().join(VOTES)).unwrap();
         let err = load(dir.path(), &groups("A")).unwrap_err();
         let msg = err.to_string();

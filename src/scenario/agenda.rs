@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use toml::Spanned as S;
 
 use super::builder::{Builder, Result};
-use super::error::{Span, did_you_mean, one_of};
+use super::error::{Errors, Span, did_you_mean, one_of};
 use super::plan::{Plan, ProposalSrc, event_ctx};
 use super::raw::{RawEvent, RawScenario, Short};
 use super::venues::{self, ChangeRefs, kinds_text};
@@ -22,11 +22,15 @@ pub(super) fn proposals(
     plan: &Plan,
     venues: &[VenueSpec],
 ) -> Result<Vec<ProposalSpec>> {
+    // Each proposal is checked on its own: every bad one is reported.
+    let mut errors = Errors::default();
     let out: Vec<ProposalSpec> = plan
         .proposals
         .iter()
-        .map(|p| proposal(b, p, venues))
-        .collect::<Result<_>>()?;
+        .filter_map(|p| errors.keep(proposal(b, p, venues)))
+        .collect();
+    errors.finish()?;
+    let mut errors = Errors::default();
     // A ratifying text adopts another text of its kind; one ratifier per text.
     // (Counted once: a check per text that scanned every text was quadratic.)
     let mut ratifiers = vec![0usize; out.len()];
@@ -59,9 +63,10 @@ pub(super) fn proposals(
             None
         };
         if let Some(msg) = problem {
-            return Err(b.err(&span.span(), &ctx, msg));
+            errors.push(b.err(&span.span(), &ctx, msg));
         }
     }
+    errors.finish()?;
     Ok(out)
 }
 
@@ -471,18 +476,25 @@ const EVENT_TYPES: [&str; 8] = [
 pub(super) fn events(b: &mut Builder, plan: &Plan, raw: &RawScenario) -> Result<Vec<EventSpec>> {
     let mut out = Vec::new();
     let mut ids: HashMap<String, Span> = HashMap::new();
+    // Each event is checked on its own: every bad one is reported.
+    let mut errors = Errors::default();
     for (n, (e, &round)) in raw.event.iter().zip(&plan.event_rounds).enumerate() {
         let e = e.get_ref();
         let ctx = event_ctx(e, n);
         let label = match &e.id {
             Some(id) => {
-                let id_text = b.id(id, &ctx, "id")?;
-                b.claim_id(&mut ids, "event", &id_text, id.span())?;
-                id_text
+                let claimed = b.id(id, &ctx, "id").and_then(|id_text| {
+                    b.claim_id(&mut ids, "event", &id_text, id.span())?;
+                    Ok(id_text)
+                });
+                match errors.keep(claimed) {
+                    Some(id_text) => id_text,
+                    None => continue,
+                }
             }
             None => format!("event-{}", n + 1),
         };
-        if let Some(event) = event(b, e, &ctx)? {
+        if let Some(Some(event)) = errors.keep(event(b, e, &ctx)) {
             out.push(EventSpec {
                 round,
                 event,
@@ -490,6 +502,7 @@ pub(super) fn events(b: &mut Builder, plan: &Plan, raw: &RawScenario) -> Result<
             });
         }
     }
+    errors.finish()?;
     out.sort_by_key(|e| e.round);
     Ok(out)
 }

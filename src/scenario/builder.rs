@@ -20,8 +20,10 @@ use crate::model::{
     BlocIx, BlocSpec, Params, Pos, PositionSpec, ProposalIx, StateIx, StateSpec, TagIx, VenueIx,
 };
 
-/// What every check returns: validation stops at the first problem, which is
-/// reported alone.
+/// What every check returns. A check stops at its first problem; the passes over
+/// lists (states, blocs, venues, proposals, events, targets, facts) check each entry
+/// on its own and report every bad one ([`super::error::Errors`]), then stop before
+/// the next pass, whose checks would read what the bad entries left out.
 pub(super) type Result<T> = std::result::Result<T, ScenarioError>;
 
 /// Where a state (or a name it uses) was written: in the TOML or in a CSV row.

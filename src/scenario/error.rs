@@ -69,24 +69,103 @@ pub enum ScenarioError {
         year: i64,
         message: String,
     },
+    /// Several independent problems found in one pass over a list (every bad venue,
+    /// proposal, target …), so that one check reports them all: at most
+    /// [`MAX_REPORTED`] of them, one per line, and how many more there were.
+    #[error("{}", several(errors, *more))]
+    Several {
+        errors: Vec<ScenarioError>,
+        more: usize,
+    },
+}
+
+/// How many errors of one pass are reported; the rest are counted.
+pub const MAX_REPORTED: usize = 20;
+
+fn several(errors: &[ScenarioError], more: usize) -> String {
+    let mut s = format!("{} problems in the scenario:", errors.len() + more);
+    for e in errors {
+        let _ = write!(s, "\n  {e}");
+    }
+    if more > 0 {
+        let _ = write!(s, "\n  and {more} more (fix these and check again)");
+    }
+    s
+}
+
+/// The errors of one pass whose checks are independent (each entry of a list on its
+/// own). A check that fails goes on to the next entry; [`Errors::finish`] reports
+/// them all at the end of the pass. Errors that make later checks meaningless (a file
+/// that cannot be read, a TOML syntax error) are never collected: they return alone.
+#[derive(Debug, Default)]
+pub(crate) struct Errors {
+    list: Vec<ScenarioError>,
+    more: usize,
+}
+
+impl Errors {
+    /// The value of `r`, or `None` after keeping its error.
+    pub fn keep<T>(&mut self, r: Result<T, ScenarioError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.push(e);
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, e: ScenarioError) {
+        match e {
+            ScenarioError::Several { errors, more } => {
+                self.more += more;
+                errors.into_iter().for_each(|e| self.push(e));
+            }
+            e if self.list.len() < MAX_REPORTED => self.list.push(e),
+            _ => self.more += 1,
+        }
+    }
+
+    /// `Ok` when no check failed; one error as itself; more as [`ScenarioError::Several`].
+    pub fn finish(mut self) -> Result<(), ScenarioError> {
+        match (self.list.len(), self.more) {
+            (0, _) => Ok(()),
+            (1, 0) => Err(self.list.remove(0)),
+            _ => Err(ScenarioError::Several {
+                errors: self.list,
+                more: self.more,
+            }),
+        }
+    }
 }
 
 impl ScenarioError {
     /// The message without its location prefix.
+    /// The message without its location prefix (of the first problem, for several).
     pub fn message(&self) -> &str {
         match self {
             ScenarioError::Read { message, .. }
             | ScenarioError::At { message, .. }
             | ScenarioError::Override { message, .. }
             | ScenarioError::Until { message, .. } => message,
+            ScenarioError::Several { errors, .. } => errors.first().map_or("", |e| e.message()),
         }
     }
 
-    /// The line the error points at, where it points at one.
+    /// The line the error points at, where it points at one (the first problem's).
     pub fn line(&self) -> Option<usize> {
         match self {
             ScenarioError::At { line, .. } => Some(*line),
+            ScenarioError::Several { errors, .. } => errors.first().and_then(|e| e.line()),
             _ => None,
+        }
+    }
+
+    /// Each problem: the error itself, or the ones [`ScenarioError::Several`] holds.
+    pub fn problems(&self) -> &[ScenarioError] {
+        match self {
+            ScenarioError::Several { errors, .. } => errors,
+            one => std::slice::from_ref(one),
         }
     }
 }

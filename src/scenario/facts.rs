@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use toml::Spanned as S;
 
 use super::builder::{Builder, Result};
-use super::error::{Span, did_you_mean, one_of};
+use super::error::{Errors, Span, did_you_mean, one_of};
 use super::raw::{RawFact, RawScenario};
 use crate::model::{
     Event, EventSpec, FactSpec, FactWhat, Kind, KindSet, Origin, ProceduralAction, ProposalIx,
@@ -333,20 +333,31 @@ pub(super) fn facts(
     let mut out = Vec::new();
     let mut first: HashMap<String, Span> = HashMap::new();
     let target_ids: HashSet<&str> = target_ids.iter().copied().collect();
+    // Each fact is checked on its own: every bad one is reported.
+    let mut errors = Errors::default();
     for f in &raw.fact {
         let f = f.get_ref();
-        let id = b.id(&f.id, "fact", "id")?;
-        b.claim_id(&mut first, "fact", &id, f.id.span())?;
+        let Some(id) = errors.keep(b.id(&f.id, "fact", "id")) else {
+            continue;
+        };
+        if errors
+            .keep(b.claim_id(&mut first, "fact", &id, f.id.span()))
+            .is_none()
+        {
+            continue;
+        }
         if target_ids.contains(&id.as_str()) {
-            return Err(b.err(
+            errors.push(b.err(
                 &f.id.span(),
                 "",
                 format!("fact id `{id}` is already a target's id: facts and targets share one set of ids"),
             ));
+            continue;
         }
         let ctx = format!("fact \"{id}\"");
-        out.push(fact(b, f, id, &ctx, known)?);
+        out.extend(errors.keep(fact(b, f, id, &ctx, known)));
     }
+    errors.finish()?;
     Ok(out)
 }
 

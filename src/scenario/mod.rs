@@ -26,6 +26,7 @@ mod builder;
 pub mod diff;
 mod error;
 /// Shared by the other file formats' located errors (experiments, calibrations).
+pub(crate) use error::did_you_mean;
 pub(crate) use error::line_col;
 mod extends;
 mod facts;

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::builder::{Builder, Result};
-use super::error::Span;
+use super::error::{Errors, Span};
 use super::facts::{self, Known};
 use super::raw::{RawReference, RawScenario, RawTarget};
 use super::states_csv::{self, csv_error};
@@ -28,17 +28,27 @@ pub(super) fn targets(
     let mut out: Vec<TargetSpec> = Vec::new();
     let mut elections: Vec<ElectionTargetSpec> = Vec::new();
     let mut first: HashMap<String, Span> = HashMap::new();
+    // Each target is checked on its own: every bad one is reported.
+    let mut errors = Errors::default();
     for t in &raw.target {
         let t = t.get_ref();
-        let id = b.id(&t.id, "target", "id")?;
+        let Some(id) = errors.keep(b.id(&t.id, "target", "id")) else {
+            continue;
+        };
         let ctx = format!("target \"{id}\"");
-        b.claim_id(&mut first, "target", &id, t.id.span())?;
+        if errors
+            .keep(b.claim_id(&mut first, "target", &id, t.id.span()))
+            .is_none()
+        {
+            continue;
+        }
         if t.election.is_some() {
-            elections.push(election_target(b, t, id, &ctx, known)?);
+            elections.extend(errors.keep(election_target(b, t, id, &ctx, known)));
         } else {
-            out.push(target(b, t, id, &ctx, known, base_dir)?);
+            out.extend(errors.keep(target(b, t, id, &ctx, known, base_dir)));
         }
     }
+    errors.finish()?;
     Ok((out, elections))
 }
 

@@ -17,10 +17,10 @@ use std::path::Path;
 use toml::Spanned as S;
 
 use super::builder::{Builder, Result, Site};
-use super::error::{Source, Span, all_of, did_you_mean};
+use super::error::{Errors, Source, Span, all_of, did_you_mean};
 use super::plan::Plan;
 use super::population::{self, Attr, Dist, Group};
-use super::raw::{Names, RawDist, RawPopulation, RawScenario, RawState, Short};
+use super::raw::{Names, RawBloc, RawDist, RawPopulation, RawScenario, RawState, Short};
 use super::{agenda, facts, limits, states_csv, targets, venues};
 use crate::model::rng::population_rng;
 use crate::model::{BlocSpec, Params, Pos, Scenario, StakeholderActor, StateSpec, TagIx};
@@ -90,51 +90,59 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// Every bloc; each is checked on its own, and every bad one is reported.
     fn blocs(&mut self, raw: &RawScenario) -> Result<()> {
         let mut first: HashMap<String, Span> = HashMap::new();
+        let mut errors = Errors::default();
         for b in &raw.bloc {
-            let b = b.get_ref();
-            let id = self.id(&b.id, "bloc", "id")?;
-            let ctx = format!("bloc \"{id}\"");
-            self.claim_id(&mut first, "bloc", &id, b.id.span())?;
-            let shift = match &b.shift {
-                Some(v) => {
-                    let [dm, ds] = *v.get_ref();
-                    if !((-1.0..=1.0).contains(&dm) && (-1.0..=1.0).contains(&ds)) {
-                        return Err(self.err(
-                            &v.span(),
-                            &ctx,
-                            format!(
-                                "shift must be [dm, ds] with both in [-1, 1], got [{dm}, {ds}]"
-                            ),
-                        ));
-                    }
-                    Pos::new(dm, ds)
-                }
-                None => Pos::new(0.0, 0.0),
-            };
-            let cohesion = b
-                .cohesion
-                .as_ref()
-                .map(|c| self.unit(c, &ctx, "cohesion"))
-                .transpose()?;
-            let name = b
-                .name
-                .as_ref()
-                .map_or_else(|| id.clone(), |n| n.get_ref().clone());
-            self.add_bloc(BlocSpec {
-                id,
-                name,
-                shift,
-                cohesion,
-            });
+            errors.keep(self.bloc(b.get_ref(), &mut first));
         }
+        errors.finish()
+    }
+
+    /// One bloc; `first` says where each id was first defined.
+    fn bloc(&mut self, b: &RawBloc, first: &mut HashMap<String, Span>) -> Result<()> {
+        let id = self.id(&b.id, "bloc", "id")?;
+        let ctx = format!("bloc \"{id}\"");
+        self.claim_id(first, "bloc", &id, b.id.span())?;
+        let shift = match &b.shift {
+            Some(v) => {
+                let [dm, ds] = *v.get_ref();
+                if !((-1.0..=1.0).contains(&dm) && (-1.0..=1.0).contains(&ds)) {
+                    return Err(self.err(
+                        &v.span(),
+                        &ctx,
+                        format!("shift must be [dm, ds] with both in [-1, 1], got [{dm}, {ds}]"),
+                    ));
+                }
+                Pos::new(dm, ds)
+            }
+            None => Pos::new(0.0, 0.0),
+        };
+        let cohesion = b
+            .cohesion
+            .as_ref()
+            .map(|c| self.unit(c, &ctx, "cohesion"))
+            .transpose()?;
+        let name = b
+            .name
+            .as_ref()
+            .map_or_else(|| id.clone(), |n| n.get_ref().clone());
+        self.add_bloc(BlocSpec {
+            id,
+            name,
+            shift,
+            cohesion,
+        });
         Ok(())
     }
 
     fn states(&mut self, raw: &RawScenario, base_dir: &Path, population_seed: u64) -> Result<()> {
         // Where each id was first defined, for duplicate messages.
         let mut first: HashMap<String, String> = HashMap::new();
+        // Each state (CSV row or inline table) is checked on its own: every bad one is
+        // reported. A CSV file that cannot be read or parsed stops here, alone.
+        let mut errors = Errors::default();
 
         if let Some(csv) = &raw.states_csv {
             let path = states_csv::resolve(base_dir, csv.get_ref());
@@ -152,13 +160,17 @@ impl Builder<'_> {
                     .iter()
                     .map(|t| (t.as_str(), site.clone()))
                     .collect();
-                let tags = self.state_tags_at(&tags, "")?;
+                let Some(tags) = errors.keep(self.state_tags_at(&tags, "")) else {
+                    continue;
+                };
                 let blocs: Vec<(&str, Site)> = row
                     .blocs
                     .iter()
                     .map(|b| (b.as_str(), site.clone()))
                     .collect();
-                let blocs = self.blocs_at(&blocs, "", "blocs")?;
+                let Some(blocs) = errors.keep(self.blocs_at(&blocs, "", "blocs")) else {
+                    continue;
+                };
                 let state = StateSpec {
                     id: row.id,
                     name: row.name,
@@ -172,15 +184,19 @@ impl Builder<'_> {
                     salience: row.salience,
                 };
                 let here = format!("{}:{}", path.display(), row.line);
-                self.add_state(state, &site, here, &mut first)?;
+                errors.keep(self.add_state(state, &site, here, &mut first));
             }
         }
 
         for s in &raw.state {
-            let state = self.inline_state(s.get_ref())?;
+            let Some(state) = errors.keep(self.inline_state(s.get_ref())) else {
+                continue;
+            };
             let here = self.place(&s.get_ref().id.span());
-            self.add_state(state, &Site::Toml(s.get_ref().id.span()), here, &mut first)?;
+            let site = Site::Toml(s.get_ref().id.span());
+            errors.keep(self.add_state(state, &site, here, &mut first));
         }
+        errors.finish()?;
 
         if self.states.len() > limits::MAX_STATES {
             let span = raw.states_csv.as_ref().map_or(0..0, |c| c.span());
@@ -603,17 +619,28 @@ pub(crate) fn validate(raw: &RawScenario, src: &Source, base_dir: &Path) -> Resu
     let plan = Plan::new(&mut b, raw)?;
     let venues = venues::venues(&mut b, &plan)?;
     check_world_size(&b, raw, venues.len())?;
-    let proposals = agenda::proposals(&mut b, &plan, &venues)?;
-    let events = agenda::events(&mut b, &plan, raw)?;
+    // Proposals and events are checked independently of each other (both read only
+    // the plan's ids and the venues): the problems of both are reported together.
+    let mut errors = Errors::default();
+    let proposals = errors.keep(agenda::proposals(&mut b, &plan, &venues));
+    let events = errors.keep(agenda::events(&mut b, &plan, raw));
+    errors.finish()?;
+    let (proposals, events) = (proposals.unwrap_or_default(), events.unwrap_or_default());
     check_tags(&b)?;
     let known = facts::Known::new(&venues, &proposals, &events, rounds);
-    let (targets, election_targets) = targets::targets(&b, raw, &known, base_dir)?;
+    // Targets and facts too (facts read only the targets' ids).
+    let mut errors = Errors::default();
+    let (targets, election_targets) = errors
+        .keep(targets::targets(&b, raw, &known, base_dir))
+        .unwrap_or_default();
     let target_ids: Vec<&str> = targets
         .iter()
         .map(|t| t.id.as_str())
         .chain(election_targets.iter().map(|t| t.id.as_str()))
         .collect();
-    let facts = facts::facts(&b, raw, &known, &target_ids)?;
+    let facts = errors.keep(facts::facts(&b, raw, &known, &target_ids));
+    errors.finish()?;
+    let facts = facts.unwrap_or_default();
 
     Ok(Scenario {
         name,

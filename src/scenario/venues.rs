@@ -6,7 +6,7 @@
 use toml::Spanned as S;
 
 use super::builder::{Builder, Result};
-use super::error::{Span, did_you_mean, one_of};
+use super::error::{Errors, Span, did_you_mean, one_of};
 use super::limits;
 use super::plan::Plan;
 use super::raw::{Names, RawDecision, RawMembership, RawStakeholders, RawVenue, Short};
@@ -16,11 +16,16 @@ use crate::model::{
 };
 
 /// Validates every venue of the plan, in index order.
+/// Every venue, or every bad venue's error (each is checked on its own).
 pub(super) fn venues(b: &mut Builder, plan: &Plan) -> Result<Vec<VenueSpec>> {
-    plan.venues
+    let mut errors = Errors::default();
+    let out: Vec<VenueSpec> = plan
+        .venues
         .iter()
-        .map(|v| venue(b, v.raw, v.origin))
-        .collect()
+        .filter_map(|v| errors.keep(venue(b, v.raw, v.origin)))
+        .collect();
+    errors.finish()?;
+    Ok(out)
 }
 
 fn venue(b: &mut Builder, v: &RawVenue, origin: Origin) -> Result<VenueSpec> {

@@ -317,7 +317,7 @@ pub fn election_row<'r>(
                     && votes
                         .iter()
                         .zip(candidates)
-                        .all(|((id, _), &c)| *id == sc.states[c].id)
+                        .all(|(&(s, _), &c)| s as usize == c)
             })
     })
 }
@@ -480,7 +480,7 @@ pub fn summary(facts: &[FactReport]) -> FactsSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{ChoiceRow, DecisionRow, VenueRow, Why};
+    use crate::engine::{ChoiceRow, DecisionRow, Detail, VenueRow, Why};
     use crate::model::{Camp, Event, EventSpec, Kind, Pos, testkit};
     use ProposalOutcome as O;
     use ProposalResult as R;
@@ -536,17 +536,18 @@ mod tests {
             how,
             position: Pos::default(),
             camp: Camp::None,
-            detail: String::new(),
+            detail: Detail::None,
         }
     }
 
-    fn election(round: u32, winner: u32, detail: &str) -> DecisionRow {
+    /// An election whose candidates (state indices) got `votes`.
+    fn election(round: u32, winner: u32, votes: &[(u32, u32)]) -> DecisionRow {
         DecisionRow {
             what: DecisionKind::Election,
             proposal: u32::MAX,
             kind: Kind::Procedural,
             sponsor: winner,
-            detail: detail.into(),
+            detail: Detail::Election(votes.to_vec()),
             ..decided(0, 2, round, true, How::Vote)
         }
     }
@@ -719,13 +720,13 @@ mod tests {
             3,
             3,
         );
-        let won = run(vec![election(3, 0, "L0:9;A0:3")]);
+        let won = run(vec![election(3, 0, &[(0, 9), (6, 3)])]);
         assert_eq!(
             observe(&sc, &f, &won).outcome,
             Outcome::Elected("L0".into())
         );
         assert!(observe(&sc, &f, &won).reproduced);
-        let lost = run(vec![election(3, 6, "L0:3;A0:9")]);
+        let lost = run(vec![election(3, 6, &[(0, 3), (6, 9)])]);
         assert_eq!(
             observe(&sc, &f, &lost).outcome,
             Outcome::Elected("A0".into())
@@ -734,8 +735,8 @@ mod tests {
         // Not held (no row), held another year, or another election that round.
         for rows in [
             vec![],
-            vec![election(4, 0, "L0:9;A0:3")],
-            vec![election(3, 0, "L0:9;L1:3")],
+            vec![election(4, 0, &[(0, 9), (6, 3)])],
+            vec![election(3, 0, &[(0, 9), (1, 3)])],
         ] {
             let r = observe(&sc, &f, &run(rows));
             assert_eq!(r.outcome, Outcome::NotHeld);

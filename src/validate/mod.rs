@@ -287,7 +287,7 @@ fn observe_election(sc: &Scenario, t: &ElectionTargetSpec, res: &RunResult) -> T
     };
     let mut counts: Vec<u32> = row
         .election_votes()
-        .map(|v| v.into_iter().map(|(_, n)| n).collect())
+        .map(|v| v.iter().map(|&(_, n)| n).collect())
         .unwrap_or_default();
     if t.absent.is_some() {
         counts.push(row.absent);
