@@ -10,7 +10,8 @@
 //! Expansion ([`expand_lhs`], [`grid_points`], [`Plan::run_at`]) is pure: the same
 //! file gives the same runs, in the same order, on every machine.
 
-use super::sensdesign::{self, Method, SensInfo};
+use super::points::{PointDesign, Points};
+use super::sensdesign::{Method, SensInfo};
 use crate::engine::SimRng;
 use crate::scenario::limits::MAX_DESIGN_VALUES;
 use crate::scenario::{self, ScenarioError, TextError, line_col};
@@ -192,8 +193,8 @@ pub struct Experiment {
     pub variants: Vec<Variant>,
     /// Requested metrics (`None` = defaults).
     pub metrics: Option<Vec<String>>,
-    /// Every point's value on every axis, in point order.
-    pub points: Vec<Vec<toml::Value>>,
+    /// Every point's value on every axis, in point order, made on demand.
+    pub points: super::points::Points,
     /// A test function evaluated instead of a scenario (method checks).
     pub function: Option<super::testfn::TestFn>,
     /// For Sobol' and Morris designs: what the analysis needs to know.
@@ -283,8 +284,8 @@ impl Experiment {
     pub fn point_sets(&self, point: u32) -> Vec<String> {
         self.axes
             .iter()
-            .zip(&self.points[point as usize])
-            .map(|(a, v)| set_string(&a.path, v))
+            .zip(self.points.values(point))
+            .map(|(a, v)| set_string(&a.path, &v))
             .collect()
     }
 
@@ -380,12 +381,6 @@ impl Ctx<'_> {
             message: message.into(),
         }
     }
-}
-
-fn floats(rows: Vec<Vec<f64>>) -> Vec<Vec<toml::Value>> {
-    rows.into_iter()
-        .map(|p| p.into_iter().map(toml::Value::Float).collect())
-        .collect()
 }
 
 fn sets_of(map: &BTreeMap<String, toml::Value>) -> Vec<String> {
@@ -792,58 +787,46 @@ pub fn load_with(
         }
     }
 
-    let points = match &design {
-        DesignKind::Grid => grid_points(&axes.iter().map(|a| a.values.clone()).collect::<Vec<_>>()),
-        DesignKind::Lhs { samples } => {
-            let ranges: Vec<(f64, f64)> = axes.iter().filter_map(|a| a.range).collect();
-            expand_lhs(seed, *samples, &ranges)
-                .into_iter()
-                .map(|p| p.into_iter().map(toml::Value::Float).collect())
-                .collect()
-        }
-        DesignKind::Sobol {
-            samples,
-            second_order,
-        } => floats(sensdesign::saltelli(
-            *samples as usize,
-            axes.len(),
-            *second_order,
-        )),
-        DesignKind::Morris {
-            trajectories,
-            levels,
-            candidates,
-        } => floats(sensdesign::morris(
-            seed,
-            axes.len(),
-            *trajectories as usize,
-            *levels,
-            candidates.map(|m| m as usize),
-        )),
-        // An experiment file never names an external design.
-        DesignKind::External { .. } => Vec::new(),
-    };
     let bounds: Vec<[f64; 2]> = axes
         .iter()
         .filter_map(|a| a.range.map(|(lo, hi)| [lo, hi]))
         .collect();
-    // Sensitivity designs are drawn in the unit cube; scale to the ranges here.
-    let points: Vec<Vec<toml::Value>> = if sensitive {
-        points
-            .into_iter()
-            .map(|p| {
-                p.iter()
-                    .zip(&bounds)
-                    .map(|(u, [lo, hi])| match u {
-                        toml::Value::Float(u) => toml::Value::Float(lo + u * (hi - lo)),
-                        other => other.clone(),
-                    })
-                    .collect()
-            })
-            .collect()
-    } else {
-        points
+    // The points are read on demand from this (sweep.json records it, not the points).
+    let point_design = match &design {
+        DesignKind::Grid => PointDesign::Grid {
+            values: axes
+                .iter()
+                .map(|a| a.values.iter().map(value_text).collect())
+                .collect(),
+        },
+        DesignKind::Lhs { samples } => PointDesign::Lhs {
+            seed,
+            samples: *samples,
+            ranges: bounds.clone(),
+        },
+        DesignKind::Sobol {
+            samples,
+            second_order,
+        } => PointDesign::Sobol {
+            samples: *samples,
+            second_order: *second_order,
+            ranges: bounds.clone(),
+        },
+        DesignKind::Morris {
+            trajectories,
+            levels,
+            candidates,
+        } => PointDesign::Morris {
+            seed,
+            trajectories: *trajectories,
+            levels: *levels,
+            candidates: *candidates,
+            ranges: bounds.clone(),
+        },
+        // An experiment file never names an external design.
+        DesignKind::External { .. } => PointDesign::Rows { rows: Vec::new() },
     };
+    let points = Points::new(point_design).map_err(|m| cx.at(raw.design.span(), m))?;
     let sens = match &design {
         DesignKind::Sobol {
             samples,

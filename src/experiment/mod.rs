@@ -8,6 +8,7 @@
 pub mod design;
 pub mod extdesign;
 pub mod metrics;
+pub mod points;
 pub mod sensdesign;
 pub mod sensio;
 pub mod sensitivity;
