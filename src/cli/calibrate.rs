@@ -59,7 +59,10 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
         };
         PathBuf::from("outputs/calibration").join(name)
     });
-    forumsim::output::prepare_dir(&out)?;
+    // Written beside `out` and swapped in whole at the end (issue #15): `out` holds the
+    // previous calibration until this one is complete, whatever stops it.
+    let staged = forumsim::output::publish::stage_into(&out, report::is_output)?;
+    let dir = staged.path().to_path_buf();
     let pool = super::plan::pool(args.threads.map(u32::from))?;
     // Load once up front, with every knob at the middle of its range, so a wrong
     // scenario, override path, target or facts weight fails before any search.
@@ -94,15 +97,16 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
         );
     };
     let points = pool.install(|| calibrate::search(&cal, &mut progress))?;
-    report::write_points(&out, &cal, &points)?;
+    report::write_points(&dir, &cal, &points)?;
     let Some(b) = calibrate::best(&points) else {
+        staged.publish()?;
         return Ok(());
     };
     let best = &points[b];
-    report::write_best(&out, &cal, best)?;
+    report::write_best(&dir, &cal, best)?;
     // Which parameters the fit is sensitive to: each knob ±10 % of its range.
     let sens = pool.install(|| calibrate::sensitivity(&cal, &best.x, 0.1))?;
-    report::write_sensitivity(&out, &sens)?;
+    report::write_sensitivity(&dir, &sens)?;
     let left_out = match &args.leave_out {
         Some(id) => {
             let t = pool
@@ -110,11 +114,12 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
                 .ok_or_else(|| {
                     usage(format!("--leave-out {id}: the scenario has no such target"))
                 })?;
-            report::write_left_out(&out, &t)?;
+            report::write_left_out(&dir, &t)?;
             Some(t)
         }
         None => None,
     };
+    staged.publish()?;
     print(|w| {
         writeln!(
             w,
