@@ -815,3 +815,41 @@ fn issue15_10_salib_bounds_with_lo_above_hi_are_refused() {
         stderr(&o)
     );
 }
+
+#[test]
+fn issue15_1_a_sweep_folder_of_an_earlier_version_is_named_not_called_damaged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = forumsim(&[
+        "sweep",
+        "tests/fixtures/experiments/lhs-tiny.toml",
+        "--out",
+        &arg(&out),
+        "-q",
+    ]);
+    assert_eq!(code(&o), Some(0), "{}", stderr(&o));
+    // What an earlier forumsim wrote: every point, as cells and as --set strings.
+    let state = fs::read_to_string(out.join("sweep.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&state).unwrap();
+    v["points"] = serde_json::json!([["0.5", "0.5"]]);
+    v["point_sets"] = serde_json::json!([["a=0.5", "b=0.5"]]);
+    fs::write(
+        out.join("sweep.json"),
+        serde_json::to_string_pretty(&v).unwrap(),
+    )
+    .unwrap();
+    let o = forumsim(&[
+        "sweep",
+        "tests/fixtures/experiments/lhs-tiny.toml",
+        "--out",
+        &arg(&out),
+        "--resume",
+        "-q",
+    ]);
+    assert_eq!(code(&o), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("written by an earlier forumsim"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -137,7 +137,7 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
     // Written beside the folder and swapped in whole (issue #15): the folder holds the
     // previous analysis or this one, never parts of both; the sweep's files, other
     // charts and the user's are kept.
-    let staged = output::publish::stage_into(&args.dir, sensio::is_output)?;
+    let staged = output::publish::stage_into(&args.dir, is_output)?;
     let mut files = sensio::write_results(staged.path(), &data.info, &res).map_err(cli_err)?;
     if !args.no_plots {
         files.extend(draw(staged.path(), &data.info, &source.label, &res)?);
@@ -160,6 +160,28 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
     let mut err = io::stderr().lock();
     let _ = warnings(&mut err, &res, &args.dir.join(sensio::SEED_CSV));
     Ok(())
+}
+
+/// Whether `rel` (a path inside the analysed folder) is a file `forumsim sensitivity`
+/// writes: its tables, and its charts in `plots/` (`sobol-*`, `morris-*`,
+/// `seed-share.*`). The folder is shared with the sweep (or the user's SALib files),
+/// so a new analysis replaces exactly these (`output::publish::stage_into`).
+fn is_output(rel: &Path) -> bool {
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    match rel.parent().map(Path::as_os_str) {
+        Some(p) if p.is_empty() => {
+            [sensio::SOBOL_CSV, sensio::MORRIS_CSV, sensio::SEED_CSV].contains(&name.as_ref())
+        }
+        Some(p) if p == forumsim::plot::PLOTS => {
+            name.starts_with("sobol-")
+                || name.starts_with("morris-")
+                || name.starts_with("seed-share.")
+        }
+        _ => false,
+    }
 }
 
 /// Warnings shown on the terminal; the rest are counted.

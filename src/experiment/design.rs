@@ -10,19 +10,15 @@
 //! Expansion ([`expand_lhs`], [`grid_points`], [`Plan::run_at`]) is pure: the same
 //! file gives the same runs, in the same order, on every machine.
 
+pub use super::points::{LHS_STREAM, expand_lhs, value_cell};
 use super::points::{PointDesign, Points};
 use super::sensdesign::{Method, SensInfo};
-use crate::engine::SimRng;
 use crate::scenario::limits::MAX_DESIGN_VALUES;
 use crate::scenario::{self, ScenarioError, TextError, line_col};
-use rand::{RngExt, SeedableRng};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
-
-/// ChaCha12 stream of the experiment seed that draws the Latin hypercube.
-pub const LHS_STREAM: u64 = u64::MAX - 1;
 
 /// Runs per chunk file when the experiment does not say.
 pub const DEFAULT_CHUNK: u32 = 50;
@@ -310,14 +306,6 @@ pub fn value_text(v: &toml::Value) -> String {
     v.to_string()
 }
 
-/// A value for a CSV cell: strings bare, everything else as TOML text.
-pub fn value_cell(v: &toml::Value) -> String {
-    match v {
-        toml::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// Full factorial over `values` (one list per axis); the last axis varies fastest.
 pub fn grid_points(values: &[Vec<toml::Value>]) -> Vec<Vec<toml::Value>> {
     let mut points = vec![Vec::new()];
@@ -334,36 +322,6 @@ pub fn grid_points(values: &[Vec<toml::Value>]) -> Vec<Vec<toml::Value>> {
             .collect();
     }
     points
-}
-
-/// A Latin hypercube of `samples` points over `ranges`, from ChaCha12 stream
-/// [`LHS_STREAM`] of `seed`. Per axis, in axis order: a Fisher–Yates shuffle of the
-/// strata `0..samples` (for i from n-1 down to 1, j = floor(u·(i+1))), then one
-/// uniform u per point; point i's value is `lo + (hi - lo) · (stratum + u) / samples`.
-/// So each axis hits each of its `samples` strata exactly once.
-pub fn expand_lhs(seed: u64, samples: u32, ranges: &[(f64, f64)]) -> Vec<Vec<f64>> {
-    let mut rng = SimRng::seed_from_u64(seed);
-    rng.set_stream(LHS_STREAM);
-    let n = samples as usize;
-    let mut cols = Vec::with_capacity(ranges.len());
-    for &(lo, hi) in ranges {
-        let mut strata: Vec<usize> = (0..n).collect();
-        for i in (1..n).rev() {
-            let j = ((rng.random::<f64>() * (i + 1) as f64) as usize).min(i);
-            strata.swap(i, j);
-        }
-        let col: Vec<f64> = strata
-            .iter()
-            .map(|&s| {
-                let u = rng.random::<f64>();
-                lo + (hi - lo) * (s as f64 + u) / n as f64
-            })
-            .collect();
-        cols.push(col);
-    }
-    (0..n)
-        .map(|i| cols.iter().map(|c| c[i]).collect())
-        .collect()
 }
 
 struct Ctx<'a> {

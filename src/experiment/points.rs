@@ -9,9 +9,51 @@
 //! computed by the same expression as when the points were listed whole, so the
 //! CSV cells of `runs.csv` and `summary.csv` are unchanged, byte for byte.
 
-use super::design::{expand_lhs, value_cell};
 use super::{sensdesign, sobolseq};
+use crate::engine::SimRng;
+use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
+
+/// ChaCha12 stream of the experiment seed that draws the Latin hypercube.
+pub const LHS_STREAM: u64 = u64::MAX - 1;
+
+/// A Latin hypercube of `samples` points over `ranges`, from ChaCha12 stream
+/// [`LHS_STREAM`] of `seed`. Per axis, in axis order: a Fisher–Yates shuffle of the
+/// strata `0..samples` (for i from n-1 down to 1, j = floor(u·(i+1))), then one
+/// uniform u per point; point i's value is `lo + (hi - lo) · (stratum + u) / samples`.
+/// So each axis hits each of its `samples` strata exactly once.
+pub fn expand_lhs(seed: u64, samples: u32, ranges: &[(f64, f64)]) -> Vec<Vec<f64>> {
+    let mut rng = SimRng::seed_from_u64(seed);
+    rng.set_stream(LHS_STREAM);
+    let n = samples as usize;
+    let mut cols = Vec::with_capacity(ranges.len());
+    for &(lo, hi) in ranges {
+        let mut strata: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            let j = ((rng.random::<f64>() * (i + 1) as f64) as usize).min(i);
+            strata.swap(i, j);
+        }
+        let col: Vec<f64> = strata
+            .iter()
+            .map(|&s| {
+                let u = rng.random::<f64>();
+                lo + (hi - lo) * (s as f64 + u) / n as f64
+            })
+            .collect();
+        cols.push(col);
+    }
+    (0..n)
+        .map(|i| cols.iter().map(|c| c[i]).collect())
+        .collect()
+}
+
+/// A value for a CSV cell: strings bare, everything else as TOML text.
+pub fn value_cell(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
 
 /// What fixes a design's points, as `sweep.json` records it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -257,7 +299,6 @@ impl Points {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::design::grid_points;
 
     #[test]
     fn grid_points_on_demand_equal_the_expanded_grid() {
@@ -274,7 +315,15 @@ mod tests {
             .iter()
             .map(|a| a.iter().map(|t| parse_value(t).unwrap()).collect())
             .collect();
-        let all = grid_points(&parsed);
+        // The full factorial, the last axis fastest, written out.
+        let mut all = Vec::new();
+        for a in &parsed[0] {
+            for b in &parsed[1] {
+                for c in &parsed[2] {
+                    all.push(vec![a.clone(), b.clone(), c.clone()]);
+                }
+            }
+        }
         assert_eq!(pts.len(), all.len());
         for (p, want) in all.iter().enumerate() {
             assert_eq!(&pts.values(p as u32), want);

@@ -30,26 +30,6 @@ pub const PROBLEM: &str = extdesign::PROBLEM;
 pub const DESIGN: &str = "design.csv";
 pub const OUTPUTS: &str = "outputs.csv";
 
-/// Whether `rel` (a path inside the analysed folder) is a file `forumsim sensitivity`
-/// writes: its tables, and its charts in `plots/` (`sobol-*`, `morris-*`,
-/// `seed-share.*`). The folder is shared with the sweep (or the user's SALib files),
-/// so a new analysis replaces exactly these ([`crate::output::publish::stage_into`]).
-pub fn is_output(rel: &Path) -> bool {
-    let name = rel
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    match rel.parent().map(Path::as_os_str) {
-        Some(p) if p.is_empty() => [SOBOL_CSV, MORRIS_CSV, SEED_CSV].contains(&name.as_ref()),
-        Some(p) if p == crate::plot::PLOTS => {
-            name.starts_with("sobol-")
-                || name.starts_with("morris-")
-                || name.starts_with("seed-share.")
-        }
-        _ => false,
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum SensError {
     /// The folder or its files are not what the analysis needs (exit 2).

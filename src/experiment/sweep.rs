@@ -309,8 +309,16 @@ impl State {
                     path: path.clone(),
                     message,
                 };
-                let state: State =
-                    serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
+                let state: State = serde_json::from_slice(&bytes).map_err(|e| {
+                    // A folder of a forumsim that listed every point (before issue #15).
+                    if bytes.windows(14).any(|w| w == b"\"point_sets\": ") {
+                        return SweepError::Usage(format!(
+                            "{}: written by an earlier forumsim, which listed every point; finish the sweep with that version, or start it again in a new folder",
+                            path.display()
+                        ));
+                    }
+                    corrupt(e.to_string())
+                })?;
                 state.point_values().map_err(corrupt)?;
                 Ok(Some(state))
             }
