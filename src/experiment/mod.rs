@@ -1,6 +1,7 @@
 //! Batches of runs in parallel, collected in run order; and sweeps: experiment files
-//! ([`design`]), designs made elsewhere ([`extdesign`]), outcome metrics ([`metrics`]), statistics ([`summary`]) and the
-//! chunked, resumable, shardable runner ([`sweep`]). Sensitivity analysis: the Sobol'
+//! ([`design`]), designs made elsewhere ([`extdesign`]), a design's points made on
+//! demand from its description ([`points`]), outcome metrics ([`metrics`]), statistics
+//! ([`summary`]) and the chunked, resumable, shardable runner ([`sweep`]). Sensitivity analysis: the Sobol'
 //! sequence ([`sobolseq`]), Saltelli and Morris designs ([`sensdesign`]), test
 //! functions for method checks ([`testfn`]), the estimators ([`sensitivity`]) and
 //! their input and output files ([`sensio`]).
