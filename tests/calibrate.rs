@@ -382,3 +382,69 @@ range = [-0.1, 0.2]
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("outside its range [0.1, 0.2]"), "{err}");
 }
+
+/// Names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn issue15_a_calibration_folder_is_the_old_one_or_the_new_one_whole() {
+    let dir = setup(SEVERAL);
+    let files = ["points.csv", "best.toml", "sensitivity.csv"];
+    let read = |out: &str| -> Vec<Vec<u8>> {
+        files
+            .iter()
+            .map(|f| fs::read(dir.path().join(out).join(f)).unwrap_or_default())
+            .collect()
+    };
+    // A first calibration leaving one target out, and the user's notes beside it.
+    let o = Command::new(BIN)
+        .args(["calibrate", "cal.toml", "-q", "-j", "2", "--out", "out"])
+        .args(["--leave-out", "p1-vote"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let old = read("out");
+    fs::write(dir.path().join("out/notes.txt"), "mine").unwrap();
+    // The new calibration (all targets), complete, for comparison.
+    assert_eq!(calibrate(dir.path(), "new").0, 0);
+    let new = read("new");
+    assert_ne!(old, new);
+
+    // Killed at any moment, `out` is the old calibration or the new one, never a mix.
+    for (trial, ms) in [100u64, 300, 600, 1000, 1600, 2500].into_iter().enumerate() {
+        let mut child = Command::new(BIN)
+            .args(["calibrate", "cal.toml", "-q", "-j", "2", "--out", "out"])
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = read("out");
+        assert!(now == old || now == new, "trial {trial}: a mixed folder");
+    }
+    // Finished: the new calibration, whole; the left-out target's files of the old
+    // one are gone (they would pass for this one's), the user's notes stay, and the
+    // staging folders of the killed writers are cleaned.
+    assert_eq!(calibrate(dir.path(), "out").0, 0);
+    assert_eq!(read("out"), new);
+    assert_eq!(
+        names(&dir.path().join("out")),
+        ["best.toml", "notes.txt", "points.csv", "sensitivity.csv"]
+    );
+    assert!(
+        !names(dir.path()).iter().any(|n| n.starts_with(".out.")),
+        "{:?}",
+        names(dir.path())
+    );
+}

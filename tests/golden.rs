@@ -1,7 +1,7 @@
-//! Golden files: two runs of the stylized world, byte for byte. Any change to the model,
-//! its defaults, the shipped scenario or the output format shows up here. When such a
-//! change is intended, regenerate with `FORUMSIM_BLESS=1 cargo test --test golden` and
-//! say why in the commit (and in the changelog's reproducibility section).
+//! Golden files: two runs of the stylized world and small sweeps of every design, byte
+//! for byte. Any change to the model, its defaults, the shipped scenarios or the output
+//! format shows up here. When such a change is intended, regenerate with
+//! `FORUMSIM_BLESS=1 cargo test --test golden` and say why in the commit (and in the changelog's reproducibility section).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -65,6 +65,77 @@ fn two_stylized_runs_match_the_golden_files() {
             panic!(
                 "{f} differs from the golden file (first differing line: {:?}); if the change \
                  is intended, regenerate with FORUMSIM_BLESS=1 cargo test --test golden",
+                line.map(|l| l + 1)
+            );
+        }
+    }
+}
+
+/// Runs `forumsim ARGS` in the crate root and checks it succeeded.
+fn forumsim(args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_forumsim"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("forumsim runs");
+    assert!(
+        out.status.success(),
+        "forumsim {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Small sweeps of every design kind, byte for byte: `runs.csv` and `summary.csv`, and
+/// for Sobol' and Morris the indices `sensitivity` computes from them. The designs'
+/// points are made on demand from `sweep.json`'s description (issue #15); these files
+/// were made when every point was listed, and must not change.
+#[test]
+fn small_sweeps_of_every_design_match_the_golden_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("lhs-tiny", "tests/fixtures/experiments/lhs-tiny.toml", &[]),
+        (
+            "sobol-tiny",
+            "tests/fixtures/experiments/sobol-tiny.toml",
+            &["sensitivity_sobol.csv", "seed_share.csv"],
+        ),
+        (
+            "morris-tiny",
+            "tests/fixtures/experiments/morris-tiny.toml",
+            &["sensitivity_morris.csv", "seed_share.csv"],
+        ),
+        ("quick-grid", "scenarios/experiments/quick-grid.toml", &[]),
+    ];
+    let bless = std::env::var_os("FORUMSIM_BLESS").is_some();
+    for (name, exp, extra) in cases {
+        let out = tmp.path().join(name);
+        let out_s = out.to_str().unwrap();
+        forumsim(&["sweep", exp, "--out", out_s, "-q"]);
+        if !extra.is_empty() {
+            forumsim(&[
+                "sensitivity",
+                out_s,
+                "--no-plots",
+                "-q",
+                "--bootstrap",
+                "50",
+            ]);
+        }
+        let golden = root().join("tests/golden/sweeps").join(name);
+        for f in ["runs.csv", "summary.csv"].iter().chain(extra.iter()) {
+            if bless {
+                std::fs::create_dir_all(&golden).unwrap();
+                std::fs::copy(out.join(f), golden.join(f)).unwrap();
+                continue;
+            }
+            let want = std::fs::read_to_string(golden.join(f)).unwrap_or_else(|e| {
+                panic!("tests/golden/sweeps/{name}/{f}: {e} (FORUMSIM_BLESS=1 creates it)")
+            });
+            let got = std::fs::read_to_string(out.join(f)).unwrap();
+            let line = got.lines().zip(want.lines()).position(|(a, b)| a != b);
+            assert!(
+                got == want,
+                "{name}/{f} differs from the golden file (first differing line: {:?})",
                 line.map(|l| l + 1)
             );
         }

@@ -157,6 +157,64 @@ fn issue15_1_large_designs_stream_their_first_runs_start_at_once() {
     assert_eq!(code(&o), Some(130), "{}", stderr(&o));
     let done = fs::read_dir(tmp.path().join("out/chunks")).unwrap().count();
     assert!(done >= 1, "no chunk was run");
+    // The plan file records the design, not its points: it was 100 MB, written before
+    // the first run.
+    let state = fs::metadata(tmp.path().join("out/sweep.json"))
+        .unwrap()
+        .len();
+    assert!(state < 10_000, "sweep.json is {state} bytes");
+    // It is enough to go on: --resume makes the same points again.
+    let o = Command::new(BIN)
+        .args([
+            "sweep",
+            &arg(&path),
+            "--out",
+            &arg(&tmp.path().join("out")),
+            "--resume",
+            "-q",
+        ])
+        .env("FORUMSIM_SWEEP_STOP_AFTER", "1")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), Some(130), "{}", stderr(&o));
+    let rows = fs::read_dir(tmp.path().join("out/chunks"))
+        .unwrap()
+        .map(|e| fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect::<Vec<_>>();
+    assert!(rows.len() >= 2, "--resume ran no chunk");
+    for r in &rows {
+        // point, variant, replicate, seed, run_index, legit_cost, metrics...
+        let x: f64 = r.split(',').nth(5).unwrap().parse().unwrap();
+        assert!((0.1..=0.9).contains(&x), "{r}");
+    }
+}
+
+#[test]
+fn issue15_1_a_million_row_sobol_design_keeps_a_small_plan_file() {
+    // 2^18 base samples of one axis: 786,432 points (the limit is 2^20 values).
+    let tmp = tempfile::tempdir().unwrap();
+    let path = experiment(
+        tmp.path(),
+        "design = \"sobol\"\nsamples = 262144\nreplicates = 1\nseed = 1\nchunk = 1\nset = { rounds = 2 }\n\
+         [[axis]]\npath = \"parameters.legit_cost\"\nrange = [0.1, 0.9]\n",
+    );
+    let (exp, _, _) = design::load(&path).unwrap();
+    assert_eq!(exp.points.len(), 3 << 18);
+    let o = Command::new(BIN)
+        .args([
+            "sweep",
+            &arg(&path),
+            "--out",
+            &arg(&tmp.path().join("out")),
+            "-q",
+        ])
+        .env("FORUMSIM_SWEEP_STOP_AFTER", "1")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), Some(130), "{}", stderr(&o));
+    let state = fs::read_to_string(tmp.path().join("out/sweep.json")).unwrap();
+    assert!(state.len() < 10_000, "sweep.json is {} bytes", state.len());
+    assert!(state.contains("\"kind\": \"sobol\""), "{state}");
 }
 
 #[test]
@@ -753,6 +811,44 @@ fn issue15_10_salib_bounds_with_lo_above_hi_are_refused() {
     assert_eq!(code(&o), Some(2), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("lo <= hi, got [1.0, -1.0]"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn issue15_1_a_sweep_folder_of_an_earlier_version_is_named_not_called_damaged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = forumsim(&[
+        "sweep",
+        "tests/fixtures/experiments/lhs-tiny.toml",
+        "--out",
+        &arg(&out),
+        "-q",
+    ]);
+    assert_eq!(code(&o), Some(0), "{}", stderr(&o));
+    // What an earlier forumsim wrote: every point, as cells and as --set strings.
+    let state = fs::read_to_string(out.join("sweep.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&state).unwrap();
+    v["points"] = serde_json::json!([["0.5", "0.5"]]);
+    v["point_sets"] = serde_json::json!([["a=0.5", "b=0.5"]]);
+    fs::write(
+        out.join("sweep.json"),
+        serde_json::to_string_pretty(&v).unwrap(),
+    )
+    .unwrap();
+    let o = forumsim(&[
+        "sweep",
+        "tests/fixtures/experiments/lhs-tiny.toml",
+        "--out",
+        &arg(&out),
+        "--resume",
+        "-q",
+    ]);
+    assert_eq!(code(&o), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("written by an earlier forumsim"),
         "{}",
         stderr(&o)
     );

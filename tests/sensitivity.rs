@@ -549,3 +549,61 @@ fn the_documented_stylized_indices_are_todays() {
         want.join("\n")
     );
 }
+
+/// Names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn issue15_an_analysis_is_swapped_into_the_sweep_folder_whole() {
+    // A first analysis (tables and charts), then the user's files and another chart.
+    let (tmp, dir, _) = sweep_and_analyse("ishigami", &["-q", "--bootstrap", "50"]);
+    let first = fs::read(dir.join("sensitivity_sobol.csv")).unwrap();
+    let runs = fs::read(dir.join("runs.csv")).unwrap();
+    fs::write(dir.join("notes.txt"), "mine").unwrap();
+    fs::write(dir.join("plots/my-chart.png"), "mine").unwrap();
+    assert!(dir.join("plots/sobol-y.png").is_file());
+    fs::create_dir(tmp.path().join(".ishigami.new-999999999-0")).unwrap();
+
+    // Again, without charts: this analysis's files replace the last one's, whole (no
+    // chart of the earlier analysis is left to pass for this one's); the sweep's and
+    // the user's files stay; a dead writer's staging folder is cleaned.
+    ok(&[
+        "sensitivity",
+        s(&dir),
+        "-q",
+        "--bootstrap",
+        "20",
+        "--no-plots",
+    ]);
+    let second = fs::read(dir.join("sensitivity_sobol.csv")).unwrap();
+    assert_ne!(second, first, "another bootstrap, other intervals");
+    assert_eq!(fs::read(dir.join("runs.csv")).unwrap(), runs);
+    assert_eq!(fs::read_to_string(dir.join("notes.txt")).unwrap(), "mine");
+    assert_eq!(names(&dir.join("plots")), ["my-chart.png"]);
+    assert_eq!(names(tmp.path()), ["ishigami"], "staging folders left");
+    assert_eq!(code_of(&run(&["plot", s(&dir), "-q"])), Some(0));
+
+    // A write that fails half-way (here the charts: `plots` is now a file) leaves the
+    // previous analysis whole: before, its tables were already replaced.
+    fs::remove_dir_all(dir.join("plots")).unwrap();
+    fs::write(dir.join("plots"), "not a folder").unwrap();
+    let o = run(&["sensitivity", s(&dir), "-q", "--bootstrap", "50"]);
+    assert!(!o.status.success(), "drawing into a file succeeded");
+    assert_eq!(fs::read(dir.join("sensitivity_sobol.csv")).unwrap(), second);
+    assert_eq!(
+        fs::read_to_string(dir.join("plots")).unwrap(),
+        "not a folder"
+    );
+    assert_eq!(names(tmp.path()), ["ishigami"], "staging folders left");
+}
+
+fn code_of(o: &Output) -> Option<i32> {
+    o.status.code()
+}

@@ -188,31 +188,52 @@ fn draw_plane<DB: DrawingBackend>(
             root.draw(&Circle::new(at, 7, edge)).map_err(e)?;
         }
     }
-    // Venues' rules with labels placed clear of each other.
+    // Venues' rules. Markers at one place are drawn nested (the first largest), so
+    // none hides another, and share one label; labels are placed clear of each other,
+    // of the markers and of the frame, with a leader line when moved away.
+    let mut marks: Vec<(&VenueMark, Kind, (i32, i32))> = Vec::new();
+    for v in &f.venues {
+        for &(kind, pos) in &v.rules {
+            marks.push((v, kind, chart.backend_coord(&(pos.m, pos.s))));
+        }
+    }
+    let at: Vec<(i32, i32)> = marks.iter().map(|m| m.2).collect();
+    let groups = plane::same_place(&at);
     let label_font = style::font(style::LABEL);
     let mut anchors = Vec::new();
     let mut sizes = Vec::new();
     let mut texts = Vec::new();
-    for v in &f.venues {
-        for &(kind, pos) in &v.rules {
-            let at = chart.backend_coord(&(pos.m, pos.s));
+    let mut obstacles = Vec::new();
+    let mut counted: Vec<&str> = Vec::new();
+    for g in &groups {
+        for (rank, &i) in g.iter().enumerate() {
+            let (v, kind, p) = marks[i];
+            let r = plane::nested_radius(13, rank, g.len());
             // A white halo separates the marker from the dots under it.
-            style::draw_marker(root, marker(kind), at, 17, WHITE.filled())?;
-            venue_marker(root, v, marker(kind), at, 13)?;
-            // The member count once per venue; its other rules carry the id only.
-            let text = if v.rules[0].0 == kind {
-                format!("{} {}", v.id, v.members)
-            } else {
-                v.id.clone()
-            };
-            let (w, h) = root.estimate_text_size(&text, &label_font).map_err(e)?;
-            anchors.push(at);
-            sizes.push((w as i32, h as i32));
-            texts.push(text);
+            style::draw_marker(root, marker(kind), p, r + 4, WHITE.filled())?;
+            venue_marker(root, v, marker(kind), p, r)?;
         }
+        let ids: Vec<&str> = g.iter().map(|&i| marks[i].0.id.as_str()).collect();
+        // One venue: its id, with its members the first time; several: their ids (the
+        // members are in the panel).
+        let one = ids.iter().all(|id| *id == ids[0]);
+        let text = if one && !counted.contains(&ids[0]) {
+            counted.push(ids[0]);
+            format!("{} {}", ids[0], marks[g[0]].0.members)
+        } else {
+            plane::group_text(&ids)
+        };
+        let (w, h) = root.estimate_text_size(&text, &label_font).map_err(e)?;
+        let (x, y) = at[g[0]];
+        let r = plane::nested_radius(13, 0, g.len()) + 4;
+        obstacles.push((x - r, y - r, x + r, y + r));
+        anchors.push((x, y));
+        sizes.push((w as i32, h as i32));
+        texts.push(text);
     }
-    let spots = plane::place_in_plot(&chart, &anchors, &sizes);
-    for ((text, spot), &size) in texts.iter().zip(spots).zip(&sizes) {
+    let spots = plane::place_in_plot(&chart, &anchors, &sizes, &obstacles);
+    for (((text, &spot), &size), &anchor) in texts.iter().zip(&spots).zip(&sizes).zip(&anchors) {
+        plane::draw_leader(root, anchor, spot, size)?;
         plane::draw_label(root, text, spot, size, (4, 2), 0.85, &label_font)?;
     }
     Ok(())
@@ -252,7 +273,9 @@ fn draw_panel<DB: DrawingBackend>(
     panel
         .draw(&Text::new(
             format!("Members of each venue (bar = all {} states)", h.states),
-            (x0, 6),
+            // Clear of a marker at the plane's top-right corner, (1, 1), which reaches
+            // past the frame (nested markers up to 27 px).
+            (x0 + 24, 6),
             style::font(style::LEGEND),
         ))
         .map_err(e)?;

@@ -18,6 +18,23 @@ pub const LOO: &str = "loo.csv";
 /// `loo_summary.csv` (the left-out target's summary, as `validate_summary.csv`).
 pub const LOO_SUMMARY: &str = "loo_summary.csv";
 
+/// Every file a calibration writes into its folder.
+pub const FILES: [&str; 5] = [
+    "points.csv",
+    "best.toml",
+    "sensitivity.csv",
+    LOO,
+    LOO_SUMMARY,
+];
+
+/// Whether `rel` (a path inside the output folder) is a calibration's own file: a new
+/// calibration replaces exactly these ([`crate::output::publish::stage_into`]; the
+/// folder has no manifest to list them), so a `loo.csv` of an earlier `--leave-out`
+/// does not outlive it and the user's files stay.
+pub fn is_output(rel: &Path) -> bool {
+    rel.to_str().is_some_and(|r| FILES.contains(&r))
+}
+
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
     move |source| OutputError::Write {
         path: path.to_path_buf(),

@@ -52,6 +52,10 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
         Some(id) => full.without(id).map_err(usage)?,
         None => full.clone(),
     };
+    let start = match cal.from_scenario {
+        true => Some(calibrate::scenario_values(&cal).map_err(usage)?),
+        false => None,
+    };
     let out = args.out.clone().unwrap_or_else(|| {
         let name = match &args.leave_out {
             Some(id) => format!("{}-without-{id}", cal.name),
@@ -59,7 +63,10 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
         };
         PathBuf::from("outputs/calibration").join(name)
     });
-    forumsim::output::prepare_dir(&out)?;
+    // Written beside `out` and swapped in whole at the end (issue #15): `out` holds the
+    // previous calibration until this one is complete, whatever stops it.
+    let staged = forumsim::output::publish::stage_into(&out, report::is_output)?;
+    let dir = staged.path().to_path_buf();
     let pool = super::plan::pool(args.threads.map(u32::from))?;
     // Load once up front, with every knob at the middle of its range, so a wrong
     // scenario, override path, target or facts weight fails before any search.
@@ -93,20 +100,17 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
             xs.join(" ")
         );
     };
-    let start = match cal.from_scenario {
-        true => Some(calibrate::scenario_values(&cal).map_err(usage)?),
-        false => None,
-    };
     let points = pool.install(|| calibrate::search(&cal, start, &mut progress))?;
-    report::write_points(&out, &cal, &points)?;
+    report::write_points(&dir, &cal, &points)?;
     let Some(b) = calibrate::best(&points) else {
+        staged.publish()?;
         return Ok(());
     };
     let best = &points[b];
-    report::write_best(&out, &cal, best)?;
+    report::write_best(&dir, &cal, best)?;
     // Which parameters the fit is sensitive to: each knob ±10 % of its range.
     let sens = pool.install(|| calibrate::sensitivity(&cal, &best.x, 0.1))?;
-    report::write_sensitivity(&out, &sens)?;
+    report::write_sensitivity(&dir, &sens)?;
     let left_out = match &args.leave_out {
         Some(id) => {
             let t = pool
@@ -114,11 +118,12 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
                 .ok_or_else(|| {
                     usage(format!("--leave-out {id}: the scenario has no such target"))
                 })?;
-            report::write_left_out(&out, &t)?;
+            report::write_left_out(&dir, &t)?;
             Some(t)
         }
         None => None,
     };
+    staged.publish()?;
     print(|w| {
         writeln!(
             w,

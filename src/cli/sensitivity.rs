@@ -7,8 +7,7 @@ use clap::{Args, ValueEnum};
 use forumsim::experiment::sensdesign::Method;
 use forumsim::experiment::sensio::{self, SensError};
 use forumsim::experiment::sensitivity::{self, Analysis, Options};
-use forumsim::output::OutputError;
-use forumsim::output::atomic;
+use forumsim::output::{self, OutputError, atomic};
 use forumsim::plot::sensitivity as charts;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -95,7 +94,12 @@ pub fn design(args: DesignArgs) -> Result<(), CliError> {
         None => super::plan::out_dir(None, &format!("{}-design", exp.name))?,
     };
     let ExportFormat::Salib = args.export;
-    let files = sensio::export_salib(&exp, &out).map_err(cli_err)?;
+    // Swapped in whole, as every output folder: the user's own files stay (e.g. the
+    // `outputs.csv` of a model run elsewhere).
+    let staged = output::publish::stage(&out)?;
+    let files = sensio::export_salib(&exp, staged.path()).map_err(cli_err)?;
+    let files: Vec<PathBuf> = files.iter().map(|f| staged.published(f)).collect();
+    staged.publish()?;
     if args.quiet {
         return Ok(());
     }
@@ -130,10 +134,16 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
     };
     let res = sensitivity::analyse(&data, &opts)
         .map_err(|m| CliError::Usage(format!("{}: {m}", args.dir.display())))?;
-    let mut files = sensio::write_results(&args.dir, &data.info, &res).map_err(cli_err)?;
+    // Written beside the folder and swapped in whole (issue #15): the folder holds the
+    // previous analysis or this one, never parts of both; the sweep's files, other
+    // charts and the user's are kept.
+    let staged = output::publish::stage_into(&args.dir, is_output)?;
+    let mut files = sensio::write_results(staged.path(), &data.info, &res).map_err(cli_err)?;
     if !args.no_plots {
-        files.extend(draw(&args.dir, &data.info, &source.label, &res)?);
+        files.extend(draw(staged.path(), &data.info, &source.label, &res)?);
     }
+    let files: Vec<PathBuf> = files.iter().map(|f| staged.published(f)).collect();
+    staged.publish()?;
     if !args.quiet {
         print(|w| {
             table(
@@ -150,6 +160,28 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
     let mut err = io::stderr().lock();
     let _ = warnings(&mut err, &res, &args.dir.join(sensio::SEED_CSV));
     Ok(())
+}
+
+/// Whether `rel` (a path inside the analysed folder) is a file `forumsim sensitivity`
+/// writes: its tables, and its charts in `plots/` (`sobol-*`, `morris-*`,
+/// `seed-share.*`). The folder is shared with the sweep (or the user's SALib files),
+/// so a new analysis replaces exactly these (`output::publish::stage_into`).
+fn is_output(rel: &Path) -> bool {
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    match rel.parent().map(Path::as_os_str) {
+        Some(p) if p.is_empty() => {
+            [sensio::SOBOL_CSV, sensio::MORRIS_CSV, sensio::SEED_CSV].contains(&name.as_ref())
+        }
+        Some(p) if p == forumsim::plot::PLOTS => {
+            name.starts_with("sobol-")
+                || name.starts_with("morris-")
+                || name.starts_with("seed-share.")
+        }
+        _ => false,
+    }
 }
 
 /// Warnings shown on the terminal; the rest are counted.

@@ -31,7 +31,7 @@ pub fn write_sweep(
     let design = format!(
         "{} ({} x {} x {})",
         count(runs as usize, "run"),
-        count(m.state.points.len(), "point"),
+        count(m.state.points as usize, "point"),
         count(m.state.variants.len(), "variant"),
         count(m.state.replicates as usize, "replicate"),
     );
@@ -48,7 +48,7 @@ pub fn write_sweep(
         format!("in {secs:.1} s ({:.1} runs/s)", ran as f64 / secs.max(1e-9))
     };
     writeln!(w, "{}: {design} {timing}", m.state.experiment)?;
-    let points = m.state.points.len() > 1;
+    let points = m.state.points > 1;
     if points {
         write!(w, "{:>6} ", "point")?;
     }

@@ -10,18 +10,15 @@
 //! Expansion ([`expand_lhs`], [`grid_points`], [`Plan::run_at`]) is pure: the same
 //! file gives the same runs, in the same order, on every machine.
 
-use super::sensdesign::{self, Method, SensInfo};
-use crate::engine::SimRng;
+pub use super::points::{LHS_STREAM, expand_lhs, value_cell};
+use super::points::{PointDesign, Points};
+use super::sensdesign::{Method, SensInfo};
 use crate::scenario::limits::MAX_DESIGN_VALUES;
 use crate::scenario::{self, ScenarioError, TextError, line_col};
-use rand::{RngExt, SeedableRng};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
-
-/// ChaCha12 stream of the experiment seed that draws the Latin hypercube.
-pub const LHS_STREAM: u64 = u64::MAX - 1;
 
 /// Runs per chunk file when the experiment does not say.
 pub const DEFAULT_CHUNK: u32 = 50;
@@ -192,8 +189,8 @@ pub struct Experiment {
     pub variants: Vec<Variant>,
     /// Requested metrics (`None` = defaults).
     pub metrics: Option<Vec<String>>,
-    /// Every point's value on every axis, in point order.
-    pub points: Vec<Vec<toml::Value>>,
+    /// Every point's value on every axis, in point order, made on demand.
+    pub points: super::points::Points,
     /// A test function evaluated instead of a scenario (method checks).
     pub function: Option<super::testfn::TestFn>,
     /// For Sobol' and Morris designs: what the analysis needs to know.
@@ -283,8 +280,8 @@ impl Experiment {
     pub fn point_sets(&self, point: u32) -> Vec<String> {
         self.axes
             .iter()
-            .zip(&self.points[point as usize])
-            .map(|(a, v)| set_string(&a.path, v))
+            .zip(self.points.values(point))
+            .map(|(a, v)| set_string(&a.path, &v))
             .collect()
     }
 
@@ -309,14 +306,6 @@ pub fn value_text(v: &toml::Value) -> String {
     v.to_string()
 }
 
-/// A value for a CSV cell: strings bare, everything else as TOML text.
-pub fn value_cell(v: &toml::Value) -> String {
-    match v {
-        toml::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// Full factorial over `values` (one list per axis); the last axis varies fastest.
 pub fn grid_points(values: &[Vec<toml::Value>]) -> Vec<Vec<toml::Value>> {
     let mut points = vec![Vec::new()];
@@ -335,36 +324,6 @@ pub fn grid_points(values: &[Vec<toml::Value>]) -> Vec<Vec<toml::Value>> {
     points
 }
 
-/// A Latin hypercube of `samples` points over `ranges`, from ChaCha12 stream
-/// [`LHS_STREAM`] of `seed`. Per axis, in axis order: a Fisher–Yates shuffle of the
-/// strata `0..samples` (for i from n-1 down to 1, j = floor(u·(i+1))), then one
-/// uniform u per point; point i's value is `lo + (hi - lo) · (stratum + u) / samples`.
-/// So each axis hits each of its `samples` strata exactly once.
-pub fn expand_lhs(seed: u64, samples: u32, ranges: &[(f64, f64)]) -> Vec<Vec<f64>> {
-    let mut rng = SimRng::seed_from_u64(seed);
-    rng.set_stream(LHS_STREAM);
-    let n = samples as usize;
-    let mut cols = Vec::with_capacity(ranges.len());
-    for &(lo, hi) in ranges {
-        let mut strata: Vec<usize> = (0..n).collect();
-        for i in (1..n).rev() {
-            let j = ((rng.random::<f64>() * (i + 1) as f64) as usize).min(i);
-            strata.swap(i, j);
-        }
-        let col: Vec<f64> = strata
-            .iter()
-            .map(|&s| {
-                let u = rng.random::<f64>();
-                lo + (hi - lo) * (s as f64 + u) / n as f64
-            })
-            .collect();
-        cols.push(col);
-    }
-    (0..n)
-        .map(|i| cols.iter().map(|c| c[i]).collect())
-        .collect()
-}
-
 struct Ctx<'a> {
     file: &'a Path,
     text: &'a str,
@@ -380,12 +339,6 @@ impl Ctx<'_> {
             message: message.into(),
         }
     }
-}
-
-fn floats(rows: Vec<Vec<f64>>) -> Vec<Vec<toml::Value>> {
-    rows.into_iter()
-        .map(|p| p.into_iter().map(toml::Value::Float).collect())
-        .collect()
 }
 
 fn sets_of(map: &BTreeMap<String, toml::Value>) -> Vec<String> {
@@ -792,58 +745,46 @@ pub fn load_with(
         }
     }
 
-    let points = match &design {
-        DesignKind::Grid => grid_points(&axes.iter().map(|a| a.values.clone()).collect::<Vec<_>>()),
-        DesignKind::Lhs { samples } => {
-            let ranges: Vec<(f64, f64)> = axes.iter().filter_map(|a| a.range).collect();
-            expand_lhs(seed, *samples, &ranges)
-                .into_iter()
-                .map(|p| p.into_iter().map(toml::Value::Float).collect())
-                .collect()
-        }
-        DesignKind::Sobol {
-            samples,
-            second_order,
-        } => floats(sensdesign::saltelli(
-            *samples as usize,
-            axes.len(),
-            *second_order,
-        )),
-        DesignKind::Morris {
-            trajectories,
-            levels,
-            candidates,
-        } => floats(sensdesign::morris(
-            seed,
-            axes.len(),
-            *trajectories as usize,
-            *levels,
-            candidates.map(|m| m as usize),
-        )),
-        // An experiment file never names an external design.
-        DesignKind::External { .. } => Vec::new(),
-    };
     let bounds: Vec<[f64; 2]> = axes
         .iter()
         .filter_map(|a| a.range.map(|(lo, hi)| [lo, hi]))
         .collect();
-    // Sensitivity designs are drawn in the unit cube; scale to the ranges here.
-    let points: Vec<Vec<toml::Value>> = if sensitive {
-        points
-            .into_iter()
-            .map(|p| {
-                p.iter()
-                    .zip(&bounds)
-                    .map(|(u, [lo, hi])| match u {
-                        toml::Value::Float(u) => toml::Value::Float(lo + u * (hi - lo)),
-                        other => other.clone(),
-                    })
-                    .collect()
-            })
-            .collect()
-    } else {
-        points
+    // The points are read on demand from this (sweep.json records it, not the points).
+    let point_design = match &design {
+        DesignKind::Grid => PointDesign::Grid {
+            values: axes
+                .iter()
+                .map(|a| a.values.iter().map(value_text).collect())
+                .collect(),
+        },
+        DesignKind::Lhs { samples } => PointDesign::Lhs {
+            seed,
+            samples: *samples,
+            ranges: bounds.clone(),
+        },
+        DesignKind::Sobol {
+            samples,
+            second_order,
+        } => PointDesign::Sobol {
+            samples: *samples,
+            second_order: *second_order,
+            ranges: bounds.clone(),
+        },
+        DesignKind::Morris {
+            trajectories,
+            levels,
+            candidates,
+        } => PointDesign::Morris {
+            seed,
+            trajectories: *trajectories,
+            levels: *levels,
+            candidates: *candidates,
+            ranges: bounds.clone(),
+        },
+        // An experiment file never names an external design.
+        DesignKind::External { .. } => PointDesign::Rows { rows: Vec::new() },
     };
+    let points = Points::new(point_design).map_err(|m| cx.at(raw.design.span(), m))?;
     let sens = match &design {
         DesignKind::Sobol {
             samples,

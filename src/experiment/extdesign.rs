@@ -14,6 +14,7 @@ use super::design::{
     Axis, CHECK_ALL_PAIRS, DEFAULT_CHUNK, DesignKind, Experiment, ExperimentError, Variant,
     set_string,
 };
+use super::points::{PointDesign, Points};
 use super::sensdesign::{Method, SensInfo};
 use crate::scenario::limits::MAX_DESIGN_VALUES;
 use crate::scenario::{self, line_col};
@@ -364,10 +365,12 @@ pub fn load(ext: &External<'_>) -> Result<(Experiment, Vec<u8>, Vec<u8>), Experi
             sets: Vec::new(),
         }],
         metrics: None,
-        points: x
-            .iter()
-            .map(|r| r.iter().map(|&v| toml::Value::Float(v)).collect())
-            .collect(),
+        points: Points::new(PointDesign::Rows { rows: x }).map_err(|m| ExperimentError::At {
+            file: ext.design.to_path_buf(),
+            line: 1,
+            col: 1,
+            message: m,
+        })?,
         function: None,
         sens,
         problem: Some((problem_path.clone(), ptext.clone().into_bytes())),

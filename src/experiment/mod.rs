@@ -1,7 +1,8 @@
 //! Batches of runs in parallel, collected in run order (and loaded, stopped and
 //! counted as the batch commands do: [`batch`]); and sweeps: experiment files
-//! ([`design`]), designs made elsewhere ([`extdesign`]), outcome metrics ([`metrics`]), statistics ([`summary`]) and the
-//! chunked, resumable, shardable runner ([`sweep`]). Sensitivity analysis: the Sobol'
+//! ([`design`]), designs made elsewhere ([`extdesign`]), a design's points made on
+//! demand from its description ([`points`]), outcome metrics ([`metrics`]), statistics
+//! ([`summary`]) and the chunked, resumable, shardable runner ([`sweep`]). Sensitivity analysis: the Sobol'
 //! sequence ([`sobolseq`]), Saltelli and Morris designs ([`sensdesign`]), test
 //! functions for method checks ([`testfn`]), the estimators ([`sensitivity`]) and
 //! their input and output files ([`sensio`]).
@@ -10,6 +11,7 @@ pub mod batch;
 pub mod design;
 pub mod extdesign;
 pub mod metrics;
+pub mod points;
 pub mod sensdesign;
 pub mod sensio;
 pub mod sensitivity;

@@ -12,7 +12,7 @@
 //!
 //! Outputs are tidy CSV files, written atomically.
 
-use super::design::{DesignKind, Experiment, value_cell};
+use super::design::{DesignKind, Experiment};
 use super::extdesign;
 use super::sensdesign::{Method, SensInfo};
 use super::sensitivity::{Analysis, SensData};
@@ -116,11 +116,8 @@ fn load_sweep(dir: &Path, metrics: &[String]) -> Result<(SensData, Source), Sens
             "the sweep is not finished (no runs.csv): finish it with `forumsim sweep --resume` (or `forumsim merge` the shards)",
         ));
     }
-    let x: Vec<Vec<f64>> = state
-        .points
-        .iter()
-        .map(|p| p.iter().map(|v| v.parse().unwrap_or(f64::NAN)).collect())
-        .collect();
+    let pts = state.point_values().map_err(|m| input(&sp, m))?;
+    let x: Vec<Vec<f64>> = (0..pts.len() as u32).map(|p| pts.floats(p)).collect();
     let chosen = pick(&state.metrics, metrics, &runs)?;
     let (np, nr) = (x.len(), state.replicates as usize);
     let mut y = vec![vec![vec![f64::NAN; nr]; np]; chosen.len()];
@@ -488,10 +485,8 @@ pub fn export_salib(exp: &Experiment, out: &Path) -> Result<Vec<PathBuf>, SensEr
     });
     let pp = out.join(PROBLEM);
     atomic::write_json(&pp, &problem)?;
-    let rows: Vec<Vec<String>> = exp
-        .points
-        .iter()
-        .map(|p| p.iter().map(value_cell).collect())
+    let rows: Vec<Vec<String>> = (0..exp.points.len() as u32)
+        .map(|p| exp.points.cells(p))
         .collect();
     let dp = out.join(DESIGN);
     let head: Vec<&str> = names.iter().map(String::as_str).collect();

@@ -100,6 +100,43 @@ fn directions(dim: usize) -> [u32; BITS as usize] {
     v
 }
 
+/// The Sobol' sequence read at any index: point `i` alone is the XOR of the
+/// direction numbers picked by the bits of `i`'s Gray code, equal to the `i`-th of
+/// [`points`] (which walks the same codes one bit flip at a time). A design of a
+/// million rows is then read row by row, never held whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generator {
+    v: Vec<[u32; BITS as usize]>,
+}
+
+impl Generator {
+    /// `dims` must be at most [`MAX_DIMS`] (the caller checks).
+    pub fn new(dims: usize) -> Generator {
+        assert!(dims <= MAX_DIMS, "at most {MAX_DIMS} Sobol dimensions");
+        Generator {
+            v: (0..dims).map(directions).collect(),
+        }
+    }
+
+    /// Point `i` (below 2^32), in [0, 1).
+    pub fn point(&self, i: u64) -> Vec<f64> {
+        let gray = i ^ (i >> 1);
+        let scale = 1.0 / f64::from(1u32 << 31) / 2.0;
+        self.v
+            .iter()
+            .map(|vj| {
+                let mut x = 0u32;
+                for (k, d) in vj.iter().enumerate() {
+                    if (gray >> k) & 1 == 1 {
+                        x ^= d;
+                    }
+                }
+                f64::from(x) * scale
+            })
+            .collect()
+    }
+}
+
 /// The first `n` points of the `dims`-dimensional Sobol' sequence, in [0, 1).
 /// `dims` must be at most [`MAX_DIMS`] and `n` at most 2^32 (the caller checks).
 pub fn points(n: usize, dims: usize) -> Vec<Vec<f64>> {
@@ -140,6 +177,15 @@ mod tests {
         ];
         for (got, w) in p.iter().zip(want) {
             assert_eq!(got.as_slice(), w.as_slice());
+        }
+    }
+
+    #[test]
+    fn a_point_read_alone_equals_the_walked_sequence() {
+        let n = 1 << 11;
+        let g = Generator::new(MAX_DIMS);
+        for (i, p) in points(n, MAX_DIMS).iter().enumerate() {
+            assert_eq!(&g.point(i as u64), p, "point {i}");
         }
     }
 

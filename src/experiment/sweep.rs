@@ -12,7 +12,8 @@
 //! depend on threads, shards, interruptions or the order chunks finished in. Memory
 //! holds one chunk's rows per worker, and at the end a bounded block of points.
 
-use super::design::{Experiment, Plan, RunId, value_cell};
+use super::design::{Experiment, Plan, RunId, set_string};
+use super::points::{PointDesign, Points};
 use super::{metrics, summary};
 use crate::engine::{self, RunOptions};
 use crate::model::Scenario;
@@ -25,8 +26,8 @@ use std::ffi::OsString;
 use std::fs;
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 /// The state file of a sweep folder.
@@ -116,10 +117,14 @@ pub struct State {
     pub axes: Vec<String>,
     pub variants: Vec<VariantInfo>,
     pub metrics: Vec<String>,
-    /// Each point's axis values as written in the CSV files.
-    pub points: Vec<Vec<String>>,
-    /// Each point's `--set` strings for its axis values.
-    pub point_sets: Vec<Vec<String>>,
+    /// How many points the design has.
+    pub points: u32,
+    /// What the points are made from: any point is made again from this on demand,
+    /// so a million-point design keeps a small file and its first runs start at once.
+    pub point_design: PointDesign,
+    /// The points of `point_design`, made once per process.
+    #[serde(skip)]
+    cache: PointCache,
     /// How to rerun one row of `runs.csv` alone.
     pub reproduce: String,
     /// The test function evaluated instead of a scenario (method checks only).
@@ -143,6 +148,16 @@ pub struct State {
     /// a shard's `sweep.json`; `merge` writes none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<(u64, u64)>,
+}
+
+/// [`State`]'s points, made when first needed; not part of what a state is.
+#[derive(Debug, Clone, Default)]
+struct PointCache(OnceLock<Arc<Points>>);
+
+impl PartialEq for PointCache {
+    fn eq(&self, _: &PointCache) -> bool {
+        true
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -180,12 +195,9 @@ impl State {
                 })
                 .collect(),
             metrics,
-            points: exp
-                .points
-                .iter()
-                .map(|p| p.iter().map(value_cell).collect())
-                .collect(),
-            point_sets: (0..pl.points).map(|p| exp.point_sets(p)).collect(),
+            points: pl.points,
+            point_design: exp.points.design().clone(),
+            cache: PointCache(Arc::new(exp.points.clone()).into()),
             reproduce: format!(
                 "forumsim run {} --seed SEED --run RUN_INDEX {}--set COMMON... --set VARIANT... --set AXIS=VALUE...",
                 exp.scenario.display(),
@@ -220,9 +232,39 @@ impl State {
         strip(self) == strip(other)
     }
 
+    /// The design's points (made from `point_design` on first use). An error means a
+    /// damaged state file: a design that does not make `points` points.
+    pub fn point_values(&self) -> Result<Arc<Points>, String> {
+        if let Some(p) = self.cache.0.get() {
+            return Ok(p.clone());
+        }
+        let p = Points::new(self.point_design.clone())?;
+        if p.len() != self.points as usize {
+            return Err(format!(
+                "`point_design` makes {} points, not {}",
+                p.len(),
+                self.points
+            ));
+        }
+        Ok(self.cache.0.get_or_init(|| Arc::new(p)).clone())
+    }
+
+    /// Point `p`'s `--set` strings for its axis values.
+    pub fn point_sets(&self, p: u32) -> Vec<String> {
+        let values = self
+            .point_values()
+            .map(|pts| pts.values(p))
+            .unwrap_or_default();
+        self.axes
+            .iter()
+            .zip(&values)
+            .map(|(a, v)| set_string(a, v))
+            .collect()
+    }
+
     fn plan(&self) -> Plan {
         Plan {
-            points: self.points.len() as u32,
+            points: self.points,
             variants: self.variants.len() as u32,
             replicates: self.replicates,
             chunk: self.chunk,
@@ -237,12 +279,13 @@ impl State {
             self.seed,
             self.plan().run_index(id)
         );
+        let point_sets = self.point_sets(id.point);
         let sets = self
             .overrides
             .iter()
             .chain(&self.common)
             .chain(&self.variants[id.variant as usize].set)
-            .chain(&self.point_sets[id.point as usize]);
+            .chain(&point_sets);
         for s in sets {
             c.push_str(&format!(" --set '{s}'"));
         }
@@ -262,12 +305,22 @@ impl State {
         let path = dir.join(STATE);
         match fs::read(&path) {
             Ok(bytes) => {
-                serde_json::from_slice(&bytes)
-                    .map(Some)
-                    .map_err(|e| SweepError::Corrupt {
-                        path,
-                        message: e.to_string(),
-                    })
+                let corrupt = |message: String| SweepError::Corrupt {
+                    path: path.clone(),
+                    message,
+                };
+                let state: State = serde_json::from_slice(&bytes).map_err(|e| {
+                    // A folder of a forumsim that listed every point (before issue #15).
+                    if bytes.windows(14).any(|w| w == b"\"point_sets\": ") {
+                        return SweepError::Usage(format!(
+                            "{}: written by an earlier forumsim, which listed every point; finish the sweep with that version, or start it again in a new folder",
+                            path.display()
+                        ));
+                    }
+                    corrupt(e.to_string())
+                })?;
+                state.point_values().map_err(corrupt)?;
+                Ok(Some(state))
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(io_err(&path, "cannot read")(e)),
@@ -665,6 +718,7 @@ fn run_chunk(
     let mut traces = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());
+    let points = &scen.exp.points;
     for k in pl.chunk_runs(c) {
         let id = pl.run_at(k);
         let run_index = pl.run_index(id);
@@ -676,13 +730,10 @@ fn run_chunk(
             state.seed.to_string(),
             run_index.to_string(),
         ];
-        lead.extend(state.points[id.point as usize].iter().cloned());
+        lead.extend(points.cells(id.point));
         if let Some(f) = &scen.exp.function {
             // A method check: the same row, with the function's value as its metric.
-            let x: Vec<f64> = scen.exp.points[id.point as usize]
-                .iter()
-                .map(|v| v.as_float().unwrap_or(f64::NAN))
-                .collect();
+            let x = points.floats(id.point);
             let mut row = lead;
             row.push(num(f.eval(&x, state.seed, run_index)));
             rows.write_record(&row).map_err(csv_io)?;
@@ -830,6 +881,12 @@ fn write_summary(
         pl.replicates as usize,
         state.metrics.len(),
     );
+    let points = state
+        .point_values()
+        .map_err(|message| SweepError::Corrupt {
+            path: dir.join(STATE),
+            message,
+        })?;
     let lead = 5 + state.axes.len();
     let per_point = (nv * nr * nm).max(1);
     let block = (SUMMARY_BUDGET / per_point).max(1);
@@ -913,7 +970,7 @@ fn write_summary(
                             });
                         }
                         let mut row = vec![p.to_string(), state.variants[v].name.clone()];
-                        row.extend(state.points[p].iter().cloned());
+                        row.extend(points.cells(p as u32));
                         row.push(metric);
                         row.extend(d.iter().map(|&x| num(x)));
                         w.write_record(&row).map_err(csv_io)?;

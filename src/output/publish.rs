@@ -98,7 +98,51 @@ pub fn stage(dir: &Path) -> Result<Staged, OutputError> {
     Ok(Staged {
         dir,
         new: Some(new),
+        mine: None,
     })
+}
+
+/// Which files of a shared folder a writer makes, by their path inside the folder.
+pub type Mine = fn(&Path) -> bool;
+
+/// [`stage`] for a writer that adds its files to a folder it shares with others
+/// (`sensitivity` writes into a sweep folder, whose manifest lists only the sweep's
+/// files; `calibrate` writes no manifest). The new folder starts as the old one,
+/// hard-linked (nothing is copied), less what `mine` says this writer made before: so
+/// the swap replaces this writer's files whole, drops those it no longer makes (a
+/// chart of another outcome, `loo.csv` of an earlier `--leave-out`) and keeps every
+/// other file, in subfolders too (`plots/` holds other commands' charts).
+pub fn stage_into(dir: &Path, mine: Mine) -> Result<Staged, OutputError> {
+    let mut staged = stage(dir)?;
+    staged.mine = Some(mine);
+    if let Some(new) = &staged.new
+        && staged.dir.is_dir()
+    {
+        link_others(&staged.dir, new, Path::new(""), mine)?;
+    }
+    Ok(staged)
+}
+
+/// Links `dir/rel` into `new/rel`, entry by entry, leaving out `mine` and temp files.
+fn link_others(dir: &Path, new: &Path, rel: &Path, mine: Mine) -> Result<(), OutputError> {
+    let from = dir.join(rel);
+    for e in fs::read_dir(&from).map_err(write_err(&from))? {
+        let e = e.map_err(write_err(&from))?;
+        let name = e.file_name();
+        let r = rel.join(&name);
+        if mine(&r) || is_temp(&name.to_string_lossy()) {
+            continue;
+        }
+        let to = new.join(&r);
+        let real_dir = fs::symlink_metadata(e.path()).is_ok_and(|m| m.is_dir());
+        if real_dir {
+            fs::create_dir(&to).map_err(write_err(&to))?;
+            link_others(dir, new, &r, mine)?;
+        } else {
+            link_tree(&e.path(), &to)?;
+        }
+    }
+    Ok(())
 }
 
 /// A batch being written beside its folder; removed unless [`Staged::publish`]ed.
@@ -106,12 +150,22 @@ pub fn stage(dir: &Path) -> Result<Staged, OutputError> {
 pub struct Staged {
     dir: PathBuf,
     new: Option<PathBuf>,
+    /// Set by [`stage_into`]: the writer's own files, the only ones not carried over.
+    mine: Option<Mine>,
 }
 
 impl Staged {
     /// Where to write the new files.
     pub fn path(&self) -> &Path {
         self.new.as_deref().unwrap_or(&self.dir)
+    }
+
+    /// Where `path` (inside [`Staged::path`]) will be once published: to name it.
+    pub fn published(&self, path: &Path) -> PathBuf {
+        match path.strip_prefix(self.path()) {
+            Ok(rel) => self.dir.join(rel),
+            Err(_) => path.to_path_buf(),
+        }
     }
 
     /// Makes the staged folder `dir`, carrying over the files of `dir` that the old
@@ -121,7 +175,7 @@ impl Staged {
         let Some(new) = self.new.take() else {
             return Ok(());
         };
-        let result = publish(&self.dir, &new);
+        let result = publish(&self.dir, &new, self.mine);
         if result.is_err() {
             let _ = fs::remove_dir_all(&new);
         }
@@ -137,14 +191,14 @@ impl Drop for Staged {
     }
 }
 
-fn publish(dir: &Path, new: &Path) -> Result<(), OutputError> {
+fn publish(dir: &Path, new: &Path, mine: Option<Mine>) -> Result<(), OutputError> {
     super::atomic::sync_dir(new);
     if !dir.exists() {
         fs::rename(new, dir).map_err(write_err(dir))?;
         super::atomic::sync_dir(dir.parent().unwrap_or(Path::new(".")));
         return Ok(());
     }
-    carry_over(dir, new)?;
+    carry_over(dir, new, mine)?;
     if exchange(new, dir).is_ok() {
         // `new` now holds the old folder.
         super::atomic::sync_dir(dir.parent().unwrap_or(Path::new(".")));
@@ -223,15 +277,20 @@ pub fn plain_name(name: &str) -> bool {
 }
 
 /// Links every entry of `dir` that forumsim does not own, and that the new batch does
-/// not write itself, into `new`.
-fn carry_over(dir: &Path, new: &Path) -> Result<(), OutputError> {
-    let owned = owned(dir);
+/// not write itself, into `new`. A [`stage_into`] writer owns only `mine` (the rest
+/// was linked at the start; this catches what appeared in `dir` since).
+fn carry_over(dir: &Path, new: &Path, mine: Option<Mine>) -> Result<(), OutputError> {
+    let owned = match mine {
+        Some(_) => BTreeSet::new(),
+        None => owned(dir),
+    };
     let entries = fs::read_dir(dir).map_err(write_err(dir))?;
     for e in entries {
         let e = e.map_err(write_err(dir))?;
         let name = e.file_name();
         let text = name.to_string_lossy();
-        if owned.contains(text.as_ref()) || is_temp(&text) || new.join(&name).exists() {
+        let my_own = mine.is_some_and(|m| m(Path::new(&name)));
+        if owned.contains(text.as_ref()) || my_own || is_temp(&text) || new.join(&name).exists() {
             continue;
         }
         link_tree(&e.path(), &new.join(&name))?;
@@ -408,6 +467,49 @@ mod tests {
         assert!(!dead.exists());
         assert!(dir.join(MANIFEST).is_file(), "the retired folder is back");
         drop(s);
+    }
+
+    #[test]
+    fn a_shared_folder_keeps_the_others_files_and_drops_the_writers_old_ones() {
+        fn mine(p: &Path) -> bool {
+            let s = p.to_string_lossy();
+            s == "mine.csv" || s == "old-mine.csv" || s.starts_with("plots/mine-")
+        }
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        fs::create_dir_all(dir.join("plots")).unwrap();
+        fs::write(dir.join(MANIFEST), r#"{"files": [{"name": "runs.csv"}]}"#).unwrap();
+        for n in ["runs.csv", "mine.csv", "old-mine.csv", "notes.txt"] {
+            fs::write(dir.join(n), "old").unwrap();
+        }
+        for n in ["mine-a.png", "other.png"] {
+            fs::write(dir.join("plots").join(n), "old").unwrap();
+        }
+        let s = stage_into(&dir, mine).unwrap();
+        fs::write(s.path().join("mine.csv"), "new").unwrap();
+        fs::write(s.path().join("plots").join("mine-b.png"), "new").unwrap();
+        // Until published, the folder is the old one, whole.
+        assert_eq!(fs::read_to_string(dir.join("mine.csv")).unwrap(), "old");
+        assert!(dir.join("plots/mine-a.png").is_file());
+        assert_eq!(
+            s.published(&s.path().join("mine.csv")),
+            dir.join("mine.csv")
+        );
+        s.publish().unwrap();
+        assert_eq!(
+            listing(&dir),
+            [
+                "manifest.json",
+                "mine.csv",
+                "notes.txt",
+                "plots",
+                "runs.csv"
+            ]
+        );
+        assert_eq!(listing(&dir.join("plots")), ["mine-b.png", "other.png"]);
+        assert_eq!(fs::read_to_string(dir.join("runs.csv")).unwrap(), "old");
+        assert_eq!(fs::read_to_string(dir.join("mine.csv")).unwrap(), "new");
+        assert_eq!(listing(root.path()), ["out"], "no staging folder is left");
     }
 
     #[test]

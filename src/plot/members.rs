@@ -3,8 +3,10 @@
 //!
 //! Venues that states create exist only in some runs; their median is over the runs
 //! in which they exist that year, and the legend says in how many runs that is, so a
-//! one-run club is not mistaken for a typical outcome. At most [`MAX_LINES`] venues
-//! are drawn (most runs first) to keep the chart readable; the legend counts the rest.
+//! one-run club is not mistaken for a typical outcome. Every venue is drawn and has a
+//! legend entry, each in its own colour and dash ([`style::colour`], [`style::dashed`]).
+//! Lines are drawn at their exact values: a line that coincides with an earlier one
+//! throughout is drawn under it, and its legend entry says which (`itu (= unga)`).
 
 use super::bands::median;
 use super::data::RunData;
@@ -14,9 +16,6 @@ use super::titles::subtitle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// More lines than this would be unreadable at slide size.
-pub const MAX_LINES: usize = 12;
 
 /// One venue's line.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,8 +44,8 @@ pub fn venue_order(d: &RunData) -> Vec<String> {
     order.into_iter().map(str::to_string).collect()
 }
 
-/// The lines to draw, in [`venue_order`], and how many venues were left out.
-pub fn venue_lines(d: &RunData) -> (Vec<VenueLine>, usize) {
+/// The lines to draw, one per venue, in [`venue_order`].
+pub fn venue_lines(d: &RunData) -> Vec<VenueLine> {
     let mut runs: BTreeMap<&str, BTreeSet<u64>> = BTreeMap::new();
     let mut by_year: BTreeMap<(&str, i32), Vec<f64>> = BTreeMap::new();
     for v in &d.venues {
@@ -56,11 +55,8 @@ pub fn venue_lines(d: &RunData) -> (Vec<VenueLine>, usize) {
             .or_default()
             .push(v.members);
     }
-    let order = venue_order(d);
-    let hidden = order.len().saturating_sub(MAX_LINES);
-    let lines = order
+    venue_order(d)
         .iter()
-        .take(MAX_LINES)
         .map(|venue| {
             let venue = venue.as_str();
             VenueLine {
@@ -73,34 +69,24 @@ pub fn venue_lines(d: &RunData) -> (Vec<VenueLine>, usize) {
                     .collect(),
             }
         })
-        .collect();
-    (lines, hidden)
-}
-
-/// Stacking slots that keep coinciding lines visible: a line's slot is the number of
-/// earlier lines it coincides with (within `tol`) in some year. The chart lifts a line
-/// by [`STACK_PX`] pixels per slot, so four venues with all 150 states show as four
-/// adjacent stripes instead of one colour on top of the others.
-pub fn stack_slots(lines: &[VenueLine], tol: f64) -> Vec<u32> {
-    (0..lines.len())
-        .map(|i| {
-            lines[..i]
-                .iter()
-                .filter(|other| {
-                    lines[i].points.iter().any(|&(y, v)| {
-                        other
-                            .points
-                            .iter()
-                            .any(|&(oy, ov)| oy == y && (ov - v).abs() <= tol)
-                    })
-                })
-                .count() as u32
-        })
         .collect()
 }
 
-/// Pixels between stacked coinciding lines (lines are 4 px wide).
-pub const STACK_PX: f64 = 5.0;
+/// For each line, the first earlier line it coincides with throughout (same years,
+/// values within `tol`), if any: drawn under that one, so the legend names it.
+pub fn same_as(lines: &[VenueLine], tol: f64) -> Vec<Option<usize>> {
+    (0..lines.len())
+        .map(|i| {
+            (0..i).find(|&j| {
+                let (a, b) = (&lines[i].points, &lines[j].points);
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b)
+                        .all(|(p, q)| p.0 == q.0 && (p.1 - q.1).abs() <= tol)
+            })
+        })
+        .collect()
+}
 
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> DrawResult {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
@@ -109,7 +95,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
         subtitle(d)
     );
     let body = style::titled(root, "Members per venue", &sub)?;
-    let (lines, hidden) = venue_lines(d);
+    let lines = venue_lines(d);
     let legend_w = 480;
     let (plot, legend) = body.split_horizontally(body.dim_in_pixel().0 as i32 - legend_w);
 
@@ -145,23 +131,20 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
         .draw()
         .map_err(|e| e.to_string())?;
     let total = d.runs.len();
-    let mut entries = Vec::new();
-    let slots = stack_slots(&lines, top * 0.005);
-    let plot_h = f64::from(chart.plotting_area().dim_in_pixel().1.max(1));
-    let per_px = top * 1.05 / plot_h;
-    for (i, l) in lines.iter().enumerate() {
+    let same = same_as(&lines, top * 0.001);
+    // Last venue first, so that of lines that coincide the first in the legend is on
+    // top; each at its exact values.
+    for (i, l) in lines.iter().enumerate().rev() {
         let colour = style::colour(i);
-        let dashed = style::dashed(i);
         let st = colour.stroke_width(4);
-        let lift = f64::from(slots[i]) * STACK_PX * per_px;
-        let pts: Vec<(i32, f64)> = l.points.iter().map(|&(y, v)| (y, v + lift)).collect();
+        let pts: Vec<(i32, f64)> = l.points.clone();
         if style::light(colour) {
             // A dark casing keeps a yellow line visible on white and on other lines.
             chart
                 .draw_series(LineSeries::new(pts.clone(), style::CASING.stroke_width(7)))
                 .map_err(|e| e.to_string())?;
         }
-        if dashed {
+        if style::dashed(i) {
             chart
                 .draw_series(DashedLineSeries::new(pts, 14, 9, st))
                 .map_err(|e| e.to_string())?;
@@ -170,29 +153,39 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
                 .draw_series(LineSeries::new(pts, st))
                 .map_err(|e| e.to_string())?;
         }
-        let label = if l.runs < total {
-            format!("{} ({}/{} runs)", l.venue, l.runs, total)
-        } else {
-            l.venue.clone()
-        };
-        entries.push((label, Swatch::Line { colour, dashed }));
     }
-    if hidden > 0 {
-        let note = format!("+{hidden} more venues, not drawn");
-        entries.push((note, Swatch::Box(WHITE.mix(0.0))));
-    }
-    style::draw_legend(&legend, (10, 30), "venue", &entries)?;
-    if slots.iter().any(|&k| k > 0) {
-        let y = 30 + (entries.len() as i32 + 1) * (style::LEGEND as i32 + 14) + 10;
-        let note = style::font(style::LEGEND).color(&style::GREY);
-        for (i, line) in ["equal lines are stacked", "a few pixels apart"]
-            .iter()
-            .enumerate()
-        {
-            legend
-                .draw(&Text::new(*line, (10, y + i as i32 * 30), note.clone()))
-                .map_err(e)?;
-        }
+    let entries: Vec<(String, Swatch)> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut label = l.venue.clone();
+            if l.runs < total {
+                label.push_str(&format!(" ({}/{} runs)", l.runs, total));
+            }
+            if let Some(j) = same[i] {
+                label.push_str(&format!(" (= {})", lines[j].venue));
+            }
+            let swatch = Swatch::Line {
+                colour: style::colour(i),
+                dashed: style::dashed(i),
+            };
+            (label, swatch)
+        })
+        .collect();
+    let notes: &[&str] = if same.iter().any(Option::is_some) {
+        &["(= x): the same line as x,", "drawn under it"]
+    } else {
+        &[]
+    };
+    let note_h = 32 * notes.len() as i32;
+    let list_h = (legend.dim_in_pixel().1 as i32 - note_h).max(0);
+    let (list_area, note_area) = legend.split_vertically(list_h);
+    style::draw_legend(&list_area, (10, 30), "venue", &entries)?;
+    let note = style::font(style::LEGEND).color(&style::GREY);
+    for (i, line) in notes.iter().enumerate() {
+        note_area
+            .draw(&Text::new(*line, (10, i as i32 * 32 - 8), note.clone()))
+            .map_err(e)?;
     }
     Ok(())
 }

@@ -316,8 +316,8 @@ pub(crate) mod tests {
             texts(&s)
         );
         let d = sample();
-        let (lines, hidden) = members::venue_lines(&d);
-        assert_eq!((lines.len(), hidden), (2, 0));
+        let lines = members::venue_lines(&d);
+        assert_eq!(lines.len(), 2);
         assert_eq!(
             lines[0].points,
             vec![(2000, 100.0), (2001, 101.0), (2002, 102.0)]
@@ -416,7 +416,7 @@ pub(crate) mod tests {
         let anchors = [(100, 100), (100, 100), (104, 102), (990, 500)];
         let sizes = [(60, 20); 4];
         let bounds = (0, 0, 1000, 600);
-        let spots = plane::place_labels(&anchors, &sizes, bounds);
+        let spots = plane::place_labels(&anchors, &sizes, &[], bounds);
         let rects: Vec<_> = spots.iter().map(|&(x, y)| (x, y, x + 60, y + 20)).collect();
         for (i, a) in rects.iter().enumerate() {
             assert!(a.0 >= 0 && a.1 >= 0 && a.2 <= 1000 && a.3 <= 600, "{a:?}");
@@ -428,14 +428,173 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn coinciding_member_lines_are_stacked() {
+    fn coinciding_member_lines_name_the_line_they_lie_under() {
         let line = |v: f64| members::VenueLine {
             venue: "x".into(),
             runs: 1,
             points: vec![(2000, v), (2001, v)],
         };
         let lines = [line(150.0), line(150.0), line(150.2), line(20.0)];
-        assert_eq!(members::stack_slots(&lines, 0.5), vec![0, 1, 2, 0]);
+        assert_eq!(
+            members::same_as(&lines, 0.5),
+            vec![None, Some(0), Some(0), None]
+        );
+    }
+
+    /// A world-like run: 18 venues, four with every state throughout, venues whose
+    /// rules end at one point (three at the frame's corner, (1, 1)), others close by.
+    fn crowded() -> RunData {
+        let mut d = RunData {
+            scenario: "crowded".into(),
+            seed: Some(1),
+            runs: vec![0, 1],
+            ..RunData::default()
+        };
+        let names: Vec<String> = ["unga", "itu", "itu-t", "ietf", "sco", "budapest"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain((0..12).map(|k| format!("gge-{}", 2004 + 2 * k)))
+            .collect();
+        let ends = [
+            (0.15, 0.2, "standards"),
+            (0.15, 0.2, "standards"),
+            (0.15, 0.2, "standards"),
+            (0.151, 0.201, "standards"),
+            (1.0, 1.0, "norms"),
+            (0.2, 0.24, "cybercrime"),
+        ];
+        for run in 0..2u64 {
+            for year in 2000..2010 {
+                d.rounds.push(data::RoundRow {
+                    run,
+                    year,
+                    ami: 0.5,
+                    fragmentation: 0.5,
+                });
+                for (i, v) in names.iter().enumerate() {
+                    let members = if i < 4 { 193.0 } else { 5.0 + i as f64 };
+                    d.venues.push(data::VenueRow {
+                        run,
+                        year,
+                        venue: v.clone(),
+                        members,
+                    });
+                    let (m, s, kind) = match ends.get(i) {
+                        Some(&e) => e,
+                        None => (0.3 + 0.02 * i as f64, 0.45 + 0.01 * (i % 3) as f64, "norms"),
+                    };
+                    d.rules.push(data::RuleRow {
+                        run,
+                        year,
+                        venue: v.clone(),
+                        kind: kind.into(),
+                        m,
+                        s,
+                    });
+                }
+                d.rules.push(data::RuleRow {
+                    run,
+                    year,
+                    venue: "sco".into(),
+                    kind: "cybercrime".into(),
+                    m: 1.0,
+                    s: 1.0,
+                });
+            }
+        }
+        d
+    }
+
+    /// The label boxes of `svg` whose text is one of `labels`.
+    fn boxes_of(svg: &str, labels: &[String]) -> Vec<(String, svgtest::TextBox)> {
+        svgtest::labelled_boxes(svg)
+            .into_iter()
+            .filter(|(t, _)| labels.contains(t))
+            .collect()
+    }
+
+    #[test]
+    fn issue14_14_rules_labels_are_combined_apart_and_inside_the_plot() {
+        let s = render_svg(Chart::Rules, &crowded()).unwrap();
+        // Venues at one point share one label; sco's two rules are one name.
+        let t = texts(&s);
+        for label in ["unga, itu, itu-t, ietf", "sco"] {
+            assert!(t.iter().any(|x| x == label), "{label}: {t:?}");
+        }
+        assert!(!t.iter().any(|x| x == "itu" || x == "itu-t"), "{t:?}");
+        let labels: Vec<String> = t
+            .iter()
+            .filter(|x| {
+                x.starts_with("unga") || x.starts_with("gge-") || *x == "sco" || *x == "budapest"
+            })
+            .cloned()
+            .collect();
+        let b = boxes_of(&s, &labels);
+        assert_eq!(b.len(), 2 + 1 + 12, "{t:?}");
+        // The plot's frame: the axes' extreme tick labels bound it.
+        let ticks = svgtest::labelled_boxes(&s);
+        let tick = |name: &str| -> Vec<svgtest::TextBox> {
+            ticks
+                .iter()
+                .filter(|(t, _)| t == name)
+                .map(|(_, b)| *b)
+                .collect()
+        };
+        let right = tick("1.0")
+            .iter()
+            .map(|b| (b.x0 + b.x1) / 2.0)
+            .fold(f64::MIN, f64::max);
+        let top = tick("1.0")
+            .iter()
+            .map(|b| (b.y0 + b.y1) / 2.0)
+            .fold(f64::MAX, f64::min);
+        let left = tick("0.0").iter().map(|b| b.x1).fold(f64::MIN, f64::max);
+        for (i, (ta, a)) in b.iter().enumerate() {
+            assert!(
+                a.x1 <= right + 1.0 && a.y0 >= top - 1.0 && a.x0 >= left,
+                "{ta} is clipped: {a:?}"
+            );
+            for (tb, o) in &b[i + 1..] {
+                assert!(!a.overlaps(o), "{ta} {a:?} overlaps {tb} {o:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn issue14_14_members_draws_every_venue_in_its_own_colour_and_dash() {
+        let d = crowded();
+        let s = render_svg(Chart::Members, &d).unwrap();
+        let t = texts(&s);
+        assert!(!t.iter().any(|x| x.contains("more venues")), "{t:?}");
+        // Every venue has a legend entry; those under unga's line say so.
+        for v in ["unga", "sco", "gge-2026"] {
+            assert!(t.iter().any(|x| x == v), "{v}: {t:?}");
+        }
+        for v in ["itu", "itu-t", "ietf"] {
+            assert!(
+                t.iter().any(|x| *x == format!("{v} (= unga)")),
+                "{v}: {t:?}"
+            );
+        }
+        let styles: Vec<(RGBColor, bool)> = (0..18)
+            .map(|i| (style::colour(i), style::dashed(i)))
+            .collect();
+        for (i, a) in styles.iter().enumerate() {
+            assert!(!styles[i + 1..].contains(a), "series {i} repeats {a:?}");
+        }
+        // Legend entries do not overlap or leave the image.
+        let entries: Vec<String> = t
+            .iter()
+            .filter(|x| x.starts_with("gge-") || x.starts_with("(= x)"))
+            .cloned()
+            .collect();
+        let b = boxes_of(&s, &entries);
+        for (i, (ta, a)) in b.iter().enumerate() {
+            assert!(a.y1 <= 900.0 && a.x1 <= 1600.0, "{ta} clipped: {a:?}");
+            for (tb, o) in &b[i + 1..] {
+                assert!(!a.overlaps(o), "{ta} overlaps {tb}");
+            }
+        }
     }
 
     #[test]

@@ -43,16 +43,84 @@ pub fn plane<'a, DB: DrawingBackend>(
     Ok(chart)
 }
 
+/// The plotting area of `chart` as a pixel [`Rect`]: labels stay inside it, so none
+/// covers an axis or is clipped by the frame.
+pub fn plot_rect<DB: DrawingBackend>(chart: &Plane<'_, DB>) -> Rect {
+    let area = chart.plotting_area();
+    let (l, t) = area.get_base_pixel();
+    let (w, h) = area.dim_in_pixel();
+    (l, t, l + w as i32, t + h as i32)
+}
+
 /// [`place_labels`] inside the plotting area of `chart`, so no label covers an axis.
 pub fn place_in_plot<DB: DrawingBackend>(
     chart: &Plane<'_, DB>,
     anchors: &[(i32, i32)],
     sizes: &[(i32, i32)],
+    obstacles: &[Rect],
 ) -> Vec<(i32, i32)> {
-    let area = chart.plotting_area();
-    let (l, t) = area.get_base_pixel();
-    let (w, h) = area.dim_in_pixel();
-    place_labels(anchors, sizes, (l, t, l + w as i32, t + h as i32))
+    place_labels(anchors, sizes, obstacles, plot_rect(chart))
+}
+
+/// Markers closer than this many pixels are one place: one label names them all.
+pub const SAME_PLACE_PX: i32 = 8;
+
+/// Groups `anchors` that lie within [`SAME_PLACE_PX`] of the first of a group, in
+/// input order: each group is the indices of its anchors. Venues at the same point
+/// get one combined label instead of a stack of labels fighting for the space.
+pub fn same_place(anchors: &[(i32, i32)]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, &(x, y)) in anchors.iter().enumerate() {
+        let near = groups.iter_mut().find(|g| {
+            let (gx, gy) = anchors[g[0]];
+            (gx - x).abs() <= SAME_PLACE_PX && (gy - y).abs() <= SAME_PLACE_PX
+        });
+        match near {
+            Some(g) => g.push(i),
+            None => groups.push(vec![i]),
+        }
+    }
+    groups
+}
+
+/// The names of a group, each once, in order, joined by ", ".
+pub fn group_text(names: &[&str]) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for n in names {
+        if !seen.contains(n) {
+            seen.push(n);
+        }
+    }
+    seen.join(", ")
+}
+
+/// Marker radius of the `rank`-th of `n` markers at one place: the first drawn is the
+/// largest, each next one smaller, so every one shows as a ring around the next.
+pub fn nested_radius(base: i32, rank: usize, n: usize) -> i32 {
+    base + 5 * (n - 1 - rank) as i32
+}
+
+/// A thin grey line from `anchor` to the nearest point of the label at `spot` of
+/// `size`, when the label was pushed more than 24 px away from its marker.
+pub fn draw_leader<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    anchor: (i32, i32),
+    spot: (i32, i32),
+    size: (i32, i32),
+) -> DrawResult {
+    let near = (
+        anchor.0.clamp(spot.0, spot.0 + size.0),
+        anchor.1.clamp(spot.1, spot.1 + size.1),
+    );
+    let far = (near.0 - anchor.0).abs().max((near.1 - anchor.1).abs());
+    if far > 24 {
+        root.draw(&PathElement::new(
+            vec![anchor, near],
+            style::GREY.mix(0.8).stroke_width(2),
+        ))
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// Draws `text` at `spot` (its top-left corner, as placed) on a white box `pad`
@@ -88,15 +156,24 @@ fn overlaps(a: Rect, b: Rect) -> bool {
 }
 
 /// Top-left corners for labels of pixel sizes `sizes` next to `anchors`: the first of
-/// a fixed list of candidate spots (right, left, above, below, then further out) that
-/// overlaps no label placed before, no anchor's marker, and stays inside `bounds`.
-/// Deterministic, greedy, in input order; falls back to the right-hand spot.
-pub fn place_labels(anchors: &[(i32, i32)], sizes: &[(i32, i32)], bounds: Rect) -> Vec<(i32, i32)> {
-    const GAP: i32 = 14;
-    let markers: Vec<Rect> = anchors
+/// a fixed list of candidate spots (right, left, above, below, the corners, then
+/// further out in rings) that overlaps no label placed before, no anchor's marker, no
+/// other `obstacles` (start markers, say) and stays inside `bounds`. When none is free,
+/// the in-bounds spot with the least overlap (labels count most). Deterministic,
+/// greedy, in input order. A label that lands far from its marker gets a leader line
+/// ([`draw_leader`]).
+pub fn place_labels(
+    anchors: &[(i32, i32)],
+    sizes: &[(i32, i32)],
+    obstacles: &[Rect],
+    bounds: Rect,
+) -> Vec<(i32, i32)> {
+    const GAP: i32 = 16;
+    let mut markers: Vec<Rect> = anchors
         .iter()
-        .map(|&(x, y)| (x - 10, y - 10, x + 10, y + 10))
+        .map(|&(x, y)| (x - 14, y - 14, x + 14, y + 14))
         .collect();
+    markers.extend_from_slice(obstacles);
     let mut placed: Vec<Rect> = Vec::new();
     let mut out = Vec::new();
     for (&(x, y), &(w, h)) in anchors.iter().zip(sizes) {
@@ -112,21 +189,54 @@ pub fn place_labels(anchors: &[(i32, i32)], sizes: &[(i32, i32)], bounds: Rect) 
                 (x - w / 2, y + GAP + d),
             ]);
         }
-        let fits = |&(l, t): &(i32, i32)| {
-            let r = (l, t, l + w, t + h);
-            r.0 >= bounds.0
-                && r.1 >= bounds.1
-                && r.2 <= bounds.2
-                && r.3 <= bounds.3
+        // Further out: rings of eight directions, 40 px apart.
+        for ring in 1..=8 {
+            let r = GAP + ring * 40;
+            candidates.extend([
+                (x + r, y - h / 2),
+                (x - r - w, y - h / 2),
+                (x - w / 2, y - r - h),
+                (x - w / 2, y + r),
+                (x + r, y - r - h),
+                (x - r - w, y - r - h),
+                (x + r, y + r),
+                (x - r - w, y + r),
+            ]);
+        }
+        let inside =
+            |r: Rect| r.0 >= bounds.0 && r.1 >= bounds.1 && r.2 <= bounds.2 && r.3 <= bounds.3;
+        let rect = |&(l, t): &(i32, i32)| (l, t, l + w, t + h);
+        let area = |a: Rect, b: Rect| {
+            i64::from((a.2.min(b.2) - a.0.max(b.0)).max(0))
+                * i64::from((a.3.min(b.3) - a.1.max(b.1)).max(0))
+        };
+        let cost = |r: Rect| {
+            placed.iter().map(|&p| 10 * area(p, r)).sum::<i64>()
+                + markers.iter().map(|&m| area(m, r)).sum::<i64>()
+        };
+        let free = candidates.iter().copied().find(|c| {
+            let r = rect(c);
+            inside(r)
                 && !placed.iter().any(|&p| overlaps(p, r))
                 && !markers.iter().any(|&m| overlaps(m, r))
-        };
-        let spot = candidates
-            .iter()
-            .copied()
-            .find(fits)
-            .unwrap_or(candidates[0]);
-        placed.push((spot.0, spot.1, spot.0 + w, spot.1 + h));
+        });
+        let spot = free.unwrap_or_else(|| {
+            let best = candidates
+                .iter()
+                .copied()
+                .filter(|c| inside(rect(c)))
+                .min_by_key(|c| cost(rect(c)));
+            // Nothing inside (a label wider than the plot): pushed in from the edge.
+            best.unwrap_or((
+                candidates[0]
+                    .0
+                    .clamp(bounds.0, (bounds.2 - w).max(bounds.0)),
+                candidates[0]
+                    .1
+                    .clamp(bounds.1, (bounds.3 - h).max(bounds.1)),
+            ))
+        });
+        placed.push(rect(&spot));
         out.push(spot);
     }
     out

@@ -11,7 +11,9 @@
 use super::bands::median;
 use super::data::RunData;
 use super::members;
-use super::plane::{draw_label, place_in_plot, plane};
+use super::plane::{
+    draw_label, draw_leader, group_text, nested_radius, place_in_plot, plane, same_place,
+};
 use super::render::DrawResult;
 use super::style::{self, Marker, Swatch};
 use super::titles::subtitle;
@@ -108,7 +110,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
             .unwrap_or(venues.len())
     };
     let colour_of = |venue: &str| style::colour(index_of(venue));
-    // Past eight venues the colours repeat (brics-norms-2020 would look like unga):
+    // Past the palette's twelve colours they repeat (a 13th venue would look like unga):
     // those venues get a dashed trajectory and a white centre in their end marker.
     let second_pass = |venue: &str| style::dashed(index_of(venue));
     let mut kinds: Vec<&str> = Vec::new();
@@ -144,45 +146,55 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
                 .map_err(e)?;
         }
     }
+    // End markers: venues (or one venue's rules of several kinds) at one place are
+    // drawn nested, the first largest, so none hides another, and share one label.
+    let ends: Vec<(&Trajectory, (i32, i32))> = list
+        .iter()
+        .filter_map(|t| {
+            let last = t.points.last()?;
+            Some((t, chart.backend_coord(&(last.1, last.2))))
+        })
+        .collect();
+    let at: Vec<(i32, i32)> = ends.iter().map(|e| e.1).collect();
+    let groups = same_place(&at);
+    let mut obstacles = Vec::new();
+    for g in &groups {
+        for (rank, &i) in g.iter().enumerate() {
+            let (t, p) = ends[i];
+            let r = nested_radius(10, rank, g.len());
+            style::draw_marker(root, marker_of(&t.kind), p, r, colour_of(&t.venue).filled())?;
+            if second_pass(&t.venue) {
+                root.draw(&Circle::new(p, 4, WHITE.filled())).map_err(e)?;
+            }
+        }
+        let (x, y) = at[g[0]];
+        let r = nested_radius(10, 0, g.len()) + 4;
+        obstacles.push((x - r, y - r, x + r, y + r));
+    }
+    // Start points are markers too: no label covers one.
+    for t in &list {
+        if let Some(first) = t.points.first() {
+            let (x, y) = chart.backend_coord(&(first.1, first.2));
+            obstacles.push((x - 9, y - 9, x + 9, y + 9));
+        }
+    }
+    let label_font = style::font(style::LABEL);
     let mut anchors = Vec::new();
     let mut sizes = Vec::new();
-    let label_font = style::font(style::LABEL);
-    for t in &list {
-        let Some(last) = t.points.last() else {
-            continue;
-        };
-        let at = chart.backend_coord(&(last.1, last.2));
-        style::draw_marker(
-            root,
-            marker_of(&t.kind),
-            at,
-            10,
-            colour_of(&t.venue).filled(),
-        )?;
-        if second_pass(&t.venue) {
-            root.draw(&Circle::new(at, 4, WHITE.filled())).map_err(e)?;
-        }
-        let (w, h) = root.estimate_text_size(&t.venue, &label_font).map_err(e)?;
-        anchors.push(at);
+    let mut texts = Vec::new();
+    for g in &groups {
+        let names: Vec<&str> = g.iter().map(|&i| ends[i].0.venue.as_str()).collect();
+        let text = group_text(&names);
+        let (w, h) = root.estimate_text_size(&text, &label_font).map_err(e)?;
+        anchors.push(at[g[0]]);
         sizes.push((w as i32, h as i32));
+        texts.push(text);
     }
-    let spots = place_in_plot(&chart, &anchors, &sizes);
-    let labelled = list.iter().filter(|t| !t.points.is_empty());
-    for (((t, spot), size), anchor) in labelled.zip(spots).zip(&sizes).zip(&anchors) {
+    let spots = place_in_plot(&chart, &anchors, &sizes, &obstacles);
+    for (((text, &spot), &size), &anchor) in texts.iter().zip(&spots).zip(&sizes).zip(&anchors) {
         // A label pushed away from its marker gets a thin leader line to it.
-        let near = (
-            anchor.0.clamp(spot.0, spot.0 + size.0),
-            anchor.1.clamp(spot.1, spot.1 + size.1),
-        );
-        let far = (near.0 - anchor.0).abs().max((near.1 - anchor.1).abs());
-        if far > 24 {
-            root.draw(&PathElement::new(
-                vec![*anchor, near],
-                style::GREY.mix(0.8).stroke_width(2),
-            ))
-            .map_err(e)?;
-        }
-        draw_label(root, &t.venue, spot, *size, (3, 1), 0.8, &label_font)?;
+        draw_leader(root, anchor, spot, size)?;
+        draw_label(root, text, spot, size, (3, 1), 0.8, &label_font)?;
     }
 
     let mut entries: Vec<(String, Swatch)> = kinds
@@ -195,7 +207,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
     let y = 30 + (entries.len() as i32 + 2) * (style::LEGEND as i32 + 14);
     let mut notes = vec!["colour = venue", "line = trajectory", "label at final year"];
     if list.iter().any(|t| second_pass(&t.venue)) {
-        notes.extend(["white centre, dashed:", "9th venue on (colours", "repeat)"]);
+        notes.extend(["white centre, dashed:", "13th venue on (colours", "repeat)"]);
     }
     for (i, line) in notes.iter().enumerate() {
         legend

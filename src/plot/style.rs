@@ -43,9 +43,11 @@ pub fn register_font_once() -> bool {
     *OK.get_or_init(|| register_font(FAMILY, FontStyle::Normal, FONT).is_ok())
 }
 
-/// Okabe & Ito (2008) colour-blind-safe palette, ordered for lines on white: yellow
-/// (weakest contrast) comes last.
-pub const PALETTE: [RGBColor; 8] = [
+/// Okabe & Ito's (2008) colour-blind-safe palette, ordered for lines on white, yellow
+/// (weakest contrast) last of the eight; then four of Paul Tol's colour-blind-safe
+/// "muted" colours (indigo, wine, olive, teal), so that a world's dozen venues get a
+/// colour each before any repeats (issue #14 item 14).
+pub const PALETTE: [RGBColor; 12] = [
     RGBColor(0x00, 0x72, 0xB2), // blue
     RGBColor(0xD5, 0x5E, 0x00), // vermillion
     RGBColor(0x00, 0x9E, 0x73), // bluish green
@@ -54,6 +56,10 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(0x56, 0xB4, 0xE9), // sky blue
     RGBColor(0x00, 0x00, 0x00), // black
     RGBColor(0xF0, 0xE4, 0x42), // yellow
+    RGBColor(0x33, 0x22, 0x88), // indigo (Tol)
+    RGBColor(0x88, 0x22, 0x55), // wine (Tol)
+    RGBColor(0x99, 0x99, 0x33), // olive (Tol)
+    RGBColor(0x44, 0xAA, 0x99), // teal (Tol)
 ];
 
 /// The colour of series `i`; past the palette the colours repeat (callers then
@@ -205,7 +211,10 @@ pub fn draw_legend<DB: DrawingBackend>(
     entries: &[(String, Swatch)],
 ) -> Result<(), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let row = LEGEND as i32 + 14;
+    // Rows 40 px apart, closer (down to 32) when that is what fits every entry.
+    let rows = entries.len() as i32 + i32::from(!title.is_empty());
+    let room = area.dim_in_pixel().1 as i32 - at.1;
+    let row = (room / rows.max(1)).clamp(LEGEND as i32 + 6, LEGEND as i32 + 14);
     let (x, mut y) = at;
     if !title.is_empty() {
         area.draw(&Text::new(title.to_string(), (x, y), font(LEGEND)))

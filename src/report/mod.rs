@@ -342,9 +342,6 @@ fn scalar(v: &Value) -> String {
     }
 }
 
-/// Long lists of a sweep manifest, shown as counts.
-const LISTS: [&str; 3] = ["points", "point_sets", "metrics"];
-
 fn manifest_section(out: &mut String, manifest: &Value) {
     out.push_str(
         "<h2>Manifest</h2>\n<p class=\"note\">What was run, as recorded in \
@@ -359,13 +356,15 @@ fn manifest_section(out: &mut String, manifest: &Value) {
         if k == "parameters" {
             continue;
         }
-        if let Some(a) = v.as_array().filter(|_| LISTS.contains(&k.as_str())) {
-            let shown = if k == "metrics" {
-                strings(v).join(", ")
-            } else {
-                format!("{} (listed in manifest.json)", a.len())
-            };
-            rows.push((k.clone(), shown));
+        if k == "metrics" && v.is_array() {
+            rows.push((k.clone(), strings(v).join(", ")));
+            continue;
+        }
+        // An external design's rows, as given: a count here.
+        if let Some(n) = v.get("rows").and_then(Value::as_array).map(Vec::len) {
+            let mut v = v.clone();
+            v["rows"] = Value::String(format!("{n} (listed in manifest.json)"));
+            flatten(k, &v, &mut rows);
             continue;
         }
         flatten(k, v, &mut rows);

@@ -23,8 +23,9 @@ pub const MAX_STATE_VENUES: u64 = 50_000_000;
 /// try, 10,000 is 0.4 ms per proposal and round.
 pub const MAX_NEGOTIATION_ROUNDS: i64 = 10_000;
 
-/// Points of an experiment's design times its axes: the values are held in memory and
-/// written into `sweep.json` (about 100 bytes each, twice: as CSV cells and as `--set`
-/// strings), before the first run. 1,048,576 values is a 100 MB `sweep.json`, written
-/// in about 2 s; a million-sample Latin hypercube on one axis fits.
+/// Points of an experiment's design times its axes. `sweep.json` records the design,
+/// not its points (grid and Sobol' points are made on demand); a Latin hypercube or
+/// Morris design is drawn whole (the draw is sequential), 8 bytes a value, and
+/// `sensitivity` holds every point's values: 1,048,576 values is 8 MB of them. A
+/// million-sample Latin hypercube on one axis fits.
 pub const MAX_DESIGN_VALUES: u64 = 1 << 20;
