@@ -364,10 +364,12 @@ range = [-0.1, 0.2]
     assert!(points.lines().skip(2).all(|l| cells(l)[1] != "scenario"));
 
     // A knob the scenario leaves at its default.
-    let unset = cal.replace("name = \"yes_bias\"", "name = \"cohesion\"").replace(
-        "set = [\"parameters.yes_bias\"]",
-        "set = [\"bloc.north.cohesion\"]",
-    );
+    let unset = cal
+        .replace("name = \"yes_bias\"", "name = \"cohesion\"")
+        .replace(
+            "set = [\"parameters.yes_bias\"]",
+            "set = [\"bloc.north.cohesion\"]",
+        );
     fs::write(dir.path().join("cal.toml"), unset).unwrap();
     let (code, _, err) = calibrate(dir.path(), "out2");
     assert_eq!(code, 2, "{err}");

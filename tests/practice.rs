@@ -235,7 +235,10 @@ introduced_year = 2002
                 })
                 .unwrap()
         };
-        assert!(row("welcome") > row("report"), "run {seed_run}: decided after it");
+        assert!(
+            row("welcome") > row("report"),
+            "run {seed_run}: decided after it"
+        );
         assert_eq!(
             r.decisions[row("welcome")].position,
             r.decisions[row("report")].position,
