@@ -5,6 +5,9 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+mod common;
+use common::names;
+
 const BIN: &str = env!("CARGO_BIN_EXE_forumsim");
 
 const CALIBRATION: &str = r#"
@@ -383,16 +386,6 @@ range = [-0.1, 0.2]
     let (code, _, err) = calibrate(dir.path(), "out3");
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("outside its range [0.1, 0.2]"), "{err}");
-}
-
-/// Names in `dir`, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]

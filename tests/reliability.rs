@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{BIN, arg, forumsim, stderr};
+use common::{BIN, arg, forumsim, names, stderr};
 use forumsim::experiment::design;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -365,15 +365,6 @@ fn run_into(out: &Path, extra: &[&str]) -> Output {
     forumsim(&args)
 }
 
-fn listing(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
-
 #[test]
 fn issue15_4_kill_during_a_run_leaves_the_old_or_the_new_folder() {
     let tmp = tempfile::tempdir().unwrap();
@@ -423,11 +414,11 @@ fn issue15_4_kill_during_a_run_leaves_the_old_or_the_new_folder() {
     // The next run cleans up what the killed ones left (their staging folders).
     let o = run_into(&out, &["--runs", "2"]);
     assert_eq!(code(&o), Some(0), "{}", stderr(&o));
-    assert_eq!(listing(tmp.path()), ["out"]);
+    assert_eq!(names(tmp.path()), ["out"]);
     assert!(
-        !listing(&out).iter().any(|n| n.starts_with('.')),
+        !names(&out).iter().any(|n| n.starts_with('.')),
         "{:?}",
-        listing(&out)
+        names(&out)
     );
 }
 
@@ -499,7 +490,7 @@ fn issue15_4_a_validate_folder_is_swapped_in_whole_and_vouched_for() {
     ]);
     assert_eq!(code(&o), Some(0), "{}", stderr(&o));
     assert_eq!(fs::read_to_string(&notes).unwrap(), "mine");
-    assert_eq!(listing(tmp.path()), ["a"], "staging folders left behind");
+    assert_eq!(names(tmp.path()), ["a"], "staging folders left behind");
     assert_eq!(code(&forumsim(&["report", &arg(&a), "-q"])), Some(0));
     // A table of another batch (here: one row more) is refused.
     let table = fs::read_to_string(a.join("facts.csv")).unwrap();
@@ -525,7 +516,7 @@ fn issue15_4_stale_temp_files_and_staging_folders_are_cleaned() {
     fs::write(out.join(".rounds.csv.999999999-0.tmp"), "half").unwrap();
     fs::create_dir(tmp.path().join(".out.new-999999999-0")).unwrap();
     assert_eq!(code(&run_into(&out, &["--runs", "2"])), Some(0));
-    assert_eq!(listing(tmp.path()), ["out"]);
+    assert_eq!(names(tmp.path()), ["out"]);
     assert!(!out.join(".rounds.csv.999999999-0.tmp").exists());
 }
 

@@ -184,15 +184,8 @@ fn headless(browser: &Path, page: &Path, extra: &[String]) -> (String, String) {
     let profile = tempfile::tempdir().unwrap();
     let url = format!("file://{}", page.canonicalize().unwrap().display());
     let mut child = Command::new(browser)
+        .args(common::HEADLESS)
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
             "--enable-logging=stderr",
             "--v=0",
             // Let the embedded web font load before the page is dumped or captured.

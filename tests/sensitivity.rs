@@ -7,6 +7,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::names;
+
 const FIX: &str = "tests/fixtures/sensitivity";
 
 fn root() -> PathBuf {
@@ -548,16 +551,6 @@ fn the_documented_stylized_indices_are_todays() {
         "docs/SENSITIVITY.md's stylized Sobol' block is stale; today's block:\n{}",
         want.join("\n")
     );
-}
-
-/// Names in `dir`, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]

@@ -104,22 +104,12 @@ mod browser {
             let (rx, from_chrome) = std::io::pipe().unwrap();
             let (a, b) = (to_chrome.as_raw_fd(), from_chrome.as_raw_fd());
             let mut cmd = Command::new(browser);
-            cmd.args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--remote-debugging-pipe",
-                "--window-size=1400,1000",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg("about:blank")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            cmd.args(crate::common::HEADLESS)
+                .args(["--remote-debugging-pipe", "--window-size=1400,1000"])
+                .arg(format!("--user-data-dir={}", profile.path().display()))
+                .arg("about:blank")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
             // SAFETY: only async-signal-safe calls (fcntl, dup2) between fork and exec.
             unsafe {
                 cmd.pre_exec(move || {

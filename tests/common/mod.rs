@@ -76,3 +76,26 @@ pub fn chromium() -> Option<std::path::PathBuf> {
         .flat_map(|d| [d.join("chromium"), d.join("chromium-browser")])
         .find(|p| p.is_file())
 }
+
+/// The names of the entries of `dir`, sorted (what a folder holds, for comparisons).
+pub fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// The flags every headless Chromium of the tests starts with: no sandbox (containers),
+/// no GPU, and no network of its own, so a test sees only the page it loads.
+pub const HEADLESS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
