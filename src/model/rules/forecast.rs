@@ -36,6 +36,7 @@ struct Scratch {
     raw: Vec<f64>,
     means: Vec<f64>,
     blocs: vote::BlocScratch,
+    parts: vote::PassParts,
 }
 
 /// [`pass_probability`] with reused buffers.
@@ -60,6 +61,7 @@ fn pass_probability_in(
         world.venues[v].stakeholders,
         stake,
         world.break_cost(v),
+        &mut sc.parts,
     )
 }
 
@@ -145,14 +147,16 @@ fn forecast_tabling(
     let p_pass = pass_probability_in(world, v, el, &subject, sponsors, venue.decision, scratch);
     let (quiet, votes) = match venue.decision {
         Decision::ConsensusFirst { .. } if split => (
-            vote::quiet(world, el, &scratch.means, sponsors, world.break_cost(v)),
+            scratch.parts.quiet.unwrap_or_else(|| {
+                vote::quiet(world, el, &scratch.means, sponsors, world.break_cost(v))
+            }),
             true,
         ),
         Decision::Majority { .. } | Decision::Supermajority { .. } => (0.0, true),
         _ => (1.0, false),
     };
     let dissent = if split && votes && venue.reach == Reach::Members {
-        vote::no_power(world, el, &scratch.means, sponsors)
+        vote::no_power_of(world, el, &scratch.means, sponsors, &scratch.parts)
     } else {
         0.0
     };

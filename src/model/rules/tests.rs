@@ -466,6 +466,68 @@ fn consensus_first_adopts_without_a_vote_unless_someone_objects() {
     assert!(!vote::objects(-0.1, 0.5, band, 0.3));
 }
 
+/// What `p_pass` keeps for the sponsor's weighing (the chance nobody objects, each
+/// voter's presence × P(no)) is, bit for bit, what `quiet` and `no_power` compute
+/// afresh, under every rule that keeps it; a rule that keeps nothing falls back.
+#[test]
+fn the_parts_a_forecast_keeps_are_the_ones_computed_afresh() {
+    let mut sc = toy();
+    sc.params.break_cost = 0.2;
+    sc.params.vote_noise = 0.2;
+    for decision in [
+        Decision::ConsensusFirst { threshold: 0.5 },
+        Decision::Majority { threshold: 0.5 },
+        Decision::Consensus,
+        Decision::RoughConsensus { threshold: 0.5 },
+    ] {
+        sc.venues[UNGA].decision = decision;
+        let w = world(&sc);
+        let el = Electorate::forecast(&w, UNGA, None);
+        for sponsor in [None, Some(6)] {
+            let sponsors = Sponsors::of(&w, sponsor, &[]);
+            for q in [Pos::new(0.3, 0.3), Pos::new(0.55, 0.5), Pos::new(0.8, 0.8)] {
+                let subject = Subject::Rule {
+                    q,
+                    reference: sc.legacy,
+                };
+                let raw = vote::raw_deltas(&w, &el, &subject, &sponsors);
+                let means = vote::mean_deltas(&w, &el, &raw, &sponsors);
+                let mut parts = vote::PassParts::default();
+                let p = vote::p_pass(
+                    &w,
+                    &el,
+                    &means,
+                    &sponsors,
+                    decision,
+                    w.venues[UNGA].stakeholders,
+                    0.0,
+                    w.break_cost(UNGA),
+                    &mut parts,
+                );
+                assert!((0.0..=1.0).contains(&p));
+                let quiet = vote::quiet(&w, &el, &means, &sponsors, w.break_cost(UNGA));
+                let keeps_quiet = matches!(
+                    decision,
+                    Decision::Consensus | Decision::ConsensusFirst { .. }
+                );
+                assert_eq!(
+                    parts.quiet.map(f64::to_bits),
+                    keeps_quiet.then(|| quiet.to_bits())
+                );
+                let head_count = matches!(
+                    decision,
+                    Decision::Majority { .. } | Decision::ConsensusFirst { .. }
+                );
+                assert_eq!(parts.no.len(), if head_count { el.parts.len() } else { 0 });
+                let afresh = vote::no_power(&w, &el, &means, &sponsors);
+                let kept = vote::no_power_of(&w, &el, &means, &sponsors, &parts);
+                assert_eq!(kept.to_bits(), afresh.to_bits(), "{decision:?} at {q:?}");
+                assert!(afresh > 0.0);
+            }
+        }
+    }
+}
+
 /// The forecast of a consensus-first decision (no objection, else the vote) matches the
 /// frequency of sampled decisions.
 #[test]

@@ -515,7 +515,10 @@ pub fn p_pass(
     stakeholders: Stakeholders,
     stake_vote: f64,
     break_cost: f64,
+    parts: &mut PassParts,
 ) -> f64 {
+    parts.quiet = None;
+    parts.no.clear();
     // A venue that cannot muster a quorum decides nothing (§7.8): no pass to forecast.
     if el.presence.iter().sum::<f64>() < world.p.min_present {
         return 0.0;
@@ -535,16 +538,28 @@ pub fn p_pass(
         };
         (pres * py, pres * pn)
     };
+    // Each voter's presence × P(no), kept for `no_power_of` as the head count reads it.
+    let no = &mut parts.no;
+    let recorded = |k: usize, i: StateIx| -> (f64, f64) {
+        let (py, pn) = probs(k, i);
+        no.push(pn);
+        (py, pn)
+    };
     match decision {
-        Decision::Consensus => quiet(world, el, means, sponsors, break_cost),
+        Decision::Consensus => {
+            let q = quiet(world, el, means, sponsors, break_cost);
+            parts.quiet = Some(q);
+            q
+        }
         Decision::Majority { threshold: t } | Decision::Supermajority { threshold: t } => {
-            majority_pass(el, t, probs)
+            majority_pass(el, t, recorded)
         }
         Decision::ConsensusFirst { threshold: t } => {
             // Adopted without a vote when nobody objects; otherwise the vote decides. The
             // two are treated as independent (an objection is one strongly negative draw).
             let q = quiet(world, el, means, sponsors, break_cost);
-            q + (1.0 - q) * majority_pass(el, t, probs)
+            parts.quiet = Some(q);
+            q + (1.0 - q) * majority_pass(el, t, recorded)
         }
         Decision::RoughConsensus { threshold: t } => {
             let (mut mean, mut var) = (0.0, 0.0);
@@ -605,6 +620,43 @@ pub fn quiet(
     p
 }
 
+/// What [`p_pass`] computed on its way that a forecast reads again (ODD 7.3: the
+/// sponsor weighs the chance of a quiet adoption and the dissent of a split vote): the
+/// probability nobody objects, where the rule asked for it, and each participant's
+/// presence × P(no), where a head count was forecast. Reading them instead of computing
+/// them again halves the normal CDFs of a consensus-first forecast; the values are the
+/// same floating-point operations, so forecasts are bit-identical.
+#[derive(Debug, Clone, Default)]
+pub struct PassParts {
+    /// [`quiet`] of the forecast, if the decision rule computed it.
+    pub quiet: Option<f64>,
+    /// Presence × P(no) per participant (in `el.parts` order), if a head count was
+    /// forecast; empty otherwise.
+    pub no: Vec<f64>,
+}
+
+/// [`no_power`] from the presence × P(no) that [`p_pass`] kept in `parts`, or computed
+/// afresh when it kept none.
+pub fn no_power_of(
+    world: &World,
+    el: &Electorate,
+    means: &[f64],
+    sponsors: &Sponsors,
+    parts: &PassParts,
+) -> f64 {
+    if parts.no.len() != el.parts.len() {
+        return no_power(world, el, means, sponsors);
+    }
+    let mut d = 0.0;
+    for (k, &i) in el.parts.iter().enumerate() {
+        if sponsors.contains(i) {
+            continue;
+        }
+        d += parts.no[k] * world.sc.states[i].power;
+    }
+    d
+}
+
 /// The expected power of the participants who would vote no (presence × P(no) ×
 /// power): the part of the world a text adopted by vote would not bind (§2 `reach`).
 pub fn no_power(world: &World, el: &Electorate, means: &[f64], sponsors: &Sponsors) -> f64 {
@@ -627,7 +679,11 @@ pub fn no_power(world: &World, el: &Electorate, means: &[f64], sponsors: &Sponso
 
 /// Pass probability of a head-count vote with threshold `t`: a normal approximation of
 /// the Poisson-binomial margin, `probs(k, i)` giving voter k's (P yes, P no).
-fn majority_pass(el: &Electorate, t: f64, probs: impl Fn(usize, StateIx) -> (f64, f64)) -> f64 {
+fn majority_pass(
+    el: &Electorate,
+    t: f64,
+    mut probs: impl FnMut(usize, StateIx) -> (f64, f64),
+) -> f64 {
     let (mut mean, mut var) = (0.0, 0.0);
     for (k, &i) in el.parts.iter().enumerate() {
         let (py, pn) = probs(k, i);
