@@ -10,6 +10,7 @@ use forumsim::engine::RunOptions;
 use forumsim::{experiment, output, scenario};
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::time::Instant;
 
 fn main() -> ExitCode {
@@ -92,18 +93,40 @@ fn run(args: RunArgs) -> Result<(), CliError> {
         states: args.states,
         why: false,
     };
-    let results = plan::guarded(&loaded, &pool, &runs, || {
-        experiment::run_batch(sc, &runs, opts)
-    })?;
     let tables = output::Tables {
         votes,
         states: args.states,
         votes_on,
     };
+    // Each run's rows are formatted by the worker that played it and appended to the
+    // staged tables in run order as the runs finish: the batch is never held whole
+    // (issue #17 item 1). The folder is swapped in only once complete, as before.
+    let layout = output::Layout::new(&out, sc.start_year, &tables);
+    let mut writer = output::BatchWriter::create(&out, &layout)?;
+    let (stop, done) = (AtomicBool::new(false), AtomicUsize::new(0));
+    plan::guarded(&loaded, &pool, &runs, || {
+        experiment::batch::run_streamed(
+            sc,
+            &runs,
+            opts,
+            &stop,
+            &done,
+            |r| layout.format(&r),
+            |rows| writer.push(rows?),
+        )
+    })??;
     let batch = loaded.batch(&runs, pool.current_num_threads(), tables, started);
-    let manifest = output::write_batch(&out, &batch, &results)?;
+    let written = writer.finish(&batch)?;
     if !args.quiet {
-        print(|w| output::summary::write_results(w, &manifest, &out, &results))?;
+        print(|w| {
+            output::summary::write_results(
+                w,
+                &written.manifest,
+                &out,
+                written.runs,
+                written.final_ami,
+            )
+        })?;
     }
     if args.plot {
         cli::plot::plot_folder(&out, forumsim::plot::Format::Both, args.quiet)?;

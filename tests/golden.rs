@@ -20,7 +20,7 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn run_into(dir: &Path) {
+fn run_into(dir: &Path, threads: &str) {
     let out = Command::new(env!("CARGO_BIN_EXE_forumsim"))
         .args([
             "run",
@@ -28,7 +28,7 @@ fn run_into(dir: &Path) {
             "--runs",
             "2",
             "--threads",
-            "2",
+            threads,
             "--quiet",
             "--out",
         ])
@@ -43,32 +43,77 @@ fn run_into(dir: &Path) {
     );
 }
 
+/// On one thread and on two: `run` writes each run's rows as the runs finish, in run
+/// order (issue #17 item 1), and the bytes are those of the golden files, which were
+/// written when the whole batch was collected first.
 #[test]
 fn two_stylized_runs_match_the_golden_files() {
-    let dir = tempfile::tempdir().unwrap();
-    run_into(dir.path());
     let golden = root().join("tests/golden/stylized");
-    if std::env::var_os("FORUMSIM_BLESS").is_some() {
-        std::fs::create_dir_all(&golden).unwrap();
+    for threads in ["2", "1"] {
+        let dir = tempfile::tempdir().unwrap();
+        run_into(dir.path(), threads);
+        if std::env::var_os("FORUMSIM_BLESS").is_some() {
+            std::fs::create_dir_all(&golden).unwrap();
+            for f in FILES {
+                std::fs::copy(dir.path().join(f), golden.join(f)).unwrap();
+            }
+            return;
+        }
         for f in FILES {
-            std::fs::copy(dir.path().join(f), golden.join(f)).unwrap();
-        }
-        return;
-    }
-    for f in FILES {
-        let want = std::fs::read_to_string(golden.join(f)).unwrap_or_else(|e| {
-            panic!("tests/golden/stylized/{f}: {e} (FORUMSIM_BLESS=1 creates it)")
-        });
-        let got = std::fs::read_to_string(dir.path().join(f)).unwrap();
-        if got != want {
-            let line = got.lines().zip(want.lines()).position(|(a, b)| a != b);
-            panic!(
-                "{f} differs from the golden file (first differing line: {:?}); if the change \
-                 is intended, regenerate with FORUMSIM_BLESS=1 cargo test --test golden",
-                line.map(|l| l + 1)
-            );
+            let want = std::fs::read_to_string(golden.join(f)).unwrap_or_else(|e| {
+                panic!("tests/golden/stylized/{f}: {e} (FORUMSIM_BLESS=1 creates it)")
+            });
+            let got = std::fs::read_to_string(dir.path().join(f)).unwrap();
+            if got != want {
+                let line = got.lines().zip(want.lines()).position(|(a, b)| a != b);
+                panic!(
+                    "{f} with --threads {threads} differs from the golden file (first differing \
+                     line: {:?}); if the change is intended, regenerate with FORUMSIM_BLESS=1 \
+                     cargo test --test golden",
+                    line.map(|l| l + 1)
+                );
+            }
         }
     }
+}
+
+/// A batch of more runs than `run` keeps in flight (four per thread), with every
+/// table: streamed on one and on two threads, the folders are identical byte for byte,
+/// and `verify`, which collects its re-run whole before writing it, finds the same
+/// bytes (issue #17 item 1).
+#[test]
+fn a_streamed_batch_is_the_collected_batch_whatever_the_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut dirs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = tmp.path().join(format!("j{threads}"));
+        forumsim(&[
+            "run",
+            "scenarios/stylized.toml",
+            "--set",
+            "rounds=4",
+            "--runs",
+            "40",
+            "--votes",
+            "--states",
+            "--threads",
+            threads,
+            "-q",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        dirs.push(out);
+    }
+    let mut files = FILES.to_vec();
+    files.extend(["votes.csv", "attention.csv"]);
+    for f in files {
+        let (a, b) = (
+            std::fs::read(dirs[0].join(f)).unwrap(),
+            std::fs::read(dirs[1].join(f)).unwrap(),
+        );
+        assert!(a == b, "{f}: --threads 1 and --threads 2 differ");
+    }
+    forumsim(&["verify", dirs[1].to_str().unwrap(), "-q"]);
 }
 
 /// Runs `forumsim ARGS` in the crate root and checks it succeeded.

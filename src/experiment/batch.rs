@@ -3,6 +3,7 @@
 //! stopped between rounds. One loader for all of them, so that the page and the
 //! command line it shows write the same bytes.
 
+use super::stream::Streamed;
 use crate::engine::{self, RunOptions, RunResult};
 use crate::model::Scenario;
 use crate::output::{Batch, Tables};
@@ -119,6 +120,52 @@ pub fn run_batch_stoppable(
     results.into_iter().collect()
 }
 
+/// Runs in flight per worker thread in [`run_streamed`]: enough that a slow run does
+/// not idle the other workers for long, few enough that memory does not grow with the
+/// batch (a world run's results are ≈ 180 kB).
+pub const IN_FLIGHT_PER_THREAD: usize = 4;
+
+/// A batch that never holds all its results (issue #17 item 1): each run is played
+/// (stopping as [`run_batch_stoppable`] does) and turned into `work(result)` by the
+/// worker that played it, on the current rayon pool, and the products reach `sink` in
+/// run order as the runs finish, with at most [`IN_FLIGHT_PER_THREAD`] runs per worker
+/// in flight ([`super::stream::in_order`]). `forumsim run` formats each run's rows in
+/// `work` and appends them to its files in `sink`: the same bytes as
+/// [`super::run_batch`] then [`crate::output::write_batch`].
+pub fn run_streamed<T, E>(
+    scenario: &Scenario,
+    runs: &[u64],
+    opts: RunOptions,
+    stop: &AtomicBool,
+    done: &AtomicUsize,
+    work: impl Fn(RunResult) -> T + Sync,
+    mut sink: impl FnMut(T) -> Result<(), E> + Send,
+) -> Result<Streamed, E>
+where
+    T: Send,
+    E: Send,
+{
+    let window = IN_FLIGHT_PER_THREAD * rayon::current_num_threads();
+    super::stream::in_order(
+        runs.len(),
+        window,
+        |i| {
+            let mut stepper = engine::Stepper::new(scenario, runs[i], opts);
+            loop {
+                if stop.load(Ordering::Relaxed) {
+                    return None;
+                }
+                if !stepper.step() {
+                    break;
+                }
+            }
+            done.fetch_add(1, Ordering::Relaxed);
+            Some(work(stepper.finish()))
+        },
+        |_, t| sink(t),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +187,63 @@ mod tests {
         let b = super::super::run_batch(&l.scenario, &runs, opts);
         assert_eq!(done.load(Ordering::Relaxed), 3);
         assert!(a == b, "the same runs");
+    }
+
+    #[test]
+    fn a_streamed_batch_hands_over_the_plain_batchs_runs_in_order_holding_few() {
+        let l = stylized();
+        let runs: Vec<u64> = (0..24).collect();
+        let opts = RunOptions::default();
+        let plain = super::super::run_batch(&l.scenario, &runs, opts);
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let (stop, done) = (AtomicBool::new(false), AtomicUsize::new(0));
+            let mut got = Vec::new();
+            let st = pool
+                .install(|| {
+                    run_streamed(&l.scenario, &runs, opts, &stop, &done, Box::new, |r| {
+                        got.push(*r);
+                        Ok::<(), ()>(())
+                    })
+                })
+                .unwrap();
+            assert!(st.complete && st.handed == 24, "{st:?}");
+            assert!(
+                got == plain,
+                "{threads} threads: the same runs in run order"
+            );
+            // What bounds memory: never more than a few runs per worker at once,
+            // however long the batch.
+            assert!(
+                st.max_in_flight <= IN_FLIGHT_PER_THREAD * threads,
+                "{threads} threads: {st:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_stopped_streamed_batch_is_incomplete() {
+        let l = stylized();
+        let (stop, done) = (AtomicBool::new(true), AtomicUsize::new(0));
+        let mut n = 0;
+        let st = run_streamed(
+            &l.scenario,
+            &[0, 1, 2],
+            RunOptions::default(),
+            &stop,
+            &done,
+            |_| (),
+            |()| {
+                n += 1;
+                Ok::<(), ()>(())
+            },
+        )
+        .unwrap();
+        assert!(!st.complete);
+        assert_eq!((n, done.load(Ordering::Relaxed)), (0, 0));
     }
 
     #[test]

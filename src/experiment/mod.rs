@@ -2,10 +2,11 @@
 //! counted as the batch commands do: [`batch`]); and sweeps: experiment files
 //! ([`design`]), designs made elsewhere ([`extdesign`]), a design's points made on
 //! demand from its description ([`points`]), outcome metrics ([`metrics`]), statistics
-//! ([`summary`]) and the chunked, resumable, shardable runner ([`sweep`]). Sensitivity analysis: the Sobol'
-//! sequence ([`sobolseq`]), Saltelli and Morris designs ([`sensdesign`]), test
-//! functions for method checks ([`testfn`]), the estimators ([`sensitivity`]) and
-//! their input and output files ([`sensio`]).
+//! ([`summary`]) and the chunked, resumable, shardable runner ([`sweep`]). Runs handed
+//! over in order as they finish, a bounded number at a time: [`stream`]. Sensitivity
+//! analysis: the Sobol' sequence ([`sobolseq`]), Saltelli and Morris designs
+//! ([`sensdesign`]), test functions for method checks ([`testfn`]), the estimators
+//! ([`sensitivity`]) and their input and output files ([`sensio`]).
 
 pub mod batch;
 pub mod design;
@@ -16,6 +17,7 @@ pub mod sensdesign;
 pub mod sensio;
 pub mod sensitivity;
 pub mod sobolseq;
+pub mod stream;
 pub mod summary;
 pub mod sweep;
 pub mod testfn;

@@ -22,12 +22,15 @@ pub mod vouch;
 pub use folder::{Batch, FileInfo, MANIFEST, OutputError, RESOLVED, Tables};
 pub use manifest::{Manifest, sha256_hex};
 pub use tables::{
-    ADMISSIONS, ATTENTION, CHOICES, DECISIONS, ELECTIONS, ROUNDS, RULES, VENUES, VOTES,
+    ADMISSIONS, ATTENTION, CHOICES, DECISIONS, ELECTIONS, Layout, ROUNDS, RULES, RunRows, VENUES,
+    VOTES,
 };
 
 use crate::engine::RunResult;
-use std::io;
-use std::path::Path;
+use atomic::AtomicFile;
+use sha2::{Digest, Sha256};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 /// Creates `dir` (and parents), checks that it is writable and removes an old
 /// manifest. Call it before a long batch to fail fast; [`write_batch`] calls it too.
@@ -50,54 +53,154 @@ pub fn check_out_dir(dir: &Path) -> Result<(), OutputError> {
 
 /// Writes every table of `results` (in run order) and then the manifest into `dir`,
 /// atomically as a whole: `dir` holds the previous batch until the new one is
-/// complete ([`publish`]). Returns the manifest written.
+/// complete ([`publish`]). Returns the manifest written. A batch that should not be
+/// held in memory whole streams into a [`BatchWriter`] instead (`forumsim run`), with
+/// the same bytes.
 pub fn write_batch(
     dir: &Path,
     batch: &Batch<'_>,
     results: &[RunResult],
 ) -> Result<Manifest, OutputError> {
-    let staged = publish::stage(dir)?;
-    let manifest = write_tables(staged.path(), batch, results)?;
-    staged.publish()?;
-    Ok(manifest)
+    let layout = Layout::new(dir, batch.scenario.start_year, &batch.tables);
+    let mut w = BatchWriter::create(dir, &layout)?;
+    for r in results {
+        w.push(layout.format(r)?)?;
+    }
+    Ok(w.finish(batch)?.manifest)
 }
 
-/// [`write_batch`]'s files, written into the (new, empty) folder `dir`.
-fn write_tables(
-    dir: &Path,
-    batch: &Batch<'_>,
-    results: &[RunResult],
-) -> Result<Manifest, OutputError> {
-    let year = batch.scenario.start_year;
-    let mut files = vec![
-        tables::write_rounds(dir, year, results)?,
-        tables::write_venues(dir, year, results)?,
-        tables::write_rules(dir, year, results)?,
-        tables::write_decisions(dir, year, results)?,
-        tables::write_admissions(dir, year, results)?,
-        tables::write_elections(dir, year, results)?,
-        tables::write_choices(dir, year, results)?,
-    ];
-    // The folder is new: an optional table of an earlier batch is not carried over
-    // (the old manifest lists it), so it cannot pass for this batch's.
-    if batch.tables.votes {
-        let on = batch.tables.votes_on.as_ref();
-        files.push(tables::write_votes(dir, year, results, on)?);
+/// One table of a batch being written: the (staged) file, its SHA-256 so far and
+/// its rows.
+struct TableFile {
+    name: &'static str,
+    /// Where the file will be once published (for error messages).
+    path: PathBuf,
+    file: AtomicFile,
+    hash: Sha256,
+    rows: u64,
+}
+
+impl TableFile {
+    fn append(&mut self, bytes: &[u8]) -> Result<(), OutputError> {
+        self.hash.update(bytes);
+        self.file
+            .write_all(bytes)
+            .map_err(|source| OutputError::Write {
+                path: self.path.clone(),
+                source,
+            })
     }
-    if batch.tables.states {
-        files.push(tables::write_attention(dir, year, results)?);
+}
+
+/// A batch's folder being written run by run, in run order, as the runs finish
+/// (issue #17 item 1): each run's rows arrive formatted ([`Layout::format`], done by
+/// the worker that played it) and are appended to the tables, so a batch holds only
+/// the runs in flight, never all its results. Like [`write_batch`] it writes beside
+/// `dir` and swaps the folder in whole on [`BatchWriter::finish`]; dropped before
+/// that, it leaves `dir` as it was.
+pub struct BatchWriter {
+    // Before `staged`: the temp files go before their folder.
+    files: Vec<TableFile>,
+    staged: publish::Staged,
+    runs: usize,
+    /// Sum and count of the runs' final AMIs, added in run order (as
+    /// [`summary::final_ami_mean`] adds them).
+    ami_sum: f64,
+    ami_runs: usize,
+}
+
+/// What [`BatchWriter::finish`] wrote.
+#[derive(Debug)]
+pub struct Written {
+    pub manifest: Manifest,
+    /// Runs written.
+    pub runs: usize,
+    /// Mean over runs of the AMI of each run's last round; `None` without rounds.
+    pub final_ami: Option<f64>,
+}
+
+impl BatchWriter {
+    /// Stages the folder that will become `dir` and starts the tables of `layout`
+    /// (headers written).
+    pub fn create(dir: &Path, layout: &Layout) -> Result<BatchWriter, OutputError> {
+        let staged = publish::stage(dir)?;
+        let mut files = Vec::new();
+        for t in layout.tables() {
+            let path = dir.join(t.name);
+            let mut header = csvfile::Rows::new(path.clone(), t.header.len());
+            header.header(t.header)?;
+            let mut f = TableFile {
+                name: t.name,
+                file: AtomicFile::create(&staged.path().join(t.name))?,
+                path,
+                hash: Sha256::new(),
+                rows: 0,
+            };
+            f.append(header.bytes())?;
+            files.push(f);
+        }
+        Ok(BatchWriter {
+            files,
+            staged,
+            runs: 0,
+            ami_sum: 0.0,
+            ami_runs: 0,
+        })
     }
-    write_resolved(dir, batch.resolved)?;
-    let mut manifest = Manifest::new(batch, files, batch.started.elapsed().as_secs_f64());
-    for f in &manifest.files {
-        let path = dir.join(&f.name);
-        let sum =
-            vouch::sha256_file(&path).map_err(|source| OutputError::Write { path, source })?;
-        manifest.sha256.insert(f.name.clone(), sum);
+
+    /// Appends the next run's rows (the caller keeps run order).
+    pub fn push(&mut self, run: RunRows) -> Result<(), OutputError> {
+        debug_assert_eq!(run.tables.len(), self.files.len(), "rows of another layout");
+        for (f, rows) in self.files.iter_mut().zip(&run.tables) {
+            f.append(rows.bytes())?;
+            f.rows += rows.rows();
+        }
+        self.runs += 1;
+        if let Some(ami) = run.final_ami {
+            self.ami_sum += ami;
+            self.ami_runs += 1;
+        }
+        Ok(())
     }
-    manifest.timing.wall_seconds = batch.started.elapsed().as_secs_f64();
-    manifest.write(dir)?;
-    Ok(manifest)
+
+    /// Commits the tables, writes the resolved scenario and the manifest, and swaps
+    /// the folder in.
+    pub fn finish(self, batch: &Batch<'_>) -> Result<Written, OutputError> {
+        let BatchWriter {
+            files,
+            staged,
+            runs,
+            ami_sum,
+            ami_runs,
+        } = self;
+        let dir = staged.path();
+        let mut infos = Vec::with_capacity(files.len());
+        let mut sums = Vec::with_capacity(files.len());
+        for f in files {
+            f.file.commit()?;
+            infos.push(FileInfo {
+                name: f.name.to_string(),
+                rows: f.rows,
+            });
+            sums.push((f.name.to_string(), hex(&f.hash.finalize())));
+        }
+        write_resolved(dir, batch.resolved)?;
+        let mut manifest = Manifest::new(batch, infos, batch.started.elapsed().as_secs_f64());
+        manifest.sha256.extend(sums);
+        manifest.timing.wall_seconds = batch.started.elapsed().as_secs_f64();
+        manifest.write(dir)?;
+        staged.publish()?;
+        Ok(Written {
+            manifest,
+            runs,
+            final_ami: (ami_runs > 0).then(|| ami_sum / ami_runs as f64),
+        })
+    }
+}
+
+/// Lower-case hex, as [`vouch::sha256_file`] writes a digest.
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Writes the resolved scenario to `dir/scenario.resolved.toml`, atomically.
@@ -163,6 +266,11 @@ mod tests {
         expect.sort();
         assert_eq!(listing(&out), expect);
         assert_eq!(m.files.len(), 9);
+        // Hashed while written: the digests of the files as they are on disk.
+        for f in &m.files {
+            let on_disk = vouch::sha256_file(&out.join(&f.name)).unwrap();
+            assert_eq!(m.sha256[&f.name], on_disk, "{}", f.name);
+        }
         assert_eq!(
             m.files[0],
             FileInfo {

@@ -262,19 +262,21 @@ fn param_line(
     }
 }
 
-/// Writes what a batch produced: runs, files, folder, final AMI, wall time.
+/// Writes what a batch produced: runs, files, folder, final AMI ([`final_ami_mean`]
+/// of the batch, or as [`super::BatchWriter`] adds it up), wall time.
 pub fn write_results(
     w: &mut dyn Write,
     m: &Manifest,
     dir: &Path,
-    results: &[RunResult],
+    runs: usize,
+    final_ami: Option<f64>,
 ) -> io::Result<()> {
     let files: Vec<&str> = m.files.iter().map(|f| f.name.as_str()).collect();
     writeln!(
         w,
         "{} run{} of {} (seed {}, {} rounds) on {} thread{}",
-        results.len(),
-        if results.len() == 1 { "" } else { "s" },
+        runs,
+        if runs == 1 { "" } else { "s" },
         m.scenario.name,
         m.seed,
         m.scenario.rounds,
@@ -287,7 +289,7 @@ pub fn write_results(
         files.join(", "),
         dir.display()
     )?;
-    match final_ami_mean(results) {
+    match final_ami {
         Some(ami) => writeln!(w, "final AMI (mean over runs): {ami:.4}")?,
         None => writeln!(w, "final AMI: no rounds recorded")?,
     }

@@ -6,7 +6,7 @@
 
 use super::form::Plan;
 use crate::engine::{RunOptions, RunResult};
-use crate::experiment::batch::{Loaded, run_batch_stoppable};
+use crate::experiment::batch::{Loaded, run_streamed};
 use crate::model::Scenario;
 use crate::output::{self, Tables};
 use crate::plot::{self, Format, sweepdata::MeanCi};
@@ -264,9 +264,28 @@ fn execute(job: &Job, loaded: &Loaded) -> Result<Option<Outcome>, String> {
         states: false,
         why: false,
     };
-    let Some(results) = run_batch_stoppable(sc, &job.runs, opts, &job.stop, &job.done) else {
+    // As `forumsim run`: each run's rows are written as the runs finish (issue #17
+    // item 1), and of each run only what the facts need is kept. Cancelled, the
+    // staged folder is dropped and the session's previous folder stays.
+    let layout = output::Layout::new(&job.dir, sc.start_year, &Tables::default());
+    let mut writer = output::BatchWriter::create(&job.dir, &layout).map_err(|e| e.to_string())?;
+    let mut per_run = Vec::with_capacity(job.runs.len());
+    let streamed = run_streamed(
+        sc,
+        &job.runs,
+        opts,
+        &job.stop,
+        &job.done,
+        |r| (layout.format(&r), validate::observe(sc, &r)),
+        |(rows, seen)| {
+            per_run.push(seen);
+            writer.push(rows?)
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    if !streamed.complete {
         return Ok(None);
-    };
+    }
     *lock(&job.state) = State::Writing;
     let batch = loaded.batch(
         &job.runs,
@@ -274,13 +293,12 @@ fn execute(job: &Job, loaded: &Loaded) -> Result<Option<Outcome>, String> {
         Tables::default(),
         job.started,
     );
-    output::write_batch(&job.dir, &batch, &results).map_err(|e| e.to_string())?;
+    writer.finish(&batch).map_err(|e| e.to_string())?;
     let written = plot::plot_dir(&job.dir, &job.dir.join(plot::PLOTS), Format::Svg)
         .map_err(|e| e.to_string())?;
     let millis = job.started.elapsed().as_millis() as u64;
     crate::report::write_report(&job.dir, &job.dir.join(crate::report::REPORT))
         .map_err(|e| e.to_string())?;
-    let per_run: Vec<_> = results.iter().map(|r| validate::observe(sc, r)).collect();
     let report = validate::report(sc, &job.runs, &per_run);
     let facts = report
         .facts
