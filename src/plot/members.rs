@@ -72,17 +72,23 @@ pub fn venue_lines(d: &RunData) -> Vec<VenueLine> {
         .collect()
 }
 
-/// For each line, the first earlier line it coincides with throughout (same years,
-/// values within `tol`), if any: drawn under that one, so the legend names it.
+/// For each line, the first earlier line it lies on wherever it exists (at each of its
+/// years the earlier line has a value within `tol`), if any: it is drawn under that
+/// one, so the legend names it. A working group of every state lies on the Assembly's
+/// line for its few years; without the name it would be in the legend and nowhere to
+/// be seen.
 pub fn same_as(lines: &[VenueLine], tol: f64) -> Vec<Option<usize>> {
     (0..lines.len())
         .map(|i| {
+            let a = &lines[i].points;
             (0..i).find(|&j| {
-                let (a, b) = (&lines[i].points, &lines[j].points);
-                a.len() == b.len()
-                    && a.iter()
-                        .zip(b)
-                        .all(|(p, q)| p.0 == q.0 && (p.1 - q.1).abs() <= tol)
+                let b = &lines[j].points;
+                !a.is_empty()
+                    && a.iter().all(|p| {
+                        b.iter()
+                            .find(|q| q.0 == p.0)
+                            .is_some_and(|q| (p.1 - q.1).abs() <= tol)
+                    })
             })
         })
         .collect()
@@ -173,7 +179,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
         })
         .collect();
     let notes: &[&str] = if same.iter().any(Option::is_some) {
-        &["(= x): the same line as x,", "drawn under it"]
+        &["(= x): on the line of x where", "it exists, drawn under it"]
     } else {
         &[]
     };

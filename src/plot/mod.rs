@@ -439,6 +439,23 @@ pub(crate) mod tests {
             members::same_as(&lines, 0.5),
             vec![None, Some(0), Some(0), None]
         );
+        // A shorter line on a longer one for its years lies under it; a longer line
+        // over a shorter one, or one that leaves it for a year, does not.
+        let span = |points: Vec<(i32, f64)>| members::VenueLine {
+            venue: "x".into(),
+            runs: 1,
+            points,
+        };
+        let lines = [
+            span(vec![(2000, 193.0), (2001, 193.0), (2002, 193.0)]),
+            span(vec![(2001, 193.0), (2002, 193.0)]),
+            span(vec![(2001, 193.0), (2002, 150.0)]),
+            span(vec![(1999, 193.0), (2000, 193.0)]),
+        ];
+        assert_eq!(
+            members::same_as(&lines, 0.5),
+            vec![None, Some(0), None, None]
+        );
     }
 
     /// A world-like run: 18 venues, four with every state throughout, venues whose
@@ -511,6 +528,68 @@ pub(crate) mod tests {
             .into_iter()
             .filter(|(t, _)| labels.contains(t))
             .collect()
+    }
+
+    /// A rule that stays put for years and then is moved back and forth by the camps'
+    /// texts (the Assembly's norms rule in the world replay) repeats points and turns
+    /// almost 180°. Drawn as one wide polyline, the bitmap backend drew a spike from it
+    /// across the chart and off the canvas; drawn as segments between distinct pixels,
+    /// nothing leaves the plot: the top-right corner (no title, no legend) stays white.
+    #[test]
+    fn a_rule_moved_back_and_forth_draws_no_spike_off_the_chart() {
+        let mut d = RunData {
+            scenario: "back-and-forth".into(),
+            seed: Some(1),
+            runs: vec![0],
+            ..RunData::default()
+        };
+        // The world replay's median norms rule of the Assembly, 1998–2025 (seed 42, 20
+        // runs): the 1998 text for 17 years, then each camp's text in turn.
+        let mut path = vec![(0.6636, 0.6870); 17];
+        path.extend([(0.4379, 0.4808); 4]);
+        path.extend([(0.7755, 0.7913); 2]);
+        path.extend([(0.4440, 0.4803); 5]);
+        for (k, &(m, s)) in path.iter().enumerate() {
+            let year = 2000 + k as i32;
+            d.rounds.push(data::RoundRow {
+                run: 0,
+                year,
+                ami: 0.5,
+                fragmentation: 0.5,
+            });
+            d.venues.push(data::VenueRow {
+                run: 0,
+                year,
+                venue: "unga".into(),
+                members: 193.0,
+            });
+            d.rules.push(data::RuleRow {
+                run: 0,
+                year,
+                venue: "unga".into(),
+                kind: "norms".into(),
+                m,
+                s,
+            });
+        }
+        let bytes = render_png(Chart::Rules, &d).unwrap();
+        let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+            .read_info()
+            .unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        let (w, h) = (info.width as usize, info.height as usize);
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        let mut inked = 0;
+        for y in 0..h / 10 {
+            for x in w - w / 8..w {
+                let i = 3 * (y * w + x);
+                if buf[i..i + 3] != [255, 255, 255] {
+                    inked += 1;
+                }
+            }
+        }
+        assert_eq!(inked, 0, "pixels drawn in the empty top-right corner");
     }
 
     #[test]

@@ -125,20 +125,31 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &RunData) -> D
     // Trajectories first, so that every end marker and label sits on top of them.
     for t in &list {
         let c = colour_of(&t.venue);
-        let pts = t.points.iter().map(|p| (p.1, p.2));
-        if second_pass(&t.venue) {
-            chart
-                .draw_series(DashedLineSeries::new(
-                    pts,
-                    12,
-                    8,
-                    c.mix(0.7).stroke_width(3),
-                ))
-                .map_err(|e| e.to_string())?;
-        } else {
-            chart
-                .draw_series(LineSeries::new(pts, c.mix(0.7).stroke_width(3)))
-                .map_err(|e| e.to_string())?;
+        // Each year's step is drawn as its own segment, and a year without a move (the
+        // same pixel) draws nothing. A rule that stays put and is then moved back and
+        // forth (the Assembly's, when each camp's text passes in turn) repeats points
+        // and turns almost 180°; as one wide polyline the bitmap backend drew a spike
+        // from it far off the chart (`a_rule_moved_back_and_forth_draws_no_spike_…`).
+        let style = c.mix(0.7).stroke_width(3);
+        let at: Vec<(i32, i32)> = t
+            .points
+            .iter()
+            .map(|p| chart.backend_coord(&(p.1, p.2)))
+            .collect();
+        for (k, w) in t.points.windows(2).enumerate() {
+            if at[k] == at[k + 1] {
+                continue;
+            }
+            let seg = [(w[0].1, w[0].2), (w[1].1, w[1].2)];
+            if second_pass(&t.venue) {
+                chart
+                    .draw_series(DashedLineSeries::new(seg, 12, 8, style))
+                    .map_err(|e| e.to_string())?;
+            } else {
+                chart
+                    .draw_series(LineSeries::new(seg, style))
+                    .map_err(|e| e.to_string())?;
+            }
         }
         if let Some(first) = t.points.first() {
             let at = chart.backend_coord(&(first.1, first.2));
