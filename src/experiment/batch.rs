@@ -103,21 +103,31 @@ pub fn run_batch_stoppable(
 ) -> Option<Vec<RunResult>> {
     let results: Vec<Option<RunResult>> = runs
         .par_iter()
-        .map(|&r| {
-            let mut stepper = engine::Stepper::new(scenario, r, opts);
-            loop {
-                if stop.load(Ordering::Relaxed) {
-                    return None;
-                }
-                if !stepper.step() {
-                    break;
-                }
-            }
-            done.fetch_add(1, Ordering::Relaxed);
-            Some(stepper.finish())
-        })
+        .map(|&r| play(scenario, r, opts, stop, done))
         .collect();
     results.into_iter().collect()
+}
+
+/// Run `r` of the batch, round by round ([`engine::run`]'s own loop), unless `stop`
+/// is set before one of its rounds; counted in `done` when it finishes.
+fn play(
+    scenario: &Scenario,
+    r: u64,
+    opts: RunOptions,
+    stop: &AtomicBool,
+    done: &AtomicUsize,
+) -> Option<RunResult> {
+    let mut stepper = engine::Stepper::new(scenario, r, opts);
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        if !stepper.step() {
+            break;
+        }
+    }
+    done.fetch_add(1, Ordering::Relaxed);
+    Some(stepper.finish())
 }
 
 /// Runs in flight per worker thread in [`run_streamed`]: enough that a slow run does
@@ -149,19 +159,7 @@ where
     super::stream::in_order(
         runs.len(),
         window,
-        |i| {
-            let mut stepper = engine::Stepper::new(scenario, runs[i], opts);
-            loop {
-                if stop.load(Ordering::Relaxed) {
-                    return None;
-                }
-                if !stepper.step() {
-                    break;
-                }
-            }
-            done.fetch_add(1, Ordering::Relaxed);
-            Some(work(stepper.finish()))
-        },
+        |i| play(scenario, runs[i], opts, stop, done).map(&work),
         |_, t| sink(t),
     )
 }
