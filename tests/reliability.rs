@@ -217,18 +217,23 @@ fn issue15_1_a_million_row_sobol_design_keeps_a_small_plan_file() {
     assert!(state.contains("\"kind\": \"sobol\""), "{state}");
 }
 
-#[test]
-fn issue15_2_plot_and_report_do_not_hang_on_inf() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("sweep");
+/// The small LHS sweep of `tests/fixtures/experiments/` into `out`, which must succeed.
+fn sweep_lhs_tiny(out: &Path) {
     let o = forumsim(&[
         "sweep",
         "tests/fixtures/experiments/lhs-tiny.toml",
         "--out",
-        &arg(&out),
+        &arg(out),
         "-q",
     ]);
     assert_eq!(code(&o), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn issue15_2_plot_and_report_do_not_hang_on_inf() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sweep");
+    sweep_lhs_tiny(&out);
     let runs = fs::read_to_string(out.join("runs.csv")).unwrap();
     let mut lines: Vec<String> = runs.lines().map(String::from).collect();
     for (i, l) in lines.iter_mut().enumerate().skip(1) {
@@ -811,14 +816,7 @@ fn issue15_10_salib_bounds_with_lo_above_hi_are_refused() {
 fn issue15_1_a_sweep_folder_of_an_earlier_version_is_named_not_called_damaged() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let o = forumsim(&[
-        "sweep",
-        "tests/fixtures/experiments/lhs-tiny.toml",
-        "--out",
-        &arg(&out),
-        "-q",
-    ]);
-    assert_eq!(code(&o), Some(0), "{}", stderr(&o));
+    sweep_lhs_tiny(&out);
     // What an earlier forumsim wrote: every point, as cells and as --set strings.
     let state = fs::read_to_string(out.join("sweep.json")).unwrap();
     let mut v: serde_json::Value = serde_json::from_str(&state).unwrap();
