@@ -427,6 +427,52 @@ pub(crate) mod tests {
         }
     }
 
+    /// In a crowd of markers, labels pushed away get leader lines; no leader runs
+    /// through another label (the world's `gge-2004` was crossed by the OEWG's).
+    #[test]
+    fn leader_lines_do_not_cross_other_labels() {
+        // Twelve markers in a cluster of 40 px, and a few around it.
+        let mut anchors: Vec<(i32, i32)> = (0..12)
+            .map(|k| (400 + (k * 7) % 40, 300 + (k * 13) % 40))
+            .collect();
+        anchors.extend([(470, 300), (340, 330), (420, 250)]);
+        let sizes: Vec<(i32, i32)> = (0..anchors.len())
+            .map(|k| (60 + 10 * (k as i32 % 4), 20))
+            .collect();
+        let bounds = (0, 0, 1000, 600);
+        let spots = plane::place_labels(&anchors, &sizes, &[], bounds);
+        let rects: Vec<plane::Rect> = spots
+            .iter()
+            .zip(&sizes)
+            .map(|(&(x, y), &(w, h))| (x, y, x + w, y + h))
+            .collect();
+        // The leader as drawn: from the marker to the label's nearest point, when the
+        // label is more than 24 px away.
+        let mut leaders = 0;
+        for (i, (&a, (&s, &z))) in anchors.iter().zip(spots.iter().zip(&sizes)).enumerate() {
+            let near = (a.0.clamp(s.0, s.0 + z.0), a.1.clamp(s.1, s.1 + z.1));
+            if (near.0 - a.0).abs().max((near.1 - a.1).abs()) <= 24 {
+                continue;
+            }
+            leaders += 1;
+            let n = (near.0 - a.0).abs().max((near.1 - a.1).abs());
+            for (j, r) in rects.iter().enumerate() {
+                if j == i {
+                    continue;
+                }
+                let hit = (0..=n).any(|k| {
+                    let (x, y) = (a.0 + (near.0 - a.0) * k / n, a.1 + (near.1 - a.1) * k / n);
+                    r.0 < x && x < r.2 && r.1 < y && y < r.3
+                });
+                assert!(!hit, "the leader of label {i} crosses label {j}");
+            }
+        }
+        assert!(
+            leaders >= 3,
+            "the crowd should push some labels away: {leaders}"
+        );
+    }
+
     #[test]
     fn coinciding_member_lines_name_the_line_they_lie_under() {
         let line = |v: f64| members::VenueLine {

@@ -100,22 +100,32 @@ pub fn nested_radius(base: i32, rank: usize, n: usize) -> i32 {
     base + 5 * (n - 1 - rank) as i32
 }
 
-/// A thin grey line from `anchor` to the nearest point of the label at `spot` of
-/// `size`, when the label was pushed more than 24 px away from its marker.
+/// The leader line of a label at `spot` of `size` for a marker at `anchor`: from the
+/// anchor to the label's nearest point, when the label was pushed more than 24 px away
+/// from its marker; `None` when it sits next to it.
+pub fn leader(
+    anchor: (i32, i32),
+    spot: (i32, i32),
+    size: (i32, i32),
+) -> Option<((i32, i32), (i32, i32))> {
+    let near = (
+        anchor.0.clamp(spot.0, spot.0 + size.0),
+        anchor.1.clamp(spot.1, spot.1 + size.1),
+    );
+    let far = (near.0 - anchor.0).abs().max((near.1 - anchor.1).abs());
+    (far > 24).then_some((anchor, near))
+}
+
+/// Draws the [`leader`] of a label, if it has one: a thin grey line.
 pub fn draw_leader<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     anchor: (i32, i32),
     spot: (i32, i32),
     size: (i32, i32),
 ) -> DrawResult {
-    let near = (
-        anchor.0.clamp(spot.0, spot.0 + size.0),
-        anchor.1.clamp(spot.1, spot.1 + size.1),
-    );
-    let far = (near.0 - anchor.0).abs().max((near.1 - anchor.1).abs());
-    if far > 24 {
+    if let Some((a, b)) = leader(anchor, spot, size) {
         root.draw(&PathElement::new(
-            vec![anchor, near],
+            vec![a, b],
             style::GREY.mix(0.8).stroke_width(2),
         ))
         .map_err(|e| e.to_string())?;
@@ -155,13 +165,25 @@ fn overlaps(a: Rect, b: Rect) -> bool {
     a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
 }
 
+/// Whether the segment from `a` to `b` passes through the inside of `r` (sampled every
+/// pixel along its longer axis: leaders are a few hundred pixels at most).
+pub fn crosses(r: Rect, a: (i32, i32), b: (i32, i32)) -> bool {
+    let n = (b.0 - a.0).abs().max((b.1 - a.1).abs()).max(1);
+    (0..=n).any(|k| {
+        let x = a.0 + (b.0 - a.0) * k / n;
+        let y = a.1 + (b.1 - a.1) * k / n;
+        r.0 < x && x < r.2 && r.1 < y && y < r.3
+    })
+}
+
 /// Top-left corners for labels of pixel sizes `sizes` next to `anchors`: the first of
 /// a fixed list of candidate spots (right, left, above, below, the corners, then
 /// further out in rings) that overlaps no label placed before, no anchor's marker, no
-/// other `obstacles` (start markers, say) and stays inside `bounds`. When none is free,
-/// the in-bounds spot with the least overlap (labels count most). Deterministic,
-/// greedy, in input order. A label that lands far from its marker gets a leader line
-/// ([`draw_leader`]).
+/// other `obstacles` (start markers, say), crosses no leader line placed before and
+/// whose own leader line crosses no label placed before, and stays inside `bounds`.
+/// When none is free, the in-bounds spot with the least overlap (labels count most).
+/// Deterministic, greedy, in input order. A label that lands far from its marker gets
+/// a leader line ([`leader`], [`draw_leader`]).
 pub fn place_labels(
     anchors: &[(i32, i32)],
     sizes: &[(i32, i32)],
@@ -175,6 +197,7 @@ pub fn place_labels(
         .collect();
     markers.extend_from_slice(obstacles);
     let mut placed: Vec<Rect> = Vec::new();
+    let mut leaders: Vec<((i32, i32), (i32, i32))> = Vec::new();
     let mut out = Vec::new();
     for (&(x, y), &(w, h)) in anchors.iter().zip(sizes) {
         let mut candidates = Vec::new();
@@ -202,6 +225,19 @@ pub fn place_labels(
                 (x + r, y + r),
                 (x - r - w, y + r),
             ]);
+            // And the eight directions between those, so that a leader can pass
+            // between the labels of a crowd placed around it.
+            for k in 0..8 {
+                let a = std::f64::consts::PI / 8.0 * f64::from(2 * k + 1);
+                let (cx, cy) = (
+                    f64::from(x) + (f64::from(r) + f64::from(w) / 2.0) * a.cos(),
+                    f64::from(y) + (f64::from(r) + f64::from(h) / 2.0) * a.sin(),
+                );
+                candidates.push((
+                    (cx - f64::from(w) / 2.0) as i32,
+                    (cy - f64::from(h) / 2.0) as i32,
+                ));
+            }
         }
         let inside =
             |r: Rect| r.0 >= bounds.0 && r.1 >= bounds.1 && r.2 <= bounds.2 && r.3 <= bounds.3;
@@ -210,22 +246,35 @@ pub fn place_labels(
             i64::from((a.2.min(b.2) - a.0.max(b.0)).max(0))
                 * i64::from((a.3.min(b.3) - a.1.max(b.1)).max(0))
         };
-        let cost = |r: Rect| {
+        // Leader lines crossed: those placed before through this label, and this
+        // label's own through the labels placed before.
+        let tangles = |c: &(i32, i32)| {
+            let r = rect(c);
+            let through = leaders.iter().filter(|l| crosses(r, l.0, l.1)).count();
+            let own = leader((x, y), *c, (w, h)).map_or(0, |l| {
+                placed.iter().filter(|&&p| crosses(p, l.0, l.1)).count()
+            });
+            (through + own) as i64
+        };
+        let cost = |c: &(i32, i32)| {
+            let r = rect(c);
             placed.iter().map(|&p| 10 * area(p, r)).sum::<i64>()
                 + markers.iter().map(|&m| area(m, r)).sum::<i64>()
+                + tangles(c) * i64::from(w * h)
         };
         let free = candidates.iter().copied().find(|c| {
             let r = rect(c);
             inside(r)
                 && !placed.iter().any(|&p| overlaps(p, r))
                 && !markers.iter().any(|&m| overlaps(m, r))
+                && tangles(c) == 0
         });
         let spot = free.unwrap_or_else(|| {
             let best = candidates
                 .iter()
                 .copied()
                 .filter(|c| inside(rect(c)))
-                .min_by_key(|c| cost(rect(c)));
+                .min_by_key(|c| cost(c));
             // Nothing inside (a label wider than the plot): pushed in from the edge.
             best.unwrap_or((
                 candidates[0]
@@ -237,6 +286,7 @@ pub fn place_labels(
             ))
         });
         placed.push(rect(&spot));
+        leaders.extend(leader((x, y), spot, (w, h)));
         out.push(spot);
     }
     out
