@@ -53,6 +53,21 @@ hosts = ["procedural", "norms"]
     forumsim::scenario::from_str(&text, Path::new("practice.toml"), &[]).expect("loads")
 }
 
+/// A committee of every state, deciding by consensus, created in 2000.
+const COMMITTEE: &str = r#"
+[[event]]
+type = "new_venue"
+year = 2000
+venue = { id = "committee", membership = { type = "open", initial = "all" }, decision = "consensus", transparency = 0.4, hosts = ["norms"], negotiation_rounds = 2 }
+"#;
+
+/// The row in `r.decisions` of proposal `id`'s first decision.
+fn row_of(r: &RunResult, id: &str) -> Option<usize> {
+    r.decisions.iter().position(|d| {
+        d.what == DecisionKind::Proposal && r.proposal_names[d.proposal as usize] == id
+    })
+}
+
 fn decided(r: &RunResult, id: &str) -> Vec<(i32, bool, How, String)> {
     r.decisions
         .iter()
@@ -155,11 +170,9 @@ introduced_year = 2003
 #[test]
 fn a_ratifying_text_is_voted_right_after_the_text_it_ratifies() {
     let sc = scenario(
-        r#"
-[[event]]
-type = "new_venue"
-year = 2000
-venue = { id = "committee", membership = { type = "open", initial = "all" }, decision = "consensus", transparency = 0.4, hosts = ["norms"], negotiation_rounds = 2 }
+        &format!(
+            "{COMMITTEE}{}",
+            r#"
 [[proposal]]
 id = "convention"
 kind = "norms"
@@ -172,7 +185,8 @@ kind = "norms"
 chair = true
 venue = "assembly"
 ratifies = "convention"
-"#,
+"#
+        ),
         "break_cost = 1.0\n",
     );
     let r = run(&sc, 0, RunOptions::default());
@@ -182,14 +196,7 @@ ratifies = "convention"
     assert!(c[0].1);
     assert_eq!(a.len(), 1, "ratified once");
     assert_eq!((a[0].0, a[0].3.as_str()), (c[0].0, "assembly"), "same year");
-    let pos = |id: &str| {
-        r.decisions
-            .iter()
-            .find(|d| {
-                d.what == DecisionKind::Proposal && r.proposal_names[d.proposal as usize] == id
-            })
-            .map(|d| d.position)
-    };
+    let pos = |id: &str| row_of(&r, id).map(|k| r.decisions[k].position);
     assert_eq!(pos("adoption"), pos("convention"), "at the adopted text");
 }
 
@@ -198,11 +205,9 @@ ratifies = "convention"
 #[test]
 fn a_welcoming_resolution_restates_the_report_of_its_own_session() {
     let sc = scenario(
-        r#"
-[[event]]
-type = "new_venue"
-year = 2000
-venue = { id = "committee", membership = { type = "open", initial = "all" }, decision = "consensus", transparency = 0.4, hosts = ["norms"], negotiation_rounds = 2 }
+        &format!(
+            "{COMMITTEE}{}",
+            r#"
 [[proposal]]
 id = "report"
 kind = "norms"
@@ -216,7 +221,8 @@ sponsor = "E0"
 venue = "assembly"
 position = { rule_of = ["committee"] }
 introduced_year = 2002
-"#,
+"#
+        ),
         "break_cost = 1.0\n",
     );
     for seed_run in 0..8 {
@@ -227,14 +233,7 @@ introduced_year = 2002
         assert!(c[0].1, "run {seed_run}: the report passes");
         assert_eq!(w.len(), 1, "run {seed_run}: {w:?}");
         assert_eq!(w[0].0, c[0].0, "run {seed_run}: same session");
-        let row = |id: &str| {
-            r.decisions
-                .iter()
-                .position(|d| {
-                    d.what == DecisionKind::Proposal && r.proposal_names[d.proposal as usize] == id
-                })
-                .unwrap()
-        };
+        let row = |id: &str| row_of(&r, id).unwrap();
         assert!(
             row("welcome") > row("report"),
             "run {seed_run}: decided after it"

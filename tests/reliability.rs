@@ -129,6 +129,17 @@ fn issue15_1_a_huge_grid_is_refused_before_it_is_expanded() {
     );
 }
 
+/// `forumsim sweep EXPERIMENT --out OUT -q EXTRA…`, stopped after its first chunk
+/// (`FORUMSIM_SWEEP_STOP_AFTER`), as a Ctrl-C would.
+fn sweep_one_chunk(path: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .args(["sweep", &arg(path), "--out", &arg(out), "-q"])
+        .args(extra)
+        .env("FORUMSIM_SWEEP_STOP_AFTER", "1")
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn issue15_1_large_designs_stream_their_first_runs_start_at_once() {
     let tmp = tempfile::tempdir().unwrap();
@@ -143,17 +154,7 @@ fn issue15_1_large_designs_stream_their_first_runs_start_at_once() {
     let loaded = t.elapsed();
     // Every point was validated before the first run: > 20 s.
     assert!(loaded < Duration::from_secs(5), "loading took {loaded:?}");
-    let o = Command::new(BIN)
-        .args([
-            "sweep",
-            &arg(&path),
-            "--out",
-            &arg(&tmp.path().join("out")),
-            "-q",
-        ])
-        .env("FORUMSIM_SWEEP_STOP_AFTER", "1")
-        .output()
-        .unwrap();
+    let o = sweep_one_chunk(&path, &tmp.path().join("out"), &[]);
     assert_eq!(code(&o), Some(130), "{}", stderr(&o));
     let done = fs::read_dir(tmp.path().join("out/chunks")).unwrap().count();
     assert!(done >= 1, "no chunk was run");
@@ -164,18 +165,7 @@ fn issue15_1_large_designs_stream_their_first_runs_start_at_once() {
         .len();
     assert!(state < 10_000, "sweep.json is {state} bytes");
     // It is enough to go on: --resume makes the same points again.
-    let o = Command::new(BIN)
-        .args([
-            "sweep",
-            &arg(&path),
-            "--out",
-            &arg(&tmp.path().join("out")),
-            "--resume",
-            "-q",
-        ])
-        .env("FORUMSIM_SWEEP_STOP_AFTER", "1")
-        .output()
-        .unwrap();
+    let o = sweep_one_chunk(&path, &tmp.path().join("out"), &["--resume"]);
     assert_eq!(code(&o), Some(130), "{}", stderr(&o));
     let rows = fs::read_dir(tmp.path().join("out/chunks"))
         .unwrap()
@@ -200,17 +190,7 @@ fn issue15_1_a_million_row_sobol_design_keeps_a_small_plan_file() {
     );
     let (exp, _, _) = design::load(&path).unwrap();
     assert_eq!(exp.points.len(), 3 << 18);
-    let o = Command::new(BIN)
-        .args([
-            "sweep",
-            &arg(&path),
-            "--out",
-            &arg(&tmp.path().join("out")),
-            "-q",
-        ])
-        .env("FORUMSIM_SWEEP_STOP_AFTER", "1")
-        .output()
-        .unwrap();
+    let o = sweep_one_chunk(&path, &tmp.path().join("out"), &[]);
     assert_eq!(code(&o), Some(130), "{}", stderr(&o));
     let state = fs::read_to_string(tmp.path().join("out/sweep.json")).unwrap();
     assert!(state.len() < 10_000, "sweep.json is {} bytes", state.len());
