@@ -286,3 +286,96 @@ repeat_until_year = 2006
     assert_eq!(st.world().venues[0].practice, 1.0);
     assert!(eroded < 0.5, "practice after split sessions: {eroded}");
 }
+
+/// A conference convened in 2001, consensus first, with `extra` fields in its table, and
+/// a chair's text on it from 2001.
+fn convened(id: &str, extra: &str) -> String {
+    format!(
+        r#"
+[[event]]
+type = "new_venue"
+year = 2001
+venue = {{ id = "{id}", membership = {{ type = "open", initial = "all" }}, decision = {{ type = "consensus_first", threshold = 0.5 }}, transparency = 0.4, hosts = ["norms"]{extra} }}
+[[proposal]]
+id = "{id}-text"
+kind = "norms"
+chair = true
+venue = "{id}"
+introduced_year = 2001
+"#
+    )
+}
+
+/// Departure 48: a venue created during the run starts at `founding_practice`, and each
+/// session in which it sits and decides nothing builds the practice up by `recovery`;
+/// the venues the scenario starts with hold theirs at 1.
+#[test]
+fn a_new_body_builds_its_practice_session_by_session() {
+    let quiet = r#"
+[[event]]
+type = "new_venue"
+year = 2001
+venue = { id = "forum", membership = { type = "open", initial = "all" }, decision = { type = "consensus_first", threshold = 0.5 }, transparency = 0.4, hosts = ["norms"] }
+"#;
+    let practice_by_year = |params: &str| {
+        let sc = scenario(
+            quiet,
+            &format!("break_cost = 0.5\nrecovery = 0.5\n{params}"),
+        );
+        let mut st = Stepper::new(&sc, 0, RunOptions::default());
+        let mut seen = Vec::new();
+        while st.step() {
+            let w = st.world();
+            let forum = w.venues.iter().position(|v| v.id == "forum").unwrap();
+            seen.push((w.venues[0].practice, w.venues[forum].practice));
+        }
+        seen
+    };
+    let built = practice_by_year("founding_practice = 0.0\n");
+    // 2000: not yet convened (0, untouched); 2001: first session, decided nothing.
+    assert_eq!(built[1], (1.0, 0.5));
+    assert_eq!(built[2], (1.0, 0.75));
+    assert_eq!(built[3], (1.0, 0.875));
+    assert!(built.iter().all(|&(assembly, _)| assembly == 1.0));
+    let default = practice_by_year("");
+    assert!(default[1..].iter().all(|&p| p == (1.0, 1.0)), "{default:?}");
+}
+
+/// Departure 48 as a mechanism, over 20 seeds: a chair's text that one camp dislikes is
+/// put to a vote at a conference that decides at its first session, and adopted without
+/// a vote by a body that negotiated for four sessions first — because of those sessions
+/// (with `recovery = 0` it is put to a vote too); with `founding_practice = 1`
+/// (departure 34 alone) neither is put to a vote.
+#[test]
+fn a_conference_convened_once_has_no_practice_to_protect() {
+    let venues = convened("conference", ", until_year = 2001")
+        + &convened("committee2", ", negotiation_rounds = 4");
+    let votes = |founding: f64, recovery: f64| {
+        let params =
+            format!("break_cost = 0.6\nrecovery = {recovery}\nfounding_practice = {founding}\n");
+        let sc = scenario(&venues, &params);
+        let (mut conference, mut committee) = (0, 0);
+        for run in 0..20 {
+            let r = forumsim::engine::run(&sc, run, RunOptions::default());
+            let how = |id: &str| decided(&r, id).first().map(|d| d.2);
+            conference += usize::from(how("conference-text") == Some(How::Vote));
+            committee += usize::from(how("committee2-text") == Some(How::Vote));
+        }
+        (conference, committee)
+    };
+    let (conference, committee) = votes(0.0, 0.5);
+    assert!(
+        conference >= 15,
+        "conference by vote in {conference} of 20 runs"
+    );
+    assert!(
+        committee <= 5,
+        "committee by vote in {committee} of 20 runs"
+    );
+    let (_, unbuilt) = votes(0.0, 0.0);
+    assert!(
+        unbuilt >= 15,
+        "committee without sessions' practice: {unbuilt} of 20"
+    );
+    assert_eq!(votes(1.0, 0.5), (0, 0));
+}

@@ -132,6 +132,8 @@ impl Engine<'_> {
         self.counts = Counts::default();
         for v in self.w.venues.iter_mut() {
             v.adoptions = 0;
+            v.decided = 0;
+            v.sat = false;
         }
         self.events(rng);
         self.shop(rng);
@@ -142,8 +144,29 @@ impl Engine<'_> {
         self.outcomes(outcomes, rng);
         let outcomes = self.restate(restating, rng);
         self.outcomes(outcomes, rng);
+        self.build_practice();
         self.observe();
         self.dissolve_ended();
+    }
+
+    /// After the round's outcomes: a consensus or consensus-first venue that sat this
+    /// round and decided nothing held a session without a vote, which restores its
+    /// practice of consensus as an adoption without a vote does (ODD 7.8, departure
+    /// 48). A body convened during the run so builds its practice over the sessions
+    /// before its first decision.
+    fn build_practice(&mut self) {
+        let recovery = self.w.p.recovery;
+        for venue in &mut self.w.venues {
+            if venue.sat
+                && venue.decided == 0
+                && matches!(
+                    venue.decision,
+                    Decision::Consensus | Decision::ConsensusFirst { .. }
+                )
+            {
+                venue.practice += recovery * (1.0 - venue.practice);
+            }
+        }
     }
 
     /// After observation: venues whose term ends this round are dissolved. Their agenda
@@ -484,6 +507,7 @@ impl Engine<'_> {
             if !self.w.venues[v].active {
                 continue;
             }
+            self.w.venues[v].sat = !self.w.venues[v].members.is_empty();
             let agenda = self.w.venues[v].agenda.clone();
             let mut el = None;
             for p in agenda {
@@ -709,7 +733,7 @@ impl Engine<'_> {
         // restores the practice (ODD 7.8).
         let practice = match (venue.decision, how) {
             (Decision::ConsensusFirst { .. }, How::Vote) => venue.practice * (1.0 - w.p.erosion),
-            (Decision::ConsensusFirst { .. }, _) => {
+            (Decision::ConsensusFirst { .. }, _) | (Decision::Consensus, _) if adopted => {
                 venue.practice + w.p.recovery * (1.0 - venue.practice)
             }
             _ => venue.practice,
@@ -751,6 +775,7 @@ impl Engine<'_> {
         });
         self.record_votes(&all);
         self.w.venues[v].practice = practice;
+        self.w.venues[v].decided += 1;
         Outcome {
             proposal: p,
             venue: v,

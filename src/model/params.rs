@@ -99,7 +99,8 @@ define_params! {
     abstain_band = 0.15, [0.0, 10.0], "voters abstain when |Δ| is within this band (§7.8)";
     break_cost = 0.0, [0.0, 10.0], "what breaking consensus costs: a member objects (blocks a consensus, calls for a vote in a consensus-first venue) only when its position is below min(-abstain_band, -abstain_band - break_cost + yes_bias) (ODD 7.8; 0 = MODEL.md, any no vote)";
     erosion = 0.0, [0.0, 1.0], "share of a consensus-first venue's practice of consensus a recorded vote wears away (ODD 7.8; 0 = it never erodes)";
-    recovery = 0.0, [0.0, 1.0], "share of the lost practice an adoption without a vote restores (ODD 7.8)";
+    recovery = 0.0, [0.0, 1.0], "share of the lost practice an adoption without a vote, or a session that decides nothing, restores (ODD 7.8)";
+    founding_practice = 1.0, [0.0, 1.0], "how firmly a consensus-first venue created during the run holds to consensus at its first session (ODD 7.8, departure 48; 1 = as firmly as the venues that exist from the start)";
     draft_reach = 1.0, [0.0, 1.0], "how far toward the room's compromise a sponsor may draft its text before tabling it in a consensus-first venue (ODD 7.3; 0 = its own text)";
     treaty_loyalty = 0.0, [0.0, 2.0], "cost, in a vote creating a venue, to parties of a rival binding venue for the same kind whose rule the other camp did not set (ODD 7.8, departure 31; 0 = off)";
     framing = 0.2, [0.0, 1.0], "how much narrower a broad scope reads to an incompetent delegation (§7.8)";

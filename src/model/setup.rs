@@ -96,6 +96,8 @@ fn venue_state(v: &VenueSpec, n: usize) -> VenueState {
         rules,
         agenda: Vec::new(),
         adoptions: 0,
+        decided: 0,
+        sat: false,
         seated: 0,
         until: v.until,
         existed: false,
@@ -242,11 +244,13 @@ pub fn activate(w: &mut World, v: VenueIx, parent: Option<VenueIx>, rng: &mut Si
     w.venues[v].existed = true;
     w.venues[v].seated = w.round;
     fill_rules(w, v);
-    if w.sc
-        .venues
-        .get(v)
-        .is_some_and(|s| s.origin != Origin::Initial)
-    {
+    let spec = w.sc.venues.get(v);
+    if spec.is_none_or(|s| s.origin != Origin::Initial) {
+        // A body convened during the run has no practice of consensus yet: it builds
+        // one session by session (ODD 7.8, departure 48).
+        w.venues[v].practice = w.p.founding_practice;
+    }
+    if spec.is_some_and(|s| s.origin != Origin::Initial) {
         w.venues_created += 1;
     }
 }

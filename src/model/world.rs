@@ -50,6 +50,12 @@ pub struct VenueState {
     pub agenda: Vec<ProposalIx>,
     /// Adoptions in the current round (observation).
     pub adoptions: u32,
+    /// Proposals it decided this round (ordinary, restating and ratifying decisions):
+    /// a session that decided none builds its practice of consensus (departure 48).
+    pub decided: u32,
+    /// It sat this round: it was active with members when the round's decisions were
+    /// taken (step 6), so it held a session, whether or not it decided anything.
+    pub sat: bool,
     /// Round of the last seat draw (appointed venues): seats last `term` rounds from it.
     pub seated: u32,
     /// Last round of a venue with a term; dissolved at its end.
@@ -57,9 +63,11 @@ pub struct VenueState {
     /// Whether it has ever been active (a dissolved venue keeps its texts, which a
     /// successor or an endorsing resolution may take up).
     pub existed: bool,
-    /// How firmly its practice of consensus holds, in [0, 1] (1 at creation): what
-    /// breaking consensus costs there is `break_cost × practice`. Recorded votes wear
-    /// it down, adoptions without a vote restore it (ODD 7.8).
+    /// How firmly its practice of consensus holds, in [0, 1] (1 for the venues that
+    /// exist from the start, `founding_practice` for those created during the run):
+    /// what breaking consensus costs there is `break_cost × practice`. Recorded votes
+    /// wear it down; adoptions without a vote and sessions that decide nothing restore
+    /// it (ODD 7.8, departures 34 and 48).
     pub practice: f64,
     /// Per substantive kind: its rule is still its predecessor's (`acquis`); a text its
     /// predecessor adopts later is then its rule too, until it adopts its own.
