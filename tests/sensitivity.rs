@@ -262,14 +262,18 @@ fn a_stylized_sobol_design_runs_through_sweep_and_sensitivity() {
         lines.last().unwrap().contains("seed_share.csv"),
         "says where the details are: {err}"
     );
+    // Each outcome's warnings name the seed noise as what swamps the indices (no
+    // parameter-driven variance at all, or most of a run's variance).
     let full: Vec<&str> = share.iter().map(|r| r["warnings"].as_str()).collect();
     assert!(
-        full.iter()
-            .all(|w| w.contains("no parameter-driven variance beyond the seed noise")),
+        full.iter().all(
+            |w| w.contains("no parameter-driven variance beyond the seed noise")
+                || w.contains("seed noise dominates")
+        ),
         "{full:?}"
     );
     assert!(
-        err.contains("`ami`: no variance beyond the seed noise"),
+        err.contains("`ami`: ") && err.contains("seed noise"),
         "{err}"
     );
 }

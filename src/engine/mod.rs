@@ -368,21 +368,27 @@ impl Engine<'_> {
                 self.out.why.seatings.push((self.w.round, *v as u32));
             }
         }
-        for adm in ch.admissions {
+        for adm in &ch.admissions {
             if adm.admitted {
                 self.w.venues[adm.venue].set_member(adm.applicant, true);
             }
-            let d = self.tally_row(
+            let session = &ch.sessions[adm.session];
+            let counts = [adm.yes, adm.no, 0, session.absent()];
+            let d = self.counted_row(
                 adm.venue,
                 DecisionKind::Admission,
                 u32::MAX,
                 Kind::Procedural,
                 Some(adm.applicant),
-                &adm.votes,
+                counts,
                 adm.admitted,
             );
-            self.out.decisions.push(DecisionRow { ..d });
-            self.record_votes(&adm.votes);
+            self.out.decisions.push(d);
+            if self.opts.votes {
+                // The session's members as they were before this step's admissions.
+                let votes = session.votes(&self.w, adm.applicant);
+                self.record_votes(&votes);
+            }
         }
     }
 
@@ -942,15 +948,30 @@ impl Engine<'_> {
         votes: &[(StateIx, Vote)],
         adopted: bool,
     ) -> DecisionRow {
-        let [mut yes, mut no, mut abstain, mut absent] = [0u32; 4];
+        let mut counts = [0u32; 4];
         for &(_, x) in votes {
-            match x {
-                Vote::Yes => yes += 1,
-                Vote::No => no += 1,
-                Vote::Abstain => abstain += 1,
-                Vote::Absent => absent += 1,
-            }
+            counts[match x {
+                Vote::Yes => 0,
+                Vote::No => 1,
+                Vote::Abstain => 2,
+                Vote::Absent => 3,
+            }] += 1;
         }
+        self.counted_row(v, what, proposal, kind, sponsor, counts, adopted)
+    }
+
+    /// A decision row with its tallies already counted: `[yes, no, abstain, absent]`.
+    #[allow(clippy::too_many_arguments)]
+    fn counted_row(
+        &self,
+        v: VenueIx,
+        what: DecisionKind,
+        proposal: u32,
+        kind: Kind,
+        sponsor: Option<StateIx>,
+        [yes, no, abstain, absent]: [u32; 4],
+        adopted: bool,
+    ) -> DecisionRow {
         DecisionRow {
             round: self.w.round,
             venue: v as u32,

@@ -165,6 +165,119 @@ impl Camp {
     }
 }
 
+/// Points of the policy plane bucketed in square cells at least `radius` wide, so that
+/// every point closer than `radius` to a query lies in the query's cell or one of its
+/// eight neighbours. An admission session counts, for each applicant, the present
+/// members within `admit_distance` of it (ODD 7.2): with a grid that costs the points of
+/// nine cells instead of every member, which keeps admissions near-linear in large
+/// worlds. The count is exact: each candidate is tested with [`Pos::dist`], the
+/// expression a member's vote uses.
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    /// Cells along modality and along scope (at least 1 each).
+    cells_m: usize,
+    cells_s: usize,
+    lo: Pos,
+    side_m: f64,
+    side_s: f64,
+    /// `start[c] .. start[c + 1]` are cell `c`'s points in `points`.
+    start: Vec<u32>,
+    points: Vec<Pos>,
+    radius: f64,
+}
+
+impl Grid {
+    /// A grid over `points` for queries of `radius` (cells of side ≥ `radius`, at most
+    /// about √n per axis so that a small set does not pay for many empty cells).
+    pub fn new(points: &[Pos], radius: f64) -> Grid {
+        let n = points.len();
+        let (mut lo, mut hi) = (Pos::new(f64::MAX, f64::MAX), Pos::new(f64::MIN, f64::MIN));
+        for p in points {
+            lo = Pos::new(lo.m.min(p.m), lo.s.min(p.s));
+            hi = Pos::new(hi.m.max(p.m), hi.s.max(p.s));
+        }
+        if n == 0 {
+            lo = Pos::default();
+            hi = Pos::default();
+        }
+        // The margin keeps two points closer than `radius` in adjacent cells despite
+        // rounding in the cell index.
+        let max_cells = ((n as f64).sqrt().ceil() as usize).clamp(1, 1024);
+        let per_axis = |span: f64| -> usize {
+            if radius > 0.0 && span > 0.0 {
+                ((span / (radius * (1.0 + 1e-6))).floor() as usize).clamp(1, max_cells)
+            } else {
+                1
+            }
+        };
+        let (cells_m, cells_s) = (per_axis(hi.m - lo.m), per_axis(hi.s - lo.s));
+        let side = |span: f64, cells: usize| {
+            if span > 0.0 { span / cells as f64 } else { 1.0 }
+        };
+        let mut grid = Grid {
+            cells_m,
+            cells_s,
+            lo,
+            side_m: side(hi.m - lo.m, cells_m),
+            side_s: side(hi.s - lo.s, cells_s),
+            start: vec![0; cells_m * cells_s + 1],
+            points: vec![Pos::default(); n],
+            radius,
+        };
+        for p in points {
+            let c = grid.cell(*p);
+            grid.start[c + 1] += 1;
+        }
+        for c in 0..cells_m * cells_s {
+            grid.start[c + 1] += grid.start[c];
+        }
+        let mut next = grid.start.clone();
+        for p in points {
+            let c = grid.cell(*p);
+            grid.points[next[c] as usize] = *p;
+            next[c] += 1;
+        }
+        grid
+    }
+
+    /// The cell index along one axis: `⌊(x − lo) / side⌋`, clamped to the grid.
+    fn axis(x: f64, lo: f64, side: f64, cells: usize) -> usize {
+        let c = ((x - lo) / side).floor();
+        if c <= 0.0 {
+            0
+        } else {
+            (c as usize).min(cells - 1)
+        }
+    }
+
+    fn cells_of(&self, p: Pos) -> (usize, usize) {
+        (
+            Grid::axis(p.m, self.lo.m, self.side_m, self.cells_m),
+            Grid::axis(p.s, self.lo.s, self.side_s, self.cells_s),
+        )
+    }
+
+    fn cell(&self, p: Pos) -> usize {
+        let (a, b) = self.cells_of(p);
+        a * self.cells_s + b
+    }
+
+    /// How many of the points lie closer than the grid's radius to `q`
+    /// (`p.dist(q) < radius`).
+    pub fn count_within(&self, q: Pos) -> usize {
+        let (cm, cs) = self.cells_of(q);
+        let mut k = 0;
+        for a in cm.saturating_sub(1)..=(cm + 1).min(self.cells_m - 1) {
+            for b in cs.saturating_sub(1)..=(cs + 1).min(self.cells_s - 1) {
+                let c = a * self.cells_s + b;
+                let cell = &self.points[self.start[c] as usize..self.start[c + 1] as usize];
+                k += cell.iter().filter(|p| p.dist(q) < self.radius).count();
+            }
+        }
+        k
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +299,38 @@ mod tests {
             s.iter().collect::<Vec<_>>(),
             vec![Kind::Norms, Kind::Standards]
         );
+    }
+
+    /// The grid counts exactly what a scan of every point counts, for clustered and
+    /// spread points, radii from 0 to beyond the plane, and queries off the points' box.
+    #[test]
+    fn grid_counts_as_a_full_scan_does() {
+        use crate::model::rng::run_rng;
+        use crate::model::stats::uniform;
+        let mut rng = run_rng(7, 0);
+        for n in [0, 1, 2, 9, 200, 3000] {
+            for spread in [0.0, 0.01, 0.3, 1.0] {
+                let points: Vec<Pos> = (0..n)
+                    .map(|_| {
+                        let (a, b) = (uniform(&mut rng), uniform(&mut rng));
+                        Pos::new(0.5 + spread * (a - 0.5), 0.2 + spread * b)
+                    })
+                    .collect();
+                for radius in [0.0, 1e-9, 0.003, 0.05, 0.2, 2.0] {
+                    let grid = Grid::new(&points, radius);
+                    for _ in 0..50 {
+                        let q = if n > 0 && uniform(&mut rng) < 0.3 {
+                            points[(uniform(&mut rng) * n as f64) as usize]
+                        } else {
+                            let (a, b) = (uniform(&mut rng), uniform(&mut rng));
+                            Pos::new(1.4 * a - 0.2, 1.4 * b - 0.2)
+                        };
+                        let scan = points.iter().filter(|p| p.dist(q) < radius).count();
+                        let msg = format!("n {n} spread {spread} radius {radius} q {q:?}");
+                        assert_eq!(grid.count_within(q), scan, "{msg}");
+                    }
+                }
+            }
+        }
     }
 }

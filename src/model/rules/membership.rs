@@ -5,18 +5,65 @@
 use super::vote::{Subject, raw_delta};
 use super::{forecast, seats};
 use crate::model::outcome::{AdmitRow, Choice, JoinRow, Vote};
+use crate::model::policy::Grid;
 use crate::model::rng::SimRng;
 use crate::model::spec::*;
 use crate::model::world::World;
 
-/// An admission vote on one applicant.
+/// An admission vote on one applicant, at its venue's admission session.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Admission {
     pub venue: VenueIx,
     pub applicant: StateIx,
-    /// Every member's vote, in index order.
-    pub votes: Vec<(StateIx, Vote)>,
+    /// The session it was voted at (an index into [`Changes::sessions`]).
+    pub session: usize,
+    /// Present members who voted yes, and who voted no.
+    pub yes: u32,
+    pub no: u32,
     pub admitted: bool,
+}
+
+/// An invitation venue's admission session in one round: its members at the start of
+/// the step, each present or absent (one draw per member, ODD 7.2). Every applicant of
+/// the round is voted on by the same members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub venue: VenueIx,
+    /// Every member, in index order, and whether it attends.
+    pub members: Vec<(StateIx, bool)>,
+}
+
+impl Session {
+    /// Members absent from the session.
+    pub fn absent(&self) -> u32 {
+        self.members.iter().filter(|m| !m.1).count() as u32
+    }
+
+    /// Every member's vote on `applicant`, in index order: absent, or yes if its ideal
+    /// lies within `admit_distance` of the applicant's, else no. Only `--votes` needs
+    /// them: the tallies are counted without them.
+    pub fn votes(&self, world: &World, applicant: StateIx) -> Vec<(StateIx, Vote)> {
+        let to = world.ideal[applicant];
+        self.members
+            .iter()
+            .map(|&(j, here)| {
+                let vote = if !here {
+                    Vote::Absent
+                } else if admits(world, j, to) {
+                    Vote::Yes
+                } else {
+                    Vote::No
+                };
+                (j, vote)
+            })
+            .collect()
+    }
+}
+
+/// Whether member `j` votes to admit an applicant whose ideal is `to` (ODD 7.2): the
+/// expression [`Grid::count_within`] counts.
+fn admits(world: &World, j: StateIx, to: crate::model::Pos) -> bool {
+    world.ideal[j].dist(to) < world.p.admit_distance
 }
 
 /// Everything the membership step changes.
@@ -25,6 +72,8 @@ pub struct Changes {
     pub joins: Vec<(VenueIx, StateIx)>,
     pub leaves: Vec<(VenueIx, StateIx)>,
     pub admissions: Vec<Admission>,
+    /// The admission sessions the admissions were voted at.
+    pub sessions: Vec<Session>,
     /// New seat holders of appointed venues at a term boundary.
     pub seatings: Vec<(VenueIx, Vec<StateIx>)>,
     /// Why (§7.2 V_join and its parts) for every join and leave, every sponsor kept in,
@@ -224,43 +273,46 @@ pub fn step_with(world: &World, rng: &mut SimRng, why: bool) -> Changes {
                 admit: Admit::Invited,
             } => {}
             Membership::Invitation { admit } => {
-                // Per venue, not per applicant: the rule applicants compare with, and
-                // each member's chance of missing the admission vote.
+                // The rule applicants compare with, per venue; the applicants, in
+                // state order.
                 let rule = venue.mean_rule(world.sc.legacy);
-                let p_absent: Vec<f64> = venue
+                let first = out.admissions.len();
+                for i in 0..n {
+                    if !venue.member[i] && applies_to(world, i, rule) {
+                        out.admissions.push(Admission {
+                            venue: v,
+                            applicant: i,
+                            session: out.sessions.len(),
+                            yes: 0,
+                            no: 0,
+                            admitted: false,
+                        });
+                    }
+                }
+                if out.admissions.len() == first {
+                    continue;
+                }
+                // One session for all of them: each member attends or not (one draw
+                // per member), and the present ones vote on every applicant.
+                let members: Vec<(StateIx, bool)> = venue
                     .members
                     .iter()
-                    .map(|&j| world.p_absent(j, v))
+                    .map(|&j| (j, crate::model::stats::uniform(rng) >= world.p_absent(j, v)))
                     .collect();
-                for i in 0..n {
-                    if venue.member[i] || !applies_to(world, i, rule) {
-                        continue;
-                    }
-                    let mut votes = Vec::with_capacity(venue.members.len());
-                    let (mut yes, mut present) = (0, 0);
-                    for (&j, &pa) in venue.members.iter().zip(&p_absent) {
-                        let here = crate::model::stats::uniform(rng) >= pa;
-                        let vote = if !here {
-                            Vote::Absent
-                        } else if world.ideal[i].dist(world.ideal[j]) < world.p.admit_distance {
-                            Vote::Yes
-                        } else {
-                            Vote::No
-                        };
-                        present += here as usize;
-                        yes += (vote == Vote::Yes) as usize;
-                        votes.push((j, vote));
-                    }
-                    let ok = admitted(*admit, yes, present);
-                    out.admissions.push(Admission {
-                        venue: v,
-                        applicant: i,
-                        votes,
-                        admitted: ok,
-                    });
+                let present: Vec<crate::model::Pos> = members
+                    .iter()
+                    .filter(|m| m.1)
+                    .map(|&(j, _)| world.ideal[j])
+                    .collect();
+                let grid = Grid::new(&present, world.p.admit_distance);
+                for adm in &mut out.admissions[first..] {
+                    let yes = grid.count_within(world.ideal[adm.applicant]);
+                    adm.yes = yes as u32;
+                    adm.no = (present.len() - yes) as u32;
+                    adm.admitted = admitted(*admit, yes, present.len());
                 }
-                let applied = out.admissions.last().is_some_and(|a| a.venue == v);
-                if why && applied {
+                out.sessions.push(Session { venue: v, members });
+                if why {
                     out.rules.push(AdmitRow {
                         round: world.round,
                         venue: v as u32,

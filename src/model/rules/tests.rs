@@ -41,12 +41,61 @@ fn unanimity_rejects_an_applicant_one_member_dislikes() {
     w.ideal[11] = Pos::new(0.2, 0.2); // one member far from the applicant
     let a = admission(&w);
     assert!(!a.admitted);
-    assert_eq!(a.votes.iter().filter(|v| v.1 == Vote::No).count(), 1);
+    assert_eq!((a.yes, a.no), (5, 1));
     // Under a majority rule the same applicant gets in.
     w.venues[SCO].membership = Membership::Invitation {
         admit: Admit::Majority,
     };
     assert!(admission(&w).admitted);
+}
+
+/// Departure 49: a round's applicants are heard at one admission session. Each member
+/// attends or not once, every applicant's tally counts the same absent members, and
+/// the tallies are the members' votes ([`membership::Session::votes`]) counted.
+#[test]
+fn the_applicants_of_a_round_are_heard_at_one_session() {
+    let mut sc = toy();
+    sc.params.absence = 0.6;
+    let mut w = world(&sc);
+    w.venues[SCO].rules[Kind::Norms.index()]
+        .as_mut()
+        .unwrap()
+        .pos = Pos::new(0.7, 0.7);
+    for i in 0..6 {
+        w.ideal[i] = Pos::new(0.65, 0.7); // non-members drawn to the SCO's rule
+    }
+    let mut sessions_with_absences = 0;
+    for seed in 0..20 {
+        let ch = membership::step(&w, &mut run_rng(seed, 0));
+        let adm: Vec<_> = ch.admissions.iter().filter(|a| a.venue == SCO).collect();
+        assert!(adm.len() >= 2, "{} applicants", adm.len());
+        let session = &ch.sessions[adm[0].session];
+        assert_eq!(session.venue, SCO);
+        assert_eq!(ch.sessions.iter().filter(|s| s.venue == SCO).count(), 1);
+        let members: Vec<StateIx> = session.members.iter().map(|m| m.0).collect();
+        assert_eq!(members, w.venues[SCO].members);
+        let present = session.members.iter().filter(|m| m.1).count();
+        sessions_with_absences += usize::from(present < members.len());
+        for a in &adm {
+            assert_eq!(a.session, adm[0].session);
+            let votes = session.votes(&w, a.applicant);
+            let count = |x: Vote| votes.iter().filter(|v| v.1 == x).count() as u32;
+            assert_eq!((count(Vote::Yes), count(Vote::No)), (a.yes, a.no));
+            assert_eq!(count(Vote::Absent), session.absent());
+            let rule = match w.venues[SCO].membership {
+                Membership::Invitation { admit } => admit,
+                _ => unreachable!(),
+            };
+            assert_eq!(
+                a.admitted,
+                membership::admitted(rule, a.yes as usize, present)
+            );
+        }
+    }
+    assert!(
+        sessions_with_absences >= 15,
+        "{sessions_with_absences} of 20"
+    );
 }
 
 #[test]
