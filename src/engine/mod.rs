@@ -69,6 +69,14 @@ impl<'a> Stepper<'a> {
                 a: Vec::new(),
                 n: Vec::new(),
             },
+            attention_scratch: attention::Scratch::default(),
+            present: Electorate::default(),
+            absent_draws: Vec::new(),
+            agenda: Vec::new(),
+            vote_scratch: vote::VoteScratch::default(),
+            reform_votes: Vec::new(),
+            changes: membership::Changes::default(),
+            membership_scratch: membership::Scratch::default(),
             pairs: Vec::new(),
             memo: forecast::Memo::default(),
             odds: Vec::new(),
@@ -118,6 +126,16 @@ struct Engine<'a> {
     elections: Vec<(VenueIx, Vec<StateIx>)>,
     /// Reused buffer of the attention step.
     attention: attention::Attention,
+    attention_scratch: attention::Scratch,
+    /// Reused buffers of the round loop: a present electorate, a venue's absence
+    /// draws, a copy of a venue's agenda.
+    present: Electorate,
+    absent_draws: Vec<bool>,
+    agenda: Vec<ProposalIx>,
+    vote_scratch: vote::VoteScratch,
+    reform_votes: Vec<(StateIx, Vote)>,
+    changes: membership::Changes,
+    membership_scratch: membership::Scratch,
     /// Reused buffer of (reach, rule) pairs for the observation step.
     pairs: Vec<(f64, Pos)>,
     /// Forecast electorates shared within a step (cleared when memberships may change).
@@ -352,7 +370,14 @@ impl Engine<'_> {
 
     /// Step 3: joins, leaves, admissions, seat draws (§7.2), applied simultaneously.
     fn membership(&mut self, rng: &mut SimRng) {
-        let mut ch = membership::step_with(&self.w, rng, self.opts.why);
+        let mut ch = std::mem::take(&mut self.changes);
+        membership::step_into(
+            &self.w,
+            rng,
+            self.opts.why,
+            &mut ch,
+            &mut self.membership_scratch,
+        );
         self.out.why.joins.append(&mut ch.why);
         self.out.why.admissions.append(&mut ch.rules);
         for &(v, i) in &ch.leaves {
@@ -390,11 +415,12 @@ impl Engine<'_> {
                 self.record_votes(&votes);
             }
         }
+        self.changes = ch;
     }
 
     /// Step 4: attention (§7.5).
     fn attention(&mut self) {
-        attention::step_into(&self.w, &mut self.attention);
+        attention::step_into(&self.w, &mut self.attention, &mut self.attention_scratch);
         // Swap rather than move: last round's vectors become next round's buffer.
         for (venue, a) in self.w.venues.iter_mut().zip(self.attention.a.iter_mut()) {
             std::mem::swap(&mut venue.attention, a);
@@ -421,15 +447,19 @@ impl Engine<'_> {
                 continue;
             }
             let members = std::mem::take(&mut self.w.venues[v].members);
-            let draws: Vec<bool> = members
-                .iter()
-                .map(|&i| uniform(rng) < self.w.p_absent(i, v))
-                .collect();
+            let mut draws = std::mem::take(&mut self.absent_draws);
+            draws.clear();
+            draws.extend(
+                members
+                    .iter()
+                    .map(|&i| uniform(rng) < self.w.p_absent(i, v)),
+            );
             let venue = &mut self.w.venues[v];
             for (&i, &a) in members.iter().zip(&draws) {
                 venue.absent[i] = a;
             }
             venue.members = members;
+            self.absent_draws = draws;
         }
         for p in 0..self.w.proposals.len() {
             let Status::Agenda { venue: v, rounds } = self.w.proposals[p].status else {
@@ -444,9 +474,9 @@ impl Engine<'_> {
                 && bargains > 0
                 && rounds >= venue.negotiation_rounds - bargains
             {
-                let el = Electorate::present(&self.w, v);
+                Electorate::present_into(&self.w, v, &mut self.present);
                 if let Some(c) =
-                    negotiation::compromise(&self.w, &el, self.w.venues[v].stakeholders)
+                    negotiation::compromise(&self.w, &self.present, self.w.venues[v].stakeholders)
                 {
                     let pr = &self.w.proposals[p];
                     let q = negotiation::step(
@@ -477,7 +507,7 @@ impl Engine<'_> {
                 }
                 memo.1
             };
-            let Some(r) = reform::step_with(w, v, odds, rng) else {
+            let Some(r) = reform::step_with(w, v, odds, rng, &mut self.reform_votes) else {
                 continue;
             };
             if r.passed {
@@ -491,7 +521,7 @@ impl Engine<'_> {
                 u32::MAX,
                 Kind::Procedural,
                 Some(r.proposer),
-                &r.votes,
+                &self.reform_votes,
                 r.passed,
             );
             self.out.decisions.push(DecisionRow {
@@ -499,7 +529,9 @@ impl Engine<'_> {
                 detail: Detail::Reform { up: r.dir > 0.0 },
                 ..d
             });
-            self.record_votes(&r.votes);
+            let votes = std::mem::take(&mut self.reform_votes);
+            self.record_votes(&votes);
+            self.reform_votes = votes;
         }
     }
 
@@ -514,9 +546,12 @@ impl Engine<'_> {
                 continue;
             }
             self.w.venues[v].sat = !self.w.venues[v].members.is_empty();
-            let agenda = self.w.venues[v].agenda.clone();
-            let mut el = None;
-            for p in agenda {
+            let mut agenda = std::mem::take(&mut self.agenda);
+            agenda.clear();
+            agenda.extend_from_slice(&self.w.venues[v].agenda);
+            let mut el = std::mem::take(&mut self.present);
+            let mut built = false;
+            for &p in &agenda {
                 let Status::Agenda { rounds, .. } = self.w.proposals[p].status else {
                     continue;
                 };
@@ -534,12 +569,17 @@ impl Engine<'_> {
                     restating.push((p, v));
                     continue;
                 }
-                let el = el.get_or_insert_with(|| Electorate::present(&self.w, v));
+                if !built {
+                    Electorate::present_into(&self.w, v, &mut el);
+                    built = true;
+                }
                 if (el.parts.len() as f64) < self.w.p.min_present {
                     continue; // stays on the agenda to the next round (§7.8)
                 }
-                outcomes.push(self.vote(p, v, el, None, rng));
+                outcomes.push(self.vote(p, v, &el, None, rng));
             }
+            self.present = el;
+            self.agenda = agenda;
         }
         self.ratify(&mut outcomes, rng);
         for (v, candidates) in std::mem::take(&mut self.elections) {
@@ -584,8 +624,9 @@ impl Engine<'_> {
     /// report before the Assembly that welcomes their reports closes its session.
     fn restate(&mut self, restating: Vec<(ProposalIx, VenueIx)>, rng: &mut SimRng) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
+        let mut el = std::mem::take(&mut self.present);
         for (p, v) in restating {
-            let el = Electorate::present(&self.w, v);
+            Electorate::present_into(&self.w, v, &mut el);
             if (el.parts.len() as f64) < self.w.p.min_present {
                 continue; // stays on the agenda to the next round (§7.8)
             }
@@ -596,6 +637,7 @@ impl Engine<'_> {
             let agreed = self.restated_by(p);
             outcomes.push(self.vote(p, v, &el, Some(&agreed), rng));
         }
+        self.present = el;
         self.ratify(&mut outcomes, rng);
         outcomes
     }
@@ -706,27 +748,28 @@ impl Engine<'_> {
                 reference: venue.rule(pr.kind).map_or(w.sc.legacy, |r| r.pos),
             },
         };
-        let raw = vote::raw_deltas(w, el, &subject, &sponsors);
-        let means = vote::mean_deltas(w, el, &raw, &sponsors);
-        let positions = vote::positions(w, el, &means, &sponsors, rng);
-        let votes = vote::ballots(w, &positions);
+        let mut sc = std::mem::take(&mut self.vote_scratch);
+        vote::raw_deltas_into(w, el, &subject, &sponsors, &mut sc.raw);
+        vote::mean_deltas_into(w, el, &sc.raw, &sponsors, &mut sc.blocs, &mut sc.means);
+        vote::positions_into(w, el, &sc.means, &sponsors, rng, &mut sc.positions);
+        vote::ballots_into(w, &sc.positions, &mut sc.votes);
+        let (positions, votes) = (&sc.positions, &sc.votes);
         let stake_w = venue.stakeholders.weight() * el.weight.iter().sum::<f64>();
         let stake_vote = match venue.stakeholders {
             Stakeholders::Full { .. } => vote::stakeholder_vote(w, &subject),
             _ => 0.0,
         };
         // Only a ratification masks positions; other votes read them as drawn.
-        let masked;
         let objecting: &[f64] = match agreed {
             Some(a) => {
-                masked = vote::bound_by_consensus(&positions, &el.parts, a);
-                &masked
+                vote::bound_by_consensus_into(positions, &el.parts, a, &mut sc.masked);
+                &sc.masked
             }
-            None => &positions,
+            None => positions,
         };
         let (adopted, how) = vote::decide(
             venue.decision,
-            &votes,
+            votes,
             objecting,
             &el.weight,
             stake_w,
@@ -748,12 +791,13 @@ impl Engine<'_> {
         let dissent: Vec<StateIx> = el
             .parts
             .iter()
-            .zip(&votes)
+            .zip(votes)
             .filter(|(_, v)| **v == Vote::No)
             .map(|(&i, _)| i)
             .collect();
         // Every participant's vote, absent ones included, in index order.
-        let mut all = Vec::with_capacity(venue.members.len());
+        let all = &mut sc.all;
+        all.clear();
         let mut k = 0;
         for &i in &venue.members {
             if k < el.parts.len() && el.parts[k] == i {
@@ -770,7 +814,7 @@ impl Engine<'_> {
             p as u32,
             kind,
             sponsor,
-            &all,
+            &sc.all,
             adopted,
         );
         self.out.decisions.push(DecisionRow {
@@ -779,7 +823,8 @@ impl Engine<'_> {
             how,
             ..d
         });
-        self.record_votes(&all);
+        self.record_votes(&sc.all);
+        self.vote_scratch = sc;
         self.w.venues[v].practice = practice;
         self.w.venues[v].decided += 1;
         Outcome {

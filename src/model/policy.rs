@@ -183,6 +183,8 @@ pub struct Grid {
     /// `start[c] .. start[c + 1]` are cell `c`'s points in `points`.
     start: Vec<u32>,
     points: Vec<Pos>,
+    /// Where the next point of each cell goes, while building.
+    next: Vec<u32>,
     radius: f64,
 }
 
@@ -190,6 +192,13 @@ impl Grid {
     /// A grid over `points` for queries of `radius` (cells of side ≥ `radius`, at most
     /// about √n per axis so that a small set does not pay for many empty cells).
     pub fn new(points: &[Pos], radius: f64) -> Grid {
+        let mut grid = Grid::default();
+        grid.rebuild(points, radius);
+        grid
+    }
+
+    /// [`Grid::new`] in place, reusing this grid's buffers.
+    pub fn rebuild(&mut self, points: &[Pos], radius: f64) {
         let n = points.len();
         let (mut lo, mut hi) = (Pos::new(f64::MAX, f64::MAX), Pos::new(f64::MIN, f64::MIN));
         for p in points {
@@ -214,16 +223,18 @@ impl Grid {
         let side = |span: f64, cells: usize| {
             if span > 0.0 { span / cells as f64 } else { 1.0 }
         };
-        let mut grid = Grid {
-            cells_m,
-            cells_s,
-            lo,
-            side_m: side(hi.m - lo.m, cells_m),
-            side_s: side(hi.s - lo.s, cells_s),
-            start: vec![0; cells_m * cells_s + 1],
-            points: vec![Pos::default(); n],
-            radius,
-        };
+        let grid = self;
+        grid.cells_m = cells_m;
+        grid.cells_s = cells_s;
+        grid.lo = lo;
+        grid.side_m = side(hi.m - lo.m, cells_m);
+        grid.side_s = side(hi.s - lo.s, cells_s);
+        grid.radius = radius;
+        grid.start.clear();
+        grid.start.resize(cells_m * cells_s + 1, 0);
+        grid.points.clear();
+        grid.points.resize(n, Pos::default());
+        grid.next.clear();
         for p in points {
             let c = grid.cell(*p);
             grid.start[c + 1] += 1;
@@ -231,13 +242,12 @@ impl Grid {
         for c in 0..cells_m * cells_s {
             grid.start[c + 1] += grid.start[c];
         }
-        let mut next = grid.start.clone();
+        grid.next.extend_from_slice(&grid.start);
         for p in points {
             let c = grid.cell(*p);
-            grid.points[next[c] as usize] = *p;
-            next[c] += 1;
+            grid.points[grid.next[c] as usize] = *p;
+            grid.next[c] += 1;
         }
-        grid
     }
 
     /// The cell index along one axis: `⌊(x − lo) / side⌋`, clamped to the grid.

@@ -2,7 +2,7 @@
 //! it takes part in, toward where its stakes are, smoothed over rounds. This is how
 //! liberal states "belatedly intensify" where an authoritarian proposal may pass.
 
-use super::membership::{agenda_subjects, stake};
+use super::membership::{agenda_subjects_into, stake};
 use super::vote::Subject;
 use crate::model::stats::softmax;
 use crate::model::world::World;
@@ -15,32 +15,46 @@ pub struct Attention {
     pub n: Vec<u32>,
 }
 
+/// The working buffers of [`step_into`], kept by the engine between rounds so that the
+/// round loop reuses them instead of allocating.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    subjects: Vec<Vec<(f64, Subject)>>,
+    mine: Vec<usize>,
+    scores: Vec<f64>,
+    cur: Vec<f64>,
+    target: Vec<f64>,
+}
+
 /// Computes every state's new attention from the agendas and memberships of now.
 pub fn step(world: &World) -> Attention {
     let mut out = Attention {
         a: Vec::new(),
         n: Vec::new(),
     };
-    step_into(world, &mut out);
+    step_into(world, &mut out, &mut Scratch::default());
     out
 }
 
 /// [`step`] into a reused buffer (the engine keeps one per run, so the round loop does
-/// not allocate a states × venues matrix every round).
-pub fn step_into(world: &World, out: &mut Attention) {
+/// not allocate a states × venues matrix every round), with reused working buffers.
+pub fn step_into(world: &World, out: &mut Attention, scratch: &mut Scratch) {
     let n_states = world.n_states();
-    let subjects: Vec<Vec<(f64, Subject)>> = world
-        .venues
-        .iter()
-        .enumerate()
-        .map(|(v, venue)| {
-            if venue.active {
-                agenda_subjects(world, v)
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
+    let Scratch {
+        subjects,
+        mine,
+        scores,
+        cur,
+        target,
+    } = scratch;
+    subjects.resize_with(world.venues.len(), Vec::new);
+    for (v, venue) in world.venues.iter().enumerate() {
+        if venue.active {
+            agenda_subjects_into(world, v, &mut subjects[v]);
+        } else {
+            subjects[v].clear();
+        }
+    }
     out.a.resize_with(world.venues.len(), Vec::new);
     for a in out.a.iter_mut() {
         a.clear();
@@ -49,8 +63,6 @@ pub fn step_into(world: &World, out: &mut Attention) {
     out.n.clear();
     out.n.resize(n_states, 0);
     let (a, n) = (&mut out.a, &mut out.n);
-    let (mut mine, mut scores, mut cur, mut target) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for i in 0..n_states {
         mine.clear();
         scores.clear();
@@ -91,7 +103,7 @@ pub fn step_into(world: &World, out: &mut Attention) {
         for s in scores.iter_mut() {
             *s /= scale;
         }
-        softmax(&scores, 1.0, &mut target);
+        softmax(scores, 1.0, target);
         for (j, &v) in mine.iter().enumerate() {
             a[v][i] = 0.5 * (cur[j] + target[j]);
         }

@@ -85,22 +85,26 @@ pub struct Changes {
 
 /// Pass probability and subject of every item on `v`'s agenda (for stakes, §7.2 and §7.5).
 pub fn agenda_subjects(world: &World, v: VenueIx) -> Vec<(f64, Subject)> {
+    let mut out = Vec::new();
+    agenda_subjects_into(world, v, &mut out);
+    out
+}
+
+/// [`agenda_subjects`] into a reused buffer (attention computes them every round).
+pub fn agenda_subjects_into(world: &World, v: VenueIx, out: &mut Vec<(f64, Subject)>) {
     let venue = &world.venues[v];
-    venue
-        .agenda
-        .iter()
-        .map(|&p| {
-            let pr = &world.proposals[p];
-            let subject = match &pr.procedural {
-                Some(proc_) => forecast::procedural_subject(world, proc_, pr.pos, pr.sponsor),
-                None => Subject::Rule {
-                    q: pr.pos,
-                    reference: venue.rule(pr.kind).map_or(world.sc.legacy, |r| r.pos),
-                },
-            };
-            (pr.p_pass, subject)
-        })
-        .collect()
+    out.clear();
+    out.extend(venue.agenda.iter().map(|&p| {
+        let pr = &world.proposals[p];
+        let subject = match &pr.procedural {
+            Some(proc_) => forecast::procedural_subject(world, proc_, pr.pos, pr.sponsor),
+            None => Subject::Rule {
+                q: pr.pos,
+                reference: venue.rule(pr.kind).map_or(world.sc.legacy, |r| r.pos),
+            },
+        };
+        (pr.p_pass, subject)
+    }));
 }
 
 /// State `i`'s total stake in an agenda: Σ P(pass) × |gain| (§7.2).
@@ -198,6 +202,41 @@ pub fn step(world: &World, rng: &mut SimRng) -> Changes {
 /// decisions, the same random draws.
 pub fn step_with(world: &World, rng: &mut SimRng, why: bool) -> Changes {
     let mut out = Changes::default();
+    step_into(world, rng, why, &mut out, &mut Scratch::default());
+    out
+}
+
+/// The working buffers of [`step_into`], kept by the engine between rounds.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    subjects: Vec<(f64, Subject)>,
+    sponsoring: Vec<(StateIx, ProposalIx)>,
+    present: Vec<crate::model::Pos>,
+    grid: Grid,
+}
+
+impl Changes {
+    /// Empties every list, keeping their capacity.
+    pub fn clear(&mut self) {
+        self.joins.clear();
+        self.leaves.clear();
+        self.admissions.clear();
+        self.sessions.clear();
+        self.seatings.clear();
+        self.why.clear();
+        self.rules.clear();
+    }
+}
+
+/// [`step_with`] into reused buffers: `out` is cleared first.
+pub fn step_into(
+    world: &World,
+    rng: &mut SimRng,
+    why: bool,
+    out: &mut Changes,
+    scratch: &mut Scratch,
+) {
+    out.clear();
     let n = world.n_states();
     for (v, venue) in world.venues.iter().enumerate() {
         if !venue.active {
@@ -206,7 +245,8 @@ pub fn step_with(world: &World, rng: &mut SimRng, why: bool) -> Changes {
         match &venue.membership {
             Membership::Open { universal: true } | Membership::Individuals => {}
             Membership::Open { universal: false } => {
-                let subjects = agenda_subjects(world, v);
+                agenda_subjects_into(world, v, &mut scratch.subjects);
+                let subjects = &scratch.subjects;
                 let mean_w = if venue.members.is_empty() {
                     0.0
                 } else {
@@ -218,15 +258,13 @@ pub fn step_with(world: &World, rng: &mut SimRng, why: bool) -> Changes {
                         / venue.members.len() as f64
                 };
                 // (sponsor or cosponsor, proposal) of every agenda item.
-                let sponsoring: Vec<(StateIx, ProposalIx)> = venue
-                    .agenda
-                    .iter()
-                    .flat_map(|&p| {
-                        (world.proposals[p].sponsor.into_iter())
-                            .chain(world.proposals[p].cosponsors.iter().copied())
-                            .map(move |i| (i, p))
-                    })
-                    .collect();
+                let sponsoring = &mut scratch.sponsoring;
+                sponsoring.clear();
+                sponsoring.extend(venue.agenda.iter().flat_map(|&p| {
+                    (world.proposals[p].sponsor.into_iter())
+                        .chain(world.proposals[p].cosponsors.iter().copied())
+                        .map(move |i| (i, p))
+                }));
                 let exit = -world.p.exit_cost;
                 for i in 0..n {
                     if venue.member[i] {
@@ -235,7 +273,7 @@ pub fn step_with(world: &World, rng: &mut SimRng, why: bool) -> Changes {
                         if sponsor.is_some() && !why {
                             continue;
                         }
-                        let parts = join_parts(world, i, v, &subjects, mean_w);
+                        let parts = join_parts(world, i, v, subjects, mean_w);
                         if parts.value() < exit {
                             let choice = match sponsor {
                                 None => {
@@ -253,7 +291,7 @@ pub fn step_with(world: &World, rng: &mut SimRng, why: bool) -> Changes {
                             }
                         }
                     } else if !subjects.is_empty() {
-                        let parts = join_parts(world, i, v, &subjects, mean_w);
+                        let parts = join_parts(world, i, v, subjects, mean_w);
                         if parts.value() > 0.0 {
                             out.joins.push((v, i));
                             if why {
@@ -299,12 +337,11 @@ pub fn step_with(world: &World, rng: &mut SimRng, why: bool) -> Changes {
                     .iter()
                     .map(|&j| (j, crate::model::stats::uniform(rng) >= world.p_absent(j, v)))
                     .collect();
-                let present: Vec<crate::model::Pos> = members
-                    .iter()
-                    .filter(|m| m.1)
-                    .map(|&(j, _)| world.ideal[j])
-                    .collect();
-                let grid = Grid::new(&present, world.p.admit_distance);
+                let present = &mut scratch.present;
+                present.clear();
+                present.extend(members.iter().filter(|m| m.1).map(|&(j, _)| world.ideal[j]));
+                let grid = &mut scratch.grid;
+                grid.rebuild(present, world.p.admit_distance);
                 for adm in &mut out.admissions[first..] {
                     let yes = grid.count_within(world.ideal[adm.applicant]);
                     adm.yes = yes as u32;
@@ -330,7 +367,6 @@ pub fn step_with(world: &World, rng: &mut SimRng, why: bool) -> Changes {
             }
         }
     }
-    out
 }
 
 #[cfg(test)]

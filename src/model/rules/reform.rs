@@ -16,8 +16,6 @@ pub struct Reform {
     pub proposer: StateIx,
     /// +1 opens, −1 closes.
     pub dir: f64,
-    /// Present members' votes in index order; absent members as `Absent`.
-    pub votes: Vec<(StateIx, Vote)>,
     pub passed: bool,
     pub transparency: f64,
     pub stakeholder_weight: f64,
@@ -57,15 +55,18 @@ pub fn odds(world: &World, v: VenueIx) -> (f64, f64) {
 
 /// Possibly tables and votes a reform in venue `v` (absences already drawn for the round).
 pub fn step(world: &World, v: VenueIx, rng: &mut SimRng) -> Option<Reform> {
-    step_with(world, v, || odds(world, v), rng)
+    step_with(world, v, || odds(world, v), rng, &mut Vec::new())
 }
 
-/// [`step`] with the venue's [`odds`] given (computed only if the venue may reform).
+/// [`step`] with the venue's [`odds`] given (computed only if the venue may reform),
+/// writing every member's vote into `votes` (index order, absent members as `Absent`;
+/// a buffer the engine reuses): filled only when a reform is tabled.
 pub fn step_with(
     world: &World,
     v: VenueIx,
     odds: impl FnOnce() -> (f64, f64),
     rng: &mut SimRng,
+    votes: &mut Vec<(StateIx, Vote)>,
 ) -> Option<Reform> {
     let venue = &world.venues[v];
     if !venue.active || !venue.has_state_membership() || venue.members.is_empty() {
@@ -92,26 +93,23 @@ pub fn step_with(
         -1.0
     };
     let (mut yes_w, mut no_w, mut vetoed, mut present) = (0.0, 0.0, false, 0usize);
-    let votes: Vec<(StateIx, Vote)> = venue
-        .members
-        .iter()
-        .map(|&i| {
-            if venue.absent[i] {
-                return (i, Vote::Absent);
+    votes.clear();
+    votes.extend(venue.members.iter().map(|&i| {
+        if venue.absent[i] {
+            return (i, Vote::Absent);
+        }
+        present += 1;
+        let vote = reform_vote(openness(i), venue.transparency, dir, world.p.reform_band);
+        match vote {
+            Vote::Yes => yes_w += world.eff_weight(i, v),
+            Vote::No => {
+                no_w += world.eff_weight(i, v);
+                vetoed |= venue.privilege >= 0.5 && world.is_privileged(i, v);
             }
-            present += 1;
-            let vote = reform_vote(openness(i), venue.transparency, dir, world.p.reform_band);
-            match vote {
-                Vote::Yes => yes_w += world.eff_weight(i, v),
-                Vote::No => {
-                    no_w += world.eff_weight(i, v);
-                    vetoed |= venue.privilege >= 0.5 && world.is_privileged(i, v);
-                }
-                _ => {}
-            }
-            (i, vote)
-        })
-        .collect();
+            _ => {}
+        }
+        (i, vote)
+    }));
     let passed = present as f64 >= world.p.min_present && passes(yes_w, no_w, vetoed);
     let step = world.p.reform_step * dir;
     let transparency = (venue.transparency + step).clamp(0.0, 1.0);
@@ -123,7 +121,6 @@ pub fn step_with(
         venue: v,
         proposer,
         dir,
-        votes,
         passed,
         transparency,
         stakeholder_weight,

@@ -28,15 +28,27 @@ fn pools(world: &World, membership: &Membership) -> (Vec<StateIx>, Vec<Vec<State
     let reserved_states: Vec<StateIx> = (0..n)
         .filter(|&i| world.tags[i].iter().any(|t| reserved.contains(t)))
         .collect();
-    let mut pools: Vec<Vec<StateIx>> = vec![Vec::new(); quota_by.len().max(1)];
-    for i in 0..n {
-        if reserved_states.binary_search(&i).is_ok() {
-            continue;
-        }
-        if quota_by.is_empty() {
-            pools[0].push(i);
-        } else if let Some(q) = first_quota(&world.sc.states[i].blocs, quota_by) {
-            pools[q].push(i);
+    // Each state's pool (`None`: reserved or in no quota bloc), then pools of their
+    // exact size: one allocation per pool instead of one per doubling.
+    let pool_of: Vec<Option<usize>> = (0..n)
+        .map(|i| {
+            if reserved_states.binary_search(&i).is_ok() {
+                None
+            } else if quota_by.is_empty() {
+                Some(0)
+            } else {
+                first_quota(&world.sc.states[i].blocs, quota_by)
+            }
+        })
+        .collect();
+    let mut sizes = vec![0usize; quota_by.len().max(1)];
+    for q in pool_of.iter().flatten() {
+        sizes[*q] += 1;
+    }
+    let mut pools: Vec<Vec<StateIx>> = sizes.iter().map(|&k| Vec::with_capacity(k)).collect();
+    for (i, q) in pool_of.iter().enumerate() {
+        if let Some(q) = q {
+            pools[*q].push(i);
         }
     }
     let free = seats.saturating_sub(reserved_states.len());

@@ -54,20 +54,23 @@ impl Electorate {
 
     /// The participants of `v` actually present this round (absences drawn in step 5).
     pub fn present(world: &World, v: VenueIx) -> Electorate {
+        let mut el = Electorate::default();
+        Electorate::present_into(world, v, &mut el);
+        el
+    }
+
+    /// [`Electorate::present`] into a reused electorate (the engine builds one for
+    /// every negotiated item and every venue that decides, each round).
+    pub fn present_into(world: &World, v: VenueIx, el: &mut Electorate) {
         let venue = &world.venues[v];
-        let parts: Vec<StateIx> = venue
-            .members
-            .iter()
-            .copied()
-            .filter(|&i| !venue.absent[i])
-            .collect();
-        let weight = parts.iter().map(|&i| world.eff_weight(i, v)).collect();
-        let presence = vec![1.0; parts.len()];
-        Electorate {
-            parts,
-            weight,
-            presence,
-        }
+        el.parts.clear();
+        el.parts
+            .extend(venue.members.iter().copied().filter(|&i| !venue.absent[i]));
+        el.weight.clear();
+        el.weight
+            .extend(el.parts.iter().map(|&i| world.eff_weight(i, v)));
+        el.presence.clear();
+        el.presence.resize(el.parts.len(), 1.0);
     }
 
     /// Σ weight × presence: the expected weight present.
@@ -96,7 +99,9 @@ impl Sponsors {
     /// The sponsor side of a proposal; a chair's text (`sponsor = None`) has its
     /// co-sponsors only (none, as scenarios are validated), and nobody's blocs exempt.
     pub fn of(world: &World, sponsor: Option<StateIx>, cosponsors: &[StateIx]) -> Sponsors {
-        let mut states: Vec<StateIx> = sponsor.into_iter().collect();
+        // One allocation, none for a chair's text without co-sponsors.
+        let mut states = Vec::with_capacity(usize::from(sponsor.is_some()) + cosponsors.len());
+        states.extend(sponsor);
         states.extend_from_slice(cosponsors);
         let legitimacy = states
             .iter()
@@ -239,6 +244,20 @@ pub fn mean_deltas(world: &World, el: &Electorate, raw: &[f64], sponsors: &Spons
     out
 }
 
+/// The working buffers of one vote (raw and mean gains, drawn positions, ballots,
+/// positions masked for the objection cut, every member's vote), kept by the engine
+/// between votes so that deciding a proposal does not allocate.
+#[derive(Debug, Default)]
+pub struct VoteScratch {
+    pub raw: Vec<f64>,
+    pub means: Vec<f64>,
+    pub blocs: BlocScratch,
+    pub positions: Vec<f64>,
+    pub masked: Vec<f64>,
+    pub votes: Vec<Vote>,
+    pub all: Vec<(StateIx, Vote)>,
+}
+
 /// Per-bloc sums and terms of [`mean_deltas_into`], kept between calls so that forecasts
 /// (thousands per run) do not allocate.
 #[derive(Debug, Clone, Default)]
@@ -362,18 +381,29 @@ pub fn positions(
     sponsors: &Sponsors,
     rng: &mut SimRng,
 ) -> Vec<f64> {
+    let mut out = Vec::with_capacity(el.parts.len());
+    positions_into(world, el, means, sponsors, rng, &mut out);
+    out
+}
+
+/// [`positions`] into a reused buffer (the engine's votes).
+pub fn positions_into(
+    world: &World,
+    el: &Electorate,
+    means: &[f64],
+    sponsors: &Sponsors,
+    rng: &mut SimRng,
+    out: &mut Vec<f64>,
+) {
     let sd = world.p.vote_noise;
-    el.parts
-        .iter()
-        .enumerate()
-        .map(|(k, &i)| {
-            if sponsors.contains(i) {
-                f64::INFINITY
-            } else {
-                means[k] + sd * std_normal(rng)
-            }
-        })
-        .collect()
+    out.clear();
+    out.extend(el.parts.iter().enumerate().map(|(k, &i)| {
+        if sponsors.contains(i) {
+            f64::INFINITY
+        } else {
+            means[k] + sd * std_normal(rng)
+        }
+    }));
 }
 
 /// Casts the votes of a present electorate: sponsors yes, everyone else by Δ + ε.
@@ -390,8 +420,16 @@ pub fn cast(
 
 /// The ballots of drawn positions (§7.8 bands).
 pub fn ballots(world: &World, positions: &[f64]) -> Vec<Vote> {
+    let mut out = Vec::with_capacity(positions.len());
+    ballots_into(world, positions, &mut out);
+    out
+}
+
+/// [`ballots`] into a reused buffer.
+pub fn ballots_into(world: &World, positions: &[f64], out: &mut Vec<Vote>) {
     let band = world.p.abstain_band;
-    positions.iter().map(|&x| vote_from(x, band)).collect()
+    out.clear();
+    out.extend(positions.iter().map(|&x| vote_from(x, band)));
 }
 
 /// Whether a participant at `position` objects — blocks a consensus, or calls for a
@@ -419,17 +457,26 @@ pub fn objection_cut(yes_bias: f64, band: f64, break_cost: f64) -> f64 {
 /// UN, a text adopted without a vote in a Main Committee is adopted without a vote in
 /// plenary unless a delegation that objected there asks again.
 pub fn bound_by_consensus(positions: &[f64], parts: &[StateIx], joined: &[bool]) -> Vec<f64> {
-    positions
-        .iter()
-        .zip(parts)
-        .map(|(&x, &i)| {
-            if joined.get(i).copied().unwrap_or(false) {
-                f64::INFINITY
-            } else {
-                x
-            }
-        })
-        .collect()
+    let mut out = Vec::with_capacity(positions.len());
+    bound_by_consensus_into(positions, parts, joined, &mut out);
+    out
+}
+
+/// [`bound_by_consensus`] into a reused buffer.
+pub fn bound_by_consensus_into(
+    positions: &[f64],
+    parts: &[StateIx],
+    joined: &[bool],
+    out: &mut Vec<f64>,
+) {
+    out.clear();
+    out.extend(positions.iter().zip(parts).map(|(&x, &i)| {
+        if joined.get(i).copied().unwrap_or(false) {
+            f64::INFINITY
+        } else {
+            x
+        }
+    }));
 }
 
 /// Whether a decision adopts, and how (§7.8, ODD 7.8). `positions` are the drawn
