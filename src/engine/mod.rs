@@ -144,6 +144,21 @@ struct Engine<'a> {
     odds: Vec<(Vec<StateIx>, (f64, f64))>,
 }
 
+/// The tallies of a decision, `[yes, no, abstain, absent]`, from one vote per
+/// participant, in one pass.
+fn tally(votes: &[(StateIx, Vote)]) -> [u32; 4] {
+    let mut counts = [0u32; 4];
+    for &(_, x) in votes {
+        counts[match x {
+            Vote::Yes => 0,
+            Vote::No => 1,
+            Vote::Abstain => 2,
+            Vote::Absent => 3,
+        }] += 1;
+    }
+    counts
+}
+
 impl Engine<'_> {
     fn round(&mut self, round: u32, rng: &mut SimRng) {
         self.w.round = round;
@@ -515,13 +530,13 @@ impl Engine<'_> {
                 venue.transparency = r.transparency;
                 venue.stakeholders = venue.stakeholders.with_weight(r.stakeholder_weight);
             }
-            let d = self.tally_row(
+            let d = self.counted_row(
                 v,
                 DecisionKind::Reform,
                 u32::MAX,
                 Kind::Procedural,
                 Some(r.proposer),
-                &self.reform_votes,
+                tally(&self.reform_votes),
                 r.passed,
             );
             self.out.decisions.push(DecisionRow {
@@ -808,13 +823,13 @@ impl Engine<'_> {
             }
         }
         let (kind, sponsor, pos) = (pr.kind, pr.sponsor, pr.pos);
-        let d = self.tally_row(
+        let d = self.counted_row(
             v,
             DecisionKind::Proposal,
             p as u32,
             kind,
             sponsor,
-            &sc.all,
+            tally(&sc.all),
             adopted,
         );
         self.out.decisions.push(DecisionRow {
@@ -981,31 +996,7 @@ impl Engine<'_> {
         self.out.rounds.push(row);
     }
 
-    /// A decision row with tallies counted from `votes` (one per participant), in one pass.
-    #[allow(clippy::too_many_arguments)]
-    fn tally_row(
-        &self,
-        v: VenueIx,
-        what: DecisionKind,
-        proposal: u32,
-        kind: Kind,
-        sponsor: Option<StateIx>,
-        votes: &[(StateIx, Vote)],
-        adopted: bool,
-    ) -> DecisionRow {
-        let mut counts = [0u32; 4];
-        for &(_, x) in votes {
-            counts[match x {
-                Vote::Yes => 0,
-                Vote::No => 1,
-                Vote::Abstain => 2,
-                Vote::Absent => 3,
-            }] += 1;
-        }
-        self.counted_row(v, what, proposal, kind, sponsor, counts, adopted)
-    }
-
-    /// A decision row with its tallies already counted: `[yes, no, abstain, absent]`.
+    /// A decision row with its tallies counted: `[yes, no, abstain, absent]` ([`tally`]).
     #[allow(clippy::too_many_arguments)]
     fn counted_row(
         &self,
