@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::big::{many_records, many_states};
 use common::{BIN, arg, forumsim, names, stderr};
 use forumsim::experiment::design;
 use std::fs;
@@ -44,18 +45,6 @@ fn within(limit: Duration, args: &[&str]) -> Option<Output> {
     let _ = child.kill();
     let _ = child.wait();
     None
-}
-
-/// A scenario with `n` `[[state]]` tables (and one venue).
-fn many_states(n: usize) -> String {
-    let mut s = String::from("name = \"many\"\nrounds = 2\nseed = 1\n");
-    for i in 0..n {
-        s.push_str(&format!(
-            "\n[[state]]\nid = \"S{i}\"\nregime = 0.5\npower = 1\ncompetence = 0.5\nict = 0.5\n"
-        ));
-    }
-    s.push_str("\n[[venue]]\nid = \"v\"\nmembership = \"open\"\ndecision = \"majority\"\ntransparency = 0.5\nhosts = [\"norms\"]\n");
-    s
 }
 
 // ---- 1, 2: sizes refused up front, designs that stream, no hang on inf ---------------
@@ -148,12 +137,10 @@ fn issue15_1_large_designs_stream_their_first_runs_start_at_once() {
         "design = \"lhs\"\nsamples = 1000000\nreplicates = 1\nseed = 1\nchunk = 1\nset = { rounds = 2 }\n\
          [[axis]]\npath = \"parameters.legit_cost\"\nrange = [0.1, 0.9]\n",
     );
-    let t = Instant::now();
+    // How long loading takes (every point was validated before the first run: > 20 s)
+    // is timed by `benches/load.rs`, not asserted here.
     let (exp, _, _) = design::load(&path).unwrap();
     assert_eq!(exp.points.len(), 1_000_000);
-    let loaded = t.elapsed();
-    // Every point was validated before the first run: > 20 s.
-    assert!(loaded < Duration::from_secs(5), "loading took {loaded:?}");
     let o = sweep_one_chunk(&path, &tmp.path().join("out"), &[]);
     assert_eq!(code(&o), Some(130), "{}", stderr(&o));
     let done = fs::read_dir(tmp.path().join("out/chunks")).unwrap().count();
@@ -237,15 +224,10 @@ fn issue15_2_plot_and_report_do_not_hang_on_inf() {
 #[test]
 fn issue15_3_thirty_thousand_states_load_in_seconds() {
     let text = many_states(30_000);
-    let t = Instant::now();
+    // Quadratic (a scan from the top per state), this took ~50 s; `benches/load.rs`
+    // times it.
     let sc = forumsim::scenario::from_str(&text, Path::new("many.toml"), &[]).unwrap();
     assert_eq!(sc.states.len(), 30_000);
-    // Quadratic (a scan from the top per state), this took ~50 s.
-    assert!(
-        t.elapsed() < Duration::from_secs(8),
-        "took {:?}",
-        t.elapsed()
-    );
     let dup = format!(
         "{text}\n[[state]]\nid = \"S7\"\nregime = 0.5\npower = 1\ncompetence = 0.5\nict = 0.5\n"
     );
@@ -258,46 +240,16 @@ fn issue15_3_thirty_thousand_states_load_in_seconds() {
     );
 }
 
-/// A scenario with `n` texts, each ratified by another, and a `[[target]]` and a
-/// `[[fact]]` on each (issue #13's keys), in a venue that gains the texts' kind only by
-/// an event listed last: every check of a record must find it without a scan.
-fn many_records(n: usize) -> String {
-    let mut s = String::from(
-        "name = \"records\"\nrounds = 5\nstart_year = 2000\nseed = 1\n\n\
-         [[state]]\nid = \"A\"\nregime = 0.5\npower = 1\ncompetence = 0.5\nict = 0.5\n\n\
-         [[venue]]\nid = \"v\"\nmembership = \"open\"\ndecision = \"majority\"\ntransparency = 0.5\nhosts = [\"cybercrime\"]\n\n\
-         [[venue]]\nid = \"w\"\nmembership = \"open\"\ndecision = \"majority\"\ntransparency = 0.5\nhosts = [\"norms\"]\n",
-    );
-    for i in 0..n {
-        s.push_str(&format!(
-            "\n[[proposal]]\nid = \"p{i}\"\nkind = \"norms\"\nsponsor = \"A\"\nintroduced = 0\n\
-             \n[[proposal]]\nid = \"r{i}\"\nkind = \"norms\"\nsponsor = \"A\"\nratifies = \"p{i}\"\nvenue = \"w\"\n\
-             \n[[target]]\nid = \"t{i}\"\nproposal = \"p{i}\"\nvenue = \"v\"\nyear = 2002\nyes = 1\nno = 0\nabstain = 0\nabsent = 0\n\
-             \n[[fact]]\nid = \"f{i}\"\nproposal = \"p{i}\"\nvenue = \"v\"\nyear = 2002\noutcome = \"adopted\"\n"
-        ));
-    }
-    s.push_str(
-        "\n[[event]]\nid = \"v-norms\"\ntype = \"venue_change\"\nround = 1\nvenue = \"v\"\nhosts = [\"cybercrime\", \"norms\"]\n",
-    );
-    s
-}
-
 #[test]
 fn issue15_3_records_and_ratifying_texts_load_in_linear_time() {
     let text = many_records(10_000);
-    let t = Instant::now();
+    // Quadratic (a scan of every text per ratifying text, of every event and text per
+    // record, of every target per fact), the checks grew with the square of the file:
+    // 20,000 of each took 8.5 s in a release build; `benches/load.rs` times it.
     let sc = forumsim::scenario::from_str(&text, Path::new("records.toml"), &[]).unwrap();
     assert_eq!(
         (sc.proposals.len(), sc.targets.len(), sc.facts.len()),
         (20_000, 10_000, 10_000)
-    );
-    // Quadratic (a scan of every text per ratifying text, of every event and text per
-    // record, of every target per fact), the checks grew with the square of the file:
-    // 20,000 of each took 8.5 s in a release build, 1.7 s now; a coarse guard.
-    assert!(
-        t.elapsed() < Duration::from_secs(10),
-        "took {:?}",
-        t.elapsed()
     );
     let twice = text.replacen("ratifies = \"p1\"\n", "ratifies = \"p0\"\n", 1);
     let e = forumsim::scenario::from_str(&twice, Path::new("records.toml"), &[])

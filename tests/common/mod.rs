@@ -3,6 +3,8 @@
 //! rest would count as dead code there.
 #![allow(dead_code)]
 
+pub mod big;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
