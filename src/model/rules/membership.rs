@@ -83,14 +83,8 @@ pub struct Changes {
     pub rules: Vec<AdmitRow>,
 }
 
-/// Pass probability and subject of every item on `v`'s agenda (for stakes, §7.2 and §7.5).
-pub fn agenda_subjects(world: &World, v: VenueIx) -> Vec<(f64, Subject)> {
-    let mut out = Vec::new();
-    agenda_subjects_into(world, v, &mut out);
-    out
-}
-
-/// [`agenda_subjects`] into a reused buffer (attention computes them every round).
+/// Pass probability and subject of every item on `v`'s agenda (for stakes, §7.2 and
+/// §7.5), into a reused buffer: membership and attention compute them every round.
 pub fn agenda_subjects_into(world: &World, v: VenueIx, out: &mut Vec<(f64, Subject)>) {
     let venue = &world.venues[v];
     out.clear();
