@@ -21,7 +21,6 @@ use crate::model::rules::{
 };
 use crate::model::setup;
 use crate::model::spec::*;
-use crate::model::stats::uniform;
 use crate::model::world::{ProposalState, RuleState, Status, World};
 use observe::Counts;
 
@@ -467,7 +466,7 @@ impl Engine<'_> {
             draws.extend(
                 members
                     .iter()
-                    .map(|&i| uniform(rng) < self.w.p_absent(i, v)),
+                    .map(|&i| vote::draw_absent(&self.w, i, v, rng)),
             );
             let venue = &mut self.w.venues[v];
             for (&i, &a) in members.iter().zip(&draws) {

@@ -329,7 +329,7 @@ pub fn step_into(
                 let members: Vec<(StateIx, bool)> = venue
                     .members
                     .iter()
-                    .map(|&j| (j, crate::model::stats::uniform(rng) >= world.p_absent(j, v)))
+                    .map(|&j| (j, !super::vote::draw_absent(world, j, v, rng)))
                     .collect();
                 let present = &mut scratch.present;
                 present.clear();

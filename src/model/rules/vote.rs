@@ -744,13 +744,11 @@ fn majority_pass(
     prob_positive(mean - 0.5 * t.min(1.0 - t), var)
 }
 
-/// Draws whether each participant of `parts` is absent: used by admissions, which draw
-/// their own absences (§7.8).
-pub fn draw_presence(world: &World, v: VenueIx, parts: &[StateIx], rng: &mut SimRng) -> Vec<bool> {
-    parts
-        .iter()
-        .map(|&i| uniform(rng) >= world.p_absent(i, v))
-        .collect()
+/// Draws whether state `i` misses a session of venue `v`: one uniform, absent if it
+/// falls below `p_absent` (ODD 7.8). Every absence of the model is this draw: the
+/// round's absences (step 5) and an admission session's (step 3, departure 49).
+pub fn draw_absent(world: &World, i: StateIx, v: VenueIx, rng: &mut SimRng) -> bool {
+    uniform(rng) < world.p_absent(i, v)
 }
 
 #[cfg(test)]
