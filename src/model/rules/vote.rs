@@ -6,7 +6,7 @@ use crate::model::outcome::{How, Vote};
 use crate::model::policy::{Camp, Kind, Pos};
 use crate::model::rng::SimRng;
 use crate::model::spec::{Decision, Reach, Stakeholders, StateIx, VenueIx};
-use crate::model::stats::{normal_cdf, prob_positive, std_normal, uniform};
+use crate::model::stats::{PhiTable, prob_positive, std_normal, uniform};
 use crate::model::world::World;
 
 /// Who votes in a decision: participants in index order, each with an effective weight
@@ -572,6 +572,7 @@ pub fn p_pass(
     }
     let band = world.p.abstain_band;
     let sd = world.p.vote_noise;
+    let phi = PhiTable::get();
     let probs = |k: usize, i: StateIx| -> (f64, f64) {
         let pres = el.presence[k];
         if sponsors.contains(i) {
@@ -579,7 +580,7 @@ pub fn p_pass(
         }
         let mu = means[k];
         let (py, pn) = if sd > 0.0 {
-            (normal_cdf((mu - band) / sd), normal_cdf((-band - mu) / sd))
+            (phi.cdf((mu - band) / sd), phi.cdf((-band - mu) / sd))
         } else {
             ((mu > band) as u8 as f64, (mu < -band) as u8 as f64)
         };
@@ -649,6 +650,7 @@ pub fn quiet(
         world.p.vote_noise,
         objection_cut(world.p.yes_bias, world.p.abstain_band, break_cost),
     );
+    let phi = PhiTable::get();
     let mut p = 1.0;
     for (k, &i) in el.parts.iter().enumerate() {
         let po = if sponsors.contains(i) {
@@ -656,7 +658,7 @@ pub fn quiet(
         } else {
             let mu = means[k];
             let po = if sd > 0.0 {
-                normal_cdf((cut - mu) / sd)
+                phi.cdf((cut - mu) / sd)
             } else {
                 (mu < cut) as u8 as f64
             };
@@ -708,6 +710,7 @@ pub fn no_power_of(
 /// power): the part of the world a text adopted by vote would not bind (§2 `reach`).
 pub fn no_power(world: &World, el: &Electorate, means: &[f64], sponsors: &Sponsors) -> f64 {
     let (sd, band) = (world.p.vote_noise, world.p.abstain_band);
+    let phi = PhiTable::get();
     let mut d = 0.0;
     for (k, &i) in el.parts.iter().enumerate() {
         if sponsors.contains(i) {
@@ -715,7 +718,7 @@ pub fn no_power(world: &World, el: &Electorate, means: &[f64], sponsors: &Sponso
         }
         let mu = means[k];
         let pn = if sd > 0.0 {
-            normal_cdf((-band - mu) / sd)
+            phi.cdf((-band - mu) / sd)
         } else {
             (mu < -band) as u8 as f64
         };
