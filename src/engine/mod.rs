@@ -70,6 +70,7 @@ impl<'a> Stepper<'a> {
             },
             attention_scratch: attention::Scratch::default(),
             present: Electorate::default(),
+            agreed: Vec::new(),
             absent_draws: Vec::new(),
             agenda: Vec::new(),
             vote_scratch: vote::VoteScratch::default(),
@@ -129,6 +130,9 @@ struct Engine<'a> {
     /// Reused buffers of the round loop: a present electorate, a venue's absence
     /// draws, a copy of a venue's agenda.
     present: Electorate,
+    /// Who let a ratified text pass where it was negotiated (a copy of that venue's
+    /// membership flags).
+    agreed: Vec<bool>,
     absent_draws: Vec<bool>,
     agenda: Vec<ProposalIx>,
     vote_scratch: vote::VoteScratch,
@@ -692,8 +696,10 @@ impl Engine<'_> {
             };
             pr.last_venue = Some(v);
             self.w.venues[v].agenda.push(r);
-            let el = Electorate::present(&self.w, v);
+            let mut el = std::mem::take(&mut self.present);
+            Electorate::present_into(&self.w, v, &mut el);
             if (el.parts.len() as f64) < self.w.p.min_present {
+                self.present = el;
                 let pr = &mut self.w.proposals[r];
                 pr.status = Status::Abandoned;
                 self.w.venues[v].agenda.retain(|&x| x != r);
@@ -701,8 +707,11 @@ impl Engine<'_> {
             }
             // Those who let the text pass without objection where it was negotiated
             // do not call for a vote on it here (ODD 7.8).
-            let agreed = (how != How::Vote).then(|| self.w.venues[venue_of].member.clone());
-            let out = self.vote(r, v, &el, agreed.as_deref(), rng);
+            let mut agreed = std::mem::take(&mut self.agreed);
+            agreed.clone_from(&self.w.venues[venue_of].member);
+            let out = self.vote(r, v, &el, (how != How::Vote).then_some(&agreed[..]), rng);
+            self.present = el;
+            self.agreed = agreed;
             outcomes.push(out);
         }
     }

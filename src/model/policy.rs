@@ -165,13 +165,15 @@ impl Camp {
     }
 }
 
-/// Points of the policy plane bucketed in square cells at least `radius` wide, so that
-/// every point closer than `radius` to a query lies in the query's cell or one of its
-/// eight neighbours. An admission session counts, for each applicant, the present
-/// members within `admit_distance` of it (ODD 7.2): with a grid that costs the points of
-/// nine cells instead of every member, which keeps admissions near-linear in large
-/// worlds. The count is exact: each candidate is tested with [`Pos::dist`], the
-/// expression a member's vote uses.
+/// Points of the policy plane bucketed in cells about a quarter of `radius` wide (never
+/// more than about √n per axis), for counting the points closer than `radius` to a
+/// query. An admission session counts, for each applicant, the present members within
+/// `admit_distance` of it (ODD 7.2). A cell wholly inside the query's disk adds its size,
+/// a cell wholly outside is skipped, and only the points of the cells the circle crosses
+/// are tested one by one — so a count costs about the circle's length in cells, not the
+/// disk's area in points, and stays near-constant as a world grows denser. The count is
+/// exact: a point tested is tested with [`Pos::dist`], the expression a member's vote
+/// uses, and a cell is taken whole or skipped only with a margin far above rounding.
 #[derive(Debug, Clone, Default)]
 pub struct Grid {
     /// Cells along modality and along scope (at least 1 each).
@@ -186,7 +188,16 @@ pub struct Grid {
     /// Where the next point of each cell goes, while building.
     next: Vec<u32>,
     radius: f64,
+    /// Cells to look at on each side of the query's cell, along each axis.
+    reach_m: usize,
+    reach_s: usize,
+    /// How far a point may lie outside its cell's nominal edges through rounding in its
+    /// cell index (far above it: 1e-9 of the plane's extent).
+    slack: f64,
 }
+
+/// Cells per `radius` along an axis: four, so that most of a disk is whole cells.
+const CELLS_PER_RADIUS: f64 = 4.0;
 
 impl Grid {
     /// A grid over `points` for queries of `radius` (cells of side ≥ `radius`, at most
@@ -214,7 +225,8 @@ impl Grid {
         let max_cells = ((n as f64).sqrt().ceil() as usize).clamp(1, 1024);
         let per_axis = |span: f64| -> usize {
             if radius > 0.0 && span > 0.0 {
-                ((span / (radius * (1.0 + 1e-6))).floor() as usize).clamp(1, max_cells)
+                ((span * CELLS_PER_RADIUS / (radius * (1.0 + 1e-6))).floor() as usize)
+                    .clamp(1, max_cells)
             } else {
                 1
             }
@@ -230,6 +242,20 @@ impl Grid {
         grid.side_m = side(hi.m - lo.m, cells_m);
         grid.side_s = side(hi.s - lo.s, cells_s);
         grid.radius = radius;
+        // A point closer than `radius` along an axis is at most ⌊radius / side⌋ + 1
+        // cells away (with a margin over rounding in the cell index).
+        let reach = |side: f64, cells: usize| -> usize {
+            let r = radius / side * (1.0 + 1e-6);
+            if r.is_finite() {
+                (r.floor() as usize).saturating_add(1).min(cells)
+            } else {
+                cells
+            }
+        };
+        grid.reach_m = reach(grid.side_m, cells_m);
+        grid.reach_s = reach(grid.side_s, cells_s);
+        let extent = lo.m.abs().max(lo.s.abs()).max(hi.m.abs()).max(hi.s.abs());
+        grid.slack = 1e-9 * (1.0 + extent);
         grid.start.clear();
         grid.start.resize(cells_m * cells_s + 1, 0);
         grid.points.clear();
@@ -276,12 +302,45 @@ impl Grid {
     /// (`p.dist(q) < radius`).
     pub fn count_within(&self, q: Pos) -> usize {
         let (cm, cs) = self.cells_of(q);
+        let r = self.radius;
+        // Taken whole below `inner`, skipped from `outer`: true distances and the
+        // computed `dist` differ by a few ulps, far less than these margins.
+        let (inner, outer) = (r * (1.0 - 1e-9), r * (1.0 + 1e-9));
+        let span = |x: f64, lo: f64, side: f64, a: usize| -> (f64, f64) {
+            let (e0, e1) = (
+                lo + a as f64 * side - self.slack,
+                lo + (a + 1) as f64 * side + self.slack,
+            );
+            let near = (e0 - x).max(x - e1).max(0.0);
+            let far = (x - e0).abs().max((e1 - x).abs());
+            (near, far)
+        };
         let mut k = 0;
-        for a in cm.saturating_sub(1)..=(cm + 1).min(self.cells_m - 1) {
-            for b in cs.saturating_sub(1)..=(cs + 1).min(self.cells_s - 1) {
+        let rows = cm.saturating_sub(self.reach_m)..=(cm + self.reach_m).min(self.cells_m - 1);
+        for a in rows {
+            let (near_m, far_m) = span(q.m, self.lo.m, self.side_m, a);
+            if near_m >= outer {
+                continue;
+            }
+            let cols = cs.saturating_sub(self.reach_s)..=(cs + self.reach_s).min(self.cells_s - 1);
+            for b in cols {
                 let c = a * self.cells_s + b;
-                let cell = &self.points[self.start[c] as usize..self.start[c + 1] as usize];
-                k += cell.iter().filter(|p| p.dist(q) < self.radius).count();
+                let (first, end) = (self.start[c] as usize, self.start[c + 1] as usize);
+                if first == end {
+                    continue;
+                }
+                let (near_s, far_s) = span(q.s, self.lo.s, self.side_s, b);
+                if (near_m * near_m + near_s * near_s).sqrt() >= outer {
+                    continue;
+                }
+                if (far_m * far_m + far_s * far_s).sqrt() < inner {
+                    k += end - first;
+                    continue;
+                }
+                k += self.points[first..end]
+                    .iter()
+                    .filter(|p| p.dist(q) < r)
+                    .count();
             }
         }
         k
@@ -311,6 +370,31 @@ mod tests {
         );
     }
 
+    /// Points just inside and just outside the circle (1e-12 of the radius either
+    /// side), among a dense background: the cells the circle barely crosses must be
+    /// scanned, not taken whole or skipped.
+    #[test]
+    fn grid_counts_points_on_the_circle_exactly() {
+        use crate::model::rng::run_rng;
+        use crate::model::stats::uniform;
+        let mut rng = run_rng(11, 0);
+        let radius = 0.1;
+        for _ in 0..20 {
+            let q = Pos::new(0.2 + 0.6 * uniform(&mut rng), 0.2 + 0.6 * uniform(&mut rng));
+            let mut points: Vec<Pos> = (0..5000)
+                .map(|_| Pos::new(uniform(&mut rng), uniform(&mut rng)))
+                .collect();
+            for k in 0..50_000 {
+                let t = std::f64::consts::TAU * k as f64 / 50_000.0;
+                let d = radius * if k % 2 == 0 { 1.0 - 1e-12 } else { 1.0 + 1e-12 };
+                points.push(Pos::new(q.m + d * t.cos(), q.s + d * t.sin()));
+            }
+            let grid = Grid::new(&points, radius);
+            let scan = points.iter().filter(|p| p.dist(q) < radius).count();
+            assert_eq!(grid.count_within(q), scan, "q {q:?}");
+        }
+    }
+
     /// The grid counts exactly what a scan of every point counts, for clustered and
     /// spread points, radii from 0 to beyond the plane, and queries off the points' box.
     #[test]
@@ -318,7 +402,7 @@ mod tests {
         use crate::model::rng::run_rng;
         use crate::model::stats::uniform;
         let mut rng = run_rng(7, 0);
-        for n in [0, 1, 2, 9, 200, 3000] {
+        for n in [0, 1, 2, 9, 200, 3000, 20000] {
             for spread in [0.0, 0.01, 0.3, 1.0] {
                 let points: Vec<Pos> = (0..n)
                     .map(|_| {

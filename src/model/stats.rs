@@ -110,8 +110,11 @@ impl PhiTable {
     #[inline]
     pub fn cdf(&self, x: f64) -> f64 {
         let t = (x + PHI_RANGE) * PHI_STEPS;
-        if !(t > 0.0) {
-            return if x.is_nan() { x } else { 0.0 };
+        if t.is_nan() {
+            return t;
+        }
+        if t <= 0.0 {
+            return 0.0;
         }
         let k = t as usize;
         let Some(&[a, b, c, d]) = self.coef.get(k) else {

@@ -84,44 +84,44 @@ impl Electorate {
 }
 
 /// The sponsor side of a proposal: who votes yes unconditionally, whose legitimacy
-/// sets the stigma, whose blocs are exempt from it.
-#[derive(Debug, Clone)]
-pub struct Sponsors {
-    pub states: Vec<StateIx>,
-    /// Lowest legitimacy among sponsor and co-sponsors.
-    pub legitimacy: f64,
+/// sets the stigma, whose blocs are exempt from it. It borrows the proposal's
+/// co-sponsor list rather than copying it: thousands are made per run (one per
+/// forecast and vote), and none allocates.
+#[derive(Debug, Clone, Copy)]
+pub struct Sponsors<'a> {
     /// The sponsor's own state index (its blocs are exempt from stigma); `None` for a
     /// chair's text, reforms and admissions.
     pub sponsor: Option<StateIx>,
+    pub cosponsors: &'a [StateIx],
+    /// Lowest legitimacy among sponsor and co-sponsors.
+    pub legitimacy: f64,
 }
 
-impl Sponsors {
+impl<'a> Sponsors<'a> {
     /// The sponsor side of a proposal; a chair's text (`sponsor = None`) has its
     /// co-sponsors only (none, as scenarios are validated), and nobody's blocs exempt.
-    pub fn of(world: &World, sponsor: Option<StateIx>, cosponsors: &[StateIx]) -> Sponsors {
-        // One allocation, none for a chair's text without co-sponsors.
-        let mut states = Vec::with_capacity(usize::from(sponsor.is_some()) + cosponsors.len());
-        states.extend(sponsor);
-        states.extend_from_slice(cosponsors);
-        let legitimacy = states
+    pub fn of(world: &World, sponsor: Option<StateIx>, cosponsors: &'a [StateIx]) -> Sponsors<'a> {
+        let legitimacy = sponsor
             .iter()
+            .chain(cosponsors)
             .map(|&i| world.legitimacy[i])
             .fold(1.0, f64::min);
         Sponsors {
-            states,
-            legitimacy,
             sponsor,
+            cosponsors,
+            legitimacy,
         }
     }
+    /// Whether `i` is the sponsor or a co-sponsor.
     pub fn contains(&self, i: StateIx) -> bool {
-        self.states.contains(&i)
+        self.sponsor == Some(i) || self.cosponsors.contains(&i)
     }
     /// Nobody sponsors (reforms, admissions).
-    pub fn none() -> Sponsors {
+    pub fn none() -> Sponsors<'static> {
         Sponsors {
-            states: Vec::new(),
-            legitimacy: 1.0,
             sponsor: None,
+            cosponsors: &[],
+            legitimacy: 1.0,
         }
     }
 }
