@@ -708,8 +708,11 @@ impl Engine<'_> {
             // Those who let the text pass without objection where it was negotiated
             // do not call for a vote on it here (ODD 7.8).
             let mut agreed = std::mem::take(&mut self.agreed);
-            agreed.clone_from(&self.w.venues[venue_of].member);
-            let out = self.vote(r, v, &el, (how != How::Vote).then_some(&agreed[..]), rng);
+            let bound = how != How::Vote;
+            if bound {
+                agreed.clone_from(&self.w.venues[venue_of].member);
+            }
+            let out = self.vote(r, v, &el, bound.then_some(&agreed[..]), rng);
             self.present = el;
             self.agreed = agreed;
             outcomes.push(out);

@@ -200,8 +200,10 @@ pub struct Grid {
 const CELLS_PER_RADIUS: f64 = 4.0;
 
 impl Grid {
-    /// A grid over `points` for queries of `radius` (cells of side ≥ `radius`, at most
-    /// about √n per axis so that a small set does not pay for many empty cells).
+    /// A grid over `points` for queries of `radius` (cells of side ≥ `radius` / 4, at
+    /// most about √n per axis so that a small set does not pay for many empty cells).
+    /// Points with a non-finite coordinate are left out: no distance to them is below
+    /// a radius, so they never count.
     pub fn new(points: &[Pos], radius: f64) -> Grid {
         let mut grid = Grid::default();
         grid.rebuild(points, radius);
@@ -210,9 +212,10 @@ impl Grid {
 
     /// [`Grid::new`] in place, reusing this grid's buffers.
     pub fn rebuild(&mut self, points: &[Pos], radius: f64) {
-        let n = points.len();
+        let finite = || points.iter().filter(|p| p.m.is_finite() && p.s.is_finite());
+        let n = finite().count();
         let (mut lo, mut hi) = (Pos::new(f64::MAX, f64::MAX), Pos::new(f64::MIN, f64::MIN));
-        for p in points {
+        for p in finite() {
             lo = Pos::new(lo.m.min(p.m), lo.s.min(p.s));
             hi = Pos::new(hi.m.max(p.m), hi.s.max(p.s));
         }
@@ -220,8 +223,8 @@ impl Grid {
             lo = Pos::default();
             hi = Pos::default();
         }
-        // The margin keeps two points closer than `radius` in adjacent cells despite
-        // rounding in the cell index.
+        // The margin keeps two points closer than `radius` within `reach` cells of each
+        // other despite rounding in the cell index.
         let max_cells = ((n as f64).sqrt().ceil() as usize).clamp(1, 1024);
         let per_axis = |span: f64| -> usize {
             if radius > 0.0 && span > 0.0 {
@@ -244,8 +247,10 @@ impl Grid {
         grid.radius = radius;
         // A point closer than `radius` along an axis is at most ⌊radius / side⌋ + 1
         // cells away (with a margin over rounding in the cell index).
+        // Below ≈ 1.5e-154 a squared coordinate difference underflows, and `Pos::dist`
+        // calls points at up to ≈ 1.5e-154 "closer than `radius`": the window covers them.
         let reach = |side: f64, cells: usize| -> usize {
-            let r = radius / side * (1.0 + 1e-6);
+            let r = radius.max(1.5e-154) / side * (1.0 + 1e-6);
             if r.is_finite() {
                 (r.floor() as usize).saturating_add(1).min(cells)
             } else {
@@ -261,7 +266,7 @@ impl Grid {
         grid.points.clear();
         grid.points.resize(n, Pos::default());
         grid.next.clear();
-        for p in points {
+        for p in finite() {
             let c = grid.cell(*p);
             grid.start[c + 1] += 1;
         }
@@ -269,7 +274,7 @@ impl Grid {
             grid.start[c + 1] += grid.start[c];
         }
         grid.next.extend_from_slice(&grid.start);
-        for p in points {
+        for p in finite() {
             let c = grid.cell(*p);
             grid.points[grid.next[c] as usize] = *p;
             grid.next[c] += 1;
@@ -303,8 +308,11 @@ impl Grid {
     pub fn count_within(&self, q: Pos) -> usize {
         let (cm, cs) = self.cells_of(q);
         let r = self.radius;
-        // Taken whole below `inner`, skipped from `outer`: true distances and the
-        // computed `dist` differ by a few ulps, far less than these margins.
+        // A point lies inside its cell's box widened by `slack` (its cell index was
+        // computed from it), and rounding is monotone, so its computed `dist` lies
+        // between the box's computed near and far distances: a box whose far corner is
+        // below the radius holds only points that count, one whose near side is beyond
+        // it none. The 1e-9 margins on top are spare safety.
         let (inner, outer) = (r * (1.0 - 1e-9), r * (1.0 + 1e-9));
         let span = |x: f64, lo: f64, side: f64, a: usize| -> (f64, f64) {
             let (e0, e1) = (
@@ -368,6 +376,34 @@ mod tests {
             s.iter().collect::<Vec<_>>(),
             vec![Kind::Norms, Kind::Standards]
         );
+    }
+
+    /// What a scan never counts (points with a NaN or infinite coordinate) the grid
+    /// does not count either; and below ≈ 1.5e-154, where `Pos::dist` underflows, the
+    /// grid still counts what the scan counts.
+    #[test]
+    fn grid_agrees_with_a_scan_at_the_edges_of_floating_point() {
+        use crate::model::rng::run_rng;
+        use crate::model::stats::uniform;
+        let mut rng = run_rng(5, 0);
+        let mut points: Vec<Pos> = (0..100)
+            .map(|_| Pos::new(uniform(&mut rng), uniform(&mut rng)))
+            .collect();
+        points.push(Pos::new(f64::NAN, 0.5));
+        points.push(Pos::new(0.5, f64::NAN));
+        points.push(Pos::new(f64::INFINITY, 0.5));
+        let q = Pos::new(0.5, 0.5);
+        let grid = Grid::new(&points, 2.0);
+        assert_eq!(grid.count_within(q), 100);
+        for radius in [2.2e-308, 3e-301, 1e-200, 1e-160] {
+            let tiny: Vec<Pos> = (0..17)
+                .map(|k| Pos::new(k as f64 * 6e-302, (k % 3) as f64 * 1e-301))
+                .collect();
+            let q = Pos::new(5e-302, 0.0);
+            let grid = Grid::new(&tiny, radius);
+            let scan = tiny.iter().filter(|p| p.dist(q) < radius).count();
+            assert_eq!(grid.count_within(q), scan, "radius {radius}");
+        }
     }
 
     /// Points just inside and just outside the circle (1e-12 of the radius either

@@ -60,10 +60,11 @@ pub fn normal_cdf_series(x: f64) -> f64 {
 /// Φ interpolated from a table: piecewise cubic Hermite through Φ and φ at nodes
 /// `h = 1/32` apart on [−[`PHI_RANGE`], [`PHI_RANGE`]], 0 below and 1 above.
 ///
-/// Why: a forecast evaluates Φ two or three times per voter (ODD 7.3), about 120,000
-/// times per world run, and [`normal_cdf`]'s `exp` was most of its cost. The Hermite
-/// error is at most `h⁴/384 · max|Φ⁗| = h⁴/384 · max|(3x − x³)φ(x)| ≈ 1.4e-9`; the
-/// cut-offs add at most Φ(−8.5) ≈ 1e-17. Forecasts sum and multiply these
+/// Why: a forecast evaluates Φ two or three times per voter (ODD 7.8, "Pass
+/// probability"), about 120,000 times per world run, and [`normal_cdf`]'s `exp` was
+/// most of its cost. The Hermite error is at most `h⁴/384 · max|Φ⁗| = h⁴/384 ·
+/// max|(3x − x³)φ(x)| ≈ 1.37e-9` (at x ≈ ±0.74); at the cut-offs the table jumps by
+/// the series' own absolute error there (≈ 5e-16; Φ(−8.5) itself is ≈ 1e-17). Forecasts sum and multiply these
 /// probabilities over voters, where an absolute error of 2e-9 per voter is invisible;
 /// the final Φ of a normal approximation, whose deep tail a report prints
 /// (`prob_positive`), keeps the relative accuracy of [`normal_cdf`].
@@ -79,7 +80,7 @@ pub const PHI_RANGE: f64 = 8.5;
 const PHI_STEPS: f64 = 32.0;
 
 impl PhiTable {
-    /// The table, built once per process from [`normal_cdf_series`] (a few microseconds).
+    /// The table, built once per process from [`normal_cdf_series`] (about 0.1 ms).
     pub fn get() -> &'static PhiTable {
         static TABLE: std::sync::OnceLock<PhiTable> = std::sync::OnceLock::new();
         TABLE.get_or_init(PhiTable::build)
