@@ -213,9 +213,10 @@ impl Grid {
     /// [`Grid::new`] in place, reusing this grid's buffers.
     pub fn rebuild(&mut self, points: &[Pos], radius: f64) {
         let finite = || points.iter().filter(|p| p.m.is_finite() && p.s.is_finite());
-        let n = finite().count();
+        let mut n = 0;
         let (mut lo, mut hi) = (Pos::new(f64::MAX, f64::MAX), Pos::new(f64::MIN, f64::MIN));
         for p in finite() {
+            n += 1;
             lo = Pos::new(lo.m.min(p.m), lo.s.min(p.s));
             hi = Pos::new(hi.m.max(p.m), hi.s.max(p.s));
         }

@@ -44,6 +44,7 @@ pub fn world<'a>(sc: &'a Scenario, rng: &mut SimRng) -> World<'a> {
         w_state,
         w_tech,
         camp,
+        competence: sc.states.iter().map(|s| s.competence).collect(),
         tags: sc.states.iter().map(|s| s.tags.clone()).collect(),
         n_venues: vec![0; n],
         venues,

@@ -251,6 +251,9 @@ pub struct World<'a> {
     /// Base weight in `individuals` venues without legitimacy: `salience × ict × competence`.
     pub w_tech: Vec<f64>,
     pub camp: Vec<Camp>,
+    /// Procedural competence per state: a copy of the scenario's, in one flat array
+    /// because every forecast reads it per voter (presence, framing).
+    pub competence: Vec<f64>,
     /// Tags per state (events may change them).
     pub tags: Vec<Vec<TagIx>>,
     /// Number of venues each state takes part in (n_i, §7.5), as of the last attention step.
@@ -319,7 +322,7 @@ impl<'a> World<'a> {
     #[inline]
     pub fn p_absent(&self, i: StateIx, v: VenueIx) -> f64 {
         let m = self.multiplier(i, v).min(1.0);
-        self.p.absence * (1.0 - self.sc.states[i].competence * m)
+        self.p.absence * (1.0 - self.competence[i] * m)
     }
 
     /// Effective weight and presence probability (`1 − p_absent`) of each of `parts` in
@@ -342,7 +345,7 @@ impl<'a> World<'a> {
         for &i in parts {
             let m = self.multiplier(i, v);
             weight.push(self.base_weight(i, v) * m);
-            let pa = self.p.absence * (1.0 - self.sc.states[i].competence * m.min(1.0));
+            let pa = self.p.absence * (1.0 - self.competence[i] * m.min(1.0));
             presence.push(1.0 - pa);
         }
     }
@@ -356,7 +359,7 @@ impl<'a> World<'a> {
     /// `x` as the less competent delegation `i` perceives it (§7.8 framing).
     #[inline]
     pub fn framed(&self, i: StateIx, x: Pos) -> Pos {
-        let c = self.sc.states[i].competence;
+        let c = self.competence[i];
         Pos::new(x.m, x.s * (1.0 - self.p.framing * (1.0 - c)))
     }
 
