@@ -372,7 +372,7 @@ impl Engine<'_> {
         for (p, pr) in self.w.proposals.iter().enumerate() {
             if let Status::Agenda { venue, .. } = pr.status {
                 let prob = if pr.procedural.is_some() {
-                    forecast::procedural(&self.w, p).0
+                    forecast::procedural_in(&self.w, p, &mut self.memo).0
                 } else {
                     let sponsors = Sponsors::of(&self.w, pr.sponsor, &pr.cosponsors);
                     let memo = &mut self.memo;

@@ -361,6 +361,12 @@ pub fn forecast_members(world: &World, v: VenueIx, membership: &Membership) -> V
 /// Pass probability of a procedural proposal in its parent and the sponsor's raw gain
 /// (§7.3: it is tabled when `P × Δ_S^raw` exceeds the cost of acting).
 pub fn procedural(world: &World, p: ProposalIx) -> (f64, f64) {
+    procedural_in(world, p, &mut Memo::default())
+}
+
+/// [`procedural`] reading the parent's forecast electorate from `memo` and computing in
+/// its buffers (the same arithmetic as a fresh electorate: bit-identical).
+pub fn procedural_in(world: &World, p: ProposalIx, memo: &mut Memo) -> (f64, f64) {
     let pr = &world.proposals[p];
     let Some(proc_) = &pr.procedural else {
         return (0.0, 0.0);
@@ -368,11 +374,15 @@ pub fn procedural(world: &World, p: ProposalIx) -> (f64, f64) {
     let parent = proc_.parent;
     let venue = &world.venues[parent];
     let sponsors = Sponsors::of(world, pr.sponsor, &pr.cosponsors);
-    let el = Electorate::forecast(world, parent, None);
+    let Memo { base, el, scratch } = memo;
+    let el: &Electorate = match with_extra(world, parent, None, base, el) {
+        Some(el) => el,
+        None => &base[parent].1,
+    };
     let q = if pr.is_negotiated() {
         negotiation::forecast(
             world,
-            &el,
+            el,
             venue.stakeholders,
             pr.pos,
             pr.sponsor,
@@ -386,7 +396,15 @@ pub fn procedural(world: &World, p: ProposalIx) -> (f64, f64) {
         .sponsor
         .map_or(0.0, |s| vote::raw_delta(world, s, &subject, false));
     (
-        pass_probability(world, parent, &el, &subject, &sponsors, venue.decision),
+        pass_probability_in(
+            world,
+            parent,
+            el,
+            &subject,
+            &sponsors,
+            venue.decision,
+            scratch,
+        ),
         gain,
     )
 }

@@ -94,7 +94,7 @@ pub fn choose_in(
         if !venue.active || !(venue.member[s] || venue.may_enter()) {
             return none(Action::Wait);
         }
-        let (pp, gain) = forecast::procedural(world, p);
+        let (pp, gain) = forecast::procedural_in(world, p, memo);
         let eu = pp * gain;
         let options = vec![Opt {
             venue: Some(parent),
