@@ -407,6 +407,34 @@ mod tests {
         }
     }
 
+    /// A cell whose farthest corner lies just outside the circle (5e-4 of the radius)
+    /// holding a point just inside that corner: the cell must be scanned, not taken
+    /// whole. The grid's geometry is pinned by points at (0, 0) and (1, 1) and enough
+    /// points for 39 cells per axis (radius 0.1).
+    #[test]
+    fn grid_scans_a_cell_whose_far_corner_is_just_outside() {
+        use crate::model::rng::run_rng;
+        use crate::model::stats::uniform;
+        let mut rng = run_rng(13, 0);
+        let radius = 0.1;
+        let mut points: Vec<Pos> = (0..2000)
+            .map(|_| Pos::new(uniform(&mut rng), uniform(&mut rng)))
+            .collect();
+        points.push(Pos::new(0.0, 0.0));
+        points.push(Pos::new(1.0, 1.0));
+        for (a, b) in [(20.0, 20.0), (25.0, 13.0), (9.0, 30.0)] {
+            let corner = Pos::new(a / 39.0, b / 39.0);
+            let d = radius * (1.0 + 5e-4) / std::f64::consts::SQRT_2;
+            let q = Pos::new(corner.m - d, corner.s - d);
+            let mut pts = points.clone();
+            pts.push(Pos::new(corner.m - 1e-6, corner.s - 1e-6));
+            let grid = Grid::new(&pts, radius);
+            assert_eq!(grid.cells_m, 39);
+            let scan = pts.iter().filter(|p| p.dist(q) < radius).count();
+            assert_eq!(grid.count_within(q), scan, "corner {corner:?}");
+        }
+    }
+
     /// Points just inside and just outside the circle (1e-12 of the radius either
     /// side), among a dense background: the cells the circle barely crosses must be
     /// scanned, not taken whole or skipped.
