@@ -379,17 +379,27 @@ mod tests {
         );
     }
 
+    /// `n` points uniform on the unit square.
+    fn scatter(rng: &mut crate::model::rng::SimRng, n: usize) -> Vec<Pos> {
+        use crate::model::stats::uniform;
+        (0..n)
+            .map(|_| Pos::new(uniform(rng), uniform(rng)))
+            .collect()
+    }
+
+    /// The grid over `points` counts at `q` what a scan of every point counts.
+    fn assert_counts_as_a_scan(points: &[Pos], radius: f64, q: Pos) {
+        let scan = points.iter().filter(|p| p.dist(q) < radius).count();
+        let grid = Grid::new(points, radius);
+        assert_eq!(grid.count_within(q), scan, "radius {radius}, q {q:?}");
+    }
+
     /// What a scan never counts (points with a NaN or infinite coordinate) the grid
     /// does not count either; and below ≈ 1.5e-154, where `Pos::dist` underflows, the
     /// grid still counts what the scan counts.
     #[test]
     fn grid_agrees_with_a_scan_at_the_edges_of_floating_point() {
-        use crate::model::rng::run_rng;
-        use crate::model::stats::uniform;
-        let mut rng = run_rng(5, 0);
-        let mut points: Vec<Pos> = (0..100)
-            .map(|_| Pos::new(uniform(&mut rng), uniform(&mut rng)))
-            .collect();
+        let mut points = scatter(&mut crate::model::rng::run_rng(5, 0), 100);
         points.push(Pos::new(f64::NAN, 0.5));
         points.push(Pos::new(0.5, f64::NAN));
         points.push(Pos::new(f64::INFINITY, 0.5));
@@ -400,10 +410,7 @@ mod tests {
             let tiny: Vec<Pos> = (0..17)
                 .map(|k| Pos::new(k as f64 * 6e-302, (k % 3) as f64 * 1e-301))
                 .collect();
-            let q = Pos::new(5e-302, 0.0);
-            let grid = Grid::new(&tiny, radius);
-            let scan = tiny.iter().filter(|p| p.dist(q) < radius).count();
-            assert_eq!(grid.count_within(q), scan, "radius {radius}");
+            assert_counts_as_a_scan(&tiny, radius, Pos::new(5e-302, 0.0));
         }
     }
 
@@ -413,13 +420,8 @@ mod tests {
     /// points for 39 cells per axis (radius 0.1).
     #[test]
     fn grid_scans_a_cell_whose_far_corner_is_just_outside() {
-        use crate::model::rng::run_rng;
-        use crate::model::stats::uniform;
-        let mut rng = run_rng(13, 0);
         let radius = 0.1;
-        let mut points: Vec<Pos> = (0..2000)
-            .map(|_| Pos::new(uniform(&mut rng), uniform(&mut rng)))
-            .collect();
+        let mut points = scatter(&mut crate::model::rng::run_rng(13, 0), 2000);
         points.push(Pos::new(0.0, 0.0));
         points.push(Pos::new(1.0, 1.0));
         for (a, b) in [(20.0, 20.0), (25.0, 13.0), (9.0, 30.0)] {
@@ -428,10 +430,8 @@ mod tests {
             let q = Pos::new(corner.m - d, corner.s - d);
             let mut pts = points.clone();
             pts.push(Pos::new(corner.m - 1e-6, corner.s - 1e-6));
-            let grid = Grid::new(&pts, radius);
-            assert_eq!(grid.cells_m, 39);
-            let scan = pts.iter().filter(|p| p.dist(q) < radius).count();
-            assert_eq!(grid.count_within(q), scan, "corner {corner:?}");
+            assert_eq!(Grid::new(&pts, radius).cells_m, 39);
+            assert_counts_as_a_scan(&pts, radius, q);
         }
     }
 
@@ -446,17 +446,13 @@ mod tests {
         let radius = 0.1;
         for _ in 0..20 {
             let q = Pos::new(0.2 + 0.6 * uniform(&mut rng), 0.2 + 0.6 * uniform(&mut rng));
-            let mut points: Vec<Pos> = (0..5000)
-                .map(|_| Pos::new(uniform(&mut rng), uniform(&mut rng)))
-                .collect();
+            let mut points = scatter(&mut rng, 5000);
             for k in 0..50_000 {
                 let t = std::f64::consts::TAU * k as f64 / 50_000.0;
                 let d = radius * if k % 2 == 0 { 1.0 - 1e-12 } else { 1.0 + 1e-12 };
                 points.push(Pos::new(q.m + d * t.cos(), q.s + d * t.sin()));
             }
-            let grid = Grid::new(&points, radius);
-            let scan = points.iter().filter(|p| p.dist(q) < radius).count();
-            assert_eq!(grid.count_within(q), scan, "q {q:?}");
+            assert_counts_as_a_scan(&points, radius, q);
         }
     }
 
