@@ -54,7 +54,12 @@ pub fn normal_cdf_series(x: f64) -> f64 {
         b *= q / i;
         s = t + b;
     }
-    0.5 + s * (-0.5 * q - 0.918_938_533_204_672_8).exp()
+    0.5 + s * normal_pdf(x)
+}
+
+/// The standard normal density φ(x) (`ln √(2π)` subtracted in the exponent).
+fn normal_pdf(x: f64) -> f64 {
+    (-0.5 * x * x - 0.918_938_533_204_672_8).exp()
 }
 
 /// Φ interpolated from a table: piecewise cubic Hermite through Φ and φ at nodes
@@ -90,12 +95,11 @@ impl PhiTable {
         let h = 1.0 / PHI_STEPS;
         let n = (2.0 * PHI_RANGE * PHI_STEPS).round() as usize;
         let node = |k: usize| -PHI_RANGE + k as f64 * h;
-        let pdf = |x: f64| (-0.5 * x * x - 0.918_938_533_204_672_8).exp();
         let coef = (0..n)
             .map(|k| {
                 let (x0, x1) = (node(k), node(k + 1));
                 let (f0, f1) = (normal_cdf_series(x0), normal_cdf_series(x1));
-                let (d0, d1) = (h * pdf(x0), h * pdf(x1));
+                let (d0, d1) = (h * normal_pdf(x0), h * normal_pdf(x1));
                 [
                     f0,
                     d0,

@@ -130,10 +130,7 @@ fn forecast_tabling(
 ) -> Tabling {
     let venue = &world.venues[v];
     let Memo { base, el, scratch } = memo;
-    let el: &Electorate = match with_extra(world, v, sponsors.sponsor, base, el) {
-        Some(el) => el,
-        None => &base[v].1,
-    };
+    let el = electorate(world, v, sponsors.sponsor, base, el);
     let q2 = negotiation::forecast(
         world,
         el,
@@ -172,10 +169,7 @@ fn forecast_tabling(
 /// forecast electorate (with the sponsor, who would join) and the stakeholders.
 pub fn room(world: &World, v: VenueIx, sponsors: &Sponsors, memo: &mut Memo) -> Option<Pos> {
     let Memo { base, el, .. } = memo;
-    let el: &Electorate = match with_extra(world, v, sponsors.sponsor, base, el) {
-        Some(el) => el,
-        None => &base[v].1,
-    };
+    let el = electorate(world, v, sponsors.sponsor, base, el);
     negotiation::compromise(world, el, world.venues[v].stakeholders)
 }
 
@@ -212,15 +206,15 @@ impl Memo {
     }
 }
 
-/// Makes sure `base[v]` holds `v`'s forecast electorate; if `extra` would join, writes the
-/// electorate with it into `buf` and returns it, else returns `None` (use `base[v]`).
-fn with_extra<'b>(
+/// `v`'s forecast electorate from `base[v]` (computed there first if it is not valid);
+/// if `extra` would join, the electorate with it, written into `buf`.
+fn electorate<'b>(
     world: &World,
     v: VenueIx,
     extra: Option<StateIx>,
-    base: &mut Vec<(bool, Electorate)>,
+    base: &'b mut Vec<(bool, Electorate)>,
     buf: &'b mut Electorate,
-) -> Option<&'b Electorate> {
+) -> &'b Electorate {
     if base.len() <= v {
         base.resize_with(v + 1, Default::default);
     }
@@ -229,15 +223,17 @@ fn with_extra<'b>(
         Electorate::forecast_into(world, v, b);
         *valid = true;
     }
-    let extra = extra?;
-    let pos = b.parts.binary_search(&extra).err()?;
+    // A participant already in the electorate does not join twice.
+    let Some((extra, pos)) = extra.and_then(|x| Some((x, b.parts.binary_search(&x).err()?))) else {
+        return b;
+    };
     buf.parts.clone_from(&b.parts);
     buf.weight.clone_from(&b.weight);
     buf.presence.clone_from(&b.presence);
     buf.parts.insert(pos, extra);
     buf.weight.insert(pos, world.eff_weight(extra, v));
     buf.presence.insert(pos, 1.0 - world.p_absent(extra, v));
-    Some(buf)
+    buf
 }
 
 /// What a procedural proposal sponsored by `sponsor` asks voters to weigh (§7.8), at
@@ -375,10 +371,7 @@ pub fn procedural_in(world: &World, p: ProposalIx, memo: &mut Memo) -> (f64, f64
     let venue = &world.venues[parent];
     let sponsors = Sponsors::of(world, pr.sponsor, &pr.cosponsors);
     let Memo { base, el, scratch } = memo;
-    let el: &Electorate = match with_extra(world, parent, None, base, el) {
-        Some(el) => el,
-        None => &base[parent].1,
-    };
+    let el = electorate(world, parent, None, base, el);
     let q = if pr.is_negotiated() {
         negotiation::forecast(
             world,
