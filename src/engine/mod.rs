@@ -17,7 +17,7 @@ use crate::model::policy::{Camp, Kind, Pos};
 use crate::model::rules::forum::{self, Action};
 use crate::model::rules::vote::{self, Electorate, Sponsors, Subject};
 use crate::model::rules::{
-    attention, drafting, election, forecast, membership, negotiation, reform,
+    attention, drafting, election, forecast, membership, negotiation, reform, seats,
 };
 use crate::model::setup;
 use crate::model::spec::*;
@@ -44,6 +44,7 @@ impl<'a> Stepper<'a> {
     pub fn new(scenario: &'a Scenario, run: u64, opts: RunOptions) -> Self {
         let mut rng = run_rng(scenario.seed, run);
         let world = setup::world(scenario, &mut rng);
+        let (n_venues, n_states) = (world.venues.len(), world.n_states());
         let eng = Engine {
             out: RunResult {
                 run,
@@ -78,7 +79,16 @@ impl<'a> Stepper<'a> {
             changes: membership::Changes::default(),
             membership_scratch: membership::Scratch::default(),
             pairs: Vec::new(),
-            memo: forecast::Memo::default(),
+            memo: forecast::Memo::with_room(n_venues, n_states),
+            shopping: forum::Scratch::default(),
+            joins: Vec::new(),
+            p_pass: Vec::new(),
+            decided: Vec::new(),
+            restating: Vec::new(),
+            spare_dissent: Vec::new(),
+            drafting: Electorate::default(),
+            seats: seats::Scratch::default(),
+            first_members: Vec::new(),
             odds: Vec::new(),
         };
         Stepper { eng, rng, next: 0 }
@@ -143,6 +153,23 @@ struct Engine<'a> {
     pairs: Vec<(f64, Pos)>,
     /// Forecast electorates shared within a step (cleared when memberships may change).
     memo: forecast::Memo,
+    /// Reused lists of forum shopping: the options a sponsor weighs, the sponsors who
+    /// join an open venue by tabling there, and the agenda's refreshed pass
+    /// probabilities.
+    shopping: forum::Scratch,
+    joins: Vec<(VenueIx, StateIx)>,
+    p_pass: Vec<(ProposalIx, f64)>,
+    /// Reused lists of the decision step: its outcomes, and the restating texts it
+    /// leaves for after them.
+    decided: Vec<Outcome>,
+    restating: Vec<(ProposalIx, VenueIx)>,
+    /// Dissenter lists of replaced rules, for the next adoption by a recorded vote.
+    spare_dissent: Vec<Vec<StateIx>>,
+    /// The electorate a chair drafts for.
+    drafting: Electorate,
+    /// A seat draw's lists and the first members of a venue coming into being.
+    seats: seats::Scratch,
+    first_members: Vec<StateIx>,
     /// Per venue: the member list its reform odds were computed for, and the odds.
     odds: Vec<(Vec<StateIx>, (f64, f64))>,
 }
@@ -241,14 +268,17 @@ impl Engine<'_> {
                 Event::IdealShift { target, dm, ds } => {
                     let states = match target {
                         Target::State(i) => vec![*i],
-                        Target::Bloc(b) => w.bloc_members(*b),
+                        Target::Bloc(b) => w.bloc_members(*b).to_vec(),
                     };
                     for i in states {
                         w.ideal[i] = Pos::new(w.ideal[i].m + dm, w.ideal[i].s + ds).clamped();
                     }
                 }
                 Event::VenueChange { venue, change } => setup::change(w, *venue, change, rng),
-                Event::NewVenue { venue } => setup::activate(w, *venue, None, rng),
+                Event::NewVenue { venue } => {
+                    let (seats, first) = (&mut self.seats, &mut self.first_members);
+                    setup::activate_with(w, *venue, None, rng, seats, first)
+                }
                 Event::Membership {
                     venue,
                     join,
@@ -289,12 +319,13 @@ impl Engine<'_> {
     fn shop(&mut self, rng: &mut SimRng) {
         // Memberships, attention and legitimacy changed since the last forecasts.
         self.memo.clear();
-        let mut joins = Vec::new();
+        let mut joins = std::mem::take(&mut self.joins);
+        joins.clear();
         for p in 0..self.w.proposals.len() {
             if self.w.proposals[p].status != Status::Waiting {
                 continue;
             }
-            let choice = forum::choose_in(&self.w, p, rng, &mut self.memo);
+            let choice = forum::choose_in(&self.w, p, rng, &mut self.memo, &mut self.shopping);
             let sponsor = self.w.proposals[p].sponsor;
             // A picked creation gets the next venue index; an unpicked one names none.
             let first_new = self.w.venues.len() as u32;
@@ -315,7 +346,9 @@ impl Engine<'_> {
                 });
             }
             let draft = choice.chosen.and_then(|k| choice.options[k].draft);
-            let venue = match choice.action {
+            let action = choice.action.clone();
+            self.shopping.recycle(choice);
+            let venue = match action {
                 Action::Abandon => {
                     self.w.proposals[p].status = Status::Abandoned;
                     self.counts.abandoned += 1;
@@ -338,7 +371,7 @@ impl Engine<'_> {
             }
             // A chair drafts for the room it has.
             if self.w.proposals[p].place == PositionSpec::Compromise
-                && let Some(q) = drafting::chair_text(&self.w, venue)
+                && let Some(q) = drafting::chair_text_into(&self.w, venue, &mut self.drafting)
             {
                 let pr = &mut self.w.proposals[p];
                 pr.original = q;
@@ -358,17 +391,19 @@ impl Engine<'_> {
             }
         }
         // Tabling in an open venue makes the sponsor a member (applied after the step, §3).
-        for (v, i) in joins {
+        for &(v, i) in &joins {
             self.w.venues[v].set_member(i, true);
             // Only these memberships changed since the forecasts above.
             self.memo.forget(v);
         }
+        self.joins = joins;
         self.refresh_pass_probabilities();
     }
 
     /// The forecast pass probability of every proposal on an agenda, read by stakes.
     fn refresh_pass_probabilities(&mut self) {
-        let mut pp = Vec::new();
+        let mut pp = std::mem::take(&mut self.p_pass);
+        pp.clear();
         for (p, pr) in self.w.proposals.iter().enumerate() {
             if let Status::Agenda { venue, .. } = pr.status {
                 let prob = if pr.procedural.is_some() {
@@ -381,9 +416,10 @@ impl Engine<'_> {
                 pp.push((p, prob));
             }
         }
-        for (p, prob) in pp {
+        for &(p, prob) in &pp {
             self.w.proposals[p].p_pass = prob;
         }
+        self.p_pass = pp;
     }
 
     /// Step 3: joins, leaves, admissions, seat draws (§7.2), applied simultaneously.
@@ -515,7 +551,10 @@ impl Engine<'_> {
         }
         for v in 0..self.w.venues.len() {
             if self.odds.len() <= v {
-                self.odds.resize_with(v + 1, Default::default);
+                // Room for every state: a growing membership never reallocates it.
+                let n = self.w.n_states();
+                self.odds
+                    .resize_with(v + 1, || (Vec::with_capacity(n), (0.0, 0.0)));
             }
             let (w, memo) = (&self.w, &mut self.odds[v]);
             let odds = || {
@@ -557,8 +596,10 @@ impl Engine<'_> {
     /// §7.8); elections are held. Texts that restate other venues' work are held back
     /// for [`Engine::restate`] and returned with their venues.
     fn decide(&mut self, rng: &mut SimRng) -> (Vec<Outcome>, Vec<(ProposalIx, VenueIx)>) {
-        let mut outcomes = Vec::new();
-        let mut restating = Vec::new();
+        let mut outcomes = std::mem::take(&mut self.decided);
+        outcomes.clear();
+        let mut restating = std::mem::take(&mut self.restating);
+        restating.clear();
         for v in 0..self.w.venues.len() {
             if !self.w.venues[v].active {
                 continue;
@@ -641,9 +682,10 @@ impl Engine<'_> {
     /// at those venues' texts as they then stand (ODD 7.3, departure 47): the bodies
     /// report before the Assembly that welcomes their reports closes its session.
     fn restate(&mut self, restating: Vec<(ProposalIx, VenueIx)>, rng: &mut SimRng) -> Vec<Outcome> {
-        let mut outcomes = Vec::new();
+        let mut outcomes = std::mem::take(&mut self.decided);
+        outcomes.clear();
         let mut el = std::mem::take(&mut self.present);
-        for (p, v) in restating {
+        for &(p, v) in &restating {
             Electorate::present_into(&self.w, v, &mut el);
             if (el.parts.len() as f64) < self.w.p.min_present {
                 continue; // stays on the agenda to the next round (§7.8)
@@ -652,9 +694,12 @@ impl Engine<'_> {
             let pr = &mut self.w.proposals[p];
             pr.original = q;
             pr.pos = q;
-            let agreed = self.restated_by(p);
+            let mut agreed = std::mem::take(&mut self.agreed);
+            self.restated_by(p, &mut agreed);
             outcomes.push(self.vote(p, v, &el, Some(&agreed), rng));
+            self.agreed = agreed;
         }
+        self.restating = restating;
         self.present = el;
         self.ratify(&mut outcomes, rng);
         outcomes
@@ -722,11 +767,13 @@ impl Engine<'_> {
     /// Who let the texts that restating proposal `p` restates pass: the members of each
     /// named venue that holds a text for `p`'s kind, less those who voted against that
     /// text. They do not call for a vote on a resolution that welcomes it (departure 47).
-    fn restated_by(&self, p: ProposalIx) -> Vec<bool> {
+    /// Written into `agreed`, a reused buffer.
+    fn restated_by(&self, p: ProposalIx, agreed: &mut Vec<bool>) {
         let pr = &self.w.proposals[p];
-        let mut agreed = vec![false; self.w.n_states()];
+        agreed.clear();
+        agreed.resize(self.w.n_states(), false);
         let PositionSpec::RuleOf(venues) = &pr.place else {
-            return agreed;
+            return;
         };
         let kind = pr.subject_kind();
         for &w in venues {
@@ -740,7 +787,6 @@ impl Engine<'_> {
                 }
             }
         }
-        agreed
     }
 
     /// Takes `p` off `v`'s agenda and back to waiting at its original position.
@@ -814,13 +860,22 @@ impl Engine<'_> {
             _ => venue.practice,
         };
         let camp = venue.rule(pr.subject_kind()).map_or(Camp::None, |r| r.camp);
-        let dissent: Vec<StateIx> = el
-            .parts
-            .iter()
-            .zip(votes)
-            .filter(|(_, v)| **v == Vote::No)
-            .map(|(&i, _)| i)
-            .collect();
+        // Only a text adopted by a recorded vote keeps its dissenters (`adopt_rule`);
+        // the list is not built for any other outcome, and it reuses the list of a rule
+        // that an adoption replaced.
+        let mut dissent = Vec::new();
+        if adopted && how == How::Vote {
+            dissent = self.spare_dissent.pop().unwrap_or_default();
+            dissent.clear();
+            dissent.reserve(votes.iter().filter(|v| **v == Vote::No).count());
+            dissent.extend(
+                el.parts
+                    .iter()
+                    .zip(votes)
+                    .filter(|(_, v)| **v == Vote::No)
+                    .map(|(&i, _)| i),
+            );
+        }
         // Every participant's vote, absent ones included, in index order.
         let all = &mut sc.all;
         all.clear();
@@ -863,8 +918,8 @@ impl Engine<'_> {
     }
 
     /// Step 7: adopted proposals become rules or take effect; failed ones go back (§7.11).
-    fn outcomes(&mut self, outcomes: Vec<Outcome>, rng: &mut SimRng) {
-        for o in outcomes {
+    fn outcomes(&mut self, mut outcomes: Vec<Outcome>, rng: &mut SimRng) {
+        for o in outcomes.drain(..) {
             let p = o.proposal;
             self.w.venues[o.venue].agenda.retain(|&x| x != p);
             if !o.adopted {
@@ -891,6 +946,8 @@ impl Engine<'_> {
             }
             self.repeat(p);
         }
+        // The emptied list is next step's buffer.
+        self.decided = outcomes;
     }
 
     /// A recurring text decided this round (adopted or not) is introduced again next
@@ -935,7 +992,10 @@ impl Engine<'_> {
                 });
             }
         }
-        self.w.venues[v].rules[kind.index()] = Some(RuleState { pos, camp, dissent });
+        let old = self.w.venues[v].rules[kind.index()].replace(RuleState { pos, camp, dissent });
+        if let Some(old) = old {
+            self.spare_dissent.push(old.dissent);
+        }
         let s = self.w.p.socialisation;
         if s > 0.0 {
             for &i in &self.w.venues[v].members {
@@ -957,7 +1017,9 @@ impl Engine<'_> {
                 ..
             } => {
                 let nv = *venue;
-                setup::activate(&mut self.w, nv, Some(proc_.parent), rng);
+                let parent = Some(proc_.parent);
+                let (seats, first) = (&mut self.seats, &mut self.first_members);
+                setup::activate_with(&mut self.w, nv, parent, rng, seats, first);
                 for &r in &proc_.replaces {
                     setup::unhost(&mut self.w, r, *mandate_kind);
                 }

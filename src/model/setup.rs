@@ -47,6 +47,13 @@ pub fn world<'a>(sc: &'a Scenario, rng: &mut SimRng) -> World<'a> {
         competence: sc.states.iter().map(|s| s.competence).collect(),
         tags: sc.states.iter().map(|s| s.tags.clone()).collect(),
         n_venues: vec![0; n],
+        bloc_lists: (0..sc.blocs.len())
+            .map(|b| {
+                (0..n)
+                    .filter(|&i| sc.states[i].blocs.contains(&b))
+                    .collect()
+            })
+            .collect(),
         venues,
         proposals,
         venues_created: 0,
@@ -164,18 +171,29 @@ fn even_attention(w: &mut World) {
 /// Who belongs to venue `v` when it comes into being (§5, §7.11): everyone for universal
 /// and individuals venues, a seat draw for appointed ones, the parent's participants for
 /// an open venue created by a resolution, the founders otherwise.
-fn first_members(w: &World, v: VenueIx, parent: Option<VenueIx>, rng: &mut SimRng) -> Vec<StateIx> {
+/// Written into `members`.
+fn first_members(
+    w: &World,
+    v: VenueIx,
+    parent: Option<VenueIx>,
+    rng: &mut SimRng,
+    scratch: &mut seats::Scratch,
+    members: &mut Vec<StateIx>,
+) {
     let venue = &w.venues[v];
+    members.clear();
     match &venue.membership {
         Membership::Open { universal: true } | Membership::Individuals => {
-            (0..w.n_states()).collect()
+            members.extend(0..w.n_states())
         }
-        Membership::Appointed { .. } => seats::draw(w, &venue.membership, rng),
+        Membership::Appointed { .. } => {
+            seats::draw_into(w, &venue.membership, rng, scratch, members)
+        }
         Membership::Open { universal: false } => match parent {
-            Some(pv) => w.venues[pv].members.clone(),
-            None => venue.founders.clone(),
+            Some(pv) => members.extend_from_slice(&w.venues[pv].members),
+            None => members.extend_from_slice(&venue.founders),
         },
-        Membership::Invitation { .. } => venue.founders.clone(),
+        Membership::Invitation { .. } => members.extend_from_slice(&venue.founders),
     }
 }
 
@@ -236,11 +254,31 @@ fn fill_rules(w: &mut World, v: VenueIx) {
 
 /// Brings venue `v` into being (initial, event or procedural creation from `parent`).
 pub fn activate(w: &mut World, v: VenueIx, parent: Option<VenueIx>, rng: &mut SimRng) {
+    activate_with(
+        w,
+        v,
+        parent,
+        rng,
+        &mut seats::Scratch::default(),
+        &mut Vec::new(),
+    );
+}
+
+/// [`activate`] with a seat draw's working lists in `seats` and the first members
+/// listed in `members` (reused buffers: the engine activates venues in its rounds).
+pub fn activate_with(
+    w: &mut World,
+    v: VenueIx,
+    parent: Option<VenueIx>,
+    rng: &mut SimRng,
+    seats: &mut seats::Scratch,
+    members: &mut Vec<StateIx>,
+) {
     if w.venues[v].active {
         return;
     }
-    let members = first_members(w, v, parent, rng);
-    w.venues[v].set_members(&members);
+    first_members(w, v, parent, rng, seats, members);
+    w.venues[v].set_members(members);
     w.venues[v].active = true;
     w.venues[v].existed = true;
     w.venues[v].seated = w.round;
@@ -307,7 +345,7 @@ pub fn unhost(w: &mut World, v: VenueIx, kind: Kind) {
 /// bloc as founders and the charter as its rule for `kind`. Returns its index.
 pub fn create_bloc_venue(w: &mut World, bloc: BlocIx, kind: Kind, charter: Pos) -> VenueIx {
     let n = w.n_states();
-    let founders = w.bloc_members(bloc);
+    let founders = w.bloc_members(bloc).to_vec();
     let base = format!(
         "{}-{}-{}",
         w.sc.blocs[bloc].id,

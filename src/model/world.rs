@@ -157,7 +157,13 @@ impl VenueState {
         for &i in members {
             self.member[i] = true;
         }
-        self.members = (0..self.member.len()).filter(|&i| self.member[i]).collect();
+        // Refilled in place: seatings reset member lists at every term boundary.
+        let member = &self.member;
+        self.members.clear();
+        // At most one allocation, for a list longer than any before.
+        self.members.reserve(members.len());
+        self.members
+            .extend((0..member.len()).filter(|&i| member[i]));
         for (i, a) in self.attention.iter_mut().enumerate() {
             if !self.member[i] {
                 *a = 0.0;
@@ -258,6 +264,9 @@ pub struct World<'a> {
     pub tags: Vec<Vec<TagIx>>,
     /// Number of venues each state takes part in (n_i, §7.5), as of the last attention step.
     pub n_venues: Vec<u32>,
+    /// Members of each bloc, in index order (blocs do not change during a run; a
+    /// sponsor weighing a creation reads its bloc's every round).
+    pub bloc_lists: Vec<Vec<StateIx>>,
     pub venues: Vec<VenueState>,
     pub proposals: Vec<ProposalState>,
     /// Venues created during the run so far.
@@ -491,9 +500,7 @@ impl<'a> World<'a> {
     }
 
     /// Members of bloc `b`, in index order.
-    pub fn bloc_members(&self, b: BlocIx) -> Vec<StateIx> {
-        (0..self.n_states())
-            .filter(|&i| self.sc.states[i].blocs.contains(&b))
-            .collect()
+    pub fn bloc_members(&self, b: BlocIx) -> &[StateIx] {
+        &self.bloc_lists[b]
     }
 }

@@ -47,11 +47,15 @@ fn endorsed(world: &World, venues: &[VenueIx], kind: crate::model::Kind) -> Opti
 /// decides by consensus the chair drafts where negotiation would lead (effective
 /// weights, and the stakeholders'). `None` when nobody is expected to take part.
 pub fn chair_text(world: &World, v: VenueIx) -> Option<Pos> {
-    let mut el = Electorate::default();
-    Electorate::forecast_into(world, v, &mut el);
+    chair_text_into(world, v, &mut Electorate::default())
+}
+
+/// [`chair_text`] with the members' electorate built in `el`, a reused buffer.
+pub fn chair_text_into(world: &World, v: VenueIx, el: &mut Electorate) -> Option<Pos> {
+    Electorate::forecast_into(world, v, el);
     let venue = &world.venues[v];
     if venue.counts_heads() {
         el.weight.iter_mut().for_each(|w| *w = 1.0);
     }
-    negotiation::compromise(world, &el, venue.stakeholders)
+    negotiation::compromise(world, el, venue.stakeholders)
 }

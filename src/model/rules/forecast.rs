@@ -190,6 +190,19 @@ pub struct Memo {
 }
 
 impl Memo {
+    /// A memo with room for the electorates of `venues` venues of up to `states`
+    /// participants, so that forecasts in the rounds never allocate for them (a venue
+    /// added later gets its room at its first forecast).
+    pub fn with_room(venues: usize, states: usize) -> Memo {
+        let mut memo = Memo::default();
+        memo.base.resize_with(venues, Default::default);
+        for (_, el) in &mut memo.base {
+            el.reserve(states);
+        }
+        memo.el.reserve(states);
+        memo
+    }
+
     /// Forgets every electorate (call after anything that changes memberships, attention,
     /// weights or legitimacy).
     pub fn clear(&mut self) {
@@ -220,6 +233,8 @@ fn electorate<'b>(
     }
     let (valid, b) = &mut base[v];
     if !*valid {
+        // Room for every state the first time: a growing venue never reallocates it.
+        b.reserve(world.n_states());
         Electorate::forecast_into(world, v, b);
         *valid = true;
     }
@@ -227,6 +242,7 @@ fn electorate<'b>(
     let Some((extra, pos)) = extra.and_then(|x| Some((x, b.parts.binary_search(&x).err()?))) else {
         return b;
     };
+    buf.reserve(world.n_states());
     buf.parts.clone_from(&b.parts);
     buf.weight.clone_from(&b.weight);
     buf.presence.clone_from(&b.presence);

@@ -48,6 +48,23 @@ pub struct Choice {
     pub chosen: Option<usize>,
 }
 
+/// Buffers of [`choose_in`], kept by the engine between proposals and rounds so that
+/// forum shopping does not allocate: the options list travels out in each [`Choice`]
+/// and comes back through [`Scratch::recycle`].
+#[derive(Debug, Default)]
+pub struct Scratch {
+    options: Vec<Opt>,
+    positive: Vec<usize>,
+    scores: Vec<f64>,
+}
+
+impl Scratch {
+    /// Takes back the options list of a choice the caller has read.
+    pub fn recycle(&mut self, choice: Choice) {
+        self.options = choice.options;
+    }
+}
+
 /// Whether a tabling in `v` for `kind` is proactive for a sponsor of camp `camp`.
 fn proactive(world: &World, v: VenueIx, kind: crate::model::Kind, camp: Camp) -> bool {
     world.venues[v]
@@ -57,32 +74,41 @@ fn proactive(world: &World, v: VenueIx, kind: crate::model::Kind, camp: Camp) ->
 
 /// Decides what the sponsor of waiting proposal `p` does this round.
 pub fn choose(world: &World, p: ProposalIx, rng: &mut SimRng) -> Choice {
-    choose_in(world, p, rng, &mut forecast::Memo::default())
+    choose_in(
+        world,
+        p,
+        rng,
+        &mut forecast::Memo::default(),
+        &mut Scratch::default(),
+    )
 }
 
 /// [`choose`] with forecast electorates shared through `memo` (the engine keeps one for
-/// the whole forum-shopping step).
+/// the whole forum-shopping step) and its lists in `scratch`.
 pub fn choose_in(
     world: &World,
     p: ProposalIx,
     rng: &mut SimRng,
     memo: &mut forecast::Memo,
+    scratch: &mut Scratch,
 ) -> Choice {
     let pr = &world.proposals[p];
     debug_assert_eq!(pr.status, Status::Waiting);
-    let none = |action| Choice {
+    let mut options = std::mem::take(&mut scratch.options);
+    options.clear();
+    let none = |action, options| Choice {
         action,
-        options: Vec::new(),
+        options,
         chosen: None,
     };
     if pr.tries >= pr.max_moves {
-        return none(Action::Abandon);
+        return none(Action::Abandon, options);
     }
     let Some(s) = pr.sponsor else {
         // A chair's text goes to its own venue when that venue sits; it does not shop.
         return match pr.fixed_venue {
-            Some(v) if usable(world, v, pr.kind, None) => none(Action::Table { venue: v }),
-            _ => none(Action::Wait),
+            Some(v) if usable(world, v, pr.kind, None) => none(Action::Table { venue: v }, options),
+            _ => none(Action::Wait, options),
         };
     };
     let sponsors = Sponsors::of(world, Some(s), &pr.cosponsors);
@@ -92,17 +118,17 @@ pub fn choose_in(
         let parent = proc_.parent;
         let venue = &world.venues[parent];
         if !venue.active || !(venue.member[s] || venue.may_enter()) {
-            return none(Action::Wait);
+            return none(Action::Wait, options);
         }
         let (pp, gain) = forecast::procedural_in(world, p, memo);
         let eu = pp * gain;
-        let options = vec![Opt {
+        options.push(Opt {
             venue: Some(parent),
             eu,
             p_pass: pp,
             proactive: true,
             draft: None,
-        }];
+        });
         return if eu > cost_to_move {
             Choice {
                 action: Action::Table { venue: parent },
@@ -122,19 +148,21 @@ pub fn choose_in(
     // A fixed first venue is used even if its EU is not positive.
     if let (Some(v), None) = (pr.fixed_venue, pr.last_venue) {
         if !usable(world, v, kind, Some(s)) {
-            return none(Action::Wait);
+            return none(Action::Wait, options);
         }
+        options.push(venue_option(world, p, s, v, &sponsors, cost_to_move, memo));
         return Choice {
             action: Action::Table { venue: v },
-            options: vec![venue_option(world, p, s, v, &sponsors, cost_to_move, memo)],
+            options,
             chosen: Some(0),
         };
     }
 
-    let mut options: Vec<Opt> = (0..world.venues.len())
-        .filter(|&v| usable(world, v, kind, Some(s)))
-        .map(|v| venue_option(world, p, s, v, &sponsors, cost_to_move, memo))
-        .collect();
+    options.extend(
+        (0..world.venues.len())
+            .filter(|&v| usable(world, v, kind, Some(s)))
+            .map(|v| venue_option(world, p, s, v, &sponsors, cost_to_move, memo)),
+    );
     let mut create = None;
     if let Some((bloc, charter, eu)) = creation(world, p) {
         create = Some((options.len(), bloc, charter));
@@ -149,11 +177,12 @@ pub fn choose_in(
 
     // "Positive" EU means worth the trouble: an option whose EU is floating-point dust
     // (pass probabilities of 1e-40) must not be drawn at random over waiting.
-    let positive: Vec<usize> = (0..options.len())
-        .filter(|&k| options[k].eu > world.p.min_eu)
-        .collect();
-    let scores: Vec<f64> = positive.iter().map(|&k| options[k].eu).collect();
-    match softmax_pick(&scores, world.p.choice_temperature, rng) {
+    let (positive, scores) = (&mut scratch.positive, &mut scratch.scores);
+    positive.clear();
+    positive.extend((0..options.len()).filter(|&k| options[k].eu > world.p.min_eu));
+    scores.clear();
+    scores.extend(positive.iter().map(|&k| options[k].eu));
+    match softmax_pick(scores, world.p.choice_temperature, rng) {
         None => Choice {
             action: Action::Wait,
             options,
@@ -273,7 +302,7 @@ pub fn creation(world: &World, p: ProposalIx) -> Option<(BlocIx, Pos, f64)> {
     if taken {
         return None;
     }
-    let charter = world.weighted_ideal(&members);
+    let charter = world.weighted_ideal(members);
     let rule_now = pr
         .last_failed
         .and_then(|v| world.venues[v].rule(pr.kind))

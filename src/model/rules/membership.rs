@@ -207,6 +207,10 @@ pub struct Scratch {
     sponsoring: Vec<(StateIx, ProposalIx)>,
     present: Vec<crate::model::Pos>,
     grid: Grid,
+    seats: seats::Scratch,
+    /// The lists of last round's sessions and seatings, emptied, for this round's.
+    spare_attendance: Vec<Vec<(StateIx, bool)>>,
+    spare_seated: Vec<Vec<StateIx>>,
 }
 
 impl Changes {
@@ -230,6 +234,13 @@ pub fn step_into(
     out: &mut Changes,
     scratch: &mut Scratch,
 ) {
+    // Last round's member lists become this round's buffers.
+    scratch
+        .spare_attendance
+        .extend(out.sessions.drain(..).map(|s| s.members));
+    scratch
+        .spare_seated
+        .extend(out.seatings.drain(..).map(|(_, m)| m));
     out.clear();
     let n = world.n_states();
     for (v, venue) in world.venues.iter().enumerate() {
@@ -326,11 +337,14 @@ pub fn step_into(
                 }
                 // One session for all of them: each member attends or not (one draw
                 // per member), and the present ones vote on every applicant.
-                let members: Vec<(StateIx, bool)> = venue
-                    .members
-                    .iter()
-                    .map(|&j| (j, !super::vote::draw_absent(world, j, v, rng)))
-                    .collect();
+                let mut members = scratch.spare_attendance.pop().unwrap_or_default();
+                members.clear();
+                members.extend(
+                    venue
+                        .members
+                        .iter()
+                        .map(|&j| (j, !super::vote::draw_absent(world, j, v, rng))),
+                );
                 let present = &mut scratch.present;
                 present.clear();
                 present.extend(members.iter().filter(|m| m.1).map(|&(j, _)| world.ideal[j]));
@@ -355,8 +369,15 @@ pub fn step_into(
                 // A term runs from the venue's last draw (its creation, a change of
                 // its membership rule, or the previous term's end).
                 if world.round >= venue.seated + term.max(&1) {
-                    out.seatings
-                        .push((v, seats::draw(world, &venue.membership, rng)));
+                    let mut members = scratch.spare_seated.pop().unwrap_or_default();
+                    seats::draw_into(
+                        world,
+                        &venue.membership,
+                        rng,
+                        &mut scratch.seats,
+                        &mut members,
+                    );
+                    out.seatings.push((v, members));
                 }
             }
         }

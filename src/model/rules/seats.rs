@@ -13,46 +13,71 @@ fn seat_weight(world: &World, i: StateIx) -> f64 {
     s.power.sqrt() * s.competence
 }
 
-/// Reserved members and the candidate pool of each quota (one pool if no quotas).
-fn pools(world: &World, membership: &Membership) -> (Vec<StateIx>, Vec<Vec<StateIx>>, usize) {
-    let Membership::Appointed {
-        seats,
-        reserved,
-        quota_by,
-        ..
-    } = membership
-    else {
-        return (Vec::new(), Vec::new(), 0);
-    };
-    let n = world.n_states();
-    let reserved_states: Vec<StateIx> = (0..n)
-        .filter(|&i| world.tags[i].iter().any(|t| reserved.contains(t)))
-        .collect();
-    // Each state's pool (`None`: reserved or in no quota bloc), then pools of their
-    // exact size: one allocation per pool instead of one per doubling.
-    let pool_of: Vec<Option<usize>> = (0..n)
-        .map(|i| {
-            if reserved_states.binary_search(&i).is_ok() {
-                None
-            } else if quota_by.is_empty() {
-                Some(0)
-            } else {
-                first_quota(&world.sc.states[i].blocs, quota_by)
+/// The working lists of a seat draw, kept by the engine between term boundaries so
+/// that a draw does not allocate once they have grown to the size of the world.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    /// Each state's pool (`None`: reserved or in no quota bloc).
+    pool_of: Vec<Option<usize>>,
+    /// The candidates of each quota's pool, in state order; the first `sizes.len()`
+    /// are this draw's.
+    pools: Vec<Vec<StateIx>>,
+    sizes: Vec<usize>,
+    quotas: Vec<usize>,
+    remainders: Vec<(usize, usize)>,
+    keyed: Vec<(bool, f64, StateIx)>,
+}
+
+/// The reserved members into `members`, the candidate pool of each quota (one pool if
+/// no quotas) into `sc.pools` and their seats into `sc.quotas`.
+fn pools(world: &World, membership: &Membership, sc: &mut Scratch, members: &mut Vec<StateIx>) {
+    members.clear();
+    sc.sizes.clear();
+    let free = match membership {
+        Membership::Appointed {
+            seats,
+            reserved,
+            quota_by,
+            ..
+        } => {
+            let n = world.n_states();
+            let holds = |i: StateIx| world.tags[i].iter().any(|t| reserved.contains(t));
+            members.reserve((0..n).filter(|&i| holds(i)).count());
+            members.extend((0..n).filter(|&i| holds(i)));
+            let reserved_states = &members[..];
+            sc.pool_of.clear();
+            sc.pool_of.extend((0..n).map(|i| {
+                if reserved_states.binary_search(&i).is_ok() {
+                    None
+                } else if quota_by.is_empty() {
+                    Some(0)
+                } else {
+                    first_quota(&world.sc.states[i].blocs, quota_by)
+                }
+            }));
+            sc.sizes.resize(quota_by.len().max(1), 0);
+            for q in sc.pool_of.iter().flatten() {
+                sc.sizes[*q] += 1;
             }
-        })
-        .collect();
-    let mut sizes = vec![0usize; quota_by.len().max(1)];
-    for q in pool_of.iter().flatten() {
-        sizes[*q] += 1;
-    }
-    let mut pools: Vec<Vec<StateIx>> = sizes.iter().map(|&k| Vec::with_capacity(k)).collect();
-    for (i, q) in pool_of.iter().enumerate() {
-        if let Some(q) = q {
-            pools[*q].push(i);
+            if sc.pools.len() < sc.sizes.len() {
+                sc.pools.resize_with(sc.sizes.len(), Vec::new);
+            }
+            // Reserved at their exact sizes: one allocation per pool in a fresh scratch
+            // instead of one per doubling, none in a reused one.
+            for (pool, &size) in sc.pools.iter_mut().zip(&sc.sizes) {
+                pool.clear();
+                pool.reserve(size);
+            }
+            for (i, q) in sc.pool_of.iter().enumerate() {
+                if let Some(q) = q {
+                    sc.pools[*q].push(i);
+                }
+            }
+            seats.saturating_sub(reserved_states.len())
         }
-    }
-    let free = seats.saturating_sub(reserved_states.len());
-    (reserved_states, pools, free)
+        _ => 0,
+    };
+    quotas_into(&sc.sizes, free, &mut sc.quotas, &mut sc.remainders);
 }
 
 /// Index in `quota_by` of the first of `blocs` that is a quota bloc.
@@ -64,20 +89,31 @@ fn first_quota(blocs: &[BlocIx], quota_by: &[BlocIx]) -> Option<usize> {
 
 /// Largest-remainder split of `seats` over pools of the given sizes (ties: earlier pool).
 pub fn quotas(sizes: &[usize], seats: usize) -> Vec<usize> {
+    let mut q = Vec::new();
+    quotas_into(sizes, seats, &mut q, &mut Vec::new());
+    q
+}
+
+/// [`quotas`] into `q`, with `rem` as working space (both reused buffers).
+fn quotas_into(sizes: &[usize], seats: usize, q: &mut Vec<usize>, rem: &mut Vec<(usize, usize)>) {
+    q.clear();
     let total: usize = sizes.iter().sum();
     if total == 0 {
-        return vec![0; sizes.len()];
+        q.resize(sizes.len(), 0);
+        return;
     }
     let seats = seats.min(total);
-    let mut q: Vec<usize> = sizes.iter().map(|&s| s * seats / total).collect();
-    let mut rem: Vec<(usize, usize)> = sizes
-        .iter()
-        .enumerate()
-        .map(|(k, &s)| (s * seats % total, k))
-        .collect();
+    q.extend(sizes.iter().map(|&s| s * seats / total));
+    rem.clear();
+    rem.extend(
+        sizes
+            .iter()
+            .enumerate()
+            .map(|(k, &s)| (s * seats % total, k)),
+    );
     rem.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut left = seats - q.iter().sum::<usize>();
-    for &(_, k) in &rem {
+    for &(_, k) in rem.iter() {
         if left == 0 {
             break;
         }
@@ -86,7 +122,6 @@ pub fn quotas(sizes: &[usize], seats: usize) -> Vec<usize> {
             left -= 1;
         }
     }
-    q
 }
 
 /// Draws the members of an appointed venue: within each pool, `k` seats without
@@ -99,10 +134,28 @@ pub fn quotas(sizes: &[usize], seats: usize) -> Vec<usize> {
 /// every positive weight, and among themselves by `u` (a uniform draw when every weight
 /// is 0).
 pub fn draw(world: &World, membership: &Membership, rng: &mut SimRng) -> Vec<StateIx> {
-    let (mut members, pools, free) = pools(world, membership);
-    let sizes: Vec<usize> = pools.iter().map(Vec::len).collect();
-    let mut keyed: Vec<(bool, f64, StateIx)> = Vec::new();
-    for (pool, k) in pools.iter().zip(quotas(&sizes, free)) {
+    let mut members = Vec::new();
+    draw_into(
+        world,
+        membership,
+        rng,
+        &mut Scratch::default(),
+        &mut members,
+    );
+    members
+}
+
+/// [`draw`] into `members`, with the working lists in `sc` (both reused buffers).
+pub fn draw_into(
+    world: &World,
+    membership: &Membership,
+    rng: &mut SimRng,
+    sc: &mut Scratch,
+    members: &mut Vec<StateIx>,
+) {
+    pools(world, membership, sc, members);
+    let keyed = &mut sc.keyed;
+    for (pool, &k) in sc.pools.iter().zip(&sc.quotas) {
         if k >= pool.len() {
             members.extend_from_slice(pool);
             continue;
@@ -126,14 +179,13 @@ pub fn draw(world: &World, membership: &Membership, rng: &mut SimRng) -> Vec<Sta
         members.extend(keyed[..k].iter().map(|c| c.2));
     }
     members.sort_unstable();
-    members
 }
 
 /// The strongest candidates per quota instead of a draw (forecasts, §7.9).
 pub fn strongest(world: &World, membership: &Membership) -> Vec<StateIx> {
-    let (mut members, pools, free) = pools(world, membership);
-    let sizes: Vec<usize> = pools.iter().map(Vec::len).collect();
-    for (pool, k) in pools.iter().zip(quotas(&sizes, free)) {
+    let (mut sc, mut members) = (Scratch::default(), Vec::new());
+    pools(world, membership, &mut sc, &mut members);
+    for (pool, &k) in sc.pools.iter().zip(&sc.quotas) {
         let mut cand = pool.clone();
         cand.sort_by(|&a, &b| {
             seat_weight(world, b)

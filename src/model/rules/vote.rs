@@ -73,6 +73,14 @@ impl Electorate {
         el.presence.resize(el.parts.len(), 1.0);
     }
 
+    /// Makes room for `n` participants in each list (one allocation at most, none
+    /// once there is room), so that a reused electorate never grows by doubling.
+    pub fn reserve(&mut self, n: usize) {
+        self.parts.reserve(n.saturating_sub(self.parts.len()));
+        self.weight.reserve(n.saturating_sub(self.weight.len()));
+        self.presence.reserve(n.saturating_sub(self.presence.len()));
+    }
+
     /// Σ weight × presence: the expected weight present.
     pub fn expected_weight(&self) -> f64 {
         self.weight
