@@ -63,18 +63,12 @@ fn per_round(path: &str) -> Vec<u64> {
     rounds
 }
 
-/// Measured when the buffers of the round loop were made reusable (issue #17 item 3):
-/// the world 92.1 → 31.7 blocks per round after the first, the stylized world 96.1 →
-/// 34.3; with sponsor lists borrowed instead of copied and a ratification's buffers
-/// reused, 25.7 and 28.4; with procedural forecasts in the shared forecast buffers,
-/// 19.6 and 25.4; with forum shopping's option lists, the decision step's outcome
-/// lists, seat draws, session and seating lists, dissenter lists, a chair's electorate
-/// and the bloc member lists reused, and the forecast electorates sized for every state
-/// once, 5.4 and 8.4. What is left is growth: the rows of the run's tables, a venue
-/// coming into being (its state, first members, rules, attention), the mandate text a
-/// creating resolution tables there, and the before/after agendas of a procedural text
-/// that changes a venue (one list per forecast). The bounds leave a margin over
-/// today's counts.
+/// The engine keeps its working lists from round to round, so a round allocates only
+/// for growth: the rows of the run's tables, a venue coming into being (its state,
+/// first members, rules, attention), the mandate text a creating resolution tables
+/// there, and the before/after agendas of a procedural text that changes a venue (a
+/// list per forecast). Today's counts (docs/PERFORMANCE.md has their history): world
+/// 5.1 blocks per round after the first, stylized 8.3; the bounds leave a margin.
 #[test]
 fn rounds_after_the_first_allocate_little() {
     for (path, bound) in [

@@ -17,7 +17,7 @@ use crate::model::policy::{Camp, Kind, Pos};
 use crate::model::rules::forum::{self, Action};
 use crate::model::rules::vote::{self, Electorate, Sponsors, Subject};
 use crate::model::rules::{
-    attention, drafting, election, forecast, membership, negotiation, reform, seats,
+    attention, drafting, election, forecast, membership, negotiation, reform,
 };
 use crate::model::setup;
 use crate::model::spec::*;
@@ -87,8 +87,7 @@ impl<'a> Stepper<'a> {
             restating: Vec::new(),
             spare_dissent: Vec::new(),
             drafting: Electorate::default(),
-            seats: seats::Scratch::default(),
-            first_members: Vec::new(),
+            activation: setup::Scratch::default(),
             odds: Vec::new(),
         };
         Stepper { eng, rng, next: 0 }
@@ -167,9 +166,8 @@ struct Engine<'a> {
     spare_dissent: Vec<Vec<StateIx>>,
     /// The electorate a chair drafts for.
     drafting: Electorate,
-    /// A seat draw's lists and the first members of a venue coming into being.
-    seats: seats::Scratch,
-    first_members: Vec<StateIx>,
+    /// The lists of a venue coming into being.
+    activation: setup::Scratch,
     /// Per venue: the member list its reform odds were computed for, and the odds.
     odds: Vec<(Vec<StateIx>, (f64, f64))>,
 }
@@ -276,8 +274,7 @@ impl Engine<'_> {
                 }
                 Event::VenueChange { venue, change } => setup::change(w, *venue, change, rng),
                 Event::NewVenue { venue } => {
-                    let (seats, first) = (&mut self.seats, &mut self.first_members);
-                    setup::activate_with(w, *venue, None, rng, seats, first)
+                    setup::activate_in(w, *venue, None, rng, &mut self.activation)
                 }
                 Event::Membership {
                     venue,
@@ -325,12 +322,16 @@ impl Engine<'_> {
             if self.w.proposals[p].status != Status::Waiting {
                 continue;
             }
-            let choice = forum::choose_in(&self.w, p, rng, &mut self.memo, &mut self.shopping);
+            let forum::Choice {
+                action,
+                options,
+                chosen: pick,
+            } = forum::choose_in(&self.w, p, rng, &mut self.memo, &mut self.shopping);
             let sponsor = self.w.proposals[p].sponsor;
             // A picked creation gets the next venue index; an unpicked one names none.
             let first_new = self.w.venues.len() as u32;
-            for (k, o) in choice.options.iter().enumerate() {
-                let chosen = choice.chosen == Some(k);
+            for (k, o) in options.iter().enumerate() {
+                let chosen = pick == Some(k);
                 self.out.choices.push(ChoiceRow {
                     round: self.w.round,
                     proposal: p as u32,
@@ -345,9 +346,8 @@ impl Engine<'_> {
                     proactive: o.proactive,
                 });
             }
-            let draft = choice.chosen.and_then(|k| choice.options[k].draft);
-            let action = choice.action.clone();
-            self.shopping.recycle(choice);
+            let draft = pick.and_then(|k| options[k].draft);
+            self.shopping.recycle(options);
             let venue = match action {
                 Action::Abandon => {
                     self.w.proposals[p].status = Status::Abandoned;
@@ -864,7 +864,7 @@ impl Engine<'_> {
         // the list is not built for any other outcome, and it reuses the list of a rule
         // that an adoption replaced.
         let mut dissent = Vec::new();
-        if adopted && how == How::Vote {
+        if adopted && how == How::Vote && pr.procedural.is_none() {
             dissent = self.spare_dissent.pop().unwrap_or_default();
             dissent.clear();
             dissent.reserve(votes.iter().filter(|v| **v == Vote::No).count());
@@ -965,7 +965,7 @@ impl Engine<'_> {
         }
     }
 
-    fn adopt_rule(&mut self, p: ProposalIx, v: VenueIx, how: How, mut dissent: Vec<StateIx>) {
+    fn adopt_rule(&mut self, p: ProposalIx, v: VenueIx, how: How, dissent: Vec<StateIx>) {
         let pr = &self.w.proposals[p];
         // A chair's text is the room's: it carries the camp most of its members belong to.
         let camp = match pr.sponsor {
@@ -973,10 +973,9 @@ impl Engine<'_> {
             None => self.w.majority_camp(&self.w.venues[v].members),
         };
         let (kind, pos) = (pr.kind, pr.pos);
-        // A text adopted without a vote, or by consensus, binds every member.
-        if how != How::Vote {
-            dissent.clear();
-        }
+        // A text adopted without a vote, or by consensus, binds every member: `vote`
+        // lists dissenters only for a recorded vote.
+        debug_assert!(how == How::Vote || dissent.is_empty());
         self.w.venues[v].inherited[kind.index()] = false;
         self.w.venues[v].blank[kind.index()] = false;
         // Successors still on this venue's texts take up the new one (a working group
@@ -993,7 +992,7 @@ impl Engine<'_> {
             }
         }
         let old = self.w.venues[v].rules[kind.index()].replace(RuleState { pos, camp, dissent });
-        if let Some(old) = old {
+        if let Some(old) = old.filter(|r| r.dissent.capacity() > 0) {
             self.spare_dissent.push(old.dissent);
         }
         let s = self.w.p.socialisation;
@@ -1018,8 +1017,7 @@ impl Engine<'_> {
             } => {
                 let nv = *venue;
                 let parent = Some(proc_.parent);
-                let (seats, first) = (&mut self.seats, &mut self.first_members);
-                setup::activate_with(&mut self.w, nv, parent, rng, seats, first);
+                setup::activate_in(&mut self.w, nv, parent, rng, &mut self.activation);
                 for &r in &proc_.replaces {
                     setup::unhost(&mut self.w, r, *mandate_kind);
                 }

@@ -254,29 +254,29 @@ fn fill_rules(w: &mut World, v: VenueIx) {
 
 /// Brings venue `v` into being (initial, event or procedural creation from `parent`).
 pub fn activate(w: &mut World, v: VenueIx, parent: Option<VenueIx>, rng: &mut SimRng) {
-    activate_with(
-        w,
-        v,
-        parent,
-        rng,
-        &mut seats::Scratch::default(),
-        &mut Vec::new(),
-    );
+    activate_in(w, v, parent, rng, &mut Scratch::default());
 }
 
-/// [`activate`] with a seat draw's working lists in `seats` and the first members
-/// listed in `members` (reused buffers: the engine activates venues in its rounds).
-pub fn activate_with(
+/// The working lists of [`activate_in`]: a seat draw's, and the first members. The
+/// engine keeps one, as venues come into being during its rounds.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    seats: seats::Scratch,
+    members: Vec<StateIx>,
+}
+
+/// [`activate`] with its working lists in `scratch`.
+pub fn activate_in(
     w: &mut World,
     v: VenueIx,
     parent: Option<VenueIx>,
     rng: &mut SimRng,
-    seats: &mut seats::Scratch,
-    members: &mut Vec<StateIx>,
+    scratch: &mut Scratch,
 ) {
     if w.venues[v].active {
         return;
     }
+    let Scratch { seats, members } = scratch;
     first_members(w, v, parent, rng, seats, members);
     w.venues[v].set_members(members);
     w.venues[v].active = true;

@@ -266,7 +266,7 @@ pub struct World<'a> {
     pub n_venues: Vec<u32>,
     /// Members of each bloc, in index order (blocs do not change during a run; a
     /// sponsor weighing a creation reads its bloc's every round).
-    pub bloc_lists: Vec<Vec<StateIx>>,
+    pub(crate) bloc_lists: Vec<Vec<StateIx>>,
     pub venues: Vec<VenueState>,
     pub proposals: Vec<ProposalState>,
     /// Venues created during the run so far.

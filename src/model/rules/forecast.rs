@@ -233,7 +233,9 @@ fn electorate<'b>(
     }
     let (valid, b) = &mut base[v];
     if !*valid {
-        // Room for every state the first time: a growing venue never reallocates it.
+        // Room for every state (a no-op for the venues `Memo::with_room` made room for;
+        // a venue created during the run gets it here, once): a growing membership never
+        // reallocates it.
         b.reserve(world.n_states());
         Electorate::forecast_into(world, v, b);
         *valid = true;

@@ -59,9 +59,9 @@ pub struct Scratch {
 }
 
 impl Scratch {
-    /// Takes back the options list of a choice the caller has read.
-    pub fn recycle(&mut self, choice: Choice) {
-        self.options = choice.options;
+    /// Takes back the options list of a choice once the caller has read it.
+    pub fn recycle(&mut self, options: Vec<Opt>) {
+        self.options = options;
     }
 }
 

@@ -155,7 +155,9 @@ pub fn draw_into(
 ) {
     pools(world, membership, sc, members);
     let keyed = &mut sc.keyed;
-    for (pool, &k) in sc.pools.iter().zip(&sc.quotas) {
+    // Only the first `sizes.len()` pools are this draw's (a reused scratch may hold more).
+    let n_pools = sc.sizes.len();
+    for (pool, &k) in sc.pools[..n_pools].iter().zip(&sc.quotas) {
         if k >= pool.len() {
             members.extend_from_slice(pool);
             continue;
@@ -185,7 +187,7 @@ pub fn draw_into(
 pub fn strongest(world: &World, membership: &Membership) -> Vec<StateIx> {
     let (mut sc, mut members) = (Scratch::default(), Vec::new());
     pools(world, membership, &mut sc, &mut members);
-    for (pool, &k) in sc.pools.iter().zip(&sc.quotas) {
+    for (pool, &k) in sc.pools[..sc.sizes.len()].iter().zip(&sc.quotas) {
         let mut cand = pool.clone();
         cand.sort_by(|&a, &b| {
             seat_weight(world, b)
