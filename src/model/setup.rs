@@ -47,6 +47,17 @@ pub fn world<'a>(sc: &'a Scenario, rng: &mut SimRng) -> World<'a> {
         competence: sc.states.iter().map(|s| s.competence).collect(),
         tags: sc.states.iter().map(|s| s.tags.clone()).collect(),
         n_venues: vec![0; n],
+        state_blocs: sc
+            .states
+            .iter()
+            .flat_map(|s| s.blocs.iter().copied())
+            .collect(),
+        bloc_start: std::iter::once(0)
+            .chain(sc.states.iter().scan(0u32, |k, s| {
+                *k += s.blocs.len() as u32;
+                Some(*k)
+            }))
+            .collect(),
         bloc_lists: (0..sc.blocs.len())
             .map(|b| {
                 (0..n)

@@ -267,6 +267,12 @@ pub struct World<'a> {
     /// Members of each bloc, in index order (blocs do not change during a run; a
     /// sponsor weighing a creation reads its bloc's every round).
     pub(crate) bloc_lists: Vec<Vec<StateIx>>,
+    /// Each state's blocs, flat, with `bloc_start[i]..bloc_start[i + 1]` the range of
+    /// state `i`'s ([`World::blocs_of`]). Every vote and forecast reads them per voter;
+    /// read from the scenario's state records they cost two cache misses per voter in a
+    /// large world (the record, then its list), read from here a sequential scan.
+    pub(crate) state_blocs: Vec<BlocIx>,
+    pub(crate) bloc_start: Vec<u32>,
     pub venues: Vec<VenueState>,
     pub proposals: Vec<ProposalState>,
     /// Venues created during the run so far.
@@ -497,6 +503,12 @@ impl<'a> World<'a> {
     /// The camp of a proposal's sponsor (`None` for a chair's text).
     pub fn camp_of(&self, sponsor: Option<StateIx>) -> Camp {
         sponsor.map_or(Camp::None, |s| self.camp[s])
+    }
+
+    /// State `i`'s blocs, as in its scenario record.
+    #[inline]
+    pub fn blocs_of(&self, i: StateIx) -> &[BlocIx] {
+        &self.state_blocs[self.bloc_start[i] as usize..self.bloc_start[i + 1] as usize]
     }
 
     /// Members of bloc `b`, in index order.

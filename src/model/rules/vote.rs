@@ -301,14 +301,14 @@ pub fn mean_deltas_into(
     bs.swd.resize(nb, 0.0);
     for (k, &j) in el.parts.iter().enumerate() {
         let w = el.weight[k] * el.presence[k];
-        for &b in &sc.states[j].blocs {
+        for &b in world.blocs_of(j) {
             bs.sw[b] += w;
             bs.swd[b] += w * raw[k];
         }
     }
     let stigma = world.p.stigma * (1.0 - sponsors.legitimacy);
     let sponsor_blocs: &[usize] = match sponsors.sponsor {
-        Some(s) => &sc.states[s].blocs,
+        Some(s) => world.blocs_of(s),
         None => &[],
     };
     bs.avg.clear();
@@ -329,7 +329,7 @@ pub fn mean_deltas_into(
         .extend((0..nb).map(|b| sponsor_blocs.contains(&b)));
     out.clear();
     out.extend(el.parts.iter().enumerate().map(|(k, &i)| {
-        let blocs = &sc.states[i].blocs;
+        let blocs = world.blocs_of(i);
         let r = raw[k];
         let mut pull = 0.0;
         let mut exempt = false;
