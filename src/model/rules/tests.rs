@@ -180,10 +180,10 @@ fn a_vote_creating_a_venue_follows_positions_on_its_mandate() {
     assert_eq!(vote::raw_delta(&w, 2, &again, false), before);
 }
 
-/// Treaty loyalty (ODD 7.8, departure 31): a party to a binding venue whose rule for the kind the
-/// sponsor's camp did not set pays `treaty_loyalty` when voting to create a rival venue
-/// for that kind — only if it prefers its venue's rule to the mandate, and never for a
-/// universal venue or a venue the sponsor's camp ruled.
+/// Treaty loyalty (ODD 7.8, departures 31 and 52): a party to an accession venue whose rule
+/// for the kind the sponsor's camp did not set pays `treaty_loyalty` when voting to create
+/// a rival venue for that kind, whatever it thinks of the mandate; never for a venue the
+/// sponsor's camp ruled, nor for a seat in a venue one does not accede to.
 #[test]
 fn parties_to_a_rival_treaty_pay_the_loyalty_cost() {
     use crate::model::Camp;
@@ -217,7 +217,8 @@ fn parties_to_a_rival_treaty_pay_the_loyalty_cost() {
         .unwrap()
         .camp = Camp::Authoritarian;
     assert_eq!(vote::raw_delta(&w, i, &subject(&w), false), free);
-    // A liberal rule the voter likes less than the mandate: no cost either.
+    // A liberal rule the voter likes less than the mandate: the party still pays
+    // (departure 52: the commitment, not the preference).
     w.venues[v].rules[Kind::Cybercrime.index()] = Some(RuleState {
         pos: Pos::new(
             (2.0 * mandate.m - w.ideal[i].m).clamp(0.0, 1.0),
@@ -227,9 +228,20 @@ fn parties_to_a_rival_treaty_pay_the_loyalty_cost() {
         dissent: Vec::new(),
     });
     w.ideal[i] = mandate;
+    assert!(w.u(i, mandate) > w.u(i, w.venues[v].rule(Kind::Cybercrime).unwrap().pos));
     let at_mandate = vote::raw_delta(&w, i, &subject(&w), false);
     w.p.treaty_loyalty = 0.0;
-    assert_eq!(vote::raw_delta(&w, i, &subject(&w), false), at_mandate);
+    let free_at_mandate = vote::raw_delta(&w, i, &subject(&w), false);
+    assert!((free_at_mandate - at_mandate - 0.4).abs() < 1e-12);
+    // The same venue with appointed seats (an expert group): its report binds no one.
+    w.p.treaty_loyalty = 0.4;
+    w.venues[v].membership = Membership::Appointed {
+        seats: 3,
+        reserved: Vec::new(),
+        term: 1,
+        quota_by: Vec::new(),
+    };
+    assert_eq!(vote::raw_delta(&w, i, &subject(&w), false), free_at_mandate);
 }
 
 /// A world where every SCO founder but A5 wants more openness, with certainty of tabling.
@@ -790,16 +802,17 @@ fn a_venue_that_has_adopted_nothing_adds_nothing_to_the_rule_in_force() {
         before,
         "legacy placeholder left out"
     );
-    // Its members are bound by nothing there against a mandate of the other camp.
+    // Its members, had they acceded to it, are bound by nothing there against a mandate
+    // of the other camp.
+    w.venues[wg].membership = Membership::Invitation {
+        admit: Admit::Invited,
+    };
     let i = w.venues[wg].members[0];
-    w.ideal[i] = sc.legacy;
-    let rival = Pos::new(0.9, 0.9);
     assert!(!vote::bound_elsewhere(
         &w,
         i,
         Kind::Norms,
-        Camp::Authoritarian,
-        rival
+        Camp::Authoritarian
     ));
     // Once it has a text of its own, the text counts and binds.
     w.venues[wg].rules[Kind::Norms.index()] = Some(RuleState {
@@ -813,8 +826,7 @@ fn a_venue_that_has_adopted_nothing_adds_nothing_to_the_rule_in_force() {
         &w,
         i,
         Kind::Norms,
-        Camp::Authoritarian,
-        rival
+        Camp::Authoritarian
     ));
 }
 

@@ -5,7 +5,7 @@
 use crate::model::outcome::{How, Vote};
 use crate::model::policy::{Camp, Kind, Pos};
 use crate::model::rng::SimRng;
-use crate::model::spec::{Decision, Reach, Stakeholders, StateIx, VenueIx};
+use crate::model::spec::{Decision, Membership, Reach, Stakeholders, StateIx, VenueIx};
 use crate::model::stats::{PhiTable, prob_positive, std_normal, uniform};
 use crate::model::world::World;
 
@@ -177,7 +177,7 @@ pub fn raw_delta(world: &World, i: StateIx, subject: &Subject, framed: bool) -> 
             world.u(i, seen)
                 - world.u(i, *reference)
                 - world.p.treaty_loyalty
-                    * f64::from(u8::from(bound_elsewhere(world, i, *kind, *camp, *q)))
+                    * f64::from(u8::from(bound_elsewhere(world, i, *kind, *camp)))
         }
         Subject::Agenda { items } => items
             .iter()
@@ -190,22 +190,23 @@ pub fn raw_delta(world: &World, i: StateIx, subject: &Subject, framed: bool) -> 
     }
 }
 
-/// Whether `i` is bound by a rival instrument for `kind`: a member of an active venue
-/// that hosts the kind, binds only its members (`reach = members`, not universal), has a
-/// rule for it set by a camp other than `camp`, and whose rule `i` prefers to `q`.
+/// Whether `i` is bound by a rival instrument for `kind`: a party to an active venue
+/// joined by accession (`Membership::Invitation`) that hosts the kind, binds only its
+/// members (`reach = members`), and has a rule for it set by a camp other than `camp`.
 /// Parties to such an instrument have written it into their law and defend it against
 /// a rival venue for the same matter (as Budapest Convention parties argued against a
-/// UN cybercrime treaty in 2019).
-pub fn bound_elsewhere(world: &World, i: StateIx, kind: Kind, camp: Camp, q: Pos) -> bool {
+/// UN cybercrime treaty in 2019), whatever they think of the rival's mandate: the cost
+/// is the commitment, not a preference (departure 52). An expert group's or working
+/// group's report binds no one, so seats there (appointed or open venues) do not count.
+pub fn bound_elsewhere(world: &World, i: StateIx, kind: Kind, camp: Camp) -> bool {
     world.venues.iter().any(|w| {
         w.active
+            && matches!(w.membership, Membership::Invitation { .. })
             && w.member.get(i).copied().unwrap_or(false)
             && w.hosts.contains(kind)
             && w.reach == Reach::Members
-            && !w.is_universal()
             && !w.blank[kind.index()]
-            && w.rule(kind)
-                .is_some_and(|r| r.camp != camp && world.u(i, r.pos) > world.u(i, q))
+            && w.rule(kind).is_some_and(|r| r.camp != camp)
     })
 }
 
