@@ -102,7 +102,8 @@ define_params! {
     recovery = 0.0, [0.0, 1.0], "share of the lost practice an adoption without a vote, or a session that decides nothing, restores (ODD 7.8)";
     founding_practice = 1.0, [0.0, 1.0], "how firmly a consensus-first venue created during the run holds to consensus at its first session (ODD 7.8, departure 48; 1 = as firmly as the venues that exist from the start)";
     draft_reach = 1.0, [0.0, 1.0], "how far toward the room's compromise a sponsor may draft its text before tabling it in a consensus-first venue (ODD 7.3; 0 = its own text)";
-    treaty_loyalty = 0.0, [0.0, 2.0], "cost, in a vote creating a venue, to the parties of an accession venue for the same kind whose rule the sponsor's camp did not set (ODD 7.8, departures 31 and 52; 0 = off)";
+    treaty_loyalty = 0.0, [0.0, 2.0], "cost, in a vote creating a binding venue, to the parties of a binding venue for the same kind whose rule the sponsor's camp did not set (ODD 7.8, departures 31 and 52; 0 = off)";
+    rival_cost = 0.0, [0.0, 2.0], "cost, in a vote creating a venue, to the sponsors and co-sponsors of another camp's text creating a venue for the same kind that is before the states (ODD 7.8, departure 53; 0 = off)";
     framing = 0.2, [0.0, 1.0], "how much narrower a broad scope reads to an incompetent delegation (§7.8)";
     socialisation = 0.0, [0.0, 1.0], "drift of members' ideals toward adopted rules (§7.11)";
     camp_threshold = 0.4, [0.0, 1.0], "states with regime below this are in the authoritarian camp (§2)";

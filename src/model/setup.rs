@@ -104,6 +104,7 @@ fn venue_state(v: &VenueSpec, n: usize) -> VenueState {
         privilege: v.privilege,
         hosts: v.hosts,
         reach: v.reach,
+        binding: v.binding,
         negotiation_rounds: v.negotiation_rounds.max(1),
         founders: v.founders.clone(),
         founder,
@@ -382,6 +383,8 @@ pub fn create_bloc_venue(w: &mut World, bloc: BlocIx, kind: Kind, charter: Pos) 
         privilege: w.p.create_privilege,
         hosts: KindSet::of(&[kind]),
         reach: Reach::Members,
+        // A bloc's club adopts texts, not treaties (§7.3).
+        binding: false,
         rules: vec![(kind, charter)],
         negotiation_rounds: 1,
         founders: founders.clone(),

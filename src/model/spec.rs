@@ -226,6 +226,12 @@ pub struct VenueSpec {
     pub privilege: f64,
     pub hosts: KindSet,
     pub reach: Reach,
+    /// Whether its adopted texts bind its members as a treaty: they ratify or accede
+    /// to them and write them into their law (the Budapest Convention, the SCO's
+    /// agreements, a committee drafting a convention). Treaty loyalty (ODD 7.8,
+    /// departure 52) runs only between binding venues; a report or a resolution binds
+    /// no one. Default false.
+    pub binding: bool,
     /// Initial rules by kind (only kinds it hosts). Missing kinds get the charter or legacy rule.
     pub rules: Vec<(Kind, Pos)>,
     /// Rounds a proposal spends on the agenda before it is decided; ≥ 1.

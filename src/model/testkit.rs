@@ -38,6 +38,7 @@ pub fn venue(id: &str, membership: Membership, decision: Decision, kinds: &[Kind
         privilege: 0.0,
         hosts: KindSet::of(kinds),
         reach: Reach::Members,
+        binding: false,
         rules: Vec::new(),
         negotiation_rounds: 1,
         founders: Vec::new(),

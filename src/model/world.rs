@@ -30,6 +30,8 @@ pub struct VenueState {
     pub privilege: f64,
     pub hosts: KindSet,
     pub reach: Reach,
+    /// Its texts bind its members as a treaty ([`crate::model::spec::VenueSpec::binding`]).
+    pub binding: bool,
     pub negotiation_rounds: u32,
     pub founders: Vec<StateIx>,
     /// `founder[i]`: i is a founder (privileged in invitation venues).

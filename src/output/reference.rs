@@ -63,6 +63,7 @@ pub fn markdown() -> String {
          | `stakeholder.salience` | {} | (0, 1] | salience of the aggregate non-state actor |\n\
          | bloc `cohesion` | `parameters.cohesion` | [0, 1] | per-bloc cohesion, overrides `cohesion` for that bloc (§7.8) |\n\
          | venue `negotiation_rounds` | 1 | integer ≥ 1 | rounds on the agenda before a decision |\n\
+         | venue `binding` | false | true or false | its texts bind its members as a treaty (they ratify or accede); treaty loyalty runs only between binding venues (ODD 7.8, departure 52) |\n\
          | venue decision `threshold` | 0.5 / 2/3 / 2/3 | [0, 1] | threshold of `majority` / `supermajority` / `rough_consensus` (consensus takes none) |\n\
          | proposal `max_moves` | 3 | integer ≥ 1 | rounds waited plus failures allowed before the proposal is abandoned |",
         num(crate::scenario::DEFAULT_LEGACY.m),

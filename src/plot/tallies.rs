@@ -371,10 +371,11 @@ fn draw_panel<DB: DrawingBackend>(
                 }
                 _ => mean,
             };
+            // Clear of the whisker's cap (drawn 2 px wide at `label_y`).
             let (px, py) = px_of((c, label_y));
             area.draw(&Text::new(
                 format!("{mean:.1}"),
-                (px, py - 4),
+                (px, py - 9),
                 value_font.pos(above),
             ))
             .map_err(e)?;

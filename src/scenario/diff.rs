@@ -262,6 +262,7 @@ impl Facts {
                 Reach::Global => "global",
             };
             put(format!("{k}.reach"), reach.into());
+            put(format!("{k}.binding"), v.binding.to_string());
             for (kind, p) in &v.rules {
                 put(format!("{k}.rules.{}", kind.as_str()), pos(*p));
             }

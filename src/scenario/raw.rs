@@ -194,6 +194,8 @@ pub struct RawVenue {
     pub privilege: Option<S<f64>>,
     pub hosts: Names,
     pub reach: Option<S<String>>,
+    /// Whether its texts bind its members as a treaty (default false).
+    pub binding: Option<S<bool>>,
     #[serde(default, deserialize_with = "pair_map")]
     pub rules: Option<S<BTreeMap<S<String>, S<Pair>>>>,
     pub negotiation_rounds: Option<S<i64>>,

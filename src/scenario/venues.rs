@@ -140,6 +140,7 @@ fn venue(b: &mut Builder, v: &RawVenue, origin: Origin) -> Result<VenueSpec> {
         privilege,
         hosts,
         reach,
+        binding: v.binding.as_ref().is_some_and(|b| *b.get_ref()),
         rules,
         negotiation_rounds,
         founders,

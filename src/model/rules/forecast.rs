@@ -263,12 +263,23 @@ pub fn procedural_subject(
     sponsor: Option<StateIx>,
 ) -> Subject {
     match &proc_.action {
-        ProceduralAction::Create { mandate_kind, .. } => Subject::Create {
-            q,
-            kind: *mandate_kind,
-            camp: world.camp_of(sponsor),
-            reference: world.rule_in_force(*mandate_kind),
-        },
+        ProceduralAction::Create {
+            venue,
+            mandate_kind,
+            ..
+        } => {
+            let camp = world.camp_of(sponsor);
+            Subject::Create {
+                q,
+                kind: *mandate_kind,
+                camp,
+                reference: world.rule_in_force(*mandate_kind),
+                binding: world.sc.venues[*venue].binding,
+                rivals: vote::rival_texts(world, *mandate_kind, camp)
+                    .next()
+                    .is_some(),
+            }
+        }
         ProceduralAction::Change { venue, change } => {
             let v = *venue;
             let target = &world.venues[v];

@@ -180,10 +180,11 @@ fn a_vote_creating_a_venue_follows_positions_on_its_mandate() {
     assert_eq!(vote::raw_delta(&w, 2, &again, false), before);
 }
 
-/// Treaty loyalty (ODD 7.8, departures 31 and 52): a party to an accession venue whose rule
-/// for the kind the sponsor's camp did not set pays `treaty_loyalty` when voting to create
-/// a rival venue for that kind, whatever it thinks of the mandate; never for a venue the
-/// sponsor's camp ruled, nor for a seat in a venue one does not accede to.
+/// Treaty loyalty (ODD 7.8, departures 31 and 52): a party to a binding venue whose rule
+/// for the kind the sponsor's camp did not set pays `treaty_loyalty` when voting to
+/// create a rival binding venue for that kind, whatever it thinks of the mandate; never
+/// for a venue the sponsor's camp ruled, for a venue whose texts bind no one, nor in a
+/// vote creating a venue that adopts no treaty (an expert group, a working group).
 #[test]
 fn parties_to_a_rival_treaty_pay_the_loyalty_cost() {
     use crate::model::Camp;
@@ -191,15 +192,18 @@ fn parties_to_a_rival_treaty_pay_the_loyalty_cost() {
     let sc = toy();
     let mut w = world(&sc);
     let mandate = Pos::new(0.9, 0.9);
-    let subject = |w: &World| Subject::Create {
+    let subject = |w: &World, binding: bool| Subject::Create {
         q: mandate,
         kind: Kind::Cybercrime,
         camp: Camp::Authoritarian,
         reference: w.rule_in_force(Kind::Cybercrime),
+        binding,
+        rivals: false,
     };
-    // A member of an invitation venue hosting cybercrime, with a liberal rule at its ideal.
+    // A party to a binding venue hosting cybercrime, with a liberal rule at its ideal.
     let v = SCO;
     let i = w.venues[v].members[0];
+    w.venues[v].binding = true;
     w.venues[v].hosts = KindSet::of(&[Kind::Cybercrime]);
     w.venues[v].rules[Kind::Cybercrime.index()] = Some(RuleState {
         pos: w.ideal[i],
@@ -207,16 +211,18 @@ fn parties_to_a_rival_treaty_pay_the_loyalty_cost() {
         dissent: Vec::new(),
     });
     w.p.treaty_loyalty = 0.0;
-    let free = vote::raw_delta(&w, i, &subject(&w), false);
+    let free = vote::raw_delta(&w, i, &subject(&w, true), false);
     w.p.treaty_loyalty = 0.4;
-    let bound = vote::raw_delta(&w, i, &subject(&w), false);
+    let bound = vote::raw_delta(&w, i, &subject(&w, true), false);
     assert!((free - bound - 0.4).abs() < 1e-12, "{free} vs {bound}");
+    // A vote creating a venue whose texts bind no one: no cost.
+    assert_eq!(vote::raw_delta(&w, i, &subject(&w, false), false), free);
     // The same venue ruled by the sponsor's own camp: no cost.
     w.venues[v].rules[Kind::Cybercrime.index()]
         .as_mut()
         .unwrap()
         .camp = Camp::Authoritarian;
-    assert_eq!(vote::raw_delta(&w, i, &subject(&w), false), free);
+    assert_eq!(vote::raw_delta(&w, i, &subject(&w, true), false), free);
     // A liberal rule the voter likes less than the mandate: the party still pays
     // (departure 52: the commitment, not the preference).
     w.venues[v].rules[Kind::Cybercrime.index()] = Some(RuleState {
@@ -229,19 +235,96 @@ fn parties_to_a_rival_treaty_pay_the_loyalty_cost() {
     });
     w.ideal[i] = mandate;
     assert!(w.u(i, mandate) > w.u(i, w.venues[v].rule(Kind::Cybercrime).unwrap().pos));
-    let at_mandate = vote::raw_delta(&w, i, &subject(&w), false);
+    let at_mandate = vote::raw_delta(&w, i, &subject(&w, true), false);
     w.p.treaty_loyalty = 0.0;
-    let free_at_mandate = vote::raw_delta(&w, i, &subject(&w), false);
+    let free_at_mandate = vote::raw_delta(&w, i, &subject(&w, true), false);
     assert!((free_at_mandate - at_mandate - 0.4).abs() < 1e-12);
-    // The same venue with appointed seats (an expert group): its report binds no one.
+    // The same venue, its texts not binding (a club's, a group's report): no cost.
     w.p.treaty_loyalty = 0.4;
-    w.venues[v].membership = Membership::Appointed {
-        seats: 3,
-        reserved: Vec::new(),
-        term: 1,
-        quota_by: Vec::new(),
+    w.venues[v].binding = false;
+    assert_eq!(
+        vote::raw_delta(&w, i, &subject(&w, true), false),
+        free_at_mandate
+    );
+}
+
+/// Departure 53: the sponsors and co-sponsors of a text creating a venue for a kind pay
+/// `rival_cost` when voting on the other camp's text creating a venue for that kind, while
+/// their own is before the states (waiting, on an agenda, or introduced this round) —
+/// not for a text of their own camp, another kind, or a rival text decided in an
+/// earlier round, and nobody else does.
+#[test]
+fn sponsors_of_a_rival_venue_vote_against_the_other_camps() {
+    use crate::model::Camp;
+    let sc = toy();
+    let mut w = world(&sc);
+    w.p.rival_cost = 0.3;
+    let (sponsor, cosponsor, other) = (0, 1, 2);
+    let create = |kind| Procedural {
+        parent: UNGA,
+        action: ProceduralAction::Create {
+            venue: SCO,
+            mandate_kind: kind,
+            mandate_position: PositionSpec::SponsorIdeal,
+            table_mandate: true,
+        },
+        replaces: Vec::new(),
     };
-    assert_eq!(vote::raw_delta(&w, i, &subject(&w), false), free_at_mandate);
+    // The rival text: proposal 0, sponsored by a state of the other camp, waiting.
+    let camp = match w.camp[sponsor] {
+        Camp::Liberal => Camp::Authoritarian,
+        _ => Camp::Liberal,
+    };
+    assert_ne!(w.camp[sponsor], camp);
+    w.proposals[0].sponsor = Some(sponsor);
+    w.proposals[0].cosponsors = vec![cosponsor];
+    w.proposals[0].procedural = Some(create(Kind::Norms));
+    w.proposals[0].status = Status::Waiting;
+    let subject = |w: &World, kind: Kind, camp: Camp| Subject::Create {
+        q: Pos::new(0.5, 0.5),
+        kind,
+        camp,
+        reference: w.rule_in_force(kind),
+        binding: false,
+        rivals: vote::rival_texts(w, kind, camp).next().is_some(),
+    };
+    let cost = |w: &mut World, i: StateIx, kind: Kind, camp: Camp| {
+        let s = subject(w, kind, camp);
+        let with = vote::raw_delta(w, i, &s, false);
+        w.p.rival_cost = 0.0;
+        let without = vote::raw_delta(w, i, &s, false);
+        w.p.rival_cost = 0.3;
+        without - with
+    };
+    assert!((cost(&mut w, sponsor, Kind::Norms, camp) - 0.3).abs() < 1e-12);
+    assert!((cost(&mut w, cosponsor, Kind::Norms, camp) - 0.3).abs() < 1e-12);
+    assert_eq!(cost(&mut w, other, Kind::Norms, camp), 0.0, "not a sponsor");
+    assert_eq!(
+        cost(&mut w, sponsor, Kind::Cybercrime, camp),
+        0.0,
+        "another kind"
+    );
+    let own = w.camp[sponsor];
+    assert_eq!(
+        cost(&mut w, sponsor, Kind::Norms, own),
+        0.0,
+        "a text of its own camp"
+    );
+    // Decided this round (introduced this round): still before the states.
+    w.proposals[0].status = Status::Adopted;
+    w.proposals[0].introduced = w.round;
+    assert!((cost(&mut w, sponsor, Kind::Norms, camp) - 0.3).abs() < 1e-12);
+    // Decided in an earlier round: no longer a rival.
+    w.round += 1;
+    assert!(matches!(
+        subject(&w, Kind::Norms, camp),
+        Subject::Create { rivals: false, .. }
+    ));
+    assert_eq!(
+        cost(&mut w, sponsor, Kind::Norms, camp),
+        0.0,
+        "decided before"
+    );
 }
 
 /// A world where every SCO founder but A5 wants more openness, with certainty of tabling.
@@ -802,11 +885,9 @@ fn a_venue_that_has_adopted_nothing_adds_nothing_to_the_rule_in_force() {
         before,
         "legacy placeholder left out"
     );
-    // Its members, had they acceded to it, are bound by nothing there against a mandate
-    // of the other camp.
-    w.venues[wg].membership = Membership::Invitation {
-        admit: Admit::Invited,
-    };
+    // Its members, were its texts binding, are bound by nothing there against a
+    // mandate of the other camp.
+    w.venues[wg].binding = true;
     let i = w.venues[wg].members[0];
     assert!(!vote::bound_elsewhere(
         &w,

@@ -5,9 +5,9 @@
 use crate::model::outcome::{How, Vote};
 use crate::model::policy::{Camp, Kind, Pos};
 use crate::model::rng::SimRng;
-use crate::model::spec::{Decision, Membership, Reach, Stakeholders, StateIx, VenueIx};
+use crate::model::spec::{Decision, ProceduralAction, Reach, Stakeholders, StateIx, VenueIx};
 use crate::model::stats::{PhiTable, prob_positive, std_normal, uniform};
-use crate::model::world::World;
+use crate::model::world::{ProposalState, Status, World};
 
 /// Who votes in a decision: participants in index order, each with an effective weight
 /// and a probability of being present (0/1 for a real vote, a probability in forecasts).
@@ -141,15 +141,20 @@ pub enum Subject {
     Rule { q: Pos, reference: Pos },
     /// A resolution creating a venue for `kind` with mandate `q` (§7.8), sponsored by
     /// `camp`: each voter weighs the mandate against the rule in force `reference`
-    /// (§7.8), less `treaty_loyalty` if it is bound by a rival venue's rule (departure
-    /// 31). `reference` is [`World::rule_in_force`] when the subject is made, computed
-    /// once rather than once per voter (it sums every venue's membership; nothing it
-    /// reads changes during one vote or forecast).
+    /// (§7.8), less `treaty_loyalty` if the new venue is `binding` and the voter is
+    /// bound by a rival binding venue's rule (departures 31, 52), less `rival_cost` if
+    /// it sponsors a rival text (departure 53). `reference` is
+    /// [`World::rule_in_force`] when the subject is made, computed once rather than once
+    /// per voter (it sums every venue's membership; nothing it reads changes during one
+    /// vote or forecast); `rivals` says whether any rival text is before the states, so
+    /// that voters are looked up only then.
     Create {
         q: Pos,
         kind: Kind,
         camp: Camp,
         reference: Pos,
+        binding: bool,
+        rivals: bool,
     },
     /// A change of a venue's membership or decision rule: the expected utility of its
     /// agenda after minus before (§7.8). Items: (P before, q' before, P after, q' after, rule).
@@ -172,12 +177,16 @@ pub fn raw_delta(world: &World, i: StateIx, subject: &Subject, framed: bool) -> 
             kind,
             camp,
             reference,
+            binding,
+            rivals,
         } => {
             let seen = if framed { world.framed(i, *q) } else { *q };
+            let bound = *binding && bound_elsewhere(world, i, *kind, *camp);
+            let rival = *rivals && sponsors_rival(world, i, *kind, *camp);
             world.u(i, seen)
                 - world.u(i, *reference)
-                - world.p.treaty_loyalty
-                    * f64::from(u8::from(bound_elsewhere(world, i, *kind, *camp)))
+                - world.p.treaty_loyalty * f64::from(u8::from(bound))
+                - world.p.rival_cost * f64::from(u8::from(rival))
         }
         Subject::Agenda { items } => items
             .iter()
@@ -190,24 +199,51 @@ pub fn raw_delta(world: &World, i: StateIx, subject: &Subject, framed: bool) -> 
     }
 }
 
-/// Whether `i` is bound by a rival instrument for `kind`: a party to an active venue
-/// joined by accession (`Membership::Invitation`) that hosts the kind, binds only its
-/// members (`reach = members`), and has a rule for it set by a camp other than `camp`.
-/// Parties to such an instrument have written it into their law and defend it against
-/// a rival venue for the same matter (as Budapest Convention parties argued against a
-/// UN cybercrime treaty in 2019), whatever they think of the rival's mandate: the cost
-/// is the commitment, not a preference (departure 52). An expert group's or working
-/// group's report binds no one, so seats there (appointed or open venues) do not count.
+/// Whether `i` is bound by a rival instrument for `kind`: a party to an active binding
+/// venue (`binding = true`: its texts are treaties its members ratify or accede to) that
+/// hosts the kind, binds only its members (`reach = members`), and has a rule for it set
+/// by a camp other than `camp`. Parties to such an instrument have written it into
+/// their law and defend it against a rival treaty for the same matter (as Budapest
+/// Convention parties argued against a UN cybercrime treaty in 2019), whatever they
+/// think of the rival's mandate: the cost is the commitment, not a preference. It is
+/// paid only when the venue voted on is binding too ([`Subject::Create`]): an expert
+/// group's or a working group's report creates no conflicting obligation (departure 52).
 pub fn bound_elsewhere(world: &World, i: StateIx, kind: Kind, camp: Camp) -> bool {
     world.venues.iter().any(|w| {
         w.active
-            && matches!(w.membership, Membership::Invitation { .. })
+            && w.binding
             && w.member.get(i).copied().unwrap_or(false)
             && w.hosts.contains(kind)
             && w.reach == Reach::Members
             && !w.blank[kind.index()]
             && w.rule(kind).is_some_and(|r| r.camp != camp)
     })
+}
+
+/// The texts before the states that rival a venue-creating text of `camp` for `kind`:
+/// procedural proposals creating a venue for the same kind, sponsored by another camp,
+/// still waiting or on an agenda, or introduced this round (decided earlier in the
+/// same round, as the two resolutions of 2018's "dual track" were).
+pub fn rival_texts<'w>(
+    world: &'w World,
+    kind: Kind,
+    camp: Camp,
+) -> impl Iterator<Item = &'w ProposalState> + 'w {
+    world.proposals.iter().filter(move |p| {
+        matches!(
+            p.procedural.as_ref().map(|pr| &pr.action),
+            Some(ProceduralAction::Create { mandate_kind, .. }) if *mandate_kind == kind
+        ) && p.sponsor.is_some_and(|s| world.camp[s] != camp)
+            && (matches!(p.status, Status::Waiting | Status::Agenda { .. })
+                || p.introduced == world.round)
+    })
+}
+
+/// Whether `i` sponsors or co-sponsors a rival text ([`rival_texts`]): a delegation
+/// that tables its own venue for a matter votes against the other camp's venue for
+/// it, whatever it thinks of the mandate (departure 53).
+pub fn sponsors_rival(world: &World, i: StateIx, kind: Kind, camp: Camp) -> bool {
+    rival_texts(world, kind, camp).any(|p| p.sponsor == Some(i) || p.cosponsors.contains(&i))
 }
 
 /// Raw gains of every participant (sponsors see the text unframed).
