@@ -273,6 +273,44 @@ fn diff_of_a_child_with_one_change_lists_that_key() {
     assert_eq!(out.stdout, "venue.oewg.transparency: 0.5 -> 0.9\n");
 }
 
+/// The venue key `binding` (departure 52): off unless set, reported by `diff` and
+/// `check`, and a value that is not a boolean is refused with the key named.
+#[test]
+fn a_venue_marked_binding_is_reported_and_a_bad_value_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let child = dir.path().join("binding.toml");
+    fs::write(
+        &child,
+        format!(
+            "extends = {:?}\n\n[[venue]]\nid = \"oewg\"\nbinding = true\n",
+            stylized().to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let out = forumsim(["diff".as_ref(), stylized().as_os_str(), child.as_os_str()]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.stdout, "venue.oewg.binding: false -> true\n");
+    let out = forumsim(["check".as_ref(), child.as_os_str()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let line = |s: &str| {
+        s.lines()
+            .find(|l| l.trim_start().starts_with("oewg "))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line(&out.stdout).contains(" binding "), "{}", out.stdout);
+    let out = forumsim(["check".as_ref(), stylized().as_os_str()]);
+    assert!(!line(&out.stdout).contains("binding"), "{}", out.stdout);
+    let out = forumsim([
+        "check".as_ref(),
+        stylized().as_os_str(),
+        "--set".as_ref(),
+        "venue.oewg.binding=3".as_ref(),
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("binding"), "{}", out.stderr);
+}
+
 #[test]
 fn diff_of_a_bad_scenario_exits_2() {
     let out = forumsim([

@@ -922,6 +922,7 @@ impl Engine<'_> {
         for o in outcomes.drain(..) {
             let p = o.proposal;
             self.w.venues[o.venue].agenda.retain(|&x| x != p);
+            self.w.proposals[p].decided = Some(self.w.round);
             if !o.adopted {
                 let pr = &mut self.w.proposals[p];
                 // A chair's text that fails lapses: nobody takes it elsewhere.
@@ -1045,6 +1046,7 @@ impl Engine<'_> {
                     last_venue: Some(nv),
                     last_failed: None,
                     p_pass: 0.0,
+                    decided: None,
                 };
                 if *table_mandate && self.w.venues[nv].hosts.contains(*mandate_kind) {
                     self.w.proposals.push(mandate);

@@ -164,6 +164,7 @@ fn proposal_state(pr: &ProposalSpec, ideal: &[Pos], legacy: Pos) -> ProposalStat
         last_venue: None,
         last_failed: None,
         p_pass: 0.0,
+        decided: None,
     }
 }
 

@@ -220,6 +220,9 @@ pub struct ProposalState {
     pub last_failed: Option<VenueIx>,
     /// Forecast pass probability on its current agenda (refreshed after step 2).
     pub p_pass: f64,
+    /// The last round it was decided in (adopted or not), if any: a rival venue's text
+    /// decided this round still counts as before the states (departure 53).
+    pub decided: Option<u32>,
 }
 
 impl ProposalState {

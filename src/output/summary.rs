@@ -69,7 +69,7 @@ pub fn write_scenario(w: &mut dyn Write, sc: &Scenario) -> io::Result<()> {
     for v in &sc.venues {
         writeln!(
             w,
-            "  {}  membership={} decision={} stakeholders={} transparency={} privilege={} hosts={} reach={} founders={} origin={}",
+            "  {}  membership={} decision={} stakeholders={} transparency={} privilege={} hosts={} reach={}{} founders={} origin={}",
             v.id,
             membership(sc, &v.membership),
             decision(v.decision),
@@ -81,6 +81,7 @@ pub fn write_scenario(w: &mut dyn Write, sc: &Scenario) -> io::Result<()> {
                 Reach::Members => "members",
                 Reach::Global => "global",
             },
+            if v.binding { " binding" } else { "" },
             v.founders.len(),
             origin(sc, v.origin),
         )?;

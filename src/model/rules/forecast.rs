@@ -274,7 +274,7 @@ pub fn procedural_subject(
                 kind: *mandate_kind,
                 camp,
                 reference: world.rule_in_force(*mandate_kind),
-                binding: world.sc.venues[*venue].binding,
+                binding: world.venues[*venue].binding,
                 rivals: vote::rival_texts(world, *mandate_kind, camp)
                     .next()
                     .is_some(),

@@ -275,7 +275,6 @@ fn sponsors_of_a_rival_venue_vote_against_the_other_camps() {
         Camp::Liberal => Camp::Authoritarian,
         _ => Camp::Liberal,
     };
-    assert_ne!(w.camp[sponsor], camp);
     w.proposals[0].sponsor = Some(sponsor);
     w.proposals[0].cosponsors = vec![cosponsor];
     w.proposals[0].procedural = Some(create(Kind::Norms));
@@ -310,9 +309,16 @@ fn sponsors_of_a_rival_venue_vote_against_the_other_camps() {
         0.0,
         "a text of its own camp"
     );
-    // Decided this round (introduced this round): still before the states.
+    // On an agenda: before the states.
+    w.proposals[0].status = Status::Agenda {
+        venue: UNGA,
+        rounds: 0,
+    };
+    assert!((cost(&mut w, sponsor, Kind::Norms, camp) - 0.3).abs() < 1e-12);
+    // Adopted this round (introduced in an earlier one): still this session's rival.
+    w.round += 1;
     w.proposals[0].status = Status::Adopted;
-    w.proposals[0].introduced = w.round;
+    w.proposals[0].decided = Some(w.round);
     assert!((cost(&mut w, sponsor, Kind::Norms, camp) - 0.3).abs() < 1e-12);
     // Decided in an earlier round: no longer a rival.
     w.round += 1;
@@ -325,6 +331,50 @@ fn sponsors_of_a_rival_venue_vote_against_the_other_camps() {
         0.0,
         "decided before"
     );
+}
+
+/// What a vote on creating a venue is about carries whether the new venue is binding
+/// (departure 52) and whether a rival text is before the states (departure 53), as the
+/// scenario and the world say, in votes and forecasts alike.
+#[test]
+fn a_creation_subject_knows_its_treaty_and_its_rivals() {
+    use crate::model::Camp;
+    let sc = toy();
+    let mut w = world(&sc);
+    let create = |kind| Procedural {
+        parent: UNGA,
+        action: ProceduralAction::Create {
+            venue: SCO,
+            mandate_kind: kind,
+            mandate_position: PositionSpec::SponsorIdeal,
+            table_mandate: true,
+        },
+        replaces: Vec::new(),
+    };
+    let flags = |w: &World, sponsor: StateIx| match forecast::procedural_subject(
+        w,
+        &create(Kind::Norms),
+        Pos::new(0.5, 0.5),
+        Some(sponsor),
+    ) {
+        Subject::Create {
+            binding, rivals, ..
+        } => (binding, rivals),
+        other => panic!("a creation is a Create subject, not {other:?}"),
+    };
+    let (a, b) = (0..w.camp.len())
+        .flat_map(|a| (0..w.camp.len()).map(move |b| (a, b)))
+        .find(|&(a, b)| w.camp[a] == Camp::Liberal && w.camp[b] == Camp::Authoritarian)
+        .expect("the toy world has both camps");
+    assert_eq!(flags(&w, a), (false, false));
+    w.venues[SCO].binding = true;
+    assert_eq!(flags(&w, a), (true, false));
+    // B's text creating a venue for norms waits: a rival to A's, not to B's own camp.
+    w.proposals[0].sponsor = Some(b);
+    w.proposals[0].procedural = Some(create(Kind::Norms));
+    w.proposals[0].status = Status::Waiting;
+    assert_eq!(flags(&w, a), (true, true));
+    assert_eq!(flags(&w, b), (true, false));
 }
 
 /// A world where every SCO founder but A5 wants more openness, with certainty of tabling.

@@ -222,8 +222,10 @@ pub fn bound_elsewhere(world: &World, i: StateIx, kind: Kind, camp: Camp) -> boo
 
 /// The texts before the states that rival a venue-creating text of `camp` for `kind`:
 /// procedural proposals creating a venue for the same kind, sponsored by another camp,
-/// still waiting or on an agenda, or introduced this round (decided earlier in the
-/// same round, as the two resolutions of 2018's "dual track" were).
+/// waiting, on an agenda, or decided this round: the session in which a delegation
+/// voted for its own venue is the session in which it votes against the rival one (the
+/// two resolutions of 2018's "dual track"; the US text, which restated the expert
+/// groups' work, was decided after Russia's had taken effect, departure 47).
 pub fn rival_texts<'w>(
     world: &'w World,
     kind: Kind,
@@ -235,7 +237,7 @@ pub fn rival_texts<'w>(
             Some(ProceduralAction::Create { mandate_kind, .. }) if *mandate_kind == kind
         ) && p.sponsor.is_some_and(|s| world.camp[s] != camp)
             && (matches!(p.status, Status::Waiting | Status::Agenda { .. })
-                || p.introduced == world.round)
+                || p.decided == Some(world.round))
     })
 }
 
