@@ -140,20 +140,25 @@ fn creation_is_offered_only_when_its_conditions_hold() {
     sc.params.allow_create = true;
 }
 
-#[test]
-fn a_vote_creating_a_venue_follows_positions_on_its_mandate() {
-    let sc = toy();
-    let mut w = world(&sc);
-    let proc_ = Procedural {
+/// A UNGA resolution creating the SCO venue (a stand-in for any new venue) for `kind`.
+fn create(kind: Kind) -> Procedural {
+    Procedural {
         parent: UNGA,
         action: ProceduralAction::Create {
             venue: SCO,
-            mandate_kind: Kind::Norms,
+            mandate_kind: kind,
             mandate_position: PositionSpec::SponsorIdeal,
             table_mandate: true,
         },
         replaces: Vec::new(),
-    };
+    }
+}
+
+#[test]
+fn a_vote_creating_a_venue_follows_positions_on_its_mandate() {
+    let sc = toy();
+    let mut w = world(&sc);
+    let proc_ = create(Kind::Norms);
     let mandate = Pos::new(0.8, 0.8);
     let subject = forecast::procedural_subject(&w, &proc_, mandate, Some(0));
     let Subject::Create { q, .. } = subject.clone() else {
@@ -260,16 +265,6 @@ fn sponsors_of_a_rival_venue_vote_against_the_other_camps() {
     let mut w = world(&sc);
     w.p.rival_cost = 0.3;
     let (sponsor, cosponsor, other) = (0, 1, 2);
-    let create = |kind| Procedural {
-        parent: UNGA,
-        action: ProceduralAction::Create {
-            venue: SCO,
-            mandate_kind: kind,
-            mandate_position: PositionSpec::SponsorIdeal,
-            table_mandate: true,
-        },
-        replaces: Vec::new(),
-    };
     // The rival text: proposal 0, sponsored by a state of the other camp, waiting.
     let camp = match w.camp[sponsor] {
         Camp::Liberal => Camp::Authoritarian,
@@ -341,16 +336,6 @@ fn a_creation_subject_knows_its_treaty_and_its_rivals() {
     use crate::model::Camp;
     let sc = toy();
     let mut w = world(&sc);
-    let create = |kind| Procedural {
-        parent: UNGA,
-        action: ProceduralAction::Create {
-            venue: SCO,
-            mandate_kind: kind,
-            mandate_position: PositionSpec::SponsorIdeal,
-            table_mandate: true,
-        },
-        replaces: Vec::new(),
-    };
     let flags = |w: &World, sponsor: StateIx| match forecast::procedural_subject(
         w,
         &create(Kind::Norms),
