@@ -42,9 +42,16 @@ pub struct Stepper<'a> {
 impl<'a> Stepper<'a> {
     /// Sets up run `run` of `scenario` (the world at round 0, before any step).
     pub fn new(scenario: &'a Scenario, run: u64, opts: RunOptions) -> Self {
+        Self::with_room(scenario, run, opts, Room::default())
+    }
+
+    /// [`Stepper::new`] with its tables and dissenter lists made with `room` (a
+    /// previous run's [`Room::of`]): the same run, allocated up front.
+    pub fn with_room(scenario: &'a Scenario, run: u64, opts: RunOptions, room: Room) -> Self {
         let mut rng = run_rng(scenario.seed, run);
         let world = setup::world(scenario, &mut rng);
-        let (n_venues, n_states) = (world.venues.len(), world.n_states());
+        let (n_venues, n_states, n_proposals) =
+            (world.venues.len(), world.n_states(), world.proposals.len());
         let eng = Engine {
             out: RunResult {
                 run,
@@ -53,42 +60,44 @@ impl<'a> Stepper<'a> {
                 proposal_names: Vec::new(),
                 state_names: scenario.states.iter().map(|s| s.id.clone()).collect(),
                 rounds: Vec::with_capacity(scenario.rounds as usize),
-                venues: Vec::new(),
-                rules: Vec::new(),
-                decisions: Vec::new(),
-                choices: Vec::new(),
-                votes: Vec::new(),
-                attention: Vec::new(),
+                venues: Vec::with_capacity(room.venues),
+                rules: Vec::with_capacity(room.rules),
+                decisions: Vec::with_capacity(room.decisions),
+                choices: Vec::with_capacity(room.choices),
+                votes: Vec::with_capacity(room.votes),
+                attention: Vec::with_capacity(room.attention),
                 why: Why::default(),
             },
-            w: world,
             opts,
             counts: Counts::default(),
-            elections: Vec::new(),
-            attention: attention::Attention {
-                a: Vec::new(),
-                n: Vec::new(),
-            },
-            attention_scratch: attention::Scratch::default(),
-            present: Electorate::default(),
-            agreed: Vec::new(),
-            absent_draws: Vec::new(),
-            agenda: Vec::new(),
-            vote_scratch: vote::VoteScratch::default(),
-            reform_votes: Vec::new(),
-            changes: membership::Changes::default(),
-            membership_scratch: membership::Scratch::default(),
-            pairs: Vec::new(),
+            elections: Vec::with_capacity(scenario.events.len()),
+            tally: Vec::with_capacity(n_states),
+            attention: attention::Attention::with_room(&world),
+            attention_scratch: attention::Scratch::with_room(&world),
+            present: Electorate::with_room(n_states),
+            agreed: Vec::with_capacity(n_states),
+            absent_draws: Vec::with_capacity(n_states),
+            agenda: Vec::with_capacity(n_proposals),
+            vote_scratch: vote::VoteScratch::with_room(n_states, scenario.blocs.len()),
+            reform_votes: Vec::with_capacity(n_states),
+            changes: membership::Changes::with_room(&world),
+            membership_scratch: membership::Scratch::with_room(&world),
+            pairs: Vec::with_capacity(n_venues * Kind::SUBSTANTIVE.len()),
             memo: forecast::Memo::with_room(n_venues, n_states),
             shopping: forum::Scratch::default(),
             joins: Vec::new(),
-            p_pass: Vec::new(),
-            decided: Vec::new(),
-            restating: Vec::new(),
-            spare_dissent: Vec::new(),
-            drafting: Electorate::default(),
-            activation: setup::Scratch::default(),
-            odds: Vec::new(),
+            p_pass: Vec::with_capacity(n_proposals),
+            decided: Vec::with_capacity(n_proposals),
+            restating: Vec::with_capacity(n_proposals),
+            spare_dissent: (0..room.dissent)
+                .map(|_| Vec::with_capacity(n_states))
+                .collect(),
+            drafting: Electorate::with_room(n_states),
+            activation: setup::Scratch::with_room(&world),
+            odds: (0..n_venues)
+                .map(|_| (Vec::with_capacity(n_states), (0.0, 0.0)))
+                .collect(),
+            w: world,
         };
         Stepper { eng, rng, next: 0 }
     }
@@ -132,7 +141,9 @@ struct Engine<'a> {
     opts: RunOptions,
     counts: Counts,
     /// Elections scheduled for this round's decision step.
-    elections: Vec<(VenueIx, Vec<StateIx>)>,
+    elections: Vec<(VenueIx, &'a [StateIx])>,
+    /// An election's votes per candidate.
+    tally: Vec<u32>,
     /// Reused buffer of the attention step.
     attention: attention::Attention,
     attention_scratch: attention::Scratch,
@@ -296,7 +307,7 @@ impl Engine<'_> {
                     }
                 }
                 Event::Election { venue, candidates } => {
-                    self.elections.push((*venue, candidates.clone()))
+                    self.elections.push((*venue, candidates.as_slice()))
                 }
             }
         }
@@ -641,39 +652,43 @@ impl Engine<'_> {
             self.agenda = agenda;
         }
         self.ratify(&mut outcomes, rng);
-        for (v, candidates) in std::mem::take(&mut self.elections) {
+        let mut elections = std::mem::take(&mut self.elections);
+        for (v, candidates) in elections.drain(..) {
             if !self.w.venues[v].active {
                 continue;
             }
-            let e = election::hold(&self.w, v, &candidates, rng);
+            let tally = &mut self.tally;
+            let (k, absent) = election::hold(&self.w, v, candidates, rng, tally);
+            // The row's own list: the one allocation an election makes.
             let detail = Detail::Election(
-                e.candidates
+                candidates
                     .iter()
-                    .zip(&e.tally)
+                    .zip(tally.iter())
                     .map(|(&c, &t)| (c as u32, t))
                     .collect(),
             );
-            let yes = e.tally[e.winner];
-            let total: u32 = e.tally.iter().sum();
+            let (winner, yes) = (candidates[k], tally[k]);
+            let total: u32 = tally.iter().sum();
             self.out.decisions.push(DecisionRow {
                 round: self.w.round,
                 venue: v as u32,
                 what: DecisionKind::Election,
                 proposal: u32::MAX,
                 kind: Kind::Procedural,
-                sponsor: e.candidates[e.winner] as u32,
+                sponsor: winner as u32,
                 yes,
                 no: total - yes,
                 abstain: 0,
-                absent: e.absent,
+                absent,
                 adopted: true,
                 how: How::Vote,
-                position: self.w.ideal[e.candidates[e.winner]],
+                position: self.w.ideal[winner],
                 // Who won, as an election row is read: the winner's camp (ODD 7.10).
-                camp: self.w.camp[e.candidates[e.winner]],
+                camp: self.w.camp[winner],
                 detail,
             });
         }
+        self.elections = elections;
         (outcomes, restating)
     }
 
@@ -941,9 +956,14 @@ impl Engine<'_> {
             self.counts.adopted += 1;
             self.w.venues[o.venue].adoptions += 1;
             self.w.proposals[p].status = Status::Adopted;
-            match self.w.proposals[p].procedural.clone() {
+            // Taken out while it takes effect and put back (not cloned): an adopted
+            // text is on no agenda, so nothing reads it meanwhile.
+            match self.w.proposals[p].procedural.take() {
                 None => self.adopt_rule(p, o.venue, o.how, o.dissent),
-                Some(proc_) => self.take_effect(p, &proc_, rng),
+                Some(proc_) => {
+                    self.take_effect(p, &proc_, rng);
+                    self.w.proposals[p].procedural = Some(proc_);
+                }
             }
             self.repeat(p);
         }
@@ -1022,10 +1042,14 @@ impl Engine<'_> {
                 for &r in &proc_.replaces {
                     setup::unhost(&mut self.w, r, *mandate_kind);
                 }
-                // The mandate is tabled in the new venue, first negotiated next round.
+                // The mandate is tabled in the new venue, first negotiated next round;
+                // a mandate that is not tabled is not written at all.
+                if !(*table_mandate && self.w.venues[nv].hosts.contains(*mandate_kind)) {
+                    return;
+                }
                 let pr = &self.w.proposals[p];
                 let mandate = ProposalState {
-                    id: format!("{}/mandate", pr.id),
+                    id: [pr.id.as_str(), "/mandate"].concat(),
                     kind: *mandate_kind,
                     sponsor: pr.sponsor,
                     cosponsors: pr.cosponsors.clone(),
@@ -1048,11 +1072,9 @@ impl Engine<'_> {
                     p_pass: 0.0,
                     decided: None,
                 };
-                if *table_mandate && self.w.venues[nv].hosts.contains(*mandate_kind) {
-                    self.w.proposals.push(mandate);
-                    let m = self.w.proposals.len() - 1;
-                    self.w.venues[nv].agenda.push(m);
-                }
+                self.w.proposals.push(mandate);
+                let m = self.w.proposals.len() - 1;
+                self.w.venues[nv].agenda.push(m);
             }
         }
     }

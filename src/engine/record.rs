@@ -34,6 +34,59 @@ pub struct RunResult {
     pub why: Why,
 }
 
+/// How many rows a run wrote to each table that grows round by round, and how many texts
+/// it adopted by a recorded vote (each keeps a list of its dissenters). A worker hands
+/// the largest it has seen to its next run ([`super::Stepper::with_room`]), so that in
+/// its steady state no table grows by doubling in the round loop (issue #17 item 3).
+/// Capacity only: the rows are the same whatever the room.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Room {
+    pub venues: usize,
+    pub rules: usize,
+    pub decisions: usize,
+    pub choices: usize,
+    pub votes: usize,
+    pub attention: usize,
+    pub dissent: usize,
+}
+
+impl Room {
+    /// The room `run` took.
+    pub fn of(run: &RunResult) -> Room {
+        Room {
+            venues: run.venues.len(),
+            rules: run.rules.len(),
+            decisions: run.decisions.len(),
+            choices: run.choices.len(),
+            votes: run.votes.len(),
+            attention: run.attention.len(),
+            dissent: run
+                .decisions
+                .iter()
+                .filter(|d| {
+                    d.what == DecisionKind::Proposal
+                        && d.adopted
+                        && d.how == How::Vote
+                        && d.kind.is_substantive()
+                })
+                .count(),
+        }
+    }
+
+    /// Room for either.
+    pub fn max(self, o: Room) -> Room {
+        Room {
+            venues: self.venues.max(o.venues),
+            rules: self.rules.max(o.rules),
+            decisions: self.decisions.max(o.decisions),
+            choices: self.choices.max(o.choices),
+            votes: self.votes.max(o.votes),
+            attention: self.attention.max(o.attention),
+            dissent: self.dissent.max(o.dissent),
+        }
+    }
+}
+
 /// What a run records besides the always-on tables.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunOptions {

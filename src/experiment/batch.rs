@@ -9,6 +9,7 @@ use crate::model::Scenario;
 use crate::output::{Batch, Tables};
 use crate::scenario::{self, Cut, ScenarioError};
 use rayon::prelude::*;
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
@@ -117,7 +118,8 @@ fn play(
     stop: &AtomicBool,
     done: &AtomicUsize,
 ) -> Option<RunResult> {
-    let mut stepper = engine::Stepper::new(scenario, r, opts);
+    let room = ROOM.with(Cell::get);
+    let mut stepper = engine::Stepper::with_room(scenario, r, opts, room);
     loop {
         if stop.load(Ordering::Relaxed) {
             return None;
@@ -127,7 +129,16 @@ fn play(
         }
     }
     done.fetch_add(1, Ordering::Relaxed);
-    Some(stepper.finish())
+    let result = stepper.finish();
+    ROOM.with(|c| c.set(room.max(engine::Room::of(&result))));
+    Some(result)
+}
+
+thread_local! {
+    /// The largest tables this worker thread's runs have written: the next run it plays
+    /// is made with that much room ([`engine::Room`]). It changes allocations only, never
+    /// a row, so which thread plays which run does not matter to the output.
+    static ROOM: Cell<engine::Room> = Cell::new(engine::Room::default());
 }
 
 /// Runs in flight per worker thread in [`run_streamed`]: enough that a slow run does

@@ -28,12 +28,15 @@ pub fn world<'a>(sc: &'a Scenario, rng: &mut SimRng) -> World<'a> {
         .iter()
         .map(|s| Camp::of(s.regime, p.camp_threshold))
         .collect();
-    let venues = sc.venues.iter().map(|v| venue_state(v, n)).collect();
-    let proposals = sc
-        .proposals
-        .iter()
-        .map(|pr| proposal_state(pr, &ideal, sc.legacy))
-        .collect();
+    let room = sc.max_proposals();
+    let venues = sc.venues.iter().map(|v| venue_state(v, n, room)).collect();
+    // Room for the mandates creating resolutions may table (issue #17 item 3).
+    let mut proposals = Vec::with_capacity(room);
+    proposals.extend(
+        sc.proposals
+            .iter()
+            .map(|pr| proposal_state(pr, &ideal, sc.legacy)),
+    );
     let mut w = World {
         sc,
         p,
@@ -78,8 +81,10 @@ pub fn world<'a>(sc: &'a Scenario, rng: &mut SimRng) -> World<'a> {
     w
 }
 
-/// An inactive venue state from its spec.
-fn venue_state(v: &VenueSpec, n: usize) -> VenueState {
+/// A venue's state before it comes into being, with room for every state as a member
+/// and `agenda` proposals on its agenda, so that neither list grows in the round loop
+/// (issue #17 item 3).
+fn venue_state(v: &VenueSpec, n: usize, agenda: usize) -> VenueState {
     let mut founder = vec![false; n];
     for &f in &v.founders {
         founder[f] = true;
@@ -110,11 +115,11 @@ fn venue_state(v: &VenueSpec, n: usize) -> VenueState {
         founder,
         bloc: None,
         member: vec![false; n],
-        members: Vec::new(),
+        members: Vec::with_capacity(n),
         attention: vec![0.0; n],
         absent: vec![false; n],
         rules,
-        agenda: Vec::new(),
+        agenda: Vec::with_capacity(agenda),
         adoptions: 0,
         decided: 0,
         sat: false,
@@ -278,6 +283,17 @@ pub struct Scratch {
     members: Vec<StateIx>,
 }
 
+impl Scratch {
+    /// Room for any venue of `w`'s scenario to come into being without allocating
+    /// (issue #17 item 3).
+    pub fn with_room(w: &World) -> Self {
+        Scratch {
+            seats: seats::Scratch::with_room(w.n_states(), w.sc.max_quotas()),
+            members: Vec::with_capacity(w.n_states()),
+        }
+    }
+}
+
 /// [`activate`] with its working lists in `scratch`.
 pub fn activate_in(
     w: &mut World,
@@ -392,7 +408,7 @@ pub fn create_bloc_venue(w: &mut World, bloc: BlocIx, kind: Kind, charter: Pos) 
         until: None,
         acquis: None,
     };
-    let mut venue = venue_state(&spec, n);
+    let mut venue = venue_state(&spec, n, w.proposals.capacity());
     venue.bloc = Some(bloc);
     venue.rules[kind.index()] = Some(RuleState {
         pos: charter,

@@ -614,4 +614,38 @@ impl Scenario {
     pub fn proposal_ix(&self, id: &str) -> Option<ProposalIx> {
         self.proposals.iter().position(|p| p.id == id)
     }
+    /// The most proposals a run can hold: the scenario's, and a mandate for each that
+    /// creates a venue and tables one there.
+    pub fn max_proposals(&self) -> usize {
+        let mandates = self
+            .proposals
+            .iter()
+            .filter(|p| {
+                matches!(
+                    &p.procedural,
+                    Some(Procedural {
+                        action: ProceduralAction::Create {
+                            table_mandate: true,
+                            ..
+                        },
+                        ..
+                    })
+                )
+            })
+            .count();
+        self.proposals.len() + mandates
+    }
+    /// The most quota blocs any of the scenario's venues shares its seats among (at
+    /// least 1): the size a seat draw's working lists are made for.
+    pub fn max_quotas(&self) -> usize {
+        self.venues
+            .iter()
+            .map(|v| match &v.membership {
+                Membership::Appointed { quota_by, .. } => quota_by.len(),
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0)
+            .max(1)
+    }
 }

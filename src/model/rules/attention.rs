@@ -15,6 +15,19 @@ pub struct Attention {
     pub n: Vec<u32>,
 }
 
+impl Attention {
+    /// Room for every venue and state of `world` (issue #17 item 3).
+    pub fn with_room(world: &World) -> Self {
+        let n = world.n_states();
+        Attention {
+            a: (0..world.venues.len())
+                .map(|_| Vec::with_capacity(n))
+                .collect(),
+            n: Vec::with_capacity(n),
+        }
+    }
+}
+
 /// The working buffers of [`step_into`], kept by the engine between rounds so that the
 /// round loop reuses them instead of allocating.
 #[derive(Debug, Default)]
@@ -24,6 +37,21 @@ pub struct Scratch {
     scores: Vec<f64>,
     cur: Vec<f64>,
     target: Vec<f64>,
+}
+
+impl Scratch {
+    /// Room for `world`'s venues, each with every proposal on its agenda (issue #17
+    /// item 3): the step then never allocates.
+    pub fn with_room(world: &World) -> Self {
+        let (p, v) = (world.proposals.len(), world.venues.len());
+        Scratch {
+            subjects: (0..v).map(|_| Vec::with_capacity(p)).collect(),
+            mine: Vec::with_capacity(v),
+            scores: Vec::with_capacity(v),
+            cur: Vec::with_capacity(v),
+            target: Vec::with_capacity(v),
+        }
+    }
 }
 
 /// Computes every state's new attention from the agendas and memberships of now.

@@ -6,22 +6,20 @@ use crate::model::spec::{StateIx, VenueIx};
 use crate::model::stats::std_normal;
 use crate::model::world::World;
 
-/// The result of an election.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Election {
-    pub venue: VenueIx,
-    pub candidates: Vec<StateIx>,
-    /// Votes per candidate, in candidate order.
-    pub tally: Vec<u32>,
-    /// Index into `candidates` of the winner (most votes; ties to the earlier candidate).
-    pub winner: usize,
-    pub absent: u32,
-}
-
-/// Holds an election in venue `v` among `candidates` (absences drawn for the round).
-pub fn hold(world: &World, v: VenueIx, candidates: &[StateIx], rng: &mut SimRng) -> Election {
+/// Holds an election in venue `v` among `candidates` (absences drawn for the round):
+/// the votes per candidate, in candidate order, into `tally` (a reused buffer), and
+/// (index into `candidates` of the winner — most votes, ties to the earlier candidate —,
+/// members absent).
+pub fn hold(
+    world: &World,
+    v: VenueIx,
+    candidates: &[StateIx],
+    rng: &mut SimRng,
+    tally: &mut Vec<u32>,
+) -> (usize, u32) {
     let venue = &world.venues[v];
-    let mut tally = vec![0u32; candidates.len()];
+    tally.clear();
+    tally.resize(candidates.len(), 0);
     let mut absent = 0;
     for &i in &venue.members {
         if venue.absent[i] {
@@ -45,11 +43,5 @@ pub fn hold(world: &World, v: VenueIx, candidates: &[StateIx], rng: &mut SimRng)
         }
     }
     let winner = (0..candidates.len()).fold(0, |w, k| if tally[k] > tally[w] { k } else { w });
-    Election {
-        venue: v,
-        candidates: candidates.to_vec(),
-        tally,
-        winner,
-        absent,
-    }
+    (winner, absent)
 }

@@ -213,7 +213,39 @@ pub struct Scratch {
     spare_seated: Vec<Vec<StateIx>>,
 }
 
+impl Scratch {
+    /// Room for every list at its largest in `world` (issue #17 item 3): an agenda of
+    /// every proposal, a session of every state, and a seating of every venue.
+    pub fn with_room(world: &World) -> Self {
+        let (n, p, v) = (world.n_states(), world.proposals.len(), world.venues.len());
+        Scratch {
+            subjects: Vec::with_capacity(p),
+            sponsoring: Vec::new(),
+            present: Vec::with_capacity(n),
+            grid: Grid::default(),
+            seats: seats::Scratch::with_room(n, world.sc.max_quotas()),
+            spare_attendance: (0..v).map(|_| Vec::with_capacity(n)).collect(),
+            spare_seated: (0..v).map(|_| Vec::with_capacity(n)).collect(),
+        }
+    }
+}
+
 impl Changes {
+    /// Room for a round of `world` in which every state joins or leaves a venue, is
+    /// admitted somewhere, and every venue seats or admits (issue #17 item 3).
+    pub fn with_room(world: &World) -> Self {
+        let (n, v) = (world.n_states(), world.venues.len());
+        Changes {
+            joins: Vec::with_capacity(n),
+            leaves: Vec::with_capacity(n),
+            admissions: Vec::with_capacity(n),
+            sessions: Vec::with_capacity(v),
+            seatings: Vec::with_capacity(v),
+            why: Vec::new(),
+            rules: Vec::new(),
+        }
+    }
+
     /// Empties every list, keeping their capacity.
     pub fn clear(&mut self) {
         self.joins.clear();

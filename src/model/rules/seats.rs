@@ -28,6 +28,23 @@ pub struct Scratch {
     keyed: Vec<(bool, f64, StateIx)>,
 }
 
+impl Scratch {
+    /// Room for any draw in a world of `n` states whose venues split seats among at
+    /// most `quotas` blocs: every list at its largest size, so that no later draw
+    /// allocates (issue #17 item 3).
+    pub fn with_room(n: usize, quotas: usize) -> Self {
+        let quotas = quotas.max(1);
+        Scratch {
+            pool_of: Vec::with_capacity(n),
+            pools: (0..quotas).map(|_| Vec::with_capacity(n)).collect(),
+            sizes: Vec::with_capacity(quotas),
+            quotas: Vec::with_capacity(quotas),
+            remainders: Vec::with_capacity(quotas),
+            keyed: Vec::with_capacity(n),
+        }
+    }
+}
+
 /// The reserved members into `members`, the candidate pool of each quota (one pool if
 /// no quotas) into `sc.pools` and their seats into `sc.quotas`.
 fn pools(world: &World, membership: &Membership, sc: &mut Scratch, members: &mut Vec<StateIx>) {

@@ -73,6 +73,13 @@ impl Electorate {
         el.presence.resize(el.parts.len(), 1.0);
     }
 
+    /// An empty electorate with room for `n` participants.
+    pub fn with_room(n: usize) -> Self {
+        let mut el = Electorate::default();
+        el.reserve(n);
+        el
+    }
+
     /// Makes room for `n` participants in each list (one allocation at most, none
     /// once there is room), so that a reused electorate never grows by doubling.
     pub fn reserve(&mut self, n: usize) {
@@ -305,6 +312,22 @@ pub struct VoteScratch {
     pub all: Vec<(StateIx, Vote)>,
 }
 
+impl VoteScratch {
+    /// Room for a vote of every one of `n` states in a world of `blocs` blocs (issue
+    /// #17 item 3): a vote then never allocates.
+    pub fn with_room(n: usize, blocs: usize) -> Self {
+        VoteScratch {
+            raw: Vec::with_capacity(n),
+            means: Vec::with_capacity(n),
+            blocs: BlocScratch::with_room(blocs),
+            positions: Vec::with_capacity(n),
+            masked: Vec::with_capacity(n),
+            votes: Vec::with_capacity(n),
+            all: Vec::with_capacity(n),
+        }
+    }
+}
+
 /// Per-bloc sums and terms of [`mean_deltas_into`], kept between calls so that forecasts
 /// (thousands per run) do not allocate.
 #[derive(Debug, Clone, Default)]
@@ -319,6 +342,19 @@ pub struct BlocScratch {
     coh: Vec<f64>,
     /// The bloc is one of the sponsor's (exempt from stigma).
     exempt: Vec<bool>,
+}
+
+impl BlocScratch {
+    /// Room for `blocs` blocs.
+    pub fn with_room(blocs: usize) -> Self {
+        BlocScratch {
+            sw: Vec::with_capacity(blocs),
+            swd: Vec::with_capacity(blocs),
+            avg: Vec::with_capacity(blocs),
+            coh: Vec::with_capacity(blocs),
+            exempt: Vec::with_capacity(blocs),
+        }
+    }
 }
 
 /// [`mean_deltas`] into reused buffers. Every per-bloc quantity (mean gain, cohesion,
