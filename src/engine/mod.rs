@@ -83,7 +83,7 @@ impl<'a> Stepper<'a> {
             changes: membership::Changes::with_room(&world),
             membership_scratch: membership::Scratch::with_room(&world),
             pairs: Vec::with_capacity(n_venues * Kind::SUBSTANTIVE.len()),
-            memo: forecast::Memo::with_room(n_venues, n_states),
+            memo: forecast::Memo::with_room(&world),
             shopping: forum::Scratch::default(),
             joins: Vec::new(),
             p_pass: Vec::with_capacity(n_proposals),
@@ -94,6 +94,7 @@ impl<'a> Stepper<'a> {
                 .collect(),
             drafting: Electorate::with_room(n_states),
             activation: setup::Scratch::with_room(&world),
+            procedural: forecast::ProceduralScratch::with_room(&world),
             odds: (0..n_venues)
                 .map(|_| (Vec::with_capacity(n_states), (0.0, 0.0)))
                 .collect(),
@@ -179,6 +180,8 @@ struct Engine<'a> {
     drafting: Electorate,
     /// The lists of a venue coming into being.
     activation: setup::Scratch,
+    /// The lists of a procedural text's subject in a vote.
+    procedural: forecast::ProceduralScratch,
     /// Per venue: the member list its reform odds were computed for, and the odds.
     odds: Vec<(Vec<StateIx>, (f64, f64))>,
 }
@@ -829,7 +832,9 @@ impl Engine<'_> {
         let venue = &w.venues[v];
         let sponsors = Sponsors::of(w, pr.sponsor, &pr.cosponsors);
         let subject = match &pr.procedural {
-            Some(proc_) => forecast::procedural_subject(w, proc_, pr.pos, pr.sponsor),
+            Some(proc_) => {
+                forecast::procedural_subject_in(w, proc_, pr.pos, pr.sponsor, &mut self.procedural)
+            }
             None => Subject::Rule {
                 q: pr.pos,
                 reference: venue.rule(pr.kind).map_or(w.sc.legacy, |r| r.pos),
@@ -921,6 +926,7 @@ impl Engine<'_> {
         });
         self.record_votes(&sc.all);
         self.vote_scratch = sc;
+        self.procedural.recycle(subject);
         self.w.venues[v].practice = practice;
         self.w.venues[v].decided += 1;
         Outcome {

@@ -210,6 +210,19 @@ impl Grid {
         grid
     }
 
+    /// An empty grid with room for any set of up to `n` points: rebuilding it never
+    /// allocates (at most ⌈√n⌉ cells per axis).
+    pub fn with_room(n: usize) -> Grid {
+        let side = ((n as f64).sqrt().ceil() as usize).clamp(1, 1024);
+        let cells = side * side + 1;
+        Grid {
+            start: Vec::with_capacity(cells),
+            points: Vec::with_capacity(n),
+            next: Vec::with_capacity(cells),
+            ..Grid::default()
+        }
+    }
+
     /// [`Grid::new`] in place, reusing this grid's buffers.
     pub fn rebuild(&mut self, points: &[Pos], radius: f64) {
         let finite = || points.iter().filter(|p| p.m.is_finite() && p.s.is_finite());

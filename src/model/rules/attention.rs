@@ -2,6 +2,7 @@
 //! it takes part in, toward where its stakes are, smoothed over rounds. This is how
 //! liberal states "belatedly intensify" where an authoritarian proposal may pass.
 
+use super::forecast::ProceduralScratch;
 use super::membership::{agenda_subjects_into, stake};
 use super::vote::Subject;
 use crate::model::stats::softmax;
@@ -37,6 +38,7 @@ pub struct Scratch {
     scores: Vec<f64>,
     cur: Vec<f64>,
     target: Vec<f64>,
+    procedural: ProceduralScratch,
 }
 
 impl Scratch {
@@ -50,6 +52,7 @@ impl Scratch {
             scores: Vec::with_capacity(v),
             cur: Vec::with_capacity(v),
             target: Vec::with_capacity(v),
+            procedural: ProceduralScratch::with_room(world),
         }
     }
 }
@@ -74,13 +77,16 @@ pub fn step_into(world: &World, out: &mut Attention, scratch: &mut Scratch) {
         scores,
         cur,
         target,
+        procedural,
     } = scratch;
     subjects.resize_with(world.venues.len(), Vec::new);
     for (v, venue) in world.venues.iter().enumerate() {
         if venue.active {
-            agenda_subjects_into(world, v, &mut subjects[v]);
+            agenda_subjects_into(world, v, &mut subjects[v], procedural);
         } else {
-            subjects[v].clear();
+            for (_, subject) in subjects[v].drain(..) {
+                procedural.recycle(subject);
+            }
         }
     }
     out.a.resize_with(world.venues.len(), Vec::new);

@@ -129,7 +129,9 @@ fn forecast_tabling(
     split: bool,
 ) -> Tabling {
     let venue = &world.venues[v];
-    let Memo { base, el, scratch } = memo;
+    let Memo {
+        base, el, scratch, ..
+    } = memo;
     let el = electorate(world, v, sponsors.sponsor, base, el);
     let q2 = negotiation::forecast(
         world,
@@ -187,14 +189,20 @@ pub struct Memo {
     el: Electorate,
     /// Buffers of the pass-probability computation.
     scratch: Scratch,
+    /// Buffers of a procedural text's subject.
+    procedural: ProceduralScratch,
 }
 
 impl Memo {
     /// A memo with room for the electorates of `venues` venues of up to `states`
     /// participants, so that forecasts in the rounds never allocate for them (a venue
     /// added later gets its room at its first forecast).
-    pub fn with_room(venues: usize, states: usize) -> Memo {
-        let mut memo = Memo::default();
+    pub fn with_room(world: &World) -> Memo {
+        let (venues, states) = (world.venues.len(), world.n_states());
+        let mut memo = Memo {
+            procedural: ProceduralScratch::with_room(world),
+            ..Memo::default()
+        };
         memo.base.resize_with(venues, Default::default);
         for (_, el) in &mut memo.base {
             el.reserve(states);
@@ -254,6 +262,65 @@ fn electorate<'b>(
     buf
 }
 
+/// The working lists of a procedural text's subject ([`procedural_subject_in`]): the
+/// venue's forecast electorates before and after the change, a seat forecast's pools, a
+/// pass probability's buffers, and the agenda lists of subjects handed back with
+/// [`ProceduralScratch::recycle`]. Membership, attention, forecasts and votes each keep
+/// one, so that a pending reform's subject is built without allocating (issue #17 item 3).
+#[derive(Debug, Clone, Default)]
+pub struct ProceduralScratch {
+    before: Electorate,
+    after: Electorate,
+    seats: seats::Scratch,
+    pass: Scratch,
+    spare: Vec<Vec<AgendaItem>>,
+}
+
+/// One item of [`Subject::Agenda`]: (P before, q' before, P after, q' after, rule).
+type AgendaItem = (f64, Pos, f64, Pos, Pos);
+
+impl ProceduralScratch {
+    /// Room for electorates and seat pools of every state of `world`. Only a text that
+    /// changes a venue's rules uses these lists: a scenario without one (the world) gets
+    /// empty ones and pays nothing at set-up.
+    pub fn with_room(world: &World) -> Self {
+        let changes = |p: &crate::model::world::ProposalState| {
+            matches!(
+                &p.procedural,
+                Some(Procedural {
+                    action: ProceduralAction::Change { .. },
+                    ..
+                })
+            )
+        };
+        if !world.proposals.iter().any(changes) {
+            return ProceduralScratch::default();
+        }
+        let n = world.n_states();
+        ProceduralScratch {
+            before: Electorate::with_room(n),
+            after: Electorate::with_room(n),
+            seats: seats::Scratch::with_room(n, world.sc.max_quotas()),
+            pass: Scratch::default(),
+            // One list per procedural text at most can be out at a time.
+            spare: Vec::with_capacity(
+                world
+                    .proposals
+                    .iter()
+                    .filter(|p| p.procedural.is_some())
+                    .count(),
+            ),
+        }
+    }
+
+    /// Takes back `subject`'s agenda list (if it has one) for the next subject.
+    pub fn recycle(&mut self, subject: Subject) {
+        if let Subject::Agenda { items } = subject {
+            self.spare.push(items);
+        }
+    }
+}
+
 /// What a procedural proposal sponsored by `sponsor` asks voters to weigh (§7.8), at
 /// mandate position `q`.
 pub fn procedural_subject(
@@ -261,6 +328,17 @@ pub fn procedural_subject(
     proc_: &Procedural,
     q: Pos,
     sponsor: Option<StateIx>,
+) -> Subject {
+    procedural_subject_in(world, proc_, q, sponsor, &mut ProceduralScratch::default())
+}
+
+/// [`procedural_subject`] computing in `sc`'s buffers (the same arithmetic: bit-identical).
+pub fn procedural_subject_in(
+    world: &World,
+    proc_: &Procedural,
+    q: Pos,
+    sponsor: Option<StateIx>,
+    sc: &mut ProceduralScratch,
 ) -> Subject {
     match &proc_.action {
         ProceduralAction::Create {
@@ -296,28 +374,46 @@ pub fn procedural_subject(
                 };
             }
             Subject::Agenda {
-                items: agenda_before_after(world, v, change),
+                items: agenda_before_after(world, v, change, sc),
             }
         }
     }
 }
 
-/// For each substantive item on `v`'s agenda: (P, q') before and after `change`, and the rule.
+/// For each substantive item on `v`'s agenda: (P, q') before and after `change`, and the
+/// rule; in `sc`'s buffers, the list from its spare ones.
 fn agenda_before_after(
     world: &World,
     v: VenueIx,
     change: &VenueChange,
-) -> Vec<(f64, Pos, f64, Pos, Pos)> {
+    sc: &mut ProceduralScratch,
+) -> Vec<AgendaItem> {
     let venue = &world.venues[v];
-    let before_el = Electorate::forecast(world, v, None);
-    let after_parts = match &change.membership {
-        Some(m) => forecast_members(world, v, m),
-        None => venue.members.clone(),
-    };
-    let after_el = Electorate::forecast_of(world, v, after_parts);
+    let ProceduralScratch {
+        before: before_el,
+        after: after_el,
+        seats: seat_scratch,
+        pass,
+        spare,
+    } = sc;
+    Electorate::forecast_into(world, v, before_el);
+    match &change.membership {
+        Some(m) => forecast_members_into(world, v, m, seat_scratch, &mut after_el.parts),
+        None => after_el.parts.clone_from(&venue.members),
+    }
+    after_el.weight.clear();
+    after_el.presence.clear();
+    world.weights_into(
+        v,
+        &after_el.parts,
+        &mut after_el.weight,
+        &mut after_el.presence,
+    );
+    let (before_el, after_el) = (&*before_el, &*after_el);
     let decision_after = change.decision.unwrap_or(venue.decision);
     let stake_after = change.stakeholders.unwrap_or(venue.stakeholders);
-    let mut items = Vec::new();
+    let mut items = spare.pop().unwrap_or_default();
+    items.clear();
     for &p in &venue.agenda {
         let pr = &world.proposals[p];
         if !pr.kind.is_substantive() {
@@ -328,34 +424,36 @@ fn agenda_before_after(
         let left = negotiation_rounds_left(world, p, venue.bargaining_rounds());
         let qb = negotiation::forecast(
             world,
-            &before_el,
+            before_el,
             venue.stakeholders,
             pr.pos,
             pr.sponsor,
             left,
         );
-        let pb = pass_probability(
+        let pb = pass_probability_in(
             world,
             v,
-            &before_el,
+            before_el,
             &Subject::Rule {
                 q: qb,
                 reference: rule,
             },
             &sponsors,
             venue.decision,
+            pass,
         );
-        let qa = negotiation::forecast(world, &after_el, stake_after, pr.pos, pr.sponsor, left);
-        let pa = pass_probability(
+        let qa = negotiation::forecast(world, after_el, stake_after, pr.pos, pr.sponsor, left);
+        let pa = pass_probability_in(
             world,
             v,
-            &after_el,
+            after_el,
             &Subject::Rule {
                 q: qa,
                 reference: rule,
             },
             &sponsors,
             decision_after,
+            pass,
         );
         items.push((pb, qb, pa, qa, rule));
     }
@@ -372,14 +470,34 @@ fn negotiation_rounds_left(world: &World, p: ProposalIx, total: u32) -> u32 {
 /// Who would take part in `v` under `membership` (§7.11: appointed venues use the
 /// strongest candidates per quota instead of a draw).
 pub fn forecast_members(world: &World, v: VenueIx, membership: &Membership) -> Vec<StateIx> {
+    let mut members = Vec::new();
+    forecast_members_into(
+        world,
+        v,
+        membership,
+        &mut seats::Scratch::default(),
+        &mut members,
+    );
+    members
+}
+
+/// [`forecast_members`] into `members`, with `sc` for a seat forecast (reused buffers).
+fn forecast_members_into(
+    world: &World,
+    v: VenueIx,
+    membership: &Membership,
+    sc: &mut seats::Scratch,
+    members: &mut Vec<StateIx>,
+) {
     match membership {
         Membership::Open { universal: true } | Membership::Individuals => {
-            (0..world.n_states()).collect()
+            members.clear();
+            members.extend(0..world.n_states());
         }
         Membership::Open { universal: false } | Membership::Invitation { .. } => {
-            world.venues[v].members.clone()
+            members.clone_from(&world.venues[v].members)
         }
-        Membership::Appointed { .. } => seats::strongest(world, membership),
+        Membership::Appointed { .. } => seats::strongest_into(world, membership, sc, members),
     }
 }
 
@@ -399,7 +517,12 @@ pub fn procedural_in(world: &World, p: ProposalIx, memo: &mut Memo) -> (f64, f64
     let parent = proc_.parent;
     let venue = &world.venues[parent];
     let sponsors = Sponsors::of(world, pr.sponsor, &pr.cosponsors);
-    let Memo { base, el, scratch } = memo;
+    let Memo {
+        base,
+        el,
+        scratch,
+        procedural,
+    } = memo;
     let el = electorate(world, parent, None, base, el);
     let q = if pr.is_negotiated() {
         negotiation::forecast(
@@ -413,20 +536,19 @@ pub fn procedural_in(world: &World, p: ProposalIx, memo: &mut Memo) -> (f64, f64
     } else {
         pr.pos
     };
-    let subject = procedural_subject(world, proc_, q, pr.sponsor);
+    let subject = procedural_subject_in(world, proc_, q, pr.sponsor, procedural);
     let gain = pr
         .sponsor
         .map_or(0.0, |s| vote::raw_delta(world, s, &subject, false));
-    (
-        pass_probability_in(
-            world,
-            parent,
-            el,
-            &subject,
-            &sponsors,
-            venue.decision,
-            scratch,
-        ),
-        gain,
-    )
+    let pass = pass_probability_in(
+        world,
+        parent,
+        el,
+        &subject,
+        &sponsors,
+        venue.decision,
+        scratch,
+    );
+    procedural.recycle(subject);
+    (pass, gain)
 }

@@ -84,14 +84,22 @@ pub struct Changes {
 }
 
 /// Pass probability and subject of every item on `v`'s agenda (for stakes, §7.2 and
-/// §7.5), into a reused buffer: membership and attention compute them every round.
-pub fn agenda_subjects_into(world: &World, v: VenueIx, out: &mut Vec<(f64, Subject)>) {
+/// §7.5), into a reused buffer: membership and attention compute them every round. The
+/// subjects `out` held go back to `sc` first (their agenda lists are reused).
+pub fn agenda_subjects_into(
+    world: &World,
+    v: VenueIx,
+    out: &mut Vec<(f64, Subject)>,
+    sc: &mut forecast::ProceduralScratch,
+) {
     let venue = &world.venues[v];
-    out.clear();
+    for (_, subject) in out.drain(..) {
+        sc.recycle(subject);
+    }
     out.extend(venue.agenda.iter().map(|&p| {
         let pr = &world.proposals[p];
         let subject = match &pr.procedural {
-            Some(proc_) => forecast::procedural_subject(world, proc_, pr.pos, pr.sponsor),
+            Some(proc_) => forecast::procedural_subject_in(world, proc_, pr.pos, pr.sponsor, sc),
             None => Subject::Rule {
                 q: pr.pos,
                 reference: venue.rule(pr.kind).map_or(world.sc.legacy, |r| r.pos),
@@ -211,6 +219,7 @@ pub struct Scratch {
     /// The lists of last round's sessions and seatings, emptied, for this round's.
     spare_attendance: Vec<Vec<(StateIx, bool)>>,
     spare_seated: Vec<Vec<StateIx>>,
+    procedural: forecast::ProceduralScratch,
 }
 
 impl Scratch {
@@ -220,12 +229,15 @@ impl Scratch {
         let (n, p, v) = (world.n_states(), world.proposals.len(), world.venues.len());
         Scratch {
             subjects: Vec::with_capacity(p),
-            sponsoring: Vec::new(),
+            sponsoring: Vec::with_capacity(
+                world.proposals.iter().map(|p| 1 + p.cosponsors.len()).sum(),
+            ),
             present: Vec::with_capacity(n),
-            grid: Grid::default(),
+            grid: Grid::with_room(n),
             seats: seats::Scratch::with_room(n, world.sc.max_quotas()),
             spare_attendance: (0..v).map(|_| Vec::with_capacity(n)).collect(),
             spare_seated: (0..v).map(|_| Vec::with_capacity(n)).collect(),
+            procedural: forecast::ProceduralScratch::with_room(world),
         }
     }
 }
@@ -282,7 +294,7 @@ pub fn step_into(
         match &venue.membership {
             Membership::Open { universal: true } | Membership::Individuals => {}
             Membership::Open { universal: false } => {
-                agenda_subjects_into(world, v, &mut scratch.subjects);
+                agenda_subjects_into(world, v, &mut scratch.subjects, &mut scratch.procedural);
                 let subjects = &scratch.subjects;
                 let mean_w = if venue.members.is_empty() {
                     0.0

@@ -15,7 +15,7 @@ fn seat_weight(world: &World, i: StateIx) -> f64 {
 
 /// The working lists of a seat draw, kept by the engine between term boundaries so
 /// that a draw does not allocate once they have grown to the size of the world.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Scratch {
     /// Each state's pool (`None`: reserved or in no quota bloc).
     pool_of: Vec<Option<usize>>,
@@ -202,19 +202,31 @@ pub fn draw_into(
 
 /// The strongest candidates per quota instead of a draw (forecasts, §7.9).
 pub fn strongest(world: &World, membership: &Membership) -> Vec<StateIx> {
-    let (mut sc, mut members) = (Scratch::default(), Vec::new());
-    pools(world, membership, &mut sc, &mut members);
-    for (pool, &k) in sc.pools[..sc.sizes.len()].iter().zip(&sc.quotas) {
-        let mut cand = pool.clone();
-        cand.sort_by(|&a, &b| {
+    let mut members = Vec::new();
+    strongest_into(world, membership, &mut Scratch::default(), &mut members);
+    members
+}
+
+/// [`strongest`] into `members`, with `sc` as working space (both reused buffers). Each
+/// pool is sorted in place: the order is total (weight, then index), so it is the order
+/// a sorted copy had.
+pub fn strongest_into(
+    world: &World,
+    membership: &Membership,
+    sc: &mut Scratch,
+    members: &mut Vec<StateIx>,
+) {
+    pools(world, membership, sc, members);
+    let n_pools = sc.sizes.len();
+    for (pool, &k) in sc.pools[..n_pools].iter_mut().zip(&sc.quotas) {
+        pool.sort_by(|&a, &b| {
             seat_weight(world, b)
                 .total_cmp(&seat_weight(world, a))
                 .then(a.cmp(&b))
         });
-        members.extend_from_slice(&cand[..k]);
+        members.extend_from_slice(&pool[..k]);
     }
     members.sort_unstable();
-    members
 }
 
 #[cfg(test)]

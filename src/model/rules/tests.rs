@@ -1047,3 +1047,64 @@ fn seat_keys_seat_as_successive_weighted_draws_would() {
         );
     }
 }
+
+/// A reform's subject built in reused buffers (`procedural_subject_in`, with lists left
+/// over from another reform's subject and handed back by `recycle`) is the subject
+/// built afresh, bit for bit: the before and after forecasts, an appointed membership's
+/// strongest candidates included.
+#[test]
+fn a_reform_subject_from_reused_buffers_is_the_fresh_one() {
+    let sc = toy();
+    let mut w = world(&sc);
+    for (p, pos) in [(0, Pos::new(0.9, 0.8)), (1, Pos::new(0.2, 0.3))] {
+        w.proposals[p].status = Status::Agenda {
+            venue: UNGA,
+            rounds: 0,
+        };
+        w.proposals[p].pos = pos;
+        w.venues[UNGA].agenda.push(p);
+    }
+    let reform = |membership: Membership, decision: Decision| Procedural {
+        parent: UNGA,
+        action: ProceduralAction::Change {
+            venue: UNGA,
+            change: VenueChange {
+                membership: Some(membership),
+                decision: Some(decision),
+                stakeholders: None,
+                transparency: None,
+                privilege: None,
+                hosts: None,
+            },
+        },
+        replaces: Vec::new(),
+    };
+    let appointed = reform(
+        Membership::Appointed {
+            seats: 5,
+            reserved: vec![],
+            term: 1,
+            quota_by: vec![],
+        },
+        Decision::Consensus,
+    );
+    let open = reform(
+        Membership::Open { universal: true },
+        Decision::Majority { threshold: 0.5 },
+    );
+    let q = Pos::new(0.5, 0.5);
+    let mut sc_ = forecast::ProceduralScratch::with_room(&w);
+    for (first, second) in [(&open, &appointed), (&appointed, &open)] {
+        let used = forecast::procedural_subject_in(&w, first, q, Some(0), &mut sc_);
+        sc_.recycle(used);
+        let reused = forecast::procedural_subject_in(&w, second, q, Some(0), &mut sc_);
+        let fresh = forecast::procedural_subject(&w, second, q, Some(0));
+        assert!(
+            matches!(&fresh, Subject::Agenda { items } if items.len() == 2),
+            "two items before and after: {fresh:?}"
+        );
+        // Debug prints each f64 as the shortest text that reads back to the same bits.
+        assert_eq!(format!("{reused:?}"), format!("{fresh:?}"));
+        sc_.recycle(reused);
+    }
+}
