@@ -47,11 +47,10 @@ fn blocks() -> u64 {
     BLOCKS.with(Cell::get)
 }
 
-/// Blocks allocated by each round of one run of `path` (run 0), on this thread, made
-/// with `room` for its tables (see [`Room`]).
-fn per_round(path: &str, room: Room) -> Vec<u64> {
+/// Blocks allocated by each round of a fresh run of `path` (run 0), on this thread.
+fn per_round(path: &str) -> Vec<u64> {
     let sc = forumsim::scenario::load(Path::new(path)).expect("loads");
-    let mut st = Stepper::with_room(&sc, 0, RunOptions::default(), room);
+    let mut st = Stepper::new(&sc, 0, RunOptions::default());
     let mut rounds = Vec::new();
     loop {
         let before = blocks();
@@ -86,7 +85,7 @@ fn a_fresh_run_allocates_little_after_its_first_round() {
         ("scenarios/world.toml", 2.0),
         ("scenarios/stylized.toml", 5.0),
     ] {
-        let per = later(path, &per_round(path, Room::default()));
+        let per = later(path, &per_round(path));
         assert!(
             per <= bound,
             "{path}: {per:.1} blocks per round (bound {bound})"
@@ -94,8 +93,8 @@ fn a_fresh_run_allocates_little_after_its_first_round() {
     }
 }
 
-/// A worker's later runs are made with the room its earlier ones took, so their tables
-/// do not grow either. Then a round after the first allocates only when something new
+/// A batch's later runs are made with the room its earlier ones took
+/// (`experiment::batch::Rooms`), so their tables do not grow either. Then a round after the first allocates only when something new
 /// comes into the world: a venue states create (its state, and its slot in the lists
 /// kept per venue), a mandate tabled in a new venue (its id and co-sponsor list), or an
 /// election (its row's tally list). In the world that is one block in 28 rounds (the
@@ -138,19 +137,26 @@ fn a_run_with_room_allocates_only_for_new_things() {
     }
 }
 
-/// Room changes allocations only: a run made with another run's room is the same run.
+/// Room changes allocations only: a run made with another scenario's room (the world's,
+/// with every table recorded, for the stylized world, and the stylized world's for the
+/// world) is the same run.
 #[test]
 fn room_changes_no_row() {
-    for path in ["scenarios/world.toml", "scenarios/stylized.toml"] {
-        let sc = forumsim::scenario::load(Path::new(path)).expect("loads");
-        let opts = RunOptions {
-            votes: true,
-            states: true,
-            why: true,
-        };
-        let plain = forumsim::engine::run(&sc, 3, opts);
-        let mut st = Stepper::with_room(&sc, 3, opts, Room::of(&plain));
+    let opts = RunOptions {
+        votes: true,
+        states: true,
+        why: true,
+    };
+    let load = |path: &str| forumsim::scenario::load(Path::new(path)).expect("loads");
+    let (world, stylized) = (
+        load("scenarios/world.toml"),
+        load("scenarios/stylized.toml"),
+    );
+    let room = |sc| Room::of(&forumsim::engine::run(sc, 0, opts));
+    for (sc, other) in [(&world, room(&stylized)), (&stylized, room(&world))] {
+        let plain = forumsim::engine::run(sc, 3, opts);
+        let mut st = Stepper::with_room(sc, 3, opts, other);
         while st.step() {}
-        assert!(st.finish() == plain, "{path}: run 3 differs with room");
+        assert!(st.finish() == plain, "{}: run 3 differs with room", sc.name);
     }
 }

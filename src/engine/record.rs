@@ -35,9 +35,10 @@ pub struct RunResult {
 }
 
 /// How many rows a run wrote to each table that grows round by round, and how many texts
-/// it adopted by a recorded vote (each keeps a list of its dissenters). A worker hands
-/// the largest it has seen to its next run ([`super::Stepper::with_room`]), so that in
-/// its steady state no table grows by doubling in the round loop (issue #17 item 3).
+/// it adopted by a recorded vote (each keeps a list of its dissenters). A batch makes
+/// each run with the largest room its runs have taken so far
+/// (`experiment::batch::Rooms`, [`super::Stepper::with_room`]), so that once a few runs
+/// have finished no table grows by doubling in the round loop (issue #17 item 3).
 /// Capacity only: the rows are the same whatever the room.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Room {
@@ -60,6 +61,8 @@ impl Room {
             choices: run.choices.len(),
             votes: run.votes.len(),
             attention: run.attention.len(),
+            // A replaced rule's list is reused, so a run holds at most one per (venue,
+            // kind) and one in hand.
             dissent: run
                 .decisions
                 .iter()
@@ -69,7 +72,8 @@ impl Room {
                         && d.how == How::Vote
                         && d.kind.is_substantive()
                 })
-                .count(),
+                .count()
+                .min(run.venue_names.len() * Kind::SUBSTANTIVE.len() + 1),
         }
     }
 

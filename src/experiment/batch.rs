@@ -9,8 +9,8 @@ use crate::model::Scenario;
 use crate::output::{Batch, Tables};
 use crate::scenario::{self, Cut, ScenarioError};
 use rayon::prelude::*;
-use std::cell::Cell;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -102,9 +102,10 @@ pub fn run_batch_stoppable(
     stop: &AtomicBool,
     done: &AtomicUsize,
 ) -> Option<Vec<RunResult>> {
+    let rooms = Rooms::default();
     let results: Vec<Option<RunResult>> = runs
         .par_iter()
-        .map(|&r| play(scenario, r, opts, stop, done))
+        .map(|&r| play(scenario, r, opts, stop, done, &rooms))
         .collect();
     results.into_iter().collect()
 }
@@ -117,9 +118,9 @@ fn play(
     opts: RunOptions,
     stop: &AtomicBool,
     done: &AtomicUsize,
+    rooms: &Rooms,
 ) -> Option<RunResult> {
-    let room = ROOM.with(Cell::get);
-    let mut stepper = engine::Stepper::with_room(scenario, r, opts, room);
+    let mut stepper = engine::Stepper::with_room(scenario, r, opts, rooms.get());
     loop {
         if stop.load(Ordering::Relaxed) {
             return None;
@@ -130,15 +131,39 @@ fn play(
     }
     done.fetch_add(1, Ordering::Relaxed);
     let result = stepper.finish();
-    ROOM.with(|c| c.set(room.max(engine::Room::of(&result))));
+    rooms.keep(&result);
     Some(result)
 }
 
-thread_local! {
-    /// The largest tables this worker thread's runs have written: the next run it plays
-    /// is made with that much room ([`engine::Room`]). It changes allocations only, never
-    /// a row, so which thread plays which run does not matter to the output.
-    static ROOM: Cell<engine::Room> = Cell::new(engine::Room::default());
+/// The largest room ([`engine::Room`]) the runs of one batch have taken so far, shared by
+/// its workers: each run is made with it, so that once a few runs have finished no run's
+/// tables grow by doubling in its rounds (issue #17 item 3). It lives as long as the
+/// batch, so one batch's sizes never reach another's. Capacity only: which runs finished
+/// first changes allocations, never a row.
+#[derive(Debug, Default)]
+pub struct Rooms(Mutex<engine::Room>);
+
+impl Rooms {
+    /// The room so far (none if the lock was poisoned: a run then only allocates more).
+    pub fn get(&self) -> engine::Room {
+        self.0.lock().map(|r| *r).unwrap_or_default()
+    }
+
+    /// Grows the room to `run`'s.
+    pub fn keep(&self, run: &RunResult) {
+        if let Ok(mut r) = self.0.lock() {
+            *r = r.max(engine::Room::of(run));
+        }
+    }
+
+    /// [`engine::run`] made with the batch's room, which it then grows to its own.
+    pub fn run(&self, scenario: &Scenario, r: u64, opts: RunOptions) -> RunResult {
+        let mut stepper = engine::Stepper::with_room(scenario, r, opts, self.get());
+        while stepper.step() {}
+        let result = stepper.finish();
+        self.keep(&result);
+        result
+    }
 }
 
 /// Runs in flight per worker thread in [`run_streamed`]: enough that a slow run does
@@ -167,10 +192,11 @@ where
     E: Send,
 {
     let window = IN_FLIGHT_PER_THREAD * rayon::current_num_threads();
+    let rooms = Rooms::default();
     super::stream::in_order(
         runs.len(),
         window,
-        |i| play(scenario, runs[i], opts, stop, done).map(&work),
+        |i| play(scenario, runs[i], opts, stop, done, &rooms).map(&work),
         |_, t| sink(t),
     )
 }
@@ -182,6 +208,30 @@ mod tests {
     fn stylized() -> Loaded {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/stylized.toml");
         load(&path, &["rounds=4".to_string()], None, Some(7)).unwrap()
+    }
+
+    /// Each run of a batch is made with the largest room the runs before it took, and
+    /// leaves the batch's room at least its own; a new batch starts with none.
+    #[test]
+    fn a_batch_hands_each_run_the_room_its_runs_took() {
+        let l = stylized();
+        let opts = RunOptions {
+            votes: true,
+            ..RunOptions::default()
+        };
+        let (stop, done) = (AtomicBool::new(false), AtomicUsize::new(0));
+        let rooms = Rooms::default();
+        assert_eq!(rooms.get(), engine::Room::default());
+        let a = play(&l.scenario, 0, opts, &stop, &done, &rooms).unwrap();
+        assert_eq!(rooms.get(), engine::Room::of(&a));
+        assert!(rooms.get().votes > 0, "the votes table took room");
+        let b = rooms.run(&l.scenario, 1, RunOptions::default());
+        assert_eq!(rooms.get(), engine::Room::of(&a).max(engine::Room::of(&b)));
+        assert!(
+            b == engine::run(&l.scenario, 1, RunOptions::default()),
+            "the same run"
+        );
+        assert_eq!(Rooms::default().get(), engine::Room::default());
     }
 
     #[test]

@@ -22,14 +22,15 @@ pub mod summary;
 pub mod sweep;
 pub mod testfn;
 
-use crate::engine::{self, RunOptions, RunResult};
+use crate::engine::{RunOptions, RunResult};
 use crate::model::Scenario;
 use rayon::prelude::*;
 
 /// Runs `runs` (run indices) of `scenario` in parallel on the current rayon pool and
 /// returns the results in run order, so output never depends on scheduling.
 pub fn run_batch(scenario: &Scenario, runs: &[u64], opts: RunOptions) -> Vec<RunResult> {
+    let rooms = batch::Rooms::default();
     runs.par_iter()
-        .map(|&r| engine::run(scenario, r, opts))
+        .map(|&r| rooms.run(scenario, r, opts))
         .collect()
 }

@@ -12,10 +12,11 @@
 //! depend on threads, shards, interruptions or the order chunks finished in. Memory
 //! holds one chunk's rows per worker, and at the end a bounded block of points.
 
+use super::batch::Rooms;
 use super::design::{Experiment, Plan, RunId, set_string};
 use super::points::{PointDesign, Points};
 use super::{metrics, summary};
-use crate::engine::{self, RunOptions};
+use crate::engine::RunOptions;
 use crate::model::Scenario;
 use crate::output::atomic::{self, AtomicFile};
 use crate::output::{FileInfo, OutputError, sha256_hex};
@@ -528,6 +529,7 @@ pub fn run(
     };
     let scen = Scenarios { exp, text, pre };
     let claimed = AtomicU64::new(0);
+    let rooms = Rooms::default();
     todo.par_iter().try_for_each(|&c| {
         if opts.stop.load(Ordering::SeqCst) {
             return Ok(());
@@ -537,7 +539,7 @@ pub fn run(
         {
             return Ok(());
         }
-        run_chunk(&scen, &state, pl, c, dir, opts)
+        run_chunk(&scen, &state, pl, c, dir, opts, &rooms)
     })?;
 
     let files = chunk_files(dir);
@@ -710,6 +712,7 @@ fn run_chunk(
     c: u64,
     dir: &Path,
     opts: &Options<'_>,
+    rooms: &Rooms,
 ) -> Result<(), SweepError> {
     let mut cache = HashMap::new();
     let mut rows = csv::WriterBuilder::new()
@@ -742,7 +745,7 @@ fn run_chunk(
         }
         let sc = scen.get(&mut cache, id)?;
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            engine::run(&sc, run_index, RunOptions::default())
+            rooms.run(&sc, run_index, RunOptions::default())
         }))
         .map_err(|_| SweepError::Crash {
             point: id.point,

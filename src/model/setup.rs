@@ -408,7 +408,7 @@ pub fn create_bloc_venue(w: &mut World, bloc: BlocIx, kind: Kind, charter: Pos) 
         until: None,
         acquis: None,
     };
-    let mut venue = venue_state(&spec, n, w.proposals.capacity());
+    let mut venue = venue_state(&spec, n, w.sc.max_proposals());
     venue.bloc = Some(bloc);
     venue.rules[kind.index()] = Some(RuleState {
         pos: charter,

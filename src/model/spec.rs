@@ -614,8 +614,9 @@ impl Scenario {
     pub fn proposal_ix(&self, id: &str) -> Option<ProposalIx> {
         self.proposals.iter().position(|p| p.id == id)
     }
-    /// The most proposals a run can hold: the scenario's, and a mandate for each that
-    /// creates a venue and tables one there.
+    /// The proposals a run holds when each creating resolution that tables a mandate is
+    /// adopted once: the scenario's, and one mandate each. (A resolution that recurs may
+    /// table more; the lists sized by this then grow.)
     pub fn max_proposals(&self) -> usize {
         let mandates = self
             .proposals
@@ -635,15 +636,33 @@ impl Scenario {
             .count();
         self.proposals.len() + mandates
     }
-    /// The most quota blocs any of the scenario's venues shares its seats among (at
-    /// least 1): the size a seat draw's working lists are made for.
+    /// The most quota blocs any appointed membership of the scenario shares its seats
+    /// among (at least 1): its venues', and those reforms and `venue_change` events would
+    /// give. The size a seat draw's and a seat forecast's working lists are made for.
     pub fn max_quotas(&self) -> usize {
+        let quotas = |m: &Membership| match m {
+            Membership::Appointed { quota_by, .. } => quota_by.len(),
+            _ => 0,
+        };
+        let changes = self
+            .proposals
+            .iter()
+            .filter_map(|p| match &p.procedural {
+                Some(Procedural {
+                    action: ProceduralAction::Change { change, .. },
+                    ..
+                }) => change.membership.as_ref(),
+                _ => None,
+            })
+            .chain(self.events.iter().filter_map(|e| match &e.event {
+                Event::VenueChange { change, .. } => change.membership.as_ref(),
+                _ => None,
+            }));
         self.venues
             .iter()
-            .map(|v| match &v.membership {
-                Membership::Appointed { quota_by, .. } => quota_by.len(),
-                _ => 0,
-            })
+            .map(|v| &v.membership)
+            .chain(changes)
+            .map(quotas)
             .max()
             .unwrap_or(0)
             .max(1)

@@ -284,16 +284,8 @@ impl ProceduralScratch {
     /// changes a venue's rules uses these lists: a scenario without one (the world) gets
     /// empty ones and pays nothing at set-up.
     pub fn with_room(world: &World) -> Self {
-        let changes = |p: &crate::model::world::ProposalState| {
-            matches!(
-                &p.procedural,
-                Some(Procedural {
-                    action: ProceduralAction::Change { .. },
-                    ..
-                })
-            )
-        };
-        if !world.proposals.iter().any(changes) {
+        // Only a text that changes a venue is not negotiated.
+        if world.proposals.iter().all(|p| p.is_negotiated()) {
             return ProceduralScratch::default();
         }
         let n = world.n_states();
@@ -401,14 +393,7 @@ fn agenda_before_after(
         Some(m) => forecast_members_into(world, v, m, seat_scratch, &mut after_el.parts),
         None => after_el.parts.clone_from(&venue.members),
     }
-    after_el.weight.clear();
-    after_el.presence.clear();
-    world.weights_into(
-        v,
-        &after_el.parts,
-        &mut after_el.weight,
-        &mut after_el.presence,
-    );
+    after_el.reweigh(world, v);
     let (before_el, after_el) = (&*before_el, &*after_el);
     let decision_after = change.decision.unwrap_or(venue.decision);
     let stake_after = change.stakeholders.unwrap_or(venue.stakeholders);
@@ -468,20 +453,8 @@ fn negotiation_rounds_left(world: &World, p: ProposalIx, total: u32) -> u32 {
 }
 
 /// Who would take part in `v` under `membership` (§7.11: appointed venues use the
-/// strongest candidates per quota instead of a draw).
-pub fn forecast_members(world: &World, v: VenueIx, membership: &Membership) -> Vec<StateIx> {
-    let mut members = Vec::new();
-    forecast_members_into(
-        world,
-        v,
-        membership,
-        &mut seats::Scratch::default(),
-        &mut members,
-    );
-    members
-}
-
-/// [`forecast_members`] into `members`, with `sc` for a seat forecast (reused buffers).
+/// strongest candidates per quota instead of a draw), into `members`, with `sc` for a
+/// seat forecast (both reused buffers).
 fn forecast_members_into(
     world: &World,
     v: VenueIx,

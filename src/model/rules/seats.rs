@@ -200,16 +200,9 @@ pub fn draw_into(
     members.sort_unstable();
 }
 
-/// The strongest candidates per quota instead of a draw (forecasts, §7.9).
-pub fn strongest(world: &World, membership: &Membership) -> Vec<StateIx> {
-    let mut members = Vec::new();
-    strongest_into(world, membership, &mut Scratch::default(), &mut members);
-    members
-}
-
-/// [`strongest`] into `members`, with `sc` as working space (both reused buffers). Each
-/// pool is sorted in place: the order is total (weight, then index), so it is the order
-/// a sorted copy had.
+/// The strongest candidates per quota instead of a draw (forecasts, §7.9), into
+/// `members`, with `sc` as working space (both reused buffers). Each pool is sorted in
+/// place: the order is total (weight, then index), so no other order can come out.
 pub fn strongest_into(
     world: &World,
     membership: &Membership,

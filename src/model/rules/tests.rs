@@ -1051,7 +1051,9 @@ fn seat_keys_seat_as_successive_weighted_draws_would() {
 /// A reform's subject built in reused buffers (`procedural_subject_in`, with lists left
 /// over from another reform's subject and handed back by `recycle`) is the subject
 /// built afresh, bit for bit: the before and after forecasts, an appointed membership's
-/// strongest candidates included.
+/// strongest candidates per quota included. (Both sides are the same function; that the
+/// arithmetic is the one before the buffers were reused is checked by the golden files
+/// and the byte comparison in docs/PERFORMANCE.md.)
 #[test]
 fn a_reform_subject_from_reused_buffers_is_the_fresh_one() {
     let sc = toy();
@@ -1084,7 +1086,8 @@ fn a_reform_subject_from_reused_buffers_is_the_fresh_one() {
             seats: 5,
             reserved: vec![],
             term: 1,
-            quota_by: vec![],
+            // Two pools (the toy world's two blocs), each sorted in place.
+            quota_by: vec![0, 1],
         },
         Decision::Consensus,
     );

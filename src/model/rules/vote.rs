@@ -34,22 +34,26 @@ impl Electorate {
 
     /// [`Electorate::forecast`] without an extra participant, into a reused buffer.
     pub fn forecast_into(world: &World, v: VenueIx, out: &mut Electorate) {
-        let members = &world.venues[v].members;
-        out.parts.clone_from(members);
-        out.weight.clear();
-        out.presence.clear();
-        world.weights_into(v, members, &mut out.weight, &mut out.presence);
+        out.parts.clone_from(&world.venues[v].members);
+        out.reweigh(world, v);
     }
 
     /// Forecast electorate made of `parts`, weighted as in venue `v`.
     pub fn forecast_of(world: &World, v: VenueIx, parts: Vec<StateIx>) -> Electorate {
-        let (mut weight, mut presence) = (Vec::new(), Vec::new());
-        world.weights_into(v, &parts, &mut weight, &mut presence);
-        Electorate {
+        let mut el = Electorate {
             parts,
-            weight,
-            presence,
-        }
+            ..Electorate::default()
+        };
+        el.reweigh(world, v);
+        el
+    }
+
+    /// The forecast weights and presences of the participants in `parts`, as in venue
+    /// `v` (the one place a forecast electorate is weighted).
+    pub fn reweigh(&mut self, world: &World, v: VenueIx) {
+        self.weight.clear();
+        self.presence.clear();
+        world.weights_into(v, &self.parts, &mut self.weight, &mut self.presence);
     }
 
     /// The participants of `v` actually present this round (absences drawn in step 5).
