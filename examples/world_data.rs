@@ -9,7 +9,7 @@
 //! this file, runs its unit tests and checks that the committed outputs equal what
 //! the conversion produces now, so the data cannot drift from the script.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
@@ -282,6 +282,11 @@ pub struct Memberships {
     pub nato: bool,
     pub g77: bool,
     pub coe: bool,
+    /// A US major non-NATO ally or freely associated state, or the United States
+    /// itself (`security_ties`).
+    pub us_allies: bool,
+    /// A member of the Collective Security Treaty Organization (`security_ties`).
+    pub csto: bool,
 }
 
 /// The voting blocs of a state, home bloc first. THE one place to change the choice:
@@ -289,9 +294,10 @@ pub struct Memberships {
 /// for SCO members, else `eu` for EU members), else its UN regional group; then the
 /// regional group, `eu`, `sco`, `nato`, the Group of 77 (`g77`, the developing
 /// countries' caucus in the General Assembly) and the Council of Europe (`coe`), each
-/// once. Which of these pull on votes, and how hard, is the scenario's bloc cohesion
-/// (docs/CALIBRATION.md).
-pub fn bloc_list(group: &str, m: Memberships) -> Vec<String> {
+/// once; last the state's UN M49 sub-region (`subregion`) and its security ties with
+/// a great power beyond NATO (`us_allies`, `csto`). Which of these pull on votes, and
+/// how hard, is the scenario's bloc cohesion (docs/CALIBRATION.md).
+pub fn bloc_list(group: &str, subregion: &str, m: Memberships) -> Vec<String> {
     let home = if m.brics {
         "brics"
     } else if m.sco {
@@ -310,6 +316,9 @@ pub fn bloc_list(group: &str, m: Memberships) -> Vec<String> {
         ("nato", m.nato),
         ("g77", m.g77),
         ("coe", m.coe),
+        (subregion, true),
+        ("us_allies", m.us_allies),
+        ("csto", m.csto),
     ];
     for (b, on) in rest {
         if on && !out.iter().any(|x| x == b) {
@@ -317,6 +326,103 @@ pub fn bloc_list(group: &str, m: Memberships) -> Vec<String> {
         }
     }
     out
+}
+
+/// The bloc id of a UN M49 sub-region ("South-eastern Asia" -> `m49_south_eastern_asia`):
+/// neighbours that share a history, a language or a market vote alike more often than
+/// their regional group does (docs/CALIBRATION.md, departure 54).
+pub fn subregion(un_region: &str) -> Result<String, String> {
+    let mut id = String::from("m49");
+    let mut gap = true;
+    for c in un_region.chars() {
+        if c.is_ascii_alphabetic() {
+            if gap {
+                id.push('_');
+            }
+            id.push(c.to_ascii_lowercase());
+            gap = false;
+        } else {
+            gap = true;
+        }
+    }
+    if id.len() == 3 {
+        return Err(format!("no sub-region in `{un_region}`"));
+    }
+    Ok(id)
+}
+
+/// One row of `gathered/security_ties.csv`: a state's tie to a great power, from
+/// `since` until (not including) `until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tie {
+    pub iso3: String,
+    pub tie: String,
+    pub since: i32,
+    pub until: Option<i32>,
+}
+
+/// The ties in force in `year`: designated or joined by then and not yet ended.
+pub fn ties_in(ties: &[Tie], year: i32) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for t in ties {
+        if t.since <= year && t.until.is_none_or(|u| u > year) {
+            out.entry(t.iso3.clone()).or_default().insert(t.tie.clone());
+        }
+    }
+    out
+}
+
+/// The security-tie blocs of a state in force that year: `us_allies` for the United
+/// States and the states it designated major non-NATO allies (`mnna`) or in free
+/// association with it (`cofa`); `csto` for the members of the Collective Security
+/// Treaty Organization (Russia among them). The patron belongs to its allies' bloc, as
+/// the United States belongs to NATO's: the bloc's pull is toward where the alliance
+/// stands, and the patron is part of that.
+pub fn tie_blocs(iso3: &str, ties: Option<&BTreeSet<String>>) -> (bool, bool) {
+    let has = |t: &str| ties.is_some_and(|s| s.contains(t));
+    (iso3 == "USA" || has("mnna") || has("cofa"), has("csto"))
+}
+
+/// The ties `security_ties.csv` may name.
+pub const TIES: [&str; 3] = ["mnna", "cofa", "csto"];
+
+/// Reads `security_ties.csv` (`iso3,tie,since,until,source`), checking each state.
+pub fn read_ties(table: &Table, known: impl Fn(&str) -> bool) -> Result<Vec<Tie>, String> {
+    let mut out = Vec::new();
+    for (i, row) in table.rows.iter().enumerate() {
+        let c = |col: &str| cell(row, col, &table.name, i);
+        let iso3 = c("iso3")?;
+        if !known(iso3) {
+            return Err(format!("{}: unknown iso3 `{iso3}`", table.name));
+        }
+        let year = |col: &str| -> Result<Option<i32>, String> {
+            let v = c(col)?;
+            if v.is_empty() {
+                return Ok(None);
+            }
+            v.parse()
+                .map(Some)
+                .map_err(|_| format!("{} line {}: {col} `{v}` is not a year", table.name, i + 2))
+        };
+        let tie = c("tie")?;
+        if !TIES.contains(&tie) {
+            return Err(format!(
+                "{} line {}: unknown tie `{tie}`; expected one of {}",
+                table.name,
+                i + 2,
+                TIES.join(", ")
+            ));
+        }
+        out.push(Tie {
+            iso3: iso3.to_string(),
+            tie: tie.to_string(),
+            since: year("since")?
+                .ok_or_else(|| format!("{} line {}: no `since` year", table.name, i + 2))?,
+            until: year("until")?,
+        });
+        c("source")?;
+    }
+    Ok(out)
 }
 
 /// The mean V-Dem libdem of the states of each Freedom House status that have both:
@@ -576,8 +682,9 @@ pub struct Outputs {
     pub report: String,
 }
 
-/// Reads `raw/` and produces every output, or the first problem found.
-pub fn convert(raw: &Path) -> Result<Outputs, String> {
+/// Reads `raw/` (the shared facts) and `gathered/` (what the project gathered beside
+/// them) and produces every output, or the first problem found.
+pub fn convert(raw: &Path, gathered: &Path) -> Result<Outputs, String> {
     let states = Table::read(raw, "states.csv")?;
     let memberships = Table::read(raw, "memberships.csv")?;
     let diplomacy = Table::read(raw, "diplomacy_wikidata2022.csv")?;
@@ -602,6 +709,10 @@ pub fn convert(raw: &Path) -> Result<Outputs, String> {
             .copied()
             .ok_or_else(|| format!("{table}: unknown iso3 `{iso3}`"))
     };
+
+    // Security ties in force in the data's year.
+    let tie_table = Table::read(gathered, "security_ties.csv")?;
+    let ties = ties_in(&read_ties(&tie_table, |i| index.contains_key(i))?, YEAR);
 
     // GGE rounds become membership flags like the others.
     for (i, row) in gge.rows.iter().enumerate() {
@@ -683,8 +794,10 @@ pub fn convert(raw: &Path) -> Result<Outputs, String> {
             s.is("oecd_2019") || s.is("g20_2019"),
         );
         let bud = party_year.get(&s.iso3).is_some_and(|(y, _)| *y <= YEAR);
+        let (us_allies, csto) = tie_blocs(&s.iso3, ties.get(&s.iso3));
         let blocs = bloc_list(
             group,
+            &subregion(&s.un_region).map_err(|e| format!("{}: {e}", s.iso3))?,
             Memberships {
                 brics: s.is("brics_2019"),
                 eu: s.is("eu_2019"),
@@ -692,6 +805,8 @@ pub fn convert(raw: &Path) -> Result<Outputs, String> {
                 nato: s.is("nato_2019"),
                 g77: s.is("g77_2019"),
                 coe: s.is("coe_2019"),
+                us_allies,
+                csto,
             },
         );
         writeln!(
@@ -724,7 +839,7 @@ pub fn convert(raw: &Path) -> Result<Outputs, String> {
     for (table, (_, out_name, label)) in votes.iter().zip(VOTES) {
         let mut vote_out = String::from("iso3,vote\n");
         let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen = BTreeSet::new();
         for (i, row) in table.rows.iter().enumerate() {
             let iso3 = cell(row, "iso3", &table.name, i)?;
             known(iso3, &table.name)?;
@@ -791,6 +906,18 @@ pub fn convert(raw: &Path) -> Result<Outputs, String> {
         party_year.values().filter(|(y, _)| *y <= YEAR).count()
     )
     .ok();
+    let tied = |kinds: &[&str]| {
+        ties.values()
+            .filter(|s| kinds.iter().any(|k| s.contains(*k)))
+            .count()
+    };
+    writeln!(
+        report,
+        "security ties in {YEAR}: us_allies {} and the United States, csto {}",
+        tied(&["mnna", "cofa"]),
+        tied(&["csto"])
+    )
+    .ok();
     let mut files = vec![(OUT_STATES, out)];
     for (name, text, label, tally) in vote_files {
         writeln!(report, "votes {label}: {tally:?}").ok();
@@ -829,7 +956,7 @@ pub fn write(data_dir: &Path, outputs: &Outputs) -> Result<(), String> {
 #[allow(dead_code)] // unused when tests/world_data.rs includes this file
 fn main() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data");
-    let result = convert(&data.join("raw")).and_then(|o| {
+    let result = convert(&data.join("raw"), &data.join("gathered")).and_then(|o| {
         write(&data, &o)?;
         Ok(o)
     });
@@ -916,17 +1043,121 @@ mod tests {
             g77: true,
             ..m
         };
-        assert_eq!(bloc_list("apg", sco), ["sco", "apg", "g77"]);
+        assert_eq!(
+            bloc_list("apg", "m49_central_asia", sco),
+            ["sco", "apg", "g77", "m49_central_asia"]
+        );
         let eu = Memberships {
             eu: true,
             nato: true,
             coe: true,
             ..m
         };
-        assert_eq!(bloc_list("weog", eu), ["eu", "weog", "nato", "coe"]);
-        let nato = Memberships { nato: true, ..m };
-        assert_eq!(bloc_list("weog", nato), ["weog", "nato"]);
-        assert_eq!(bloc_list("afr", m), ["afr"]);
+        assert_eq!(
+            bloc_list("weog", "m49_western_europe", eu),
+            ["eu", "weog", "nato", "coe", "m49_western_europe"]
+        );
+        let nato = Memberships {
+            nato: true,
+            us_allies: true,
+            ..m
+        };
+        assert_eq!(
+            bloc_list("weog", "m49_northern_america", nato),
+            ["weog", "nato", "m49_northern_america", "us_allies"]
+        );
+        let csto = Memberships { csto: true, ..m };
+        assert_eq!(
+            bloc_list("eeg", "m49_western_asia", csto),
+            ["eeg", "m49_western_asia", "csto"]
+        );
+        assert_eq!(
+            bloc_list("afr", "m49_western_africa", m),
+            ["afr", "m49_western_africa"]
+        );
+    }
+
+    #[test]
+    fn subregions_become_bloc_ids() {
+        assert_eq!(
+            subregion("South-eastern Asia").unwrap(),
+            "m49_south_eastern_asia"
+        );
+        assert_eq!(subregion("Caribbean").unwrap(), "m49_caribbean");
+        assert_eq!(
+            subregion("Australia and New Zealand").unwrap(),
+            "m49_australia_and_new_zealand"
+        );
+        assert!(subregion(" - ").is_err());
+    }
+
+    #[test]
+    fn ties_count_from_their_year_until_they_end() {
+        let tie = |iso3: &str, tie: &str, since, until| Tie {
+            iso3: iso3.into(),
+            tie: tie.into(),
+            since,
+            until,
+        };
+        let all = [
+            tie("AFG", "mnna", 2012, Some(2022)),
+            tie("BRA", "mnna", 2019, None),
+            tie("KEN", "mnna", 2024, None),
+            tie("UZB", "csto", 2006, Some(2012)),
+            tie("FSM", "cofa", 1986, None),
+        ];
+        let in2019 = ties_in(&all, 2019);
+        assert_eq!(in2019.keys().collect::<Vec<_>>(), ["AFG", "BRA", "FSM"]);
+        assert!(!ties_in(&all, 2022).contains_key("AFG"), "ended in 2022");
+        assert!(ties_in(&all, 2011).contains_key("UZB"));
+        assert_eq!(tie_blocs("BRA", in2019.get("BRA")), (true, false));
+        assert_eq!(tie_blocs("FSM", in2019.get("FSM")), (true, false));
+        assert_eq!(
+            tie_blocs("USA", None),
+            (true, false),
+            "the patron is in its bloc"
+        );
+        assert_eq!(tie_blocs("KEN", in2019.get("KEN")), (false, false));
+        let csto = ties_in(&[tie("RUS", "csto", 1992, None)], 2019);
+        assert_eq!(tie_blocs("RUS", csto.get("RUS")), (false, true));
+    }
+
+    #[test]
+    fn tie_rows_are_checked() {
+        let read = |text: &str| {
+            let t = Table::parse("security_ties.csv", text).unwrap();
+            read_ties(&t, |i| i != "XXX")
+        };
+        let head = "iso3,tie,since,until,source\n";
+        assert_eq!(
+            read(&format!("{head}RUS,csto,1992,,src\n")).unwrap(),
+            [Tie {
+                iso3: "RUS".into(),
+                tie: "csto".into(),
+                since: 1992,
+                until: None
+            }]
+        );
+        assert!(
+            read(&format!("{head}XXX,csto,1992,,src\n"))
+                .unwrap_err()
+                .contains("XXX")
+        );
+        assert!(
+            read(&format!("{head}RUS,csto,,,src\n"))
+                .unwrap_err()
+                .contains("since")
+        );
+        assert!(
+            read(&format!("{head}RUS,warsaw,1955,,src\n"))
+                .unwrap_err()
+                .contains("unknown tie `warsaw`")
+        );
+        assert!(
+            read(&format!("{head}RUS,csto,19x2,,src\n"))
+                .unwrap_err()
+                .contains("19x2")
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ fn data_dir() -> PathBuf {
 #[test]
 fn committed_outputs_equal_the_conversion() {
     let data = data_dir();
-    let out = world_data::convert(&data.join("raw")).unwrap();
+    let out = world_data::convert(&data.join("raw"), &data.join("gathered")).unwrap();
     assert_eq!(out.files.len(), 6);
     for (name, text) in &out.files {
         let committed = std::fs::read_to_string(data.join(name)).unwrap();
@@ -53,8 +53,7 @@ fn the_vote_files_hold_the_recorded_tallies() {
 /// Kiribati, EEG 23, GRULAC 33, WEOG 28 plus the United States), home blocs, totals.
 #[test]
 fn states_csv_has_the_documented_shape() {
-    let text = std::fs::read_to_string(data_dir().join("states.csv")).unwrap();
-    let rows = parse_states(&text);
+    let rows = committed_states();
     assert_eq!(rows.len(), 193);
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let mut sorted = ids.clone();
@@ -97,6 +96,41 @@ fn states_csv_has_the_documented_shape() {
     assert!(by_id("KIR").competence < 0.1);
     assert!(by_id("RUS").tags.iter().any(|t| t == "coe"));
     assert!(!by_id("RUS").tags.iter().any(|t| t == "coe2022"));
+
+    // One M49 sub-region each, 22 in all (departure 54).
+    let mut subregions: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &rows {
+        let m49: Vec<&String> = r.blocs.iter().filter(|b| b.starts_with("m49_")).collect();
+        assert_eq!(m49.len(), 1, "{} has one sub-region: {:?}", r.id, r.blocs);
+        *subregions.entry(m49[0]).or_default() += 1;
+    }
+    assert_eq!(subregions.len(), 22);
+    assert_eq!(subregions["m49_caribbean"], 13);
+    assert_eq!(subregions["m49_northern_america"], 2);
+    // Security ties in force in 2019: 17 major non-NATO allies (Afghanistan's until
+    // 2022, Brazil's from 2019; Colombia, Qatar and Kenya came later), 3 freely
+    // associated states and the United States; the 6 CSTO members (Uzbekistan left in
+    // 2012).
+    let members = |bloc: &str| -> Vec<&str> {
+        rows.iter()
+            .filter(|r| r.blocs.iter().any(|b| b == bloc))
+            .map(|r| r.id.as_str())
+            .collect()
+    };
+    let us = members("us_allies");
+    assert_eq!(us.len(), 21, "{us:?}");
+    for id in ["USA", "AFG", "BRA", "FSM", "JPN", "PLW"] {
+        assert!(us.contains(&id), "{id} in us_allies");
+    }
+    for id in ["COL", "QAT", "KEN", "GBR"] {
+        assert!(!us.contains(&id), "{id} not in us_allies in 2019");
+    }
+    assert_eq!(members("csto"), ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"]);
+}
+
+/// The committed `states.csv`.
+fn committed_states() -> Vec<Row> {
+    parse_states(&std::fs::read_to_string(data_dir().join("states.csv")).unwrap())
 }
 
 /// The columns of `states.csv` this file checks (the loader itself is exercised by
@@ -145,36 +179,14 @@ fn parse_states(text: &str) -> Vec<Row> {
         .collect()
 }
 
-/// A scenario using `states_csv = "data/states.csv"` with every bloc the table names.
+/// A scenario using `states_csv = "data/states.csv"`; `tiny_world` adds a `[[bloc]]`
+/// for every bloc the table names.
 const TINY: &str = r#"
 name = "world-data-check"
 rounds = 2
 start_year = 2019
 seed = 1
 states_csv = "data/states.csv"
-
-[[bloc]]
-id = "afr"
-[[bloc]]
-id = "apg"
-[[bloc]]
-id = "eeg"
-[[bloc]]
-id = "grulac"
-[[bloc]]
-id = "weog"
-[[bloc]]
-id = "eu"
-[[bloc]]
-id = "sco"
-[[bloc]]
-id = "nato"
-[[bloc]]
-id = "brics"
-[[bloc]]
-id = "g77"
-[[bloc]]
-id = "coe"
 
 [[venue]]
 id = "unga"
@@ -213,8 +225,18 @@ fn tiny_world(extra: &str) -> (tempfile::TempDir, PathBuf) {
     for f in ["states.csv", "regime_category.csv", "votes/ares74_247.csv"] {
         std::fs::copy(data_dir().join(f), dir.path().join("data").join(f)).unwrap();
     }
+    let mut blocs: Vec<String> = committed_states()
+        .into_iter()
+        .flat_map(|r| r.blocs)
+        .collect();
+    blocs.sort();
+    blocs.dedup();
+    let blocs: String = blocs
+        .iter()
+        .map(|b| format!("[[bloc]]\nid = \"{b}\"\n"))
+        .collect();
     let scenario = dir.path().join("tiny.toml");
-    std::fs::write(&scenario, format!("{TINY}{extra}")).unwrap();
+    std::fs::write(&scenario, format!("{TINY}{blocs}{extra}")).unwrap();
     (dir, scenario)
 }
 
