@@ -209,7 +209,7 @@ pub fn read_facts(
             un_member_since: c("un_member_since")?
                 .parse()
                 .map_err(|_| format!("{}: not a year", what("un_member_since")))?,
-            un_region: c("un_region")?.to_string(),
+            un_region: m49_region(&iso3, c("un_region")?).to_string(),
             continent: c("continent")?.to_string(),
             row: row_cat,
             libdem: number(c("vdem_libdem_2019")?, &what("vdem_libdem_2019"))?,
@@ -328,6 +328,20 @@ pub fn bloc_list(group: &str, subregion: &str, m: Memberships) -> Vec<String> {
     out
 }
 
+/// Corrections to the raw file's `un_region` that the M49 standard requires: (iso3,
+/// the raw value, the M49 sub-region). The UN Statistics Division's M49 lists Nauru in
+/// Micronesia; the raw file has Polynesia. A correction applies only while the raw
+/// file still has the wrong value.
+pub const M49_FIXES: [(&str, &str, &str); 1] = [("NRU", "Polynesia", "Micronesia")];
+
+/// A state's UN M49 sub-region: the raw file's, corrected by `M49_FIXES`.
+pub fn m49_region<'a>(iso3: &str, raw: &'a str) -> &'a str {
+    M49_FIXES
+        .iter()
+        .find(|(id, from, _)| *id == iso3 && *from == raw)
+        .map_or(raw, |(_, _, to)| to)
+}
+
 /// The bloc id of a UN M49 sub-region ("South-eastern Asia" -> `m49_south_eastern_asia`):
 /// neighbours that share a history, a language or a market vote alike more often than
 /// their regional group does (docs/CALIBRATION.md, departure 54).
@@ -413,12 +427,21 @@ pub fn read_ties(table: &Table, known: impl Fn(&str) -> bool) -> Result<Vec<Tie>
                 TIES.join(", ")
             ));
         }
+        let since = year("since")?
+            .ok_or_else(|| format!("{} line {}: no `since` year", table.name, i + 2))?;
+        let until = year("until")?;
+        if until.is_some_and(|u| u <= since) {
+            return Err(format!(
+                "{} line {}: `until` must be after `since` ({since})",
+                table.name,
+                i + 2
+            ));
+        }
         out.push(Tie {
             iso3: iso3.to_string(),
             tie: tie.to_string(),
-            since: year("since")?
-                .ok_or_else(|| format!("{} line {}: no `since` year", table.name, i + 2))?,
-            until: year("until")?,
+            since,
+            until,
         });
         c("source")?;
     }
@@ -1078,6 +1101,13 @@ mod tests {
     }
 
     #[test]
+    fn nauru_is_in_micronesia_as_m49_has_it() {
+        assert_eq!(m49_region("NRU", "Polynesia"), "Micronesia");
+        assert_eq!(m49_region("NRU", "Micronesia"), "Micronesia");
+        assert_eq!(m49_region("TON", "Polynesia"), "Polynesia");
+    }
+
+    #[test]
     fn subregions_become_bloc_ids() {
         assert_eq!(
             subregion("South-eastern Asia").unwrap(),
@@ -1147,6 +1177,11 @@ mod tests {
             read(&format!("{head}RUS,csto,,,src\n"))
                 .unwrap_err()
                 .contains("since")
+        );
+        assert!(
+            read(&format!("{head}UZB,csto,2012,2006,src\n"))
+                .unwrap_err()
+                .contains("`until` must be after")
         );
         assert!(
             read(&format!("{head}RUS,warsaw,1955,,src\n"))
