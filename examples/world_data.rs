@@ -407,7 +407,11 @@ pub fn read_ties(table: &Table, known: impl Fn(&str) -> bool) -> Result<Vec<Tie>
         let c = |col: &str| cell(row, col, &table.name, i);
         let iso3 = c("iso3")?;
         if !known(iso3) {
-            return Err(format!("{}: unknown iso3 `{iso3}`", table.name));
+            return Err(format!(
+                "{} line {}: unknown iso3 `{iso3}`",
+                table.name,
+                i + 2
+            ));
         }
         let year = |col: &str| -> Result<Option<i32>, String> {
             let v = c(col)?;
@@ -1171,7 +1175,7 @@ mod tests {
         assert!(
             read(&format!("{head}XXX,csto,1992,,src\n"))
                 .unwrap_err()
-                .contains("XXX")
+                .contains("line 2: unknown iso3 `XXX`")
         );
         assert!(
             read(&format!("{head}RUS,csto,,,src\n"))
