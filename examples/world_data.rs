@@ -1172,31 +1172,16 @@ mod tests {
                 until: None
             }]
         );
-        assert!(
-            read(&format!("{head}XXX,csto,1992,,src\n"))
-                .unwrap_err()
-                .contains("line 2: unknown iso3 `XXX`")
-        );
-        assert!(
-            read(&format!("{head}RUS,csto,,,src\n"))
-                .unwrap_err()
-                .contains("since")
-        );
-        assert!(
-            read(&format!("{head}UZB,csto,2012,2006,src\n"))
-                .unwrap_err()
-                .contains("`until` must be after")
-        );
-        assert!(
-            read(&format!("{head}RUS,warsaw,1955,,src\n"))
-                .unwrap_err()
-                .contains("unknown tie `warsaw`")
-        );
-        assert!(
-            read(&format!("{head}RUS,csto,19x2,,src\n"))
-                .unwrap_err()
-                .contains("19x2")
-        );
+        for (row, says) in [
+            ("XXX,csto,1992,,src", "line 2: unknown iso3 `XXX`"),
+            ("RUS,csto,,,src", "since"),
+            ("UZB,csto,2012,2006,src", "`until` must be after"),
+            ("RUS,warsaw,1955,,src", "unknown tie `warsaw`"),
+            ("RUS,csto,19x2,,src", "19x2"),
+        ] {
+            let e = read(&format!("{head}{row}\n")).unwrap_err();
+            assert!(e.contains(says), "{row}: {e}");
+        }
     }
 
     #[test]
