@@ -199,6 +199,40 @@ impl Cluster {
         }
     }
 
+    /// Waits until the node runs nothing: Slurm calls it idle (no job allocated or still
+    /// completing) and no job step's process of this cluster is left. A requeued task
+    /// released at once could otherwise start while the node still cleans up after its
+    /// first attempt; on a real cluster Slurm's two-minute hold on a requeued job gives
+    /// that time.
+    fn wait_until_idle(&self) {
+        let t = Instant::now();
+        let log_dir = self.dir.join("log");
+        let stepd_running = || {
+            fs::read_dir("/proc")
+                .into_iter()
+                .flatten()
+                .flatten()
+                .any(|p| {
+                    let comm = fs::read_to_string(p.path().join("comm")).unwrap_or_default();
+                    comm.trim() == "slurmstepd"
+                        && fs::read_link(p.path().join("cwd")).is_ok_and(|cwd| cwd == log_dir)
+                })
+        };
+        loop {
+            let node = self.run("sinfo", &["-h", "-n", "localhost", "-o", "%t"]);
+            if node.trim() == "idle" && !stepd_running() {
+                return;
+            }
+            assert!(
+                t.elapsed() < PATIENCE,
+                "the node is still busy ({}) after {PATIENCE:?}\n{}",
+                node.trim(),
+                self.logs()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     fn logs(&self) -> String {
         ["slurmctld", "slurmd"]
             .iter()
@@ -415,19 +449,27 @@ fn a_slurm_job_array_and_its_merge_equal_the_unsharded_sweep_and_recover_stopped
     cluster.run("scontrol", &["requeue", &t1]);
     wait_for_chunk(&out.join("shard-2"));
     cluster.run("scancel", &[&t2]);
-    // Slurm holds a requeued job back for two minutes (its BeginTime); release it now.
+    // Slurm holds a requeued job back for two minutes (its BeginTime); release it once
+    // the node has finished with both stopped tasks.
     cluster.wait_for_state(&t1, "PENDING");
+    cluster.wait_for_state(&t2, "CANCELLED");
+    cluster.wait_until_idle();
     cluster.run(
         "scontrol",
         &["update", &format!("JobId={t1}"), "StartTime=now"],
     );
     let jobs = cluster.wait(&[&s.array, &s.merge]);
     show(&jobs);
+    let log1 = read(&out.join("logs/shard-1.out"));
     let first = state(&jobs, &t1);
-    assert_eq!((first.state.as_str(), first.restarts), ("COMPLETED", 1));
+    assert_eq!(
+        (first.state.as_str(), first.restarts),
+        ("COMPLETED", 1),
+        "task 1 after its requeue; its log:\n{log1}\n{}",
+        cluster.logs()
+    );
     assert_eq!(state(&jobs, &t2).state, "CANCELLED");
     assert_eq!(state(&jobs, &s.merge).state, "FAILED");
-    let log1 = read(&out.join("logs/shard-1.out"));
     let again = resumed_runs(&log1).unwrap_or_else(|| panic!("task 1 resumed: {log1}"));
     assert!(again > 0 && again < 1800, "{log1}");
     say(&format!(
