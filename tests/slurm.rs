@@ -454,6 +454,10 @@ fn a_slurm_job_array_and_its_merge_equal_the_unsharded_sweep_and_recover_stopped
     cluster.wait_for_state(&t1, "PENDING");
     cluster.wait_for_state(&t2, "CANCELLED");
     cluster.wait_until_idle();
+    // slurmd refuses a step whose job credential is not newer, in whole seconds, than the
+    // revocation of the job's first attempt (cred_revoked: ctime <= revoked); two seconds
+    // keep the relaunch clear of that.
+    std::thread::sleep(Duration::from_secs(2));
     cluster.run(
         "scontrol",
         &["update", &format!("JobId={t1}"), "StartTime=now"],
