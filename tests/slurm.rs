@@ -337,6 +337,18 @@ fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// Every job log under `out/logs` (what submit.sh's jobs printed), for a failed assertion.
+fn job_logs(out: &Path) -> String {
+    let mut files: Vec<PathBuf> = fs::read_dir(out.join("logs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    files.iter().map(|f| tail(f, 40)).collect()
+}
+
 /// The unsharded sweep of `exp` (an absolute path, as submit.sh gives the jobs: the
 /// manifests then name the same file).
 fn unsharded(exp: &Path, out: &Path) {
@@ -431,8 +443,13 @@ fn a_slurm_job_array_and_its_merge_equal_the_unsharded_sweep_and_recover_stopped
     let s = cluster.submit(&[&exp.to_string_lossy(), &out.to_string_lossy(), "4"]);
     let jobs = cluster.wait(&[&s.array, &s.merge]);
     show(&jobs);
+    let why = || format!("{}{}", job_logs(&out), cluster.logs());
     assert_eq!(jobs.len(), 5, "4 tasks and the merge: {jobs:?}");
-    assert!(jobs.iter().all(|j| j.state == "COMPLETED"), "{jobs:?}");
+    assert!(
+        jobs.iter().all(|j| j.state == "COMPLETED"),
+        "{jobs:?}\n{}",
+        why()
+    );
     assert_same(&whole, &out.join("all"));
 
     // 2. 2 shards stopped in the middle: task 1 requeued (as after a node failure or a
@@ -464,16 +481,17 @@ fn a_slurm_job_array_and_its_merge_equal_the_unsharded_sweep_and_recover_stopped
     );
     let jobs = cluster.wait(&[&s.array, &s.merge]);
     show(&jobs);
-    let log1 = read(&out.join("logs/shard-1.out"));
+    let why = || format!("{}{}", job_logs(&out), cluster.logs());
     let first = state(&jobs, &t1);
     assert_eq!(
         (first.state.as_str(), first.restarts),
         ("COMPLETED", 1),
-        "task 1 after its requeue; its log:\n{log1}\n{}",
-        cluster.logs()
+        "task 1 after its requeue\n{}",
+        why()
     );
-    assert_eq!(state(&jobs, &t2).state, "CANCELLED");
-    assert_eq!(state(&jobs, &s.merge).state, "FAILED");
+    assert_eq!(state(&jobs, &t2).state, "CANCELLED", "{}", why());
+    assert_eq!(state(&jobs, &s.merge).state, "FAILED", "{}", why());
+    let log1 = read(&out.join("logs/shard-1.out"));
     let again = resumed_runs(&log1).unwrap_or_else(|| panic!("task 1 resumed: {log1}"));
     assert!(again > 0 && again < 1800, "{log1}");
     say(&format!(
@@ -494,8 +512,8 @@ fn a_slurm_job_array_and_its_merge_equal_the_unsharded_sweep_and_recover_stopped
     let jobs = cluster.wait(&[&r.array, &r.merge]);
     show(&jobs);
     assert_eq!(jobs.len(), 2, "only shard 2 and the merge: {jobs:?}");
-    assert_eq!(state(&jobs, &r.task(2)).state, "COMPLETED");
-    assert_eq!(state(&jobs, &r.merge).state, "COMPLETED");
+    assert_eq!(state(&jobs, &r.task(2)).state, "COMPLETED", "{}", why());
+    assert_eq!(state(&jobs, &r.merge).state, "COMPLETED", "{}", why());
     let log2 = read(&out.join("logs/shard-2.out"));
     let again = resumed_runs(&log2).unwrap_or_else(|| panic!("task 2 resumed: {log2}"));
     assert!(again > 0 && again < 1800, "{log2}");
