@@ -200,37 +200,35 @@ impl Cluster {
     }
 
     /// Waits until the node runs nothing: Slurm calls it idle (no job allocated or still
-    /// completing) and no job step's process of this cluster is left. A requeued task
-    /// released at once could otherwise start while the node still cleans up after its
-    /// first attempt; on a real cluster Slurm's two-minute hold on a requeued job gives
-    /// that time.
+    /// completing) and `local-cluster.sh steps` finds no job step's process left. A
+    /// requeued task released then starts on a node with nothing left of the stopped
+    /// tasks, as on a real cluster after Slurm's two-minute hold on a requeued job.
     fn wait_until_idle(&self) {
         let t = Instant::now();
-        let log_dir = self.dir.join("log");
-        let stepd_running = || {
-            fs::read_dir("/proc")
-                .into_iter()
-                .flatten()
-                .flatten()
-                .any(|p| {
-                    let comm = fs::read_to_string(p.path().join("comm")).unwrap_or_default();
-                    comm.trim() == "slurmstepd"
-                        && fs::read_link(p.path().join("cwd")).is_ok_and(|cwd| cwd == log_dir)
-                })
-        };
         loop {
             let node = self.run("sinfo", &["-h", "-n", "localhost", "-o", "%t"]);
-            if node.trim() == "idle" && !stepd_running() {
+            let steps = self.run(
+                script("local-cluster.sh"),
+                &["steps", &self.dir.to_string_lossy()],
+            );
+            if node.trim() == "idle" && steps.trim().is_empty() {
                 return;
             }
             assert!(
                 t.elapsed() < PATIENCE,
-                "the node is still busy ({}) after {PATIENCE:?}\n{}",
+                "the node is still busy ({}; step processes: {}) after {PATIENCE:?}\n{}",
                 node.trim(),
+                steps.trim(),
                 self.logs()
             );
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// What a failed assertion about the jobs of the sweep in `out` shows: every job's log
+    /// and the daemons' logs.
+    fn explain(&self, out: &Path) -> String {
+        format!("{}{}", job_logs(out), self.logs())
     }
 
     fn logs(&self) -> String {
@@ -443,12 +441,11 @@ fn a_slurm_job_array_and_its_merge_equal_the_unsharded_sweep_and_recover_stopped
     let s = cluster.submit(&[&exp.to_string_lossy(), &out.to_string_lossy(), "4"]);
     let jobs = cluster.wait(&[&s.array, &s.merge]);
     show(&jobs);
-    let why = || format!("{}{}", job_logs(&out), cluster.logs());
     assert_eq!(jobs.len(), 5, "4 tasks and the merge: {jobs:?}");
     assert!(
         jobs.iter().all(|j| j.state == "COMPLETED"),
         "{jobs:?}\n{}",
-        why()
+        cluster.explain(&out)
     );
     assert_same(&whole, &out.join("all"));
 
@@ -481,16 +478,25 @@ fn a_slurm_job_array_and_its_merge_equal_the_unsharded_sweep_and_recover_stopped
     );
     let jobs = cluster.wait(&[&s.array, &s.merge]);
     show(&jobs);
-    let why = || format!("{}{}", job_logs(&out), cluster.logs());
     let first = state(&jobs, &t1);
     assert_eq!(
         (first.state.as_str(), first.restarts),
         ("COMPLETED", 1),
         "task 1 after its requeue\n{}",
-        why()
+        cluster.explain(&out)
     );
-    assert_eq!(state(&jobs, &t2).state, "CANCELLED", "{}", why());
-    assert_eq!(state(&jobs, &s.merge).state, "FAILED", "{}", why());
+    assert_eq!(
+        state(&jobs, &t2).state,
+        "CANCELLED",
+        "{}",
+        cluster.explain(&out)
+    );
+    assert_eq!(
+        state(&jobs, &s.merge).state,
+        "FAILED",
+        "{}",
+        cluster.explain(&out)
+    );
     let log1 = read(&out.join("logs/shard-1.out"));
     let again = resumed_runs(&log1).unwrap_or_else(|| panic!("task 1 resumed: {log1}"));
     assert!(again > 0 && again < 1800, "{log1}");
@@ -512,8 +518,18 @@ fn a_slurm_job_array_and_its_merge_equal_the_unsharded_sweep_and_recover_stopped
     let jobs = cluster.wait(&[&r.array, &r.merge]);
     show(&jobs);
     assert_eq!(jobs.len(), 2, "only shard 2 and the merge: {jobs:?}");
-    assert_eq!(state(&jobs, &r.task(2)).state, "COMPLETED", "{}", why());
-    assert_eq!(state(&jobs, &r.merge).state, "COMPLETED", "{}", why());
+    assert_eq!(
+        state(&jobs, &r.task(2)).state,
+        "COMPLETED",
+        "{}",
+        cluster.explain(&out)
+    );
+    assert_eq!(
+        state(&jobs, &r.merge).state,
+        "COMPLETED",
+        "{}",
+        cluster.explain(&out)
+    );
     let log2 = read(&out.join("logs/shard-2.out"));
     let again = resumed_runs(&log2).unwrap_or_else(|| panic!("task 2 resumed: {log2}"));
     assert!(again > 0 && again < 1800, "{log2}");

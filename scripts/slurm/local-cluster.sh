@@ -5,6 +5,7 @@
 #
 #   scripts/slurm/local-cluster.sh start DIR   # prints: export SLURM_CONF=DIR/slurm.conf
 #   scripts/slurm/local-cluster.sh stop DIR    # stops the daemons started in DIR
+#   scripts/slurm/local-cluster.sh steps DIR   # pids of job steps still running, if any
 #
 # Nothing outside DIR is touched: no /etc/munge, no /etc/slurm, no systemd. The ports
 # are free ones chosen at start, so two clusters (or a real one) can run side by side.
@@ -12,7 +13,7 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 start|stop|status DIR" >&2
+  echo "usage: $0 start|stop|status|steps DIR" >&2
   exit 2
 }
 [ $# -eq 2 ] || usage
@@ -233,5 +234,6 @@ case "$cmd" in
       if pid=$(pid_of "$d"); then echo "$d: running ($pid)"; else echo "$d: not running"; fi
     done
     ;;
+  steps) steps ;;
   *) usage ;;
 esac
